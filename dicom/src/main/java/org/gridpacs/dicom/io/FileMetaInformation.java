@@ -1,0 +1,27 @@
+package org.gridpacs.dicom.io;
+
+import org.gridpacs.dicom.Implementation;
+import org.gridpacs.dicom.data.DataSet;
+import org.gridpacs.dicom.data.Tag;
+import org.gridpacs.dicom.data.VR;
+
+/** Builds the File Meta Information of a Part 10 file (PS3.10 7.1). */
+public final class FileMetaInformation {
+    private FileMetaInformation() {
+    }
+
+    /** Meta information for an instance; {@code sourceAET} (who sent it to us) may be null. */
+    public static DataSet create(String sopClassUID, String sopInstanceUID, String transferSyntaxUID, String sourceAET) {
+        DataSet fmi = new DataSet();
+        fmi.setBytes(Tag.FileMetaInformationVersion, VR.OB, new byte[] {0, 1});
+        fmi.setString(Tag.MediaStorageSOPClassUID, VR.UI, sopClassUID);
+        fmi.setString(Tag.MediaStorageSOPInstanceUID, VR.UI, sopInstanceUID);
+        fmi.setString(Tag.TransferSyntaxUID, VR.UI, transferSyntaxUID);
+        fmi.setString(Tag.ImplementationClassUID, VR.UI, Implementation.CLASS_UID);
+        fmi.setString(Tag.ImplementationVersionName, VR.SH, Implementation.VERSION_NAME);
+        if (sourceAET != null && !sourceAET.isEmpty()) {
+            fmi.setString(Tag.SourceApplicationEntityTitle, VR.AE, sourceAET);
+        }
+        return fmi;
+    }
+}
