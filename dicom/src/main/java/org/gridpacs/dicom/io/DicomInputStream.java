@@ -101,9 +101,10 @@ public final class DicomInputStream implements Closeable {
         }
         String tsuid = fmi.getString(Tag.TransferSyntaxUID);
         if (tsuid == null || tsuid.isEmpty()) {
-            throw new DicomStreamException("File Meta Information has no Transfer Syntax UID (0002,0010)");
+            guessTransferSyntax(); // meta information without (0002,0010): tell from the data set, as DCMTK does
+        } else {
+            setTransferSyntax(TransferSyntax.of(tsuid));
         }
-        setTransferSyntax(TransferSyntax.of(tsuid));
         return fmi;
     }
 
@@ -324,9 +325,8 @@ public final class DicomInputStream implements Closeable {
             }
             DataSet item = seq.addItem();
             long itemEnd = itemLen == 0xFFFFFFFFL ? Long.MAX_VALUE : position() + itemLen;
-            if (itemEnd != Long.MAX_VALUE && itemEnd > end) {
-                throw new DicomStreamException("item of length " + itemLen + " overruns its sequence "
-                        + ElementDictionary.toString(tag));
+            if (itemEnd > end) {
+                itemEnd = end; // an item claiming more than its sequence holds ends with the sequence, as DCMTK reads it
             }
             while (position() < itemEnd && readElement(item, false)) {
                 // elements of the item
