@@ -1,0 +1,110 @@
+package org.gridpacs.dicom.net;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import org.gridpacs.dicom.Implementation;
+import org.gridpacs.dicom.net.pdu.AAssociateAC;
+import org.gridpacs.dicom.net.pdu.AAssociateRJ;
+import org.gridpacs.dicom.net.pdu.AAssociateRQ;
+import org.gridpacs.dicom.net.pdu.Pdu;
+import org.gridpacs.dicom.net.pdu.PresentationContext;
+import org.gridpacs.dicom.net.pdu.RoleSelection;
+import org.gridpacs.dicom.net.pdu.UserInformation;
+
+/**
+ * What an SCP accepts: which called AE titles it answers to, which calling AE titles it lets in, and which
+ * transfer syntaxes it takes for each abstract syntax. For each presentation context the requester's first
+ * proposed transfer syntax that we accept wins, so objects stay in the syntax the sender prefers.
+ */
+public final class AcceptPolicy {
+    /** Stands for every transfer syntax, or every abstract syntax. */
+    public static final String ANY = "*";
+
+    private final Set<String> calledAETitles;
+    private Predicate<String> callingAETitles = aet -> true;
+    private final Map<String, List<String>> transferSyntaxes = new LinkedHashMap<>();
+
+    /** Answers to these called AE titles (none: to any). */
+    public AcceptPolicy(String... calledAETitles) {
+        this.calledAETitles = Set.of(calledAETitles);
+    }
+
+    /** Lets in only calling AE titles this predicate accepts. */
+    public AcceptPolicy callingAETitles(Predicate<String> allowed) {
+        this.callingAETitles = allowed;
+        return this;
+    }
+
+    /** Accepts {@code abstractSyntax} (or {@link #ANY}) in these transfer syntaxes ({@link #ANY} for all). */
+    public AcceptPolicy accept(String abstractSyntax, String... transferSyntaxUIDs) {
+        transferSyntaxes.put(abstractSyntax, List.of(transferSyntaxUIDs));
+        return this;
+    }
+
+    public AcceptPolicy accept(List<String> abstractSyntaxes, String... transferSyntaxUIDs) {
+        for (String as : abstractSyntaxes) {
+            accept(as, transferSyntaxUIDs);
+        }
+        return this;
+    }
+
+    /** The A-ASSOCIATE-AC or A-ASSOCIATE-RJ to answer {@code rq} with. */
+    Pdu negotiate(AAssociateRQ rq, long maxPduLength) {
+        if (!calledAETitles.isEmpty() && !calledAETitles.contains(rq.calledAETitle())) {
+            return new AAssociateRJ(AAssociateRJ.RESULT_REJECTED_PERMANENT, AAssociateRJ.SOURCE_SERVICE_USER,
+                    AAssociateRJ.REASON_CALLED_AE_TITLE_NOT_RECOGNIZED);
+        }
+        if (!callingAETitles.test(rq.callingAETitle())) {
+            return new AAssociateRJ(AAssociateRJ.RESULT_REJECTED_PERMANENT, AAssociateRJ.SOURCE_SERVICE_USER,
+                    AAssociateRJ.REASON_CALLING_AE_TITLE_NOT_RECOGNIZED);
+        }
+        if (!"1.2.840.10008.3.1.1.1".equals(rq.applicationContext())) {
+            return new AAssociateRJ(AAssociateRJ.RESULT_REJECTED_PERMANENT, AAssociateRJ.SOURCE_SERVICE_USER,
+                    AAssociateRJ.REASON_APPLICATION_CONTEXT_NAME_NOT_SUPPORTED);
+        }
+        AAssociateAC ac = AAssociateAC.answering(rq);
+        List<String> acceptedAbstractSyntaxes = new ArrayList<>();
+        for (PresentationContext.RQ pc : rq.presentationContexts()) {
+            PresentationContext.AC answer = answer(pc);
+            ac.addPresentationContext(answer);
+            if (answer.isAccepted()) {
+                acceptedAbstractSyntaxes.add(pc.abstractSyntax());
+            }
+        }
+        UserInformation ui = new UserInformation()
+                .setMaxLength(maxPduLength)
+                .setImplementationClassUid(Implementation.CLASS_UID)
+                .setImplementationVersionName(Implementation.VERSION_NAME);
+        if (rq.userInformation() != null) {
+            for (RoleSelection rs : rq.userInformation().roleSelections()) {
+                // C-GET needs us to act as SCU of storage: agree to the roles proposed for SOP classes we accepted
+                if (acceptedAbstractSyntaxes.contains(rs.sopClassUid())) {
+                    ui.addRoleSelection(rs);
+                }
+            }
+        }
+        ac.setUserInformation(ui);
+        return ac;
+    }
+
+    private PresentationContext.AC answer(PresentationContext.RQ pc) {
+        List<String> accepted = transferSyntaxes.get(pc.abstractSyntax());
+        if (accepted == null) {
+            accepted = transferSyntaxes.get(ANY);
+        }
+        if (accepted == null) {
+            return PresentationContext.AC.reject(pc.id(), PresentationContext.AC.ABSTRACT_SYNTAX_NOT_SUPPORTED);
+        }
+        for (String ts : pc.transferSyntaxes()) {
+            if (accepted.contains(ANY) || accepted.contains(ts)) {
+                return PresentationContext.AC.accept(pc.id(), ts);
+            }
+        }
+        return PresentationContext.AC.reject(pc.id(), PresentationContext.AC.TRANSFER_SYNTAXES_NOT_SUPPORTED);
+    }
+}

@@ -1,0 +1,99 @@
+package org.gridpacs.dicom.net;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.gridpacs.dicom.Implementation;
+import org.gridpacs.dicom.net.pdu.AAbort;
+import org.gridpacs.dicom.net.pdu.AAssociateAC;
+import org.gridpacs.dicom.net.pdu.AAssociateRJ;
+import org.gridpacs.dicom.net.pdu.AAssociateRQ;
+import org.gridpacs.dicom.net.pdu.Pdu;
+import org.gridpacs.dicom.net.pdu.PduReader;
+import org.gridpacs.dicom.net.pdu.PduWriter;
+import org.gridpacs.dicom.net.pdu.UserInformation;
+
+/** Opens associations as the requestor (SCU). */
+public final class Connector {
+    /** Runs handlers of requests that arrive on SCU associations (rare: N-EVENT-REPORT, C-FIND by a peer). */
+    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "dicom-scu-worker");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final NetworkSettings settings;
+
+    public Connector(NetworkSettings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Connects to {@code host:port}, proposes {@code rq} (its user information is completed with our maximum
+     * PDU length and implementation identity) and returns the established association. Requests that
+     * arrive on it (C-STORE sub-operations of a C-GET) go to {@code services}, which may be null.
+     *
+     * @throws AssociationRejectedException with the reason when the peer rejects the association
+     * @throws ConnectException (or {@link UnknownHostException}, {@link SocketTimeoutException}) when the peer cannot be reached
+     */
+    public Association connect(String host, int port, AAssociateRQ rq, Services services) throws IOException {
+        UserInformation ui = rq.userInformation() != null ? rq.userInformation() : new UserInformation();
+        ui.setMaxLength(settings.maxPduLength());
+        ui.setImplementationClassUid(Implementation.CLASS_UID);
+        ui.setImplementationVersionName(Implementation.VERSION_NAME);
+        rq.setUserInformation(ui);
+
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            if (settings.socketBufferSize() > 0) {
+                socket.setSendBufferSize(settings.socketBufferSize());
+                socket.setReceiveBufferSize(settings.socketBufferSize());
+            }
+            try {
+                socket.connect(new InetSocketAddress(host, port), settings.connectTimeout());
+            } catch (ConnectException e) {
+                throw new ConnectException("cannot connect to " + host + ":" + port + ": " + e.getMessage());
+            } catch (SocketTimeoutException e) {
+                throw new SocketTimeoutException("no answer from " + host + ":" + port + " within "
+                        + settings.connectTimeout() + " ms");
+            }
+            Socket s = settings.tls() != null ? settings.tls().clientSide(socket, host, port) : socket;
+            s.setSoTimeout(settings.artimTimeout());
+            InputStream in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
+            new PduWriter(s.getOutputStream()).write(rq);
+            PduReader reader = new PduReader(in);
+            Pdu answer;
+            try {
+                answer = reader.read();
+            } catch (SocketTimeoutException e) {
+                throw new SocketTimeoutException(rq.calledAETitle() + " at " + host + ":" + port
+                        + " did not answer the association request within " + settings.artimTimeout() + " ms");
+            }
+            if (answer instanceof AAssociateRJ rj) {
+                throw new AssociationRejectedException(rq.calledAETitle() + " at " + host + ":" + port, rj);
+            }
+            if (answer instanceof AAbort a) {
+                throw new IOException(rq.calledAETitle() + " at " + host + ":" + port + " aborted the association request: "
+                        + a.describe());
+            }
+            if (!(answer instanceof AAssociateAC ac)) {
+                throw new IOException("unexpected answer to A-ASSOCIATE-RQ from " + host + ":" + port + ": " + answer);
+            }
+            Association as = new Association(s, true, rq, ac, settings, services, WORKERS, in, s.getOutputStream());
+            as.startReader("dicom-" + rq.calledAETitle() + "@" + host + ":" + port);
+            return as;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.gridpacs.dicom.net;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import org.gridpacs.dicom.data.DataSet;
+
+/** The service handler interfaces an application implements to act as an SCP. */
+public final class Handlers {
+    private Handlers() {
+    }
+
+    /**
+     * C-STORE SCP. {@code data} streams the data set in the negotiated transfer syntax straight from the
+     * network, without buffering the object. Return a success or warning status; throw
+     * {@link DimseException} to fail this instance only.
+     */
+    @FunctionalInterface
+    public interface Store {
+        int store(DimseRequest request, InputStream data) throws DimseException, IOException;
+    }
+
+    /** C-FIND SCP: sends each match with {@link QueryResponder#pending}; returning ends with success. */
+    @FunctionalInterface
+    public interface Find {
+        void find(DimseRequest request, DataSet identifier, QueryResponder responder) throws DimseException, IOException;
+    }
+
+    /**
+     * C-MOVE and C-GET SCP: performs the sub-operations (C-STORE to the move destination, or on this same
+     * association for C-GET), reporting progress with {@link RetrieveResponder#pending}.
+     */
+    @FunctionalInterface
+    public interface Retrieve {
+        void retrieve(DimseRequest request, DataSet identifier, RetrieveResponder responder)
+                throws DimseException, IOException;
+    }
+
+    /** N-ACTION and N-EVENT-REPORT SCP: returns the reply data set (or null for none). */
+    @FunctionalInterface
+    public interface Normalized {
+        DataSet handle(DimseRequest request, DataSet information) throws DimseException, IOException;
+    }
+
+    /** Gives C-FIND matches to the requester. */
+    public interface QueryResponder {
+        /** Sends one match as a pending response; false once the requester has cancelled (stop then). */
+        boolean pending(DataSet match) throws IOException;
+
+        boolean isCancelled();
+    }
+
+    /** Reports C-MOVE / C-GET progress; the final response is built from the last counts given. */
+    public interface RetrieveResponder {
+        /** Sends a pending response with sub-operation counts; false once the requester has cancelled. */
+        boolean pending(int remaining, int completed, int failed, int warning) throws IOException;
+
+        /** Records the final counts and the SOP Instance UIDs that failed, for the final response. */
+        void complete(int completed, int failed, int warning, java.util.List<String> failedSOPInstanceUIDs);
+
+        boolean isCancelled();
+    }
+}
