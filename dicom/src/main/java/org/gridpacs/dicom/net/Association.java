@@ -630,7 +630,7 @@ public final class Association implements Closeable {
         } catch (DimseException e) {
             status = e.status();
             comment = e.getMessage();
-            LOG.warn("C-STORE of {} from {} failed: {}", request.sopInstanceUID(), request.callingAETitle(), e);
+            LOG.warn("C-STORE of {} from {} failed: {}", request.sopInstanceUID(), request.callingAETitle(), e.toString());
         } catch (DicomStreamException e) {
             status = Status.CANNOT_UNDERSTAND;
             comment = e.getMessage();
