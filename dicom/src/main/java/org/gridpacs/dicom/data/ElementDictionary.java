@@ -34,12 +34,17 @@ public final class ElementDictionary {
         static final Map<Integer, Entry> BY_TAG = new HashMap<>(8192);
         static final Map<String, Entry> BY_KEYWORD = new HashMap<>(8192);
         static final List<Entry> PATTERNS = new ArrayList<>();
+        /** Tags whose VR is "US or SS" (resolved by Pixel Representation when read implicit). */
+        static final java.util.Set<Integer> US_OR_SS = new java.util.HashSet<>();
 
         static {
             for (String[] row : Tsv.read("dictionary.tsv", 6)) {
                 int[] pattern = Tsv.pattern(row[0]);
                 Entry entry = new Entry(pattern[0], pattern[1], Tsv.implicitVR(row[1]), row[2], row[3], row[4],
                         !row[5].isEmpty());
+                if (row[1].equals("US|SS")) {
+                    US_OR_SS.add(entry.tag);
+                }
                 if (entry.mask == -1) {
                     BY_TAG.put(entry.tag, entry);
                 } else {
@@ -124,6 +129,11 @@ public final class ElementDictionary {
             }
         }
         return VR.UN;
+    }
+
+    /** True when the dictionary gives "US or SS" for this tag, which {@link #vrOf(int)} answers with US. */
+    public static boolean isUSorSS(int tag) {
+        return Public.US_OR_SS.contains(tag);
     }
 
     /** The keyword, such as "PatientName", or "" when the tag is not in the dictionary. */

@@ -297,7 +297,26 @@ public final class DicomInputStream implements Closeable {
             String creator = ds.getString(group << 16 | element >>> 8);
             return creator != null ? ElementDictionary.vrOf(tag, creator) : VR.UN;
         }
-        return ElementDictionary.vrOf(tag);
+        VR vr = ElementDictionary.vrOf(tag);
+        if (vr == VR.US && ElementDictionary.isUSorSS(tag) && !isLookupTableDescriptor(tag) && signedPixels(ds)) {
+            return VR.SS; // "US or SS" follows Pixel Representation, as DCMTK and pydicom read it
+        }
+        return vr;
+    }
+
+    /** LUT descriptors are "US or SS" for their first value only; read them as US, as pydicom does. */
+    private static boolean isLookupTableDescriptor(int tag) {
+        return (tag >= 0x00281100 && tag <= 0x00281113) || tag == 0x00283002;
+    }
+
+    /** Pixel Representation (0028,0103) is 1 in this data set or the nearest enclosing one that has it. */
+    private static boolean signedPixels(DataSet ds) {
+        for (DataSet d = ds; d != null; d = d.parent()) {
+            if (d.containsValue(Tag.PixelRepresentation)) {
+                return d.getInt(Tag.PixelRepresentation, 0) == 1;
+            }
+        }
+        return false;
     }
 
     private void readSequence(DataSet ds, int tag, long len, boolean implicitLittleEndian) throws IOException {

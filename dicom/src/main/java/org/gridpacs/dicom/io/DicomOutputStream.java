@@ -27,6 +27,8 @@ public final class DicomOutputStream extends OutputStream {
     private boolean explicitVR = true;
     private boolean bigEndian;
     private DeflaterOutputStream deflater;
+    private CountingOutputStream deflated;
+    private boolean deflaterFinished;
 
     public DicomOutputStream(OutputStream out) {
         this.out = out;
@@ -85,7 +87,8 @@ public final class DicomOutputStream extends OutputStream {
         bigEndian = ts.bigEndian();
         if (ts.deflated() && deflater == null) {
             flushBuffer();
-            deflater = new DeflaterOutputStream(out, new Deflater(Deflater.DEFAULT_COMPRESSION, true), 64 * 1024);
+            deflated = new CountingOutputStream(out);
+            deflater = new DeflaterOutputStream(deflated, new Deflater(Deflater.DEFAULT_COMPRESSION, true), 64 * 1024);
             out = deflater;
         }
     }
@@ -234,13 +237,42 @@ public final class DicomOutputStream extends OutputStream {
         count += len;
     }
 
-    /** Flushes buffered bytes and completes a deflated stream; the underlying stream stays open. */
+    /**
+     * Flushes buffered bytes and completes a deflated stream, padding it to even length with one NUL byte
+     * (PS3.5 A.5, as pydicom and DCMTK write it; DCMTK refuses odd-length P-DATA fragments); the underlying
+     * stream stays open.
+     */
     public void finish() throws IOException {
         flushBuffer();
-        if (deflater != null) {
+        if (deflater != null && !deflaterFinished) {
             deflater.finish();
+            deflaterFinished = true;
+            if ((deflated.count & 1) != 0) {
+                deflated.write(0);
+            }
         }
         out.flush();
+    }
+
+    /** Counts the bytes of the deflated stream, to pad it to even length. */
+    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+        long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
     }
 
     @Override

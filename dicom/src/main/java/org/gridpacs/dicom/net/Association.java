@@ -222,6 +222,15 @@ public final class Association implements Closeable {
                 rsp -> onMatch.accept(rsp.dataSet()), null);
     }
 
+    /**
+     * C-FIND giving each pending response whole, match and command, to {@code onPending} (on the reader
+     * thread): its Message ID Being Responded To is what {@link #cancel} needs. Returns the final response.
+     */
+    public DimseResponse findResponses(String sopClassUID, DataSet keys, Consumer<DimseResponse> onPending)
+            throws IOException, InterruptedException {
+        return invoke(sopClassUID, CommandField.C_FIND_RQ, null, keys, onPending, null);
+    }
+
     /** C-MOVE to the AE title {@code destination}; pending responses (sub-operation counts) go to {@code onPending}. */
     public DimseResponse move(String sopClassUID, String destination, DataSet keys, Consumer<DimseResponse> onPending)
             throws IOException, InterruptedException {
@@ -691,6 +700,8 @@ public final class Association implements Closeable {
             respond(request, cancelled.get() ? Status.CANCEL : Status.SUCCESS, null, null);
         } catch (DimseException e) {
             respond(request, e.status(), e.getMessage(), null);
+        } catch (IOException e) {
+            failed(request, "C-FIND", e, Status.UNABLE_TO_PROCESS);
         } catch (RuntimeException e) {
             LOG.error("C-FIND from {} failed", request.callingAETitle(), e);
             respond(request, Status.UNABLE_TO_PROCESS, String.valueOf(e.getMessage()), null);
@@ -710,6 +721,9 @@ public final class Association implements Closeable {
             progress.sendFinal();
         } catch (DimseException e) {
             respond(request, e.status(), e.getMessage(), null);
+        } catch (IOException e) {
+            // e.g. the move destination cannot be reached: the requester still needs a final response
+            failed(request, move ? "C-MOVE" : "C-GET", e, Status.OUT_OF_RESOURCES_SUB_OPERATIONS);
         } catch (RuntimeException e) {
             LOG.error("{} from {} failed", move ? "C-MOVE" : "C-GET", request.callingAETitle(), e);
             respond(request, Status.UNABLE_TO_PROCESS, String.valueOf(e.getMessage()), null);
@@ -727,10 +741,24 @@ public final class Association implements Closeable {
             respond(request, Status.SUCCESS, null, reply);
         } catch (DimseException e) {
             respond(request, e.status(), e.getMessage(), null);
+        } catch (IOException e) {
+            failed(request, CommandField.name(field), e, Status.PROCESSING_FAILURE);
         } catch (RuntimeException e) {
             LOG.error("{} from {} failed", CommandField.name(field), request.callingAETitle(), e);
             respond(request, Status.PROCESSING_FAILURE, String.valueOf(e.getMessage()), null);
         }
+    }
+
+    /**
+     * A handler failed with an I/O error. If it was not this association that broke (a file, a database, the
+     * C-MOVE destination), answer with a failure status instead of leaving the requester waiting forever.
+     */
+    private void failed(DimseRequest request, String what, IOException e, int status) throws IOException {
+        if (ended) {
+            throw e;
+        }
+        LOG.warn("{} from {} failed: {}", what, request.callingAETitle(), e.toString());
+        respond(request, status, String.valueOf(e.getMessage()), null);
     }
 
     /** Sends the response to a request, with an Error Comment and a data set when given. */

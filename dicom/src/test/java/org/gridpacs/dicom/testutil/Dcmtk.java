@@ -17,16 +17,23 @@ public final class Dcmtk {
     public record Result(int exitCode, String output) {
     }
 
+    /** Runs a tool, its output (stdout and stderr) going to a temporary file so that the timeout holds. */
     public static Result run(long timeoutSeconds, String... command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("TCP_NODELAY", "1");
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("timed out: " + String.join(" ", command));
+        Path log = Files.createTempFile("dcmtk-", ".log");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("TCP_NODELAY", "1");
+            Process p = pb.start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+                throw new IOException("timed out after " + timeoutSeconds + " s: " + String.join(" ", command)
+                        + "\n" + new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1));
+            }
+            return new Result(p.exitValue(), new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1));
+        } finally {
+            Files.deleteIfExists(log);
         }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.ISO_8859_1));
     }
 
     /** Fails with a clear message when DCMTK is not installed (scripts/test installs it). */

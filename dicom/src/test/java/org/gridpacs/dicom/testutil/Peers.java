@@ -1,0 +1,284 @@
+package org.gridpacs.dicom.testutil;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts real DICOM peers as subprocesses for interoperability tests: DCMTK's {@code storescp} and
+ * {@code dcmqrscp}, and Orthanc. Each listens on a free loopback port, keeps its files and its log in a
+ * folder of its own, and is stopped by {@link Peer#close()}. A peer is handed out only once its port
+ * accepts connections.
+ */
+public final class Peers {
+    public static final String HOST = "127.0.0.1";
+    private static final long START_TIMEOUT_MS = 20_000;
+
+    private Peers() {
+    }
+
+    /** A running peer process: its AE title, DICOM port, folder and log. */
+    public static final class Peer implements AutoCloseable {
+        private final Process process;
+        private final String aet;
+        private final int port;
+        private final Path dir;
+        private final Path log;
+
+        Peer(Process process, String aet, int port, Path dir, Path log) {
+            this.process = process;
+            this.aet = aet;
+            this.port = port;
+            this.dir = dir;
+            this.log = log;
+        }
+
+        public String aet() {
+            return aet;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        /** The peer's working folder, holding its log and configuration. */
+        public Path dir() {
+            return dir;
+        }
+
+        /** Where the peer keeps the objects it receives (storescp's output folder, dcmqrscp's storage area). */
+        public Path files() {
+            return dir.resolve("files");
+        }
+
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** The end of what the peer printed, for failure messages. */
+        public String logTail() {
+            return tail(log, 60);
+        }
+
+        /**
+         * Stops the process (SIGTERM, then SIGKILL after 5 s) and waits for it; its log is kept in
+         * {@code target/peer-logs} for reading after a failure.
+         */
+        @Override
+        public void close() {
+            stop(process);
+            try {
+                Path keep = Path.of("target", "peer-logs");
+                Files.createDirectories(keep);
+                Files.copy(log, keep.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException ignored) {
+                // only a convenience
+            }
+        }
+    }
+
+    /** A free TCP port on the loopback interface (free when asked; the caller binds it soon after). */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /**
+     * DCMTK storescp writing what it receives into {@code dir/files}, accepting every transfer syntax it knows
+     * ({@code +xa}) and keeping the received one in the files.
+     */
+    public static Peer storescp(Path dir, String aet, String... extraOptions) throws IOException {
+        Files.createDirectories(dir.resolve("files"));
+        return startOnFreePort(dir, aet, "storescp", port -> {
+            List<String> cmd = new ArrayList<>(List.of("storescp", "-v", "--aetitle", aet, "+xa",
+                    "--output-directory", dir.resolve("files").toString(), "--acse-timeout", "10", "--dimse-timeout", "10"));
+            cmd.addAll(Arrays.asList(extraOptions));
+            cmd.add(String.valueOf(port));
+            return cmd;
+        }, null);
+    }
+
+    /** A remote application entity that dcmqrscp may accept and send to (its HostTable entry). */
+    public record Remote(String aet, int port) {
+    }
+
+    /**
+     * DCMTK dcmqrscp (a process per association), serving {@code aet} from a storage area in {@code dir}, with
+     * {@code remotes} in its host table (so they can be C-MOVE destinations).
+     */
+    public static Peer dcmqrscp(Path dir, String aet, List<Remote> remotes, String... extraOptions) throws IOException {
+        Path db = dir.resolve("files");
+        Files.createDirectories(db);
+        Path cfg = dir.resolve("dcmqrscp.cfg");
+        return startOnFreePort(dir, aet, "dcmqrscp", port -> {
+            StringBuilder sb = new StringBuilder();
+            sb.append("NetworkTCPPort  = ").append(port).append('\n');
+            sb.append("MaxPDUSize      = 16384\n");
+            sb.append("MaxAssociations = 16\n");
+            sb.append("HostTable BEGIN\n");
+            for (Remote r : remotes) {
+                // dcmqrscp wants a host name here, not an address
+                sb.append(r.aet().toLowerCase()).append(" = (").append(r.aet()).append(", localhost, ")
+                        .append(r.port()).append(")\n");
+            }
+            sb.append("HostTable END\n");
+            sb.append("VendorTable BEGIN\nVendorTable END\n");
+            sb.append("AETable BEGIN\n");
+            sb.append(aet).append(' ').append(db).append(" RW (200, 1024mb) ANY\n");
+            sb.append("AETable END\n");
+            Files.writeString(cfg, sb.toString());
+            // not --single-process: Debian's dcmqrscp 3.6.7 crashes (SIGSEGV) after a C-STORE association in that mode
+            List<String> cmd = new ArrayList<>(List.of("dcmqrscp", "-v", "-c", cfg.toString(),
+                    "--acse-timeout", "10", "--dimse-timeout", "10"));
+            cmd.addAll(Arrays.asList(extraOptions));
+            cmd.add(String.valueOf(port));
+            return cmd;
+        }, null);
+    }
+
+    /** A modality Orthanc knows (its "DicomModalities" entry): who may query it and where it may send. */
+    public record Modality(String aet, String host, int port) {
+    }
+
+    /** Orthanc with a fresh database in {@code dir}, DICOM on a free port, HTTP on another (loopback only). */
+    public static Peer orthanc(Path dir, String aet, Map<String, Modality> modalities) throws IOException {
+        Files.createDirectories(dir);
+        Path cfg = dir.resolve("orthanc.json");
+        int httpPort = freePort();
+        return startOnFreePort(dir, aet, "Orthanc", port -> {
+            StringBuilder mods = new StringBuilder();
+            for (Map.Entry<String, Modality> m : modalities.entrySet()) {
+                if (mods.length() > 0) {
+                    mods.append(",\n");
+                }
+                mods.append("    \"").append(m.getKey()).append("\" : [ \"").append(m.getValue().aet()).append("\", \"")
+                        .append(m.getValue().host()).append("\", ").append(m.getValue().port()).append(" ]");
+            }
+            String json = """
+                    {
+                      "Name" : "GridPACS interop test",
+                      "StorageDirectory" : "%s",
+                      "IndexDirectory" : "%s",
+                      "StorageCompression" : false,
+                      "HttpServerEnabled" : true,
+                      "HttpPort" : %d,
+                      "RemoteAccessAllowed" : false,
+                      "AuthenticationEnabled" : false,
+                      "DicomServerEnabled" : true,
+                      "DicomAet" : "%s",
+                      "DicomPort" : %d,
+                      "DicomCheckCalledAet" : true,
+                      "DicomAlwaysAllowEcho" : true,
+                      "DicomAlwaysAllowStore" : true,
+                      "DicomCheckModalityHost" : false,
+                      "DicomScpTimeout" : 10,
+                      "DicomScuTimeout" : 10,
+                      "DicomAssociationCloseDelay" : 0,
+                      "SynchronousCMove" : true,
+                      "UnknownSopClassAccepted" : true,
+                      "DeflatedTransferSyntaxAccepted" : true,
+                      "JpegTransferSyntaxAccepted" : true,
+                      "JpegLosslessTransferSyntaxAccepted" : true,
+                      "RleTransferSyntaxAccepted" : true,
+                      "SaveJobs" : false,
+                      "DicomModalities" : {
+                    %s
+                      }
+                    }
+                    """.formatted(dir.resolve("storage"), dir.resolve("index"), httpPort, aet, port, mods);
+            Files.writeString(cfg, json);
+            return List.of("Orthanc", "--no-jobs", cfg.toString());
+        }, dir);
+    }
+
+    @FunctionalInterface
+    private interface CommandLine {
+        List<String> forPort(int port) throws IOException;
+    }
+
+    /** Starts the peer on a free port; tries again with another port if it died (e.g. the port was taken meanwhile). */
+    private static Peer startOnFreePort(Path dir, String aet, String name, CommandLine commandLine, Path workDir)
+            throws IOException {
+        IOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int port = freePort();
+            Path log = dir.resolve(name + "-" + port + ".log");
+            ProcessBuilder pb = new ProcessBuilder(commandLine.forPort(port)).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            pb.environment().put("TCP_NODELAY", "1");
+            if (workDir != null) {
+                pb.directory(workDir.toFile());
+            }
+            Process p = pb.start();
+            try {
+                awaitPort(p, port, START_TIMEOUT_MS);
+                return new Peer(p, aet, port, dir, log);
+            } catch (IOException e) {
+                stop(p);
+                last = new IOException(name + " did not start listening on port " + port + ": " + e.getMessage()
+                        + "\n--- " + log + " ---\n" + tail(log, 40), e);
+            }
+        }
+        throw last;
+    }
+
+    /** Waits until something accepts TCP connections on the loopback {@code port}, failing early if {@code p} exits. */
+    public static void awaitPort(Process p, int port, long timeoutMs) throws IOException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true) {
+            if (p != null && !p.isAlive()) {
+                throw new IOException("the process exited with code " + p.exitValue());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(HOST, port), 500);
+                return;
+            } catch (IOException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IOException("nothing listening after " + timeoutMs + " ms");
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            }
+        }
+    }
+
+    private static void stop(Process p) {
+        if (!p.isAlive()) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String tail(Path log, int lines) {
+        try {
+            List<String> all = Arrays.asList(new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1).split("\n"));
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}
