@@ -132,8 +132,8 @@ public final class DicomOutputStream extends OutputStream {
             }
             writeHeader(tag, written, padded);
             if (len > 0) {
-                if (bigEndian && vr.valueWidth() > 1) {
-                    writeSwapped(b, vr.valueWidth());
+                if (bigEndian && DicomInputStream.swapWidth(vr) > 1) {
+                    writeSwapped(b, DicomInputStream.swapWidth(vr));
                 } else {
                     write(b, 0, len);
                 }
