@@ -34,6 +34,7 @@ public final class DicomInputStream implements Closeable {
     private static final int CHUNK = 1 << 20;
 
     private InputStream in;
+    private Inflater inflater;
     private final byte[] buf = new byte[64 * 1024];
     private int pos;
     private int limit;
@@ -133,7 +134,8 @@ public final class DicomInputStream implements Closeable {
         consumed = position();
         pos = limit = 0;
         InputStream raw = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(rest), in);
-        in = new InflaterInputStream(raw, new Inflater(true), 64 * 1024);
+        inflater = new Inflater(true);
+        in = new InflaterInputStream(raw, inflater, 64 * 1024);
     }
 
     /** Reads the whole data set to the end of the stream. */
@@ -470,6 +472,12 @@ public final class DicomInputStream implements Closeable {
 
     @Override
     public void close() throws IOException {
-        in.close();
+        try {
+            in.close();
+        } finally {
+            if (inflater != null) {
+                inflater.end(); // native memory: not left to the garbage collector
+            }
+        }
     }
 }

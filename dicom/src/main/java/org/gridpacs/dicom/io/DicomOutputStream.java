@@ -27,6 +27,7 @@ public final class DicomOutputStream extends OutputStream {
     private boolean explicitVR = true;
     private boolean bigEndian;
     private DeflaterOutputStream deflater;
+    private Deflater compressor;
 
     public DicomOutputStream(OutputStream out) {
         this.out = out;
@@ -85,7 +86,8 @@ public final class DicomOutputStream extends OutputStream {
         bigEndian = ts.bigEndian();
         if (ts.deflated() && deflater == null) {
             flushBuffer();
-            deflater = new DeflaterOutputStream(out, new Deflater(Deflater.DEFAULT_COMPRESSION, true), 64 * 1024);
+            compressor = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+            deflater = new DeflaterOutputStream(out, compressor, 64 * 1024);
             out = deflater;
         }
     }
@@ -237,8 +239,9 @@ public final class DicomOutputStream extends OutputStream {
     /** Flushes buffered bytes and completes a deflated stream; the underlying stream stays open. */
     public void finish() throws IOException {
         flushBuffer();
-        if (deflater != null) {
+        if (deflater != null && !compressor.finished()) {
             deflater.finish();
+            compressor.end(); // native memory: not left to the garbage collector
         }
         out.flush();
     }
