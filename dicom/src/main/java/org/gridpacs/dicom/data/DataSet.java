@@ -265,7 +265,8 @@ public final class DataSet {
             out[k] = switch (vr) {
                 case US, OW -> LittleEndian.u16(b, off);
                 case SS -> (short) LittleEndian.u16(b, off);
-                case UL, SL, OL, AT -> LittleEndian.i32(b, off);
+                case UL, SL, OL -> LittleEndian.i32(b, off);
+                case AT -> LittleEndian.u16(b, off) << 16 | LittleEndian.u16(b, off + 2); // group, then element
                 case FL, OF -> (int) Float.intBitsToFloat(LittleEndian.i32(b, off));
                 case FD, OD -> (int) Double.longBitsToDouble(LittleEndian.i64(b, off));
                 case SV, UV, OV -> (int) LittleEndian.i64(b, off);
@@ -395,6 +396,12 @@ public final class DataSet {
         int w = vr.valueWidth();
         byte[] b = new byte[ints.length * w];
         for (int k = 0; k < ints.length; k++) {
+            if (vr == VR.AT) {
+                // an attribute tag is two 16-bit values, group then element (PS3.5 6.2), not one 32-bit value
+                LittleEndian.put16(b, k * 4, ints[k] >>> 16);
+                LittleEndian.put16(b, k * 4 + 2, ints[k]);
+                continue;
+            }
             switch (w) {
                 case 2 -> LittleEndian.put16(b, k * 2, ints[k]);
                 case 4 -> LittleEndian.put32(b, k * 4, vr == VR.FL || vr == VR.OF ? Float.floatToIntBits(ints[k]) : ints[k]);

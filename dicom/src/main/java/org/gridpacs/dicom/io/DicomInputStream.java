@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
@@ -33,6 +34,7 @@ public final class DicomInputStream implements Closeable {
     private static final int CHUNK = 1 << 20;
 
     private InputStream in;
+    private Inflater inflater;
     private final byte[] buf = new byte[64 * 1024];
     private int pos;
     private int limit;
@@ -100,7 +102,7 @@ public final class DicomInputStream implements Closeable {
             readElement(fmi, true);
         }
         String tsuid = fmi.getString(Tag.TransferSyntaxUID);
-        if (tsuid == null || tsuid.isEmpty()) {
+        if (tsuid == null || tsuid.isBlank()) {
             guessTransferSyntax(); // meta information without (0002,0010): tell from the data set, as DCMTK does
         } else {
             setTransferSyntax(TransferSyntax.of(tsuid));
@@ -132,7 +134,8 @@ public final class DicomInputStream implements Closeable {
         consumed = position();
         pos = limit = 0;
         InputStream raw = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(rest), in);
-        in = new InflaterInputStream(raw, new Inflater(true), 64 * 1024);
+        inflater = new Inflater(true);
+        in = new InflaterInputStream(raw, inflater, 64 * 1024);
     }
 
     /** Reads the whole data set to the end of the stream. */
@@ -276,11 +279,19 @@ public final class DicomInputStream implements Closeable {
         } else {
             byte[] value = readValue(len, tag);
             if (bigEndian) {
-                LittleEndian.swap(value, 0, value.length, vr == VR.UN ? 1 : vr.valueWidth());
+                LittleEndian.swap(value, 0, value.length, swapWidth(vr));
             }
             ds.setValue(tag, vr, value.length == 0 ? null : value);
         }
         return true;
+    }
+
+    /**
+     * The size of the units whose byte order differs between little and big endian: the VR's value width,
+     * except AT, which is two 16-bit values (group, element) rather than one 32-bit value (PS3.5 7.3).
+     */
+    static int swapWidth(VR vr) {
+        return vr == VR.AT ? 2 : vr.valueWidth();
     }
 
     private static boolean isBulk(VR vr) {
@@ -294,7 +305,10 @@ public final class DicomInputStream implements Closeable {
         int group = tag >>> 16;
         int element = tag & 0xFFFF;
         if ((group & 1) != 0 && element >= 0x1000) {
-            String creator = ds.getString(group << 16 | element >>> 8);
+            // the creator's bytes as they are: decoding them with the Specific Character Set could fail on a
+            // malformed (0008,0005), and private creator names are plain ASCII
+            String creator = ds.getValue(group << 16 | element >>> 8) instanceof byte[] b
+                    ? new String(b, StandardCharsets.ISO_8859_1).trim() : null; // trim: spaces and NULs
             return creator != null ? ElementDictionary.vrOf(tag, creator) : VR.UN;
         }
         VR vr = ElementDictionary.vrOf(tag);
@@ -343,15 +357,18 @@ public final class DicomInputStream implements Closeable {
                         + " but found " + ElementDictionary.toString(itemTag) + " at byte " + (position() - 8));
             }
             DataSet item = seq.addItem();
-            long itemEnd = itemLen == 0xFFFFFFFFL ? Long.MAX_VALUE : position() + itemLen;
+            boolean undefinedItem = itemLen == 0xFFFFFFFFL;
+            // an item of undefined length ends at its delimiter, or at the end of a sequence of defined length
+            long itemEnd = undefinedItem ? end : position() + itemLen;
             if (itemEnd > end) {
                 itemEnd = end; // an item claiming more than its sequence holds ends with the sequence, as DCMTK reads it
             }
             while (position() < itemEnd && readElement(item, false)) {
                 // elements of the item
             }
-            if (itemEnd != Long.MAX_VALUE && position() != itemEnd) {
-                throw new DicomStreamException("item contents overrun the item length in " + ElementDictionary.toString(tag));
+            if (!undefinedItem && position() != itemEnd) {
+                throw new DicomStreamException("item of " + ElementDictionary.toString(tag) + " ends at byte " + position()
+                        + " but its length says " + itemEnd);
             }
         }
         if (end != Long.MAX_VALUE && position() != end) {
@@ -419,7 +436,9 @@ public final class DicomInputStream implements Closeable {
         while (len > 0) {
             int avail = limit - pos;
             if (avail == 0) {
-                long s = in.skip(len);
+                // skip all but the last byte, then read that one: a FileInputStream skips past the end of its file
+                // without complaint, and only the read tells that the value is cut short
+                long s = len > 1 ? in.skip(len - 1) : 0;
                 if (s > 0) {
                     consumed += s;
                     len -= s;
@@ -472,6 +491,12 @@ public final class DicomInputStream implements Closeable {
 
     @Override
     public void close() throws IOException {
-        in.close();
+        try {
+            in.close();
+        } finally {
+            if (inflater != null) {
+                inflater.end(); // native memory: not left to the garbage collector
+            }
+        }
     }
 }

@@ -27,8 +27,8 @@ public final class DicomOutputStream extends OutputStream {
     private boolean explicitVR = true;
     private boolean bigEndian;
     private DeflaterOutputStream deflater;
+    private Deflater compressor;
     private CountingOutputStream deflated;
-    private boolean deflaterFinished;
 
     public DicomOutputStream(OutputStream out) {
         this.out = out;
@@ -87,8 +87,9 @@ public final class DicomOutputStream extends OutputStream {
         bigEndian = ts.bigEndian();
         if (ts.deflated() && deflater == null) {
             flushBuffer();
+            compressor = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
             deflated = new CountingOutputStream(out);
-            deflater = new DeflaterOutputStream(deflated, new Deflater(Deflater.DEFAULT_COMPRESSION, true), 64 * 1024);
+            deflater = new DeflaterOutputStream(deflated, compressor, 64 * 1024);
             out = deflater;
         }
     }
@@ -135,8 +136,8 @@ public final class DicomOutputStream extends OutputStream {
             }
             writeHeader(tag, written, padded);
             if (len > 0) {
-                if (bigEndian && vr.valueWidth() > 1) {
-                    writeSwapped(b, vr.valueWidth());
+                if (bigEndian && DicomInputStream.swapWidth(vr) > 1) {
+                    writeSwapped(b, DicomInputStream.swapWidth(vr));
                 } else {
                     write(b, 0, len);
                 }
@@ -244,9 +245,9 @@ public final class DicomOutputStream extends OutputStream {
      */
     public void finish() throws IOException {
         flushBuffer();
-        if (deflater != null && !deflaterFinished) {
+        if (deflater != null && !compressor.finished()) {
             deflater.finish();
-            deflaterFinished = true;
+            compressor.end(); // native memory: not left to the garbage collector
             if ((deflated.count & 1) != 0) {
                 deflated.write(0);
             }

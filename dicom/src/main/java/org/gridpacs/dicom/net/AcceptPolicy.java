@@ -11,6 +11,7 @@ import org.gridpacs.dicom.Implementation;
 import org.gridpacs.dicom.net.pdu.AAssociateAC;
 import org.gridpacs.dicom.net.pdu.AAssociateRJ;
 import org.gridpacs.dicom.net.pdu.AAssociateRQ;
+import org.gridpacs.dicom.net.pdu.AsyncOperationsWindow;
 import org.gridpacs.dicom.net.pdu.Pdu;
 import org.gridpacs.dicom.net.pdu.PresentationContext;
 import org.gridpacs.dicom.net.pdu.RoleSelection;
@@ -24,6 +25,11 @@ import org.gridpacs.dicom.net.pdu.UserInformation;
 public final class AcceptPolicy {
     /** Stands for every transfer syntax, or every abstract syntax. */
     public static final String ANY = "*";
+    /**
+     * The asynchronous operations window we grant at most (PS3.7 D.3.3.3). Requests are read in order and
+     * answered in order, so outstanding ones simply wait in the connection.
+     */
+    public static final int MAX_ASYNC_OPERATIONS = 16;
 
     private final Set<String> calledAETitles;
     private Predicate<String> callingAETitles = aet -> true;
@@ -80,6 +86,11 @@ public final class AcceptPolicy {
                 .setMaxLength(maxPduLength)
                 .setImplementationClassUid(Implementation.CLASS_UID)
                 .setImplementationVersionName(Implementation.VERSION_NAME);
+        if (rq.userInformation() != null && rq.userInformation().asyncOperationsWindow() != null) {
+            AsyncOperationsWindow w = rq.userInformation().asyncOperationsWindow();
+            ui.setAsyncOperationsWindow(new AsyncOperationsWindow(cap(w.maxOperationsInvoked()),
+                    cap(w.maxOperationsPerformed())));
+        }
         if (rq.userInformation() != null) {
             for (RoleSelection rs : rq.userInformation().roleSelections()) {
                 // C-GET needs us to act as SCU of storage: agree to the roles proposed for SOP classes we accepted
@@ -90,6 +101,11 @@ public final class AcceptPolicy {
         }
         ac.setUserInformation(ui);
         return ac;
+    }
+
+    /** Requests beyond this many outstanding are not needed to fill a loopback or LAN link. */
+    private static int cap(int proposed) {
+        return proposed == 0 ? MAX_ASYNC_OPERATIONS : Math.min(proposed, MAX_ASYNC_OPERATIONS);
     }
 
     private PresentationContext.AC answer(PresentationContext.RQ pc) {

@@ -81,6 +81,8 @@ public final class Association implements Closeable {
     private final Map<Integer, AtomicBoolean> running = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AtomicBoolean releaseRequested = new AtomicBoolean();
+    private final int maxOperationsInvoked;
+    private final java.util.concurrent.Semaphore window;
     private volatile boolean ended;
 
     // reader state: only touched by the reader thread
@@ -104,6 +106,18 @@ public final class Association implements Closeable {
         this.out = new BufferedOutputStream(rawOut, maxFragment + PDataTFWriter.HEADER_LENGTH);
         this.pduWriter = new PduWriter(out);
         this.pdataWriter = new PDataTFWriter(out);
+        this.maxOperationsInvoked = negotiatedWindow(requestor, ac);
+        this.window = new java.util.concurrent.Semaphore(maxOperationsInvoked);
+    }
+
+    private static int negotiatedWindow(boolean requestor, AAssociateAC ac) {
+        org.gridpacs.dicom.net.pdu.AsyncOperationsWindow w =
+                ac.userInformation() != null ? ac.userInformation().asyncOperationsWindow() : null;
+        if (w == null) {
+            return 1;
+        }
+        int n = requestor ? w.maxOperationsInvoked() : w.maxOperationsPerformed();
+        return n == 0 ? 1024 : n;
     }
 
     // ---------------------------------------------------------------- what handlers may ask
@@ -307,30 +321,67 @@ public final class Association implements Closeable {
 
     private DimseResponse call(int pcid, DataSet cmd, DataWriter data, Consumer<DimseResponse> onPending)
             throws IOException, InterruptedException {
+        Pending p = submit(pcid, cmd, data, onPending);
+        while (true) {
+            try {
+                return settings.responseTimeout() > 0
+                        ? p.result.get(settings.responseTimeout(), TimeUnit.MILLISECONDS)
+                        : p.result.get();
+            } catch (TimeoutException e) {
+                if (p.lastActivity + settings.responseTimeout() <= System.currentTimeMillis()) {
+                    abort();
+                    throw new SocketTimeoutException("no response from " + remoteAETitle() + " within "
+                            + settings.responseTimeout() + " ms to " + CommandField.name(cmd.getInt(Tag.CommandField, 0)));
+                }
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                throw c instanceof IOException io ? io : new IOException(c.getMessage(), c);
+            }
+        }
+    }
+
+    /**
+     * Sends a request without waiting for its response, once the asynchronous operations window negotiated
+     * (PS3.7 D.3.3.3; 1 when not negotiated) has room for it.
+     */
+    private Pending submit(int pcid, DataSet cmd, DataWriter data, Consumer<DimseResponse> onPending)
+            throws IOException, InterruptedException {
+        window.acquire();
         int id = cmd.getInt(Tag.MessageID, 0);
         Pending p = new Pending(onPending);
         pending.put(id, p);
+        p.result.whenComplete((r, e) -> {
+            pending.remove(id);
+            window.release();
+        });
         try {
             send(pcid, cmd, data);
-            while (true) {
-                try {
-                    return settings.responseTimeout() > 0
-                            ? p.result.get(settings.responseTimeout(), TimeUnit.MILLISECONDS)
-                            : p.result.get();
-                } catch (TimeoutException e) {
-                    if (p.lastActivity + settings.responseTimeout() <= System.currentTimeMillis()) {
-                        abort();
-                        throw new SocketTimeoutException("no response from " + remoteAETitle() + " within "
-                                + settings.responseTimeout() + " ms to " + CommandField.name(cmd.getInt(Tag.CommandField, 0)));
-                    }
-                } catch (ExecutionException e) {
-                    Throwable c = e.getCause();
-                    throw c instanceof IOException io ? io : new IOException(c.getMessage(), c);
-                }
-            }
-        } finally {
-            pending.remove(id);
+        } catch (IOException | RuntimeException e) {
+            p.result.completeExceptionally(e);
+            throw e;
         }
+        return p;
+    }
+
+    /**
+     * C-STORE without waiting for the response: up to the negotiated number of operations are outstanding
+     * at once, which hides the round trip per instance. The future completes with the C-STORE response.
+     */
+    public CompletableFuture<DimseResponse> storeAsync(String sopClassUID, String sopInstanceUID,
+                                                      String transferSyntaxUID, DataWriter data)
+            throws IOException, InterruptedException {
+        int pcid = presentationContextFor(sopClassUID, transferSyntaxUID);
+        if (pcid < 0) {
+            throw new NoPresentationContextException(sopClassUID, transferSyntaxUID);
+        }
+        DataSet cmd = Commands.request(CommandField.C_STORE_RQ, nextMessageID(), sopClassUID, true);
+        cmd.setString(Tag.AffectedSOPInstanceUID, VR.UI, sopInstanceUID);
+        return submit(pcid, cmd, data, null).result;
+    }
+
+    /** How many requests this side may have outstanding at once (the negotiated window; 1 by default). */
+    public int maxOperationsInvoked() {
+        return maxOperationsInvoked;
     }
 
     private static final class Pending {

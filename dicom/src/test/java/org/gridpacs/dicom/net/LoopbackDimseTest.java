@@ -103,6 +103,30 @@ class LoopbackDimseTest {
     }
 
     @Test
+    void asynchronousOperationsWindowKeepsSeveralStoresOutstanding() throws Exception {
+        AAssociateRQ rq = new AAssociateRQ("TESTSCU", "TESTSCP");
+        rq.addPresentationContext(new PresentationContext.RQ(1, UID.CTImageStorage, UID.ExplicitVRLittleEndian));
+        rq.setUserInformation(new org.gridpacs.dicom.net.pdu.UserInformation()
+                .setAsyncOperationsWindow(new org.gridpacs.dicom.net.pdu.AsyncOperationsWindow(8, 1)));
+        try (Association as = new Connector(settings).connect("127.0.0.1", server.port(), rq, null)) {
+            assertEquals(8, as.maxOperationsInvoked());
+            List<java.util.concurrent.CompletableFuture<DimseResponse>> futures = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                DataSet ds = new DataSet();
+                ds.setString(Tag.SOPInstanceUID, VR.UI, "1.2.5." + i);
+                futures.add(as.storeAsync(UID.CTImageStorage, "1.2.5." + i, UID.ExplicitVRLittleEndian,
+                        out -> writeExplicit(ds, out)));
+            }
+            for (var f : futures) {
+                assertEquals(Status.SUCCESS, f.get().status());
+            }
+            for (int i = 0; i < 50; i++) {
+                assertTrue(stored.containsKey("1.2.5." + i), "instance " + i + " stored");
+            }
+        }
+    }
+
+    @Test
     void unknownCalledAETitleIsRejected() {
         AssociationRejectedException e = assertThrows(AssociationRejectedException.class, () -> connect("WRONG"));
         assertTrue(e.getMessage().contains("called AE title not recognized"), e.getMessage());
