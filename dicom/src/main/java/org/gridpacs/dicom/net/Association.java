@@ -102,7 +102,8 @@ public final class Association implements Closeable {
         this.pduReader = new PduReader(in);
         pduReader.setMaxPDataLength(settings.maxPduLength() == 0 ? 0xFFFFFFFFL : settings.maxPduLength());
         long peerMax = requestor ? ac.userInformation().maxLength() : rq.userInformation().maxLength();
-        this.maxFragment = Math.min(PDataTFWriter.maxFragmentLength(peerMax), 1 << 20);
+        // even, because DCMTK refuses odd-length fragments even when the peer announced an odd maximum
+        this.maxFragment = Math.min(PDataTFWriter.maxFragmentLength(peerMax), 1 << 20) & ~1;
         this.out = new BufferedOutputStream(rawOut, maxFragment + PDataTFWriter.HEADER_LENGTH);
         this.pduWriter = new PduWriter(out);
         this.pdataWriter = new PDataTFWriter(out);
