@@ -61,6 +61,11 @@ public final class AcceptPolicy {
 
     /** The A-ASSOCIATE-AC or A-ASSOCIATE-RJ to answer {@code rq} with. */
     Pdu negotiate(AAssociateRQ rq, long maxPduLength) {
+        if ((rq.protocolVersion() & AAssociateRQ.PROTOCOL_VERSION_1) == 0) {
+            // PS3.8 9.3.2: bit 0 is version 1, the only one there is
+            return new AAssociateRJ(AAssociateRJ.RESULT_REJECTED_PERMANENT, AAssociateRJ.SOURCE_SERVICE_PROVIDER_ACSE,
+                    AAssociateRJ.REASON_PROTOCOL_VERSION_NOT_SUPPORTED);
+        }
         if (!calledAETitles.isEmpty() && !calledAETitles.contains(rq.calledAETitle())) {
             return new AAssociateRJ(AAssociateRJ.RESULT_REJECTED_PERMANENT, AAssociateRJ.SOURCE_SERVICE_USER,
                     AAssociateRJ.REASON_CALLED_AE_TITLE_NOT_RECOGNIZED);

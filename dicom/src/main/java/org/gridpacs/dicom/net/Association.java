@@ -20,7 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
@@ -70,12 +74,16 @@ public final class Association implements Closeable {
     private final NetworkSettings settings;
     private final Services services;
     private final Executor workers;
+    private final InputStream in;
     private final PduReader pduReader;
     private final OutputStream out;
     private final PduWriter pduWriter;
     private final PDataTFWriter pdataWriter;
     private final int maxFragment;
-    private final Object writeLock = new Object();
+    /** Serialises writes; a lock rather than a monitor so that abort() can give up waiting for it. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** When the write in progress started (System.nanoTime()), 0 when none: see {@link #writeStalledFor}. */
+    private volatile long writeStarted;
     private final AtomicInteger nextMessageID = new AtomicInteger(1);
     private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicBoolean> running = new ConcurrentHashMap<>();
@@ -83,12 +91,25 @@ public final class Association implements Closeable {
     private final AtomicBoolean releaseRequested = new AtomicBoolean();
     private final int maxOperationsInvoked;
     private final java.util.concurrent.Semaphore window;
+    private final AtomicBoolean endOnce = new AtomicBoolean();
     private volatile boolean ended;
+    /** Set as we start sending an A-ABORT: the peer may close before we do, which is then no news. */
+    private volatile boolean aborting;
+    /** Notified whenever an outstanding operation (either role) finishes, for A-RELEASE to wait on. */
+    private final Object operationsDone = new Object();
+    /** SCP: A-RELEASE-RQ received while operations were running; the last one to finish sends the RP. */
+    private boolean releaseReceived;
+    private final AtomicBoolean releaseAnswered = new AtomicBoolean();
+    private volatile Thread readerThread;
+    /** The most requests one association may have running on the workers at once (see dispatch). */
+    static final int MAX_RUNNING_OPERATIONS = AcceptPolicy.MAX_ASYNC_OPERATIONS;
 
     // reader state: only touched by the reader thread
     private PDataTF.Cursor cursor;
     private final ByteArrayOutputStream commandBytes = new ByteArrayOutputStream(256);
+    private int commandPcid = -1;
     private DataSet commandAwaitingData;
+    private boolean readingDataSet;
 
     Association(Socket socket, boolean requestor, AAssociateRQ rq, AAssociateAC ac, NetworkSettings settings,
                 Services services, Executor workers, InputStream in, OutputStream rawOut) {
@@ -99,6 +120,7 @@ public final class Association implements Closeable {
         this.settings = settings;
         this.services = services != null ? services : new Services();
         this.workers = workers;
+        this.in = in;
         this.pduReader = new PduReader(in);
         pduReader.setMaxPDataLength(settings.maxPduLength() == 0 ? 0xFFFFFFFFL : settings.maxPduLength());
         long peerMax = requestor ? ac.userInformation().maxLength() : rq.userInformation().maxLength();
@@ -143,6 +165,11 @@ public final class Association implements Closeable {
 
     public SocketAddress remoteAddress() {
         return socket.getRemoteSocketAddress();
+    }
+
+    /** The TLS session (protocol, cipher suite, the peer's certificates), or null on plain TCP. */
+    public SSLSession tlsSession() {
+        return socket instanceof SSLSocket s ? s.getSession() : null;
     }
 
     public AAssociateRQ associateRQ() {
@@ -354,6 +381,7 @@ public final class Association implements Closeable {
         p.result.whenComplete((r, e) -> {
             pending.remove(id);
             window.release();
+            operationFinished();
         });
         try {
             send(pcid, cmd, data);
@@ -400,10 +428,12 @@ public final class Association implements Closeable {
     /** Sends one DIMSE message: the command, then the data set if {@code data} is given. */
     void send(int pcid, DataSet cmd, DataWriter data) throws IOException {
         byte[] c = Commands.encode(cmd);
-        synchronized (writeLock) {
+        writeLock.lock();
+        try {
             if (ended) {
                 throw new IOException("association with " + remoteAETitle() + " is closed");
             }
+            writeStarted = System.nanoTime();
             pdataWriter.writeFragmented(pcid, true, c, 0, c.length, maxFragment);
             if (data != null) {
                 PDataOutputStream pos = new PDataOutputStream(out, pcid, maxFragment);
@@ -411,6 +441,9 @@ public final class Association implements Closeable {
                 pos.finish();
             }
             out.flush();
+        } finally {
+            writeStarted = 0;
+            writeLock.unlock();
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} -> {}: {}", localAETitle(), remoteAETitle(), Commands.summary(cmd));
@@ -418,17 +451,40 @@ public final class Association implements Closeable {
     }
 
     private void sendPdu(Pdu pdu) throws IOException {
-        synchronized (writeLock) {
+        writeLock.lock();
+        try {
+            writeStarted = System.nanoTime();
             pduWriter.write(pdu);
             out.flush();
+        } finally {
+            writeStarted = 0;
+            writeLock.unlock();
         }
+    }
+
+    /**
+     * How long (ms) the write in progress has been blocked, 0 if none. TCP writes have no timeout: a peer that
+     * stops reading blocks the writer, with the write lock held, for ever. {@link DicomServer} aborts such
+     * associations after the idle timeout.
+     */
+    long writeStalledFor() {
+        long t = writeStarted;
+        return t == 0 ? 0 : (System.nanoTime() - t) / 1_000_000;
     }
 
     // ---------------------------------------------------------------- release and abort
 
-    /** A-RELEASE: waits (up to ARTIM) for the peer's A-RELEASE-RP, then closes the connection. */
+    /**
+     * A-RELEASE: first lets the calls still waiting for their responses on other threads finish (PS3.7 allows
+     * no release with operations outstanding), then waits (up to ARTIM) for the peer's A-RELEASE-RP and
+     * closes the connection.
+     */
     public void release() throws IOException {
         if (ended || !releaseRequested.compareAndSet(false, true)) {
+            return;
+        }
+        awaitOutstandingCalls();
+        if (ended) {
             return;
         }
         sendPdu(AReleaseRQ.INSTANCE);
@@ -451,9 +507,37 @@ public final class Association implements Closeable {
     }
 
     private void abort(AAbort pdu) {
+        aborting = true;
+        if (!ended) {
+            try {
+                // a writer blocked on a peer that does not read holds the lock: then close without the PDU
+                if (writeLock.tryLock(200, TimeUnit.MILLISECONDS)) {
+                    try {
+                        pduWriter.write(pdu);
+                        out.flush();
+                    } finally {
+                        writeLock.unlock();
+                    }
+                }
+            } catch (IOException ignored) {
+                // the connection may already be gone
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        end(new IOException("association with " + remoteAETitle() + " aborted"));
+    }
+
+    /**
+     * After an A-ABORT for a protocol error: stops sending, then reads and discards what the peer had still
+     * sent, for up to {@code millis}, before the connection is closed. Closing a socket with unread input
+     * makes TCP send a reset, which on many systems destroys the A-ABORT before the peer reads it.
+     */
+    private void abortAndLinger(AAbort pdu, InputStream in, int millis) {
         if (!ended) {
             try {
                 sendPdu(pdu);
+                DicomServer.linger(socket, in, millis);
             } catch (IOException ignored) {
                 // the connection may already be gone
             }
@@ -478,7 +562,7 @@ public final class Association implements Closeable {
     }
 
     private void end(IOException reason) {
-        if (ended) {
+        if (!endOnce.compareAndSet(false, true)) {
             return;
         }
         ended = true;
@@ -494,6 +578,81 @@ public final class Association implements Closeable {
             c.set(true);
         }
         closed.complete(null);
+        operationFinished();
+    }
+
+    private void operationFinished() {
+        synchronized (operationsDone) {
+            operationsDone.notifyAll();
+        }
+    }
+
+    /** SCU side of A-RELEASE: waits while calls on other threads still expect responses, as long as they get them. */
+    private void awaitOutstandingCalls() {
+        if (Thread.currentThread() == readerThread) {
+            return; // release() from a response callback: the responses could never be read
+        }
+        try {
+            synchronized (operationsDone) {
+                while (!pending.isEmpty() && !ended) {
+                    long quiet = System.currentTimeMillis()
+                            - pending.values().stream().mapToLong(p -> p.lastActivity).max().orElse(0);
+                    if (settings.responseTimeout() > 0 && quiet > settings.responseTimeout()) {
+                        return; // the caller's own response timeout deals with it
+                    }
+                    operationsDone.wait(100);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * SCP side of A-RELEASE: the A-RELEASE-RP goes out once the operations still running on the workers have
+     * sent their final responses. Meanwhile the reader goes on reading: the requester may still send P-DATA
+     * (state Sta7, PS3.8 9.2), such as the C-STORE responses of a C-GET's sub-operations. Returns true when the
+     * RP was sent now.
+     */
+    private boolean releaseWhenIdle() throws IOException {
+        synchronized (operationsDone) {
+            if (!running.isEmpty()) {
+                releaseReceived = true;
+                LOG.debug("A-RELEASE-RQ from {} with {} operation(s) running: RP after them", remoteAETitle(),
+                        running.size());
+                return false;
+            }
+        }
+        sendReleaseRP();
+        return true;
+    }
+
+    /**
+     * The peer half-closed its side after its A-RELEASE-RQ, while operations still run: it can send nothing more,
+     * but the final responses and the A-RELEASE-RP are still owed. Waits for them (up to the idle timeout, one
+     * minute without one); true if a release was pending.
+     */
+    private boolean releasePendingAfterEof() {
+        synchronized (operationsDone) {
+            if (!releaseReceived) {
+                return false;
+            }
+        }
+        try {
+            closed.get(settings.idleTimeout() > 0 ? settings.idleTimeout() : 60_000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("{} released the association, but its operations did not finish in time", remoteAETitle());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
+    private void sendReleaseRP() throws IOException {
+        if (releaseAnswered.compareAndSet(false, true)) {
+            sendPdu(AReleaseRP.INSTANCE);
+            end(new IOException("association released by " + remoteAETitle()));
+        }
     }
 
     // ---------------------------------------------------------------- reading
@@ -507,21 +666,34 @@ public final class Association implements Closeable {
 
     /** The reader loop: runs until the association is released or aborted. */
     void serve() {
+        readerThread = Thread.currentThread();
         try {
             socket.setSoTimeout(settings.idleTimeout());
-            while (nextPdv()) {
+            while (true) {
+                boolean more;
+                try {
+                    more = nextPdv();
+                } catch (SocketTimeoutException e) {
+                    if (busy() && pduReader.atPduBoundary()) {
+                        continue; // an operation is under way (a long C-MOVE, say): the peer may well be silent
+                    }
+                    throw e;
+                }
+                if (!more) {
+                    break;
+                }
                 onPdv();
             }
         } catch (SocketTimeoutException e) {
-            LOG.warn("Association {} -> {}: no activity for {} s, aborting", callingAETitle(), calledAETitle(),
-                    settings.idleTimeout() / 1000);
+            LOG.warn("Association {} -> {}: no activity for {} ms, aborting", callingAETitle(), calledAETitle(),
+                    settings.idleTimeout());
             abort(new AAbort(AAbort.SOURCE_SERVICE_PROVIDER, AAbort.REASON_NOT_SPECIFIED));
         } catch (PduException e) {
             LOG.warn("Association {} -> {}: protocol error from {}: {}; sending A-ABORT", callingAETitle(),
                     calledAETitle(), remoteAddress(), e.getMessage());
-            abort(e.toAbort());
+            abortAndLinger(e.toAbort(), in, DicomServer.lingerMillis(settings));
         } catch (IOException e) {
-            if (!ended) {
+            if (!ended && !aborting) {
                 LOG.warn("Association {} -> {}: connection to {} lost: {}", callingAETitle(), calledAETitle(),
                         remoteAddress(), e.getMessage());
             }
@@ -534,6 +706,15 @@ public final class Association implements Closeable {
         }
     }
 
+    /**
+     * True while silence from the peer is expected: requests of the peer's are running here, or a write is in
+     * progress (one blocked for good is aborted by the server's sweep), or our calls await responses under a
+     * response timeout (without one, the idle timeout stays the only bound on a peer that went away).
+     */
+    private boolean busy() {
+        return !running.isEmpty() || writeStarted != 0 || (!pending.isEmpty() && settings.responseTimeout() > 0);
+    }
+
     /** Advances to the next PDV, reading PDUs as needed; false when the association has ended. */
     boolean nextPdv() throws IOException {
         while (cursor == null || !cursor.next()) {
@@ -542,7 +723,7 @@ public final class Association implements Closeable {
             try {
                 pdu = pduReader.read();
             } catch (java.io.EOFException e) {
-                if (ended) {
+                if (ended || aborting || releasePendingAfterEof()) {
                     return false;
                 }
                 throw new IOException("peer closed the connection without A-RELEASE or A-ABORT");
@@ -551,10 +732,13 @@ public final class Association implements Closeable {
                 cursor = p.pdvs();
             } else if (pdu instanceof AReleaseRQ) {
                 LOG.debug("A-RELEASE-RQ from {}", remoteAETitle());
-                sendPdu(AReleaseRP.INSTANCE);
-                end(new IOException("association released by " + remoteAETitle()));
-                return false;
-            } else if (pdu instanceof AReleaseRP) {
+                if (commandAwaitingData != null || commandBytes.size() > 0 || readingDataSet) {
+                    throw new PduException(AAbort.REASON_UNEXPECTED_PDU, "A-RELEASE-RQ in the middle of a DIMSE message");
+                }
+                if (releaseWhenIdle()) {
+                    return false;
+                }
+            } else if (pdu instanceof AReleaseRP && releaseRequested.get()) {
                 end(new IOException("association released"));
                 return false;
             } else if (pdu instanceof AAbort a) {
@@ -563,7 +747,7 @@ public final class Association implements Closeable {
                 end(new IOException(remoteAETitle() + " aborted the association: " + a.describe()));
                 return false;
             } else {
-                throw new PduException(AAbort.REASON_UNEXPECTED_PDU, "unexpected " + pdu.getClass().getSimpleName()
+                throw new PduException(AAbort.REASON_UNEXPECTED_PDU, "unexpected " + Pdu.typeName(pdu.type())
                         + " on an established association");
             }
         }
@@ -584,6 +768,11 @@ public final class Association implements Closeable {
             if (commandAwaitingData != null) {
                 throw new PduException(AAbort.REASON_UNEXPECTED_PDU_PARAMETER, "a command arrived where a data set was expected");
             }
+            if (commandBytes.size() > 0 && pcid != commandPcid) {
+                throw new PduException(AAbort.REASON_UNEXPECTED_PDU_PARAMETER,
+                        "command fragments on presentation contexts " + commandPcid + " and " + pcid);
+            }
+            commandPcid = pcid;
             commandBytes.write(cursor.buffer(), cursor.valueOffset(), cursor.valueLength());
             if (commandBytes.size() > 1 << 20) {
                 throw new PduException(AAbort.REASON_INVALID_PDU_PARAMETER_VALUE, "command set larger than 1 MiB");
@@ -594,7 +783,8 @@ public final class Association implements Closeable {
             DataSet cmd;
             try {
                 cmd = Commands.decode(commandBytes.toByteArray(), 0, commandBytes.size());
-            } catch (DicomStreamException | java.io.EOFException e) {
+            } catch (IOException | RuntimeException e) {
+                // whatever the bytes are, a command set that does not decode is the peer's protocol error
                 throw new PduException(AAbort.REASON_INVALID_PDU_PARAMETER_VALUE, "undecodable command set: " + e.getMessage());
             } finally {
                 commandBytes.reset();
@@ -608,11 +798,20 @@ public final class Association implements Closeable {
             if (commandAwaitingData == null) {
                 throw new PduException(AAbort.REASON_UNEXPECTED_PDU_PARAMETER, "a data set arrived without a command");
             }
+            if (pcid != commandPcid) {
+                throw new PduException(AAbort.REASON_UNEXPECTED_PDU_PARAMETER, "the data set came on presentation context "
+                        + pcid + ", its command on " + commandPcid);
+            }
             DataSet cmd = commandAwaitingData;
             commandAwaitingData = null;
             PDVInputStream data = new PDVInputStream(this, pcid);
-            dispatch(pcid, cmd, data);
-            data.drain();
+            readingDataSet = true;
+            try {
+                dispatch(pcid, cmd, data);
+                data.drain();
+            } finally {
+                readingDataSet = false;
+            }
         }
     }
 
@@ -634,7 +833,13 @@ public final class Association implements Closeable {
         DimseRequest request = new DimseRequest(this, pcid, transferSyntax(pcid), cmd);
         switch (field) {
             case CommandField.C_ECHO_RQ -> respond(request, Status.SUCCESS, null, null);
-            case CommandField.C_STORE_RQ -> onStore(request, data);
+            case CommandField.C_STORE_RQ -> {
+                if (data == null) {
+                    respond(request, Status.CANNOT_UNDERSTAND, "C-STORE-RQ without a data set", null);
+                } else {
+                    onStore(request, data);
+                }
+            }
             case CommandField.C_CANCEL_RQ -> {
                 AtomicBoolean c = running.get(cmd.getInt(Tag.MessageIDBeingRespondedTo, -1));
                 if (c != null) {
@@ -646,13 +851,31 @@ public final class Association implements Closeable {
                 DataSet identifier;
                 try {
                     identifier = data != null ? readDataSet(pcid, data) : new DataSet();
-                } catch (DicomStreamException e) {
+                } catch (IOException | RuntimeException e) {
+                    if (data != null && data.brokenConnection()) {
+                        throw data.failure();
+                    }
                     respond(request, Status.CANNOT_UNDERSTAND, "cannot decode the identifier: " + e.getMessage(), null);
                     return;
                 }
+                if (running.containsKey(request.messageID())) {
+                    respond(request, Status.DUPLICATE_INVOCATION, "message ID " + request.messageID() + " is in use", null);
+                    return;
+                }
+                // without an asynchronous operations window one operation at a time is allowed (PS3.7 D.3.3.3):
+                // tolerate a few more, but a peer must not queue unbounded work on the shared workers
+                if (running.size() >= MAX_RUNNING_OPERATIONS) {
+                    respond(request, Status.OUT_OF_RESOURCES, "too many operations outstanding", null);
+                    return;
+                }
                 AtomicBoolean cancelled = new AtomicBoolean();
-                running.put(request.messageID(), cancelled);
-                workers.execute(() -> runOperation(request, identifier, cancelled));
+                running.put(request.messageID(), cancelled); // only this (reader) thread adds
+                try {
+                    workers.execute(() -> runOperation(request, identifier, cancelled));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    running.remove(request.messageID());
+                    respond(request, Status.OUT_OF_RESOURCES, "the server is shutting down", null);
+                }
             }
             default -> respond(request, Status.UNRECOGNIZED_OPERATION,
                     "unsupported command " + CommandField.name(field), null);
@@ -660,9 +883,25 @@ public final class Association implements Closeable {
     }
 
     private void onResponse(int pcid, DataSet cmd, PDVInputStream data) throws IOException {
-        DataSet ds = data != null ? readDataSet(pcid, data) : null;
         int id = cmd.getInt(Tag.MessageIDBeingRespondedTo, -1);
         Pending p = pending.get(id);
+        DataSet ds = null;
+        if (data != null) {
+            try {
+                ds = readDataSet(pcid, data);
+            } catch (IOException | RuntimeException e) {
+                if (data.brokenConnection()) {
+                    throw data.failure();
+                }
+                LOG.warn("{} sent a response to message {} with an undecodable data set: {}", remoteAETitle(), id,
+                        e.getMessage());
+                if (p != null) {
+                    p.result.completeExceptionally(new DicomStreamException("undecodable data set in the response from "
+                            + remoteAETitle() + ": " + e.getMessage()));
+                }
+                return;
+            }
+        }
         if (p == null) {
             LOG.warn("{} sent a response to message {}, which is not outstanding: ignored", remoteAETitle(), id);
             return;
@@ -698,14 +937,17 @@ public final class Association implements Closeable {
             LOG.warn("C-STORE of {} from {}: cannot understand the data set: {}", request.sopInstanceUID(),
                     request.callingAETitle(), e.getMessage());
         } catch (IOException | RuntimeException e) {
-            if (ended || data.brokenConnection()) {
+            if (data.brokenConnection()) {
+                throw data.failure(); // the network's exception, not the handler's wrapping of it
+            }
+            if (ended) {
                 throw e instanceof IOException io ? io : new IOException(e);
             }
             status = Status.OUT_OF_RESOURCES;
             comment = e.getMessage();
             LOG.error("C-STORE of {} from {} failed", request.sopInstanceUID(), request.callingAETitle(), e);
         }
-        data.drain();
+        data.drain(); // also rethrows a network failure a handler caught and ignored
         respond(request, status, comment, null);
     }
 
@@ -721,8 +963,22 @@ public final class Association implements Closeable {
             if (!ended) {
                 LOG.warn("{} from {} could not be answered: {}", CommandField.name(field), request.callingAETitle(), e.getMessage());
             }
+        } catch (RuntimeException e) {
+            LOG.error("{} from {} failed", CommandField.name(field), request.callingAETitle(), e);
         } finally {
-            running.remove(request.messageID());
+            boolean releaseNow;
+            synchronized (operationsDone) {
+                running.remove(request.messageID());
+                releaseNow = releaseReceived && running.isEmpty();
+            }
+            operationFinished();
+            if (releaseNow) {
+                try {
+                    sendReleaseRP();
+                } catch (IOException e) {
+                    end(e);
+                }
+            }
         }
     }
 

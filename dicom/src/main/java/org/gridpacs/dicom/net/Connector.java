@@ -11,11 +11,15 @@ import java.net.UnknownHostException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
 import org.gridpacs.dicom.Implementation;
 import org.gridpacs.dicom.net.pdu.AAbort;
 import org.gridpacs.dicom.net.pdu.AAssociateAC;
 import org.gridpacs.dicom.net.pdu.AAssociateRJ;
 import org.gridpacs.dicom.net.pdu.AAssociateRQ;
+import org.gridpacs.dicom.net.pdu.PDataTF;
 import org.gridpacs.dicom.net.pdu.Pdu;
 import org.gridpacs.dicom.net.pdu.PduReader;
 import org.gridpacs.dicom.net.pdu.PduWriter;
@@ -66,17 +70,42 @@ public final class Connector {
                 throw new SocketTimeoutException("no answer from " + host + ":" + port + " within "
                         + settings.connectTimeout() + " ms");
             }
-            Socket s = settings.tls() != null ? settings.tls().clientSide(socket, host, port) : socket;
+            Socket s = socket;
+            if (settings.tls() != null) {
+                socket.setSoTimeout(settings.artimTimeout());
+                try {
+                    s = settings.tls().clientSide(socket, host, port);
+                } catch (SSLException e) {
+                    throw tlsFailure(host, port, e);
+                }
+            }
             s.setSoTimeout(settings.artimTimeout());
             InputStream in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
-            new PduWriter(s.getOutputStream()).write(rq);
             PduReader reader = new PduReader(in);
             Pdu answer;
             try {
+                new PduWriter(s.getOutputStream()).write(rq);
                 answer = reader.read();
             } catch (SocketTimeoutException e) {
                 throw new SocketTimeoutException(rq.calledAETitle() + " at " + host + ":" + port
                         + " did not answer the association request within " + settings.artimTimeout() + " ms");
+            } catch (SSLException e) {
+                // TLS 1.3: the server checks our certificate after our side of the handshake is done
+                throw tlsFailure(host, port, e);
+            } catch (IOException e) {
+                if (settings.tls() == null) {
+                    throw e;
+                }
+                // the server may have closed before we read its alert: look for it
+                try {
+                    s.getInputStream().read();
+                } catch (SSLException alert) {
+                    throw tlsFailure(host, port, alert);
+                } catch (IOException ignored) {
+                    // no alert to tell more
+                }
+                throw new SSLException("TLS connection to " + host + ":" + port + " closed right after the handshake ("
+                        + e.getMessage() + "): the peer probably refused our client certificate", e);
             }
             if (answer instanceof AAssociateRJ rj) {
                 throw new AssociationRejectedException(rq.calledAETitle() + " at " + host + ":" + port, rj);
@@ -88,6 +117,13 @@ public final class Connector {
             if (!(answer instanceof AAssociateAC ac)) {
                 throw new IOException("unexpected answer to A-ASSOCIATE-RQ from " + host + ":" + port + ": " + answer);
             }
+            long peerMax = ac.userInformation().maxLength();
+            if (peerMax != 0 && peerMax <= PDataTF.PDV_HEADER_LENGTH) {
+                new PduWriter(s.getOutputStream()).write(new AAbort(AAbort.SOURCE_SERVICE_PROVIDER,
+                        AAbort.REASON_INVALID_PDU_PARAMETER_VALUE));
+                throw new IOException(host + ":" + port + " accepted the association with a maximum PDU length of "
+                        + peerMax + ", which leaves no room for data: aborted");
+            }
             Association as = new Association(s, true, rq, ac, settings, services, WORKERS, in, s.getOutputStream());
             as.startReader("dicom-" + rq.calledAETitle() + "@" + host + ":" + port);
             return as;
@@ -95,5 +131,13 @@ public final class Connector {
             socket.close();
             throw e;
         }
+    }
+
+    private static SSLException tlsFailure(String host, int port, SSLException e) {
+        SSLException x = e instanceof SSLHandshakeException
+                ? new SSLHandshakeException("TLS handshake with " + host + ":" + port + " failed: " + e.getMessage())
+                : new SSLException("TLS with " + host + ":" + port + " failed: " + e.getMessage());
+        x.initCause(e);
+        return x;
     }
 }

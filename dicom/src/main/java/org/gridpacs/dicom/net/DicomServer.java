@@ -13,9 +13,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLException;
@@ -24,6 +27,7 @@ import org.gridpacs.dicom.net.pdu.AAbort;
 import org.gridpacs.dicom.net.pdu.AAssociateAC;
 import org.gridpacs.dicom.net.pdu.AAssociateRJ;
 import org.gridpacs.dicom.net.pdu.AAssociateRQ;
+import org.gridpacs.dicom.net.pdu.PDataTF;
 import org.gridpacs.dicom.net.pdu.Pdu;
 import org.gridpacs.dicom.net.pdu.PduException;
 import org.gridpacs.dicom.net.pdu.PduReader;
@@ -33,8 +37,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Listens for associations (the acceptor, SCP side). Threads are bounded: one per association up to
- * {@link NetworkSettings#maxAssociations()}, as many workers for C-FIND/C-MOVE/C-GET, and two for turning
- * away requests beyond the limit with a transient A-ASSOCIATE-RJ.
+ * {@link NetworkSettings#maxAssociations()}, as many workers for C-FIND/C-MOVE/C-GET, two for turning
+ * away requests beyond the limit with a transient A-ASSOCIATE-RJ, and one timer (ARTIM, stalled writes).
+ *
+ * <p>Malformed input on a connection gets an A-ABORT and closes that connection only; ARTIM bounds the whole
+ * association negotiation (a client trickling its request byte by byte included), the idle timeout bounds
+ * silence on an established association and writes blocked by a peer that does not read.
  */
 public final class DicomServer implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(DicomServer.class);
@@ -45,6 +53,7 @@ public final class DicomServer implements Closeable {
     private final ThreadPoolExecutor associationThreads;
     private final ThreadPoolExecutor workers;
     private final ThreadPoolExecutor rejecters;
+    private final ScheduledThreadPoolExecutor timer;
     private final AtomicInteger active = new AtomicInteger();
     private final Set<Association> associations = ConcurrentHashMap.newKeySet();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
@@ -60,6 +69,12 @@ public final class DicomServer implements Closeable {
         this.associationThreads = pool("dicom-association", max, new SynchronousQueue<>());
         this.workers = pool("dicom-worker", max, new LinkedBlockingQueue<>());
         this.rejecters = pool("dicom-reject", 2, new SynchronousQueue<>());
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "dicom-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
     }
 
     private static ThreadPoolExecutor pool(String name, int threads, java.util.concurrent.BlockingQueue<Runnable> queue) {
@@ -83,7 +98,78 @@ public final class DicomServer implements Closeable {
         serverSocket.bind(new InetSocketAddress(bindAddress, port), 128);
         acceptThread = new Thread(this::acceptLoop, "dicom-accept-" + port());
         acceptThread.start();
+        if (settings.idleTimeout() > 0) {
+            long period = Math.max(100, Math.min(settings.idleTimeout() / 4, 1000));
+            timer.scheduleWithFixedDelay(this::abortStalledWriters, period, period, TimeUnit.MILLISECONDS);
+        }
         return this;
+    }
+
+    /** A peer that stops reading blocks our writes for ever (TCP has no write timeout): abort it after the idle timeout. */
+    private void abortStalledWriters() {
+        for (Association as : associations) {
+            long stalled = as.writeStalledFor();
+            if (stalled > settings.idleTimeout()) {
+                LOG.warn("Association {}: the peer has not read what we sent for {} ms, aborting", as, stalled);
+                as.abort();
+            }
+        }
+    }
+
+    /** Closes {@code s} after ARTIM unless cancelled: bounds the whole negotiation, not just each read. */
+    private ScheduledFuture<?> artim(Socket s, int millis, AtomicBoolean expired) {
+        if (millis <= 0) {
+            return null;
+        }
+        return timer.schedule(() -> {
+            expired.set(true);
+            closeQuietly(s);
+        }, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closed anyway
+        }
+    }
+
+    /** How long to read and discard a peer's remaining input after an A-ABORT for a protocol error. */
+    static int lingerMillis(NetworkSettings settings) {
+        return settings.artimTimeout() > 0 ? Math.min(settings.artimTimeout(), 1000) : 1000;
+    }
+
+    /**
+     * Half-closes {@code s} after an A-ABORT and discards its input for up to {@code millis} (at most 1 MiB), so
+     * the peer reads the A-ABORT and our close rather than a TCP reset, which would throw away unread data on
+     * many systems. PS3.8 (AA-1, AA-8) waits for the peer to close the transport within ARTIM.
+     */
+    static void linger(Socket s, InputStream in, int millis) {
+        try {
+            try {
+                s.shutdownOutput();
+            } catch (IOException | UnsupportedOperationException ignored) {
+                // not for every socket: just wait for the peer then
+            }
+            long deadline = System.nanoTime() + millis * 1_000_000L;
+            byte[] b = new byte[8192];
+            long total = 0;
+            while (total < 1 << 20) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    break;
+                }
+                s.setSoTimeout((int) left);
+                int n = in.read(b);
+                if (n < 0) {
+                    break;
+                }
+                total += n;
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // timeout or reset: close now
+        }
     }
 
     /** The port actually listened on. */
@@ -102,10 +188,17 @@ public final class DicomServer implements Closeable {
             try {
                 s = serverSocket.accept();
             } catch (IOException e) {
-                if (!closing) {
-                    LOG.error("Cannot accept connections on port {}: {}", port(), e.getMessage());
+                if (closing || serverSocket.isClosed()) {
+                    return;
                 }
-                return;
+                // for example out of file descriptors under a flood of connections: wait, do not stop listening
+                LOG.error("Cannot accept connections on port {}: {}", port(), e.getMessage());
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                continue;
             }
             try {
                 s.setTcpNoDelay(true);
@@ -141,14 +234,21 @@ public final class DicomServer implements Closeable {
                 s.getRemoteSocketAddress(), settings.maxAssociations());
         try {
             rejecters.execute(() -> {
+                int limit = settings.artimTimeout() > 0 ? Math.min(settings.artimTimeout(), 5000) : 5000;
+                ScheduledFuture<?> artim = artim(s, limit, new AtomicBoolean()); // also bounds the TLS handshake
                 try (s) {
+                    s.setSoTimeout(limit);
                     Socket ss = settings.tls() != null ? settings.tls().serverSide(s) : s;
-                    ss.setSoTimeout(Math.min(settings.artimTimeout(), 5000));
+                    ss.setSoTimeout(limit);
                     new PduReader(ss.getInputStream()).read();
                     new PduWriter(ss.getOutputStream()).write(new AAssociateRJ(AAssociateRJ.RESULT_REJECTED_TRANSIENT,
                             AAssociateRJ.SOURCE_SERVICE_PROVIDER_PRESENTATION, AAssociateRJ.REASON_LOCAL_LIMIT_EXCEEDED));
-                } catch (IOException ignored) {
+                } catch (IOException | RuntimeException ignored) {
                     // it was going away anyway
+                } finally {
+                    if (artim != null) {
+                        artim.cancel(false);
+                    }
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -162,29 +262,42 @@ public final class DicomServer implements Closeable {
 
     private void handle(Socket plain) {
         sockets.add(plain);
+        AtomicBoolean artimExpired = new AtomicBoolean();
+        ScheduledFuture<?> artim = artim(plain, settings.artimTimeout(), artimExpired);
         Socket s = plain;
+        InputStream in = null;
         try {
             if (settings.tls() != null) {
                 plain.setSoTimeout(settings.artimTimeout());
                 s = settings.tls().serverSide(plain);
             }
             s.setSoTimeout(settings.artimTimeout());
-            InputStream in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
+            in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
             PduReader reader = new PduReader(in);
             Pdu first = reader.read();
-            if (!(first instanceof AAssociateRQ rq)) {
-                LOG.warn("Connection from {} did not start with A-ASSOCIATE-RQ but {}: aborted", s.getRemoteSocketAddress(),
-                        first.getClass().getSimpleName());
-                new PduWriter(s.getOutputStream()).write(new AAbort(AAbort.SOURCE_SERVICE_PROVIDER, AAbort.REASON_UNEXPECTED_PDU));
+            if (first instanceof AAbort a) {
+                // AA-2: an A-ABORT is not answered
+                LOG.info("Connection from {} aborted before any association: {}", s.getRemoteSocketAddress(), a.describe());
                 return;
+            }
+            if (!(first instanceof AAssociateRQ rq)) {
+                throw new PduException(AAbort.REASON_UNEXPECTED_PDU, Pdu.typeName(first.type()) + " instead of A-ASSOCIATE-RQ");
+            }
+            long peerMax = rq.userInformation().maxLength();
+            if (peerMax != 0 && peerMax <= PDataTF.PDV_HEADER_LENGTH) {
+                throw new PduException(AAbort.REASON_INVALID_PDU_PARAMETER_VALUE,
+                        "maximum length " + peerMax + " leaves no room for a PDV");
             }
             Pdu answer = policy.negotiate(rq, settings.maxPduLength());
             new PduWriter(s.getOutputStream()).write(answer);
             if (answer instanceof AAssociateRJ rj) {
                 LOG.warn("Association request from {} ({} calling {}) rejected: {}", s.getRemoteSocketAddress(),
                         rq.callingAETitle(), rq.calledAETitle(), rj.describe());
-                awaitClose(in);
+                awaitClose(in); // ARTIM still runs: bounded
                 return;
+            }
+            if (artim != null) {
+                artim.cancel(false);
             }
             AAssociateAC ac = (AAssociateAC) answer;
             Association as = new Association(s, false, rq, ac, settings, services, workers, in, s.getOutputStream());
@@ -200,23 +313,27 @@ public final class DicomServer implements Closeable {
                         s.getRemoteSocketAddress());
             }
         } catch (PduException e) {
+            // AA-1 (PS3.8 9.2): A-ABORT, then wait (a while) for the peer to close
             LOG.warn("Invalid association request from {}: {}; sending A-ABORT", plain.getRemoteSocketAddress(), e.getMessage());
-            try {
-                new PduWriter(s.getOutputStream()).write(e.toAbort());
-            } catch (IOException ignored) {
-                // best effort
-            }
-        } catch (SocketTimeoutException e) {
-            LOG.warn("Connection from {} sent no association request within {} ms (ARTIM): closed",
-                    plain.getRemoteSocketAddress(), settings.artimTimeout());
-        } catch (SSLException e) {
-            LOG.warn("TLS handshake with {} failed: {}", plain.getRemoteSocketAddress(), e.getMessage());
+            abortAndLinger(s, in, e.toAbort());
         } catch (IOException e) {
-            if (!closing) {
+            if (artimExpired.get() || e instanceof SocketTimeoutException) {
+                LOG.warn("Connection from {} sent no complete association request within {} ms (ARTIM): closed",
+                        plain.getRemoteSocketAddress(), settings.artimTimeout());
+            } else if (e instanceof SSLException) {
+                LOG.warn("TLS handshake with {} failed: {}", plain.getRemoteSocketAddress(), e.getMessage());
+            } else if (!closing) {
                 LOG.warn("Connection from {} failed during association negotiation: {}", plain.getRemoteSocketAddress(),
                         e.getMessage());
             }
+        } catch (RuntimeException e) {
+            // a bug of ours, or a request we did not foresee: this connection ends, the server goes on
+            LOG.error("Internal error on the connection from {}: aborting it", plain.getRemoteSocketAddress(), e);
+            abortAndLinger(s, in, new AAbort(AAbort.SOURCE_SERVICE_PROVIDER, AAbort.REASON_NOT_SPECIFIED));
         } finally {
+            if (artim != null) {
+                artim.cancel(false);
+            }
             sockets.remove(plain);
             try {
                 s.close();
@@ -224,6 +341,17 @@ public final class DicomServer implements Closeable {
             } catch (IOException ignored) {
                 // closed
             }
+        }
+    }
+
+    private void abortAndLinger(Socket s, InputStream in, AAbort abort) {
+        try {
+            new PduWriter(s.getOutputStream()).write(abort);
+            if (in != null) {
+                linger(s, in, lingerMillis(settings));
+            }
+        } catch (IOException ignored) {
+            // best effort
         }
     }
 
@@ -262,6 +390,7 @@ public final class DicomServer implements Closeable {
         associationThreads.shutdown();
         workers.shutdownNow();
         rejecters.shutdownNow();
+        timer.shutdownNow();
         try {
             associationThreads.awaitTermination(5, TimeUnit.SECONDS);
             if (acceptThread != null) {

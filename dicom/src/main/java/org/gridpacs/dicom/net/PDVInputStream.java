@@ -19,7 +19,7 @@ final class PDVInputStream extends InputStream {
     private int remaining;
     private boolean last;
     private boolean eof;
-    private boolean broken;
+    private IOException failure;
 
     PDVInputStream(Association association, int pcid) {
         this.association = association;
@@ -37,6 +37,9 @@ final class PDVInputStream extends InputStream {
     /** Moves to the next PDV of this data set; false at its end. */
     private boolean advance() throws IOException {
         while (remaining == 0) {
+            if (failure != null) {
+                throw failure; // once the stream of PDUs is broken it stays broken, even for a handler that ignored it
+            }
             if (last) {
                 eof = true;
                 return false;
@@ -45,18 +48,18 @@ final class PDVInputStream extends InputStream {
             try {
                 more = association.nextPdv();
             } catch (IOException e) {
-                broken = true;
+                failure = e;
                 throw e;
             }
             if (!more) {
-                broken = true;
-                throw new IOException("association ended in the middle of a data set");
+                failure = new IOException("association ended in the middle of a data set");
+                throw failure;
             }
             PDataTF.Cursor c = association.cursor();
             if (c.isCommand() || c.presentationContextId() != pcid) {
-                broken = true;
-                throw new PduException(AAbort.REASON_UNEXPECTED_PDU_PARAMETER,
+                failure = new PduException(AAbort.REASON_UNEXPECTED_PDU_PARAMETER,
                         "a data set fragment was interrupted by another message");
+                throw failure;
             }
             take(c);
         }
@@ -114,7 +117,12 @@ final class PDVInputStream extends InputStream {
 
     /** True when reading failed because the association broke (not because the data set was bad). */
     boolean brokenConnection() {
-        return broken;
+        return failure != null;
+    }
+
+    /** The exception that broke the stream (a {@link PduException}, a timeout, ...), or null. */
+    IOException failure() {
+        return failure;
     }
 
     @Override

@@ -37,6 +37,7 @@ public final class PduReader {
     private byte[] buffer = new byte[0];
     private int maxAssociateLength = DEFAULT_MAX_ASSOCIATE_LENGTH;
     private long maxPDataLength = DEFAULT_MAX_PDATA_LENGTH;
+    private boolean atBoundary = true;
 
     public PduReader(InputStream in) {
         this.in = Objects.requireNonNull(in);
@@ -70,8 +71,22 @@ public final class PduReader {
         return maxPDataLength;
     }
 
+    /**
+     * True when no byte of the next PDU has been consumed yet: after a read timeout (SO_TIMEOUT) nothing was
+     * lost and {@link #read()} may be called again. False after a failure in the middle of a PDU.
+     */
+    public boolean atPduBoundary() {
+        return atBoundary;
+    }
+
     /** Reads the next PDU, blocking until it is complete. */
     public Pdu read() throws IOException {
+        Pdu pdu = readPdu();
+        atBoundary = true;
+        return pdu;
+    }
+
+    private Pdu readPdu() throws IOException {
         readFully(header, Pdu.HEADER_LENGTH, "PDU header");
         int type = header[0] & 0xFF;
         long length = PDataTF.readU32(header, 2);
@@ -131,6 +146,9 @@ public final class PduReader {
             int n = in.read(b, pos, length - pos);
             if (n < 0) {
                 throw new EOFException(pos == 0 ? "end of stream" : what + " truncated: " + pos + " of " + length + " bytes");
+            }
+            if (n > 0) {
+                atBoundary = false;
             }
             pos += n;
         }
