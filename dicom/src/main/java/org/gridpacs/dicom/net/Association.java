@@ -72,7 +72,7 @@ public final class Association implements Closeable {
     private final AAssociateRQ rq;
     private final AAssociateAC ac;
     private final NetworkSettings settings;
-    private final Services services;
+    private final ServiceProvider provider;
     private final Executor workers;
     private final InputStream in;
     private final PduReader pduReader;
@@ -118,7 +118,7 @@ public final class Association implements Closeable {
         this.rq = rq;
         this.ac = ac;
         this.settings = settings;
-        this.services = services != null ? services : new Services();
+        this.provider = new ServiceProvider(this, services != null ? services : new Services());
         this.workers = workers;
         this.in = in;
         this.pduReader = new PduReader(in);
@@ -837,7 +837,7 @@ public final class Association implements Closeable {
                 if (data == null) {
                     respond(request, Status.CANNOT_UNDERSTAND, "C-STORE-RQ without a data set", null);
                 } else {
-                    onStore(request, data);
+                    provider.store(request, data);
                 }
             }
             case CommandField.C_CANCEL_RQ -> {
@@ -917,54 +917,9 @@ public final class Association implements Closeable {
         }
     }
 
-    private void onStore(DimseRequest request, PDVInputStream data) throws IOException {
-        Handlers.Store handler = services.store();
-        if (handler == null) {
-            respond(request, Status.SOP_CLASS_NOT_SUPPORTED, "this AE does not store instances", null);
-            return;
-        }
-        int status;
-        String comment = null;
-        try {
-            status = handler.store(request, data);
-        } catch (DimseException e) {
-            status = e.status();
-            comment = e.getMessage();
-            LOG.warn("C-STORE of {} from {} failed: {}", request.sopInstanceUID(), request.callingAETitle(), e.toString());
-        } catch (DicomStreamException e) {
-            status = Status.CANNOT_UNDERSTAND;
-            comment = e.getMessage();
-            LOG.warn("C-STORE of {} from {}: cannot understand the data set: {}", request.sopInstanceUID(),
-                    request.callingAETitle(), e.getMessage());
-        } catch (IOException | RuntimeException e) {
-            if (data.brokenConnection()) {
-                throw data.failure(); // the network's exception, not the handler's wrapping of it
-            }
-            if (ended) {
-                throw e instanceof IOException io ? io : new IOException(e);
-            }
-            status = Status.OUT_OF_RESOURCES;
-            comment = e.getMessage();
-            LOG.error("C-STORE of {} from {} failed", request.sopInstanceUID(), request.callingAETitle(), e);
-        }
-        data.drain(); // also rethrows a network failure a handler caught and ignored
-        respond(request, status, comment, null);
-    }
-
     private void runOperation(DimseRequest request, DataSet identifier, AtomicBoolean cancelled) {
-        int field = request.command().getInt(Tag.CommandField, -1);
         try {
-            switch (field) {
-                case CommandField.C_FIND_RQ -> runFind(request, identifier, cancelled);
-                case CommandField.C_MOVE_RQ, CommandField.C_GET_RQ -> runRetrieve(request, identifier, cancelled);
-                default -> runNormalized(request, identifier, field);
-            }
-        } catch (IOException e) {
-            if (!ended) {
-                LOG.warn("{} from {} could not be answered: {}", CommandField.name(field), request.callingAETitle(), e.getMessage());
-            }
-        } catch (RuntimeException e) {
-            LOG.error("{} from {} failed", CommandField.name(field), request.callingAETitle(), e);
+            provider.perform(request, identifier, cancelled);
         } finally {
             boolean releaseNow;
             synchronized (operationsDone) {
@@ -980,93 +935,6 @@ public final class Association implements Closeable {
                 }
             }
         }
-    }
-
-    private void runFind(DimseRequest request, DataSet identifier, AtomicBoolean cancelled) throws IOException {
-        Handlers.Find handler = services.find();
-        if (handler == null) {
-            respond(request, Status.SOP_CLASS_NOT_SUPPORTED, "this AE does not answer C-FIND", null);
-            return;
-        }
-        Handlers.QueryResponder responder = new Handlers.QueryResponder() {
-            @Override
-            public boolean pending(DataSet match) throws IOException {
-                if (cancelled.get()) {
-                    return false;
-                }
-                respond(request, Status.PENDING, null, match);
-                return true;
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return cancelled.get();
-            }
-        };
-        try {
-            handler.find(request, identifier, responder);
-            respond(request, cancelled.get() ? Status.CANCEL : Status.SUCCESS, null, null);
-        } catch (DimseException e) {
-            respond(request, e.status(), e.getMessage(), null);
-        } catch (IOException e) {
-            failed(request, "C-FIND", e, Status.UNABLE_TO_PROCESS);
-        } catch (RuntimeException e) {
-            LOG.error("C-FIND from {} failed", request.callingAETitle(), e);
-            respond(request, Status.UNABLE_TO_PROCESS, String.valueOf(e.getMessage()), null);
-        }
-    }
-
-    private void runRetrieve(DimseRequest request, DataSet identifier, AtomicBoolean cancelled) throws IOException {
-        boolean move = request.command().getInt(Tag.CommandField, 0) == CommandField.C_MOVE_RQ;
-        Handlers.Retrieve handler = move ? services.move() : services.get();
-        if (handler == null) {
-            respond(request, Status.SOP_CLASS_NOT_SUPPORTED, "this AE does not answer " + (move ? "C-MOVE" : "C-GET"), null);
-            return;
-        }
-        RetrieveProgress progress = new RetrieveProgress(this, request, cancelled);
-        try {
-            handler.retrieve(request, identifier, progress);
-            progress.sendFinal();
-        } catch (DimseException e) {
-            respond(request, e.status(), e.getMessage(), null);
-        } catch (IOException e) {
-            // e.g. the move destination cannot be reached: the requester still needs a final response
-            failed(request, move ? "C-MOVE" : "C-GET", e, Status.OUT_OF_RESOURCES_SUB_OPERATIONS);
-        } catch (RuntimeException e) {
-            LOG.error("{} from {} failed", move ? "C-MOVE" : "C-GET", request.callingAETitle(), e);
-            respond(request, Status.UNABLE_TO_PROCESS, String.valueOf(e.getMessage()), null);
-        }
-    }
-
-    private void runNormalized(DimseRequest request, DataSet information, int field) throws IOException {
-        Handlers.Normalized handler = field == CommandField.N_ACTION_RQ ? services.action() : services.eventReport();
-        if (handler == null) {
-            respond(request, Status.NO_SUCH_SOP_CLASS, "unsupported " + CommandField.name(field), null);
-            return;
-        }
-        try {
-            DataSet reply = handler.handle(request, information);
-            respond(request, Status.SUCCESS, null, reply);
-        } catch (DimseException e) {
-            respond(request, e.status(), e.getMessage(), null);
-        } catch (IOException e) {
-            failed(request, CommandField.name(field), e, Status.PROCESSING_FAILURE);
-        } catch (RuntimeException e) {
-            LOG.error("{} from {} failed", CommandField.name(field), request.callingAETitle(), e);
-            respond(request, Status.PROCESSING_FAILURE, String.valueOf(e.getMessage()), null);
-        }
-    }
-
-    /**
-     * A handler failed with an I/O error. If it was not this association that broke (a file, a database, the
-     * C-MOVE destination), answer with a failure status instead of leaving the requester waiting forever.
-     */
-    private void failed(DimseRequest request, String what, IOException e, int status) throws IOException {
-        if (ended) {
-            throw e;
-        }
-        LOG.warn("{} from {} failed: {}", what, request.callingAETitle(), e.toString());
-        respond(request, status, String.valueOf(e.getMessage()), null);
     }
 
     /** Sends the response to a request, with an Error Comment and a data set when given. */
