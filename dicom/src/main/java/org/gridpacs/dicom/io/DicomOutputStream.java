@@ -27,6 +27,8 @@ public final class DicomOutputStream extends OutputStream {
     private boolean explicitVR = true;
     private boolean bigEndian;
     private DeflaterOutputStream deflater;
+    /** Counts the compressed bytes, to pad the deflated stream to an even length. */
+    private CountingStream deflated;
 
     public DicomOutputStream(OutputStream out) {
         this.out = out;
@@ -85,7 +87,8 @@ public final class DicomOutputStream extends OutputStream {
         bigEndian = ts.bigEndian();
         if (ts.deflated() && deflater == null) {
             flushBuffer();
-            deflater = new DeflaterOutputStream(out, new Deflater(Deflater.DEFAULT_COMPRESSION, true), 64 * 1024);
+            deflated = new CountingStream(out);
+            deflater = new DeflaterOutputStream(deflated, new Deflater(Deflater.DEFAULT_COMPRESSION, true), 64 * 1024);
             out = deflater;
         }
     }
@@ -234,13 +237,52 @@ public final class DicomOutputStream extends OutputStream {
         count += len;
     }
 
-    /** Flushes buffered bytes and completes a deflated stream; the underlying stream stays open. */
+    /**
+     * Flushes buffered bytes and completes a deflated stream, padded with a zero byte to an even length as
+     * values and PDV fragments must be (as dcm4che and DCMTK do; DCMTK rejects an odd fragment). The underlying
+     * stream stays open.
+     */
     public void finish() throws IOException {
         flushBuffer();
         if (deflater != null) {
             deflater.finish();
+            if ((deflated.count & 1) != 0) {
+                deflated.write(0);
+            }
         }
         out.flush();
+    }
+
+    /** Passes bytes through, counting them. */
+    private static final class CountingStream extends OutputStream {
+        private final OutputStream out;
+        long count;
+
+        CountingStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
     }
 
     @Override

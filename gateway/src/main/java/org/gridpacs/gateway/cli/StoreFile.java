@@ -10,6 +10,8 @@ import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.data.UID;
 import org.gridpacs.dicom.io.DicomInputStream;
 import org.gridpacs.dicom.io.DicomStreamException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A file to send, as far as the sender needs to know it: what it is (SOP class and instance), how its data set
@@ -22,10 +24,11 @@ import org.gridpacs.dicom.io.DicomStreamException;
  */
 record StoreFile(Path path, String sopClassUID, String sopInstanceUID, String transferSyntaxUID,
                  long dataSetOffset, long dataSetLength) {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreFile.class);
 
     /**
-     * Reads the File Meta Information, or for a file without one (a bare data set, as some old modalities and
-     * tools write) the first elements of the data set, up to SOP Instance UID.
+     * Reads the File Meta Information (if any: some old modalities and tools write bare data sets) and the first
+     * elements of the data set, up to SOP Instance UID.
      *
      * @throws DicomStreamException when the file is not a DICOM instance that can be sent; the message says why
      */
@@ -34,12 +37,18 @@ record StoreFile(Path path, String sopClassUID, String sopInstanceUID, String tr
         try (InputStream raw = Files.newInputStream(path); DicomInputStream in = new DicomInputStream(raw)) {
             DataSet fmi = in.readFileMetaInformation();
             long offset = in.position();
-            String cuid = fmi == null ? null : fmi.getString(Tag.MediaStorageSOPClassUID);
-            String iuid = fmi == null ? null : fmi.getString(Tag.MediaStorageSOPInstanceUID);
-            if (isEmpty(cuid) || isEmpty(iuid)) {
-                DataSet head = in.readDataSet(Tag.SOPInstanceUID + 1);
-                cuid = head.getString(Tag.SOPClassUID);
-                iuid = head.getString(Tag.SOPInstanceUID);
+            if (fmi != null && UID.MediaStorageDirectoryStorage.equals(fmi.getString(Tag.MediaStorageSOPClassUID))) {
+                // checked first: its data set starts with the whole directory record sequence
+                throw new DicomStreamException("a DICOMDIR (media directory), not an instance to store");
+            }
+            // the data set is the authority on what the instance is (the meta information of some files disagrees,
+            // and the C-STORE command must name the instance it carries); SOP Instance UID comes early, at (0008,0018)
+            DataSet head = in.readDataSet(Tag.SOPInstanceUID + 1);
+            String cuid = head.getString(Tag.SOPClassUID);
+            String iuid = head.getString(Tag.SOPInstanceUID);
+            if (fmi != null) {
+                cuid = checkMeta(path, "SOP Class UID", cuid, fmi.getString(Tag.MediaStorageSOPClassUID));
+                iuid = checkMeta(path, "SOP Instance UID", iuid, fmi.getString(Tag.MediaStorageSOPInstanceUID));
             }
             if (isEmpty(cuid) || isEmpty(iuid)) {
                 throw new DicomStreamException("no SOP Class UID or SOP Instance UID");
@@ -52,6 +61,18 @@ record StoreFile(Path path, String sopClassUID, String sopInstanceUID, String tr
             // e.g. an unusable transfer syntax UID in the meta information
             throw new DicomStreamException(e.getMessage());
         }
+    }
+
+    /** The data set's UID, or the meta information's if the data set lacks it; a disagreement is worth a warning. */
+    private static String checkMeta(Path path, String what, String inDataSet, String inMeta) {
+        if (isEmpty(inDataSet)) {
+            return inMeta;
+        }
+        if (!isEmpty(inMeta) && !inMeta.equals(inDataSet)) {
+            LOG.warn("{}: the {} of the data set ({}) differs from the meta information's ({}); sending the data set's",
+                    path, what, inDataSet, inMeta);
+        }
+        return inDataSet;
     }
 
     private static boolean isEmpty(String s) {

@@ -178,6 +178,7 @@ final class StoreSender {
     private static void copy(FileChannel ch, OutputStream out) throws IOException {
         byte[] buf = new byte[64 * 1024];
         ByteBuffer bb = ByteBuffer.wrap(buf);
+        long total = 0;
         while (true) {
             int n;
             try {
@@ -187,9 +188,15 @@ final class StoreSender {
                 throw new FileReadException(e);
             }
             if (n < 0) {
-                return;
+                break;
             }
             out.write(buf, 0, n);
+            total += n;
+        }
+        if ((total & 1) != 0) {
+            // a data set is always of even length; files with an odd one are deflated streams written without
+            // their padding byte (pydicom does that), which DCMTK rejects as an "odd fragment length"
+            out.write(0);
         }
     }
 
