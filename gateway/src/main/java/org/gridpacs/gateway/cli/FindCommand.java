@@ -13,6 +13,8 @@ import org.gridpacs.dicom.data.Fragments;
 import org.gridpacs.dicom.data.Sequence;
 import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.data.UID;
+import org.gridpacs.dicom.data.UIDs;
+import org.gridpacs.dicom.data.VR;
 import org.gridpacs.dicom.net.Association;
 import org.gridpacs.dicom.net.DimseResponse;
 import org.gridpacs.dicom.net.dimse.Status;
@@ -103,7 +105,9 @@ final class FindCommand implements Callable<Integer> {
                 out.println(indent + name + " = (binary data)");
             } else {
                 String s = v == null ? "" : ds.getString(tag);
-                out.println(indent + name + " = " + (s != null ? s : "(" + ((byte[]) v).length + " bytes)"));
+                String uidName = ds.vrAt(i) == VR.UI && s != null ? UIDs.nameOf(s) : null;
+                out.println(indent + name + " = " + (s != null ? s : "(" + ((byte[]) v).length + " bytes)")
+                        + (uidName != null ? " (" + uidName + ")" : ""));
             }
         }
     }

@@ -76,9 +76,15 @@ public final class NetworkOptions {
             throw new UsageException("a TLS receiver needs --tls-keystore (its own certificate)");
         }
         if (tlsKeyStore != null && tlsTrustStore != null) {
-            return Tls.fromKeyStores(tlsKeyStore, pw, tlsTrustStore, pw, server);
+            try {
+                return Tls.fromKeyStores(tlsKeyStore, pw, tlsTrustStore, pw, server);
+            } catch (IOException e) {
+                throw new IOException("cannot read the key store " + tlsKeyStore + " or the trust store " + tlsTrustStore
+                        + ": " + e.getMessage(), e);
+            }
         }
-        // only one store: a client without a certificate of its own, or a server trusting the JDK's CAs
+        // the key and trust managers as Tls.fromKeyStores makes them, but either store may be missing: a client
+        // without a certificate of its own, or one trusting the JDK's CAs; and errors name the file
         KeyManagerFactory kmf = null;
         if (tlsKeyStore != null) {
             kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
@@ -88,13 +94,15 @@ public final class NetworkOptions {
         tmf.init(tlsTrustStore != null ? load(tlsTrustStore, pw) : null);
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return new Tls(ctx, false);
+        return new Tls(ctx, server && tlsTrustStore != null);
     }
 
     private static KeyStore load(Path path, char[] password) throws IOException, GeneralSecurityException {
         KeyStore ks = KeyStore.getInstance(path.toString().endsWith(".jks") ? "JKS" : "PKCS12");
         try (InputStream in = Files.newInputStream(path)) {
             ks.load(in, password);
+        } catch (IOException e) {
+            throw new IOException("cannot read " + path + ": " + e.getMessage(), e);
         }
         return ks;
     }

@@ -120,8 +120,10 @@ final class StoreSender {
         try {
             return scu.connect(rq, null);
         } catch (IOException | GeneralSecurityException e) {
+            if (!String.valueOf(e.getMessage()).equals(lastConnectError)) {
+                LOG.error("{}", e.getMessage()); // once, not once per worker
+            }
             lastConnectError = e.getMessage();
-            LOG.error("{}", e.getMessage());
             return null;
         }
     }

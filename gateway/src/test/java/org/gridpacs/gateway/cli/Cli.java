@@ -261,7 +261,11 @@ final class Cli {
         private final StringWriter err = new StringWriter();
 
         Receiver(String aet, Path directory, String... extraArgs) throws IOException, InterruptedException {
-            this.port = freePort();
+            this(aet, directory, freePort(), extraArgs);
+        }
+
+        Receiver(String aet, Path directory, int port, String... extraArgs) throws IOException, InterruptedException {
+            this.port = port;
             this.directory = directory;
             CommandLine cl = PacsCommand.commandLine();
             cl.setErr(new PrintWriter(err, true));

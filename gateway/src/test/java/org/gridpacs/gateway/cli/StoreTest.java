@@ -104,9 +104,10 @@ class StoreTest {
         Path in = tmp.resolve("in");
         Cli.Result res;
         try (Cli.Receiver r = new Cli.Receiver("RECV", in)) {
-            res = Cli.pacs("store", "-c", "RECV@127.0.0.1:" + r.port, "--parallel", "4", src.toString());
+            res = Cli.pacs("store", "-c", "RECV@127.0.0.1:" + r.port, "--parallel", "4", "--progress", src.toString());
         }
         assertEquals(0, res.exitCode(), res.toString());
+        assertTrue(res.err().matches("(?s).*\\r\\[#{24}\\] 20/20 files +[0-9.]+ MB/s +[0-9.]+ instances/s \\n"), res.err());
         assertTrue(res.out().contains("Sent 20 of 20 instances"), res.out());
         assertTrue(res.out().contains("Warnings: 0, failed: 0, skipped (not DICOM): 1"), res.out());
         for (Path f : files) {
