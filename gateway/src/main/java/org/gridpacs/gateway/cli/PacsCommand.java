@@ -26,7 +26,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "DICOM network tool of GridPACS: verify, send, query, retrieve and receive DICOM instances.",
         subcommands = {EchoCommand.class, StoreCommand.class, FindCommand.class, MoveCommand.class, GetCommand.class,
                 ReceiveCommand.class, DumpCommand.class, HelpCommand.class},
-        footer = {"", "Exit status: 0 when everything succeeded, 1 when anything failed, 2 for a usage error.",
+        footer = {"", "Examples:",
+                "  pacs echo -c PACS@pacs:104",
+                "  pacs store -c PACS@pacs:104 --parallel 8 /data/export",
+                "  pacs find -c PACS@pacs:104 -L STUDY -m PatientID=12345 -m StudyDate=20240101-",
+                "  pacs move -c PACS@pacs:104 --dest WS -L STUDY -m StudyInstanceUID=1.2.3",
+                "  pacs get -c PACS@pacs:104 -L STUDY -m StudyInstanceUID=1.2.3 --directory st",
+                "  pacs receive -b PACS-CLI:11112 --directory /data/incoming",
+                "",
+                "Exit status: 0 when everything succeeded, 1 when anything failed, 2 for a usage error.",
                 "Run 'pacs COMMAND --help' for the options of a command."})
 public final class PacsCommand implements Runnable {
 

@@ -79,7 +79,7 @@ final class StoreSender {
         }
         StoreFile f;
         while ((f = queue.poll()) != null) {
-            stats.failed(f, "not sent: " + lastConnectError);
+            stats.failed(f, lastConnectError != null ? "not sent: " + lastConnectError : "not sent");
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,12 @@ import org.gridpacs.dicom.data.VR;
 import org.gridpacs.dicom.io.DicomOutputStream;
 import org.gridpacs.dicom.io.FileMetaInformation;
 import org.gridpacs.dicom.io.TransferSyntax;
+import org.gridpacs.dicom.net.AcceptPolicy;
+import org.gridpacs.dicom.net.DicomServer;
+import org.gridpacs.dicom.net.DimseException;
+import org.gridpacs.dicom.net.NetworkSettings;
+import org.gridpacs.dicom.net.Services;
+import org.gridpacs.dicom.net.dimse.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,6 +143,33 @@ class StoreTest {
         for (Path f : files) {
             Cli.assertSameInstance(f, in.resolve(Cli.read(f).sopInstanceUID() + ".dcm"), true);
         }
+    }
+
+    @Test
+    void reportsFailureAndWarningStatusesPerFile() throws Exception {
+        Path src = tmp.resolve("src");
+        List<Path> files = copiesWithNewUIDs(Cli.testFile("CT_small.dcm"), src, 3, null);
+        String failing = Cli.read(files.get(0)).sopInstanceUID();
+        String warned = Cli.read(files.get(1)).sopInstanceUID();
+        Services services = new Services().store((rq, data) -> {
+            data.readAllBytes();
+            if (rq.sopInstanceUID().equals(failing)) {
+                throw new DimseException(Status.OUT_OF_RESOURCES, "disk full (test)");
+            }
+            return rq.sopInstanceUID().equals(warned) ? Status.WARNING_COERCION_OF_DATA_ELEMENTS : Status.SUCCESS;
+        });
+        Cli.Result res;
+        try (DicomServer scp = new DicomServer(NetworkSettings.DEFAULT,
+                new AcceptPolicy("SCP").accept(AcceptPolicy.ANY, AcceptPolicy.ANY), services)) {
+            scp.start(InetAddress.getLoopbackAddress(), 0);
+            res = Cli.pacs("store", "-c", "SCP@127.0.0.1:" + scp.port(), src.toString());
+        }
+        assertEquals(1, res.exitCode(), res.toString());
+        assertTrue(res.out().contains("Sent 2 of 3 instances"), res.out());
+        assertTrue(res.out().contains("Warnings: 1, failed: 1, skipped (not DICOM): 0"), res.out());
+        assertTrue(res.out().contains("  Failed: " + files.get(0) + ": 0xA700 Out of resources (disk full (test))"),
+                res.out());
+        assertTrue(res.out().contains("  Warning: " + files.get(1) + ": 0xB000 Warning"), res.out());
     }
 
     @Test
