@@ -594,7 +594,8 @@ public final class Association implements Closeable {
         }
         try {
             synchronized (operationsDone) {
-                while (!pending.isEmpty() && !ended) {
+                // our own requests awaiting responses, and the peer's requests we are still answering
+                while ((!pending.isEmpty() || !running.isEmpty()) && !ended) {
                     long quiet = System.currentTimeMillis()
                             - pending.values().stream().mapToLong(p -> p.lastActivity).max().orElse(0);
                     if (settings.responseTimeout() > 0 && quiet > settings.responseTimeout()) {
