@@ -35,7 +35,7 @@ public final class DicomInputStream implements Closeable {
 
     private InputStream in;
     private Inflater inflater;
-    private final byte[] buf = new byte[64 * 1024];
+    private final byte[] buf;
     private int pos;
     private int limit;
     private long consumed;
@@ -48,7 +48,13 @@ public final class DicomInputStream implements Closeable {
     private boolean stopped;
 
     public DicomInputStream(InputStream in) {
+        this(in, 64 * 1024);
+    }
+
+    /** With a buffer of {@code bufferSize} bytes (at least 512): small for command sets, large for files. */
+    public DicomInputStream(InputStream in, int bufferSize) {
         this.in = in;
+        this.buf = new byte[Math.max(512, bufferSize)];
     }
 
     /** The transfer syntax the data set is read with. */

@@ -22,7 +22,7 @@ import org.gridpacs.dicom.data.VR;
  */
 public final class DicomOutputStream extends OutputStream {
     private OutputStream out;
-    private final byte[] buf = new byte[64 * 1024];
+    private final byte[] buf;
     private int count;
     private boolean explicitVR = true;
     private boolean bigEndian;
@@ -31,7 +31,13 @@ public final class DicomOutputStream extends OutputStream {
     private CountingOutputStream deflated;
 
     public DicomOutputStream(OutputStream out) {
+        this(out, 64 * 1024);
+    }
+
+    /** With a buffer of {@code bufferSize} bytes (at least 512): small for command sets, large for files. */
+    public DicomOutputStream(OutputStream out, int bufferSize) {
         this.out = out;
+        this.buf = new byte[Math.max(512, bufferSize)];
     }
 
     /**
@@ -39,6 +45,16 @@ public final class DicomOutputStream extends OutputStream {
      * endian, its group length computed), then switches to the transfer syntax it names.
      */
     public void writeFileMetaInformation(DataSet fmi) throws IOException {
+        writePreambleAndMetaGroup(fmi);
+        setTransferSyntax(TransferSyntax.of(fmi.getString(Tag.TransferSyntaxUID)));
+    }
+
+    /** The preamble, "DICM" and group 0002, without switching to the data set's transfer syntax. */
+    void writePreambleAndMetaGroup(DataSet fmi) throws IOException {
+        String ts = fmi.getString(Tag.TransferSyntaxUID);
+        if (ts == null || ts.isEmpty()) {
+            throw new IllegalArgumentException("File Meta Information lacks Transfer Syntax UID (0002,0010)");
+        }
         ensure(132);
         java.util.Arrays.fill(buf, count, count + 128, (byte) 0);
         count += 128;
@@ -60,11 +76,6 @@ public final class DicomOutputStream extends OutputStream {
         }
         group.setInt(Tag.FileMetaInformationGroupLength, VR.UL, (int) length);
         writeDataSet(group);
-        String ts = fmi.getString(Tag.TransferSyntaxUID);
-        if (ts == null) {
-            throw new IllegalArgumentException("File Meta Information lacks Transfer Syntax UID (0002,0010)");
-        }
-        setTransferSyntax(TransferSyntax.of(ts));
     }
 
     private int headerLength(VR vr) {

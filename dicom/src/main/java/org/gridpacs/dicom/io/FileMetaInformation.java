@@ -24,4 +24,20 @@ public final class FileMetaInformation {
         }
         return fmi;
     }
+
+    /**
+     * The bytes of a Part 10 file up to its data set (preamble, "DICM", File Meta Information): what a
+     * receiver writes before copying the data set it receives, whatever its transfer syntax.
+     */
+    public static byte[] encode(DataSet fmi) {
+        java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream(512);
+        try {
+            DicomOutputStream dos = new DicomOutputStream(bos, 512);
+            dos.writePreambleAndMetaGroup(fmi);
+            dos.flush();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // a byte array does not fail
+        }
+        return bos.toByteArray();
+    }
 }

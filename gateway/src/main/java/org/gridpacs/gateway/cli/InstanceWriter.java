@@ -1,6 +1,5 @@
 package org.gridpacs.gateway.cli;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -11,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.gridpacs.dicom.io.DicomOutputStream;
 import org.gridpacs.dicom.io.FileMetaInformation;
 import org.gridpacs.dicom.net.DimseException;
 import org.gridpacs.dicom.net.dimse.Status;
@@ -114,18 +112,9 @@ final class InstanceWriter {
         }
     }
 
-    /**
-     * Preamble, "DICM" and the File Meta Information group. For deflated syntaxes DicomOutputStream starts a
-     * compressor after the meta information; it never gets a byte here, and the data set copied after the header
-     * is already deflated as received.
-     */
-    static byte[] metaHeader(String sopClassUID, String sopInstanceUID, String transferSyntaxUID, String sourceAET)
-            throws IOException {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream(512);
-        DicomOutputStream dos = new DicomOutputStream(bos);
-        dos.writeFileMetaInformation(FileMetaInformation.create(sopClassUID, sopInstanceUID, transferSyntaxUID, sourceAET));
-        dos.flush();
-        return bos.toByteArray();
+    static byte[] metaHeader(String sopClassUID, String sopInstanceUID, String transferSyntaxUID, String sourceAET) {
+        return FileMetaInformation.encode(
+                FileMetaInformation.create(sopClassUID, sopInstanceUID, transferSyntaxUID, sourceAET));
     }
 
     /** The UID as file name; characters a UID may not have (seen from broken senders) cannot escape the folder. */

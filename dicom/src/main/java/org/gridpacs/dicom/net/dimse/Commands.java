@@ -76,7 +76,7 @@ public final class Commands {
     /** Encodes a command set with its Command Group Length, implicit VR little endian. */
     public static byte[] encode(DataSet cmd) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream(256);
-        DicomOutputStream dos = new DicomOutputStream(body);
+        DicomOutputStream dos = new DicomOutputStream(body, 512);
         dos.setTransferSyntax(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
         DataSet rest = cmd.copy();
         rest.remove(Tag.CommandGroupLength);
@@ -93,7 +93,7 @@ public final class Commands {
     }
 
     public static DataSet decode(byte[] b, int off, int len) throws IOException {
-        DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(b, off, len));
+        DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(b, off, len), 512);
         in.setTransferSyntax(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
         return in.readDataSet();
     }
