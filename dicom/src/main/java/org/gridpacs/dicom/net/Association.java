@@ -244,17 +244,27 @@ public final class Association implements Closeable {
     public DimseResponse store(String sopClassUID, String sopInstanceUID, String transferSyntaxUID, DataWriter data,
                                String moveOriginatorAET, int moveOriginatorMessageID)
             throws IOException, InterruptedException {
-        int pcid = presentationContextFor(sopClassUID, transferSyntaxUID);
-        if (pcid < 0) {
-            throw new NoPresentationContextException(sopClassUID, transferSyntaxUID);
-        }
-        DataSet cmd = Commands.request(CommandField.C_STORE_RQ, nextMessageID(), sopClassUID, true);
-        cmd.setString(Tag.AffectedSOPInstanceUID, VR.UI, sopInstanceUID);
+        int pcid = storeContext(sopClassUID, transferSyntaxUID);
+        DataSet cmd = storeCommand(sopClassUID, sopInstanceUID);
         if (moveOriginatorAET != null) {
             cmd.setString(Tag.MoveOriginatorApplicationEntityTitle, VR.AE, moveOriginatorAET);
             cmd.setInt(Tag.MoveOriginatorMessageID, VR.US, moveOriginatorMessageID);
         }
         return call(pcid, cmd, data, null);
+    }
+
+    private int storeContext(String sopClassUID, String transferSyntaxUID) throws NoPresentationContextException {
+        int pcid = presentationContextFor(sopClassUID, transferSyntaxUID);
+        if (pcid < 0) {
+            throw new NoPresentationContextException(sopClassUID, transferSyntaxUID);
+        }
+        return pcid;
+    }
+
+    private DataSet storeCommand(String sopClassUID, String sopInstanceUID) {
+        DataSet cmd = Commands.request(CommandField.C_STORE_RQ, nextMessageID(), sopClassUID, true);
+        cmd.setString(Tag.AffectedSOPInstanceUID, VR.UI, sopInstanceUID);
+        return cmd;
     }
 
     /** C-FIND: each match is given to {@code onMatch} (on the reader thread); returns the final response. */
@@ -399,13 +409,8 @@ public final class Association implements Closeable {
     public CompletableFuture<DimseResponse> storeAsync(String sopClassUID, String sopInstanceUID,
                                                       String transferSyntaxUID, DataWriter data)
             throws IOException, InterruptedException {
-        int pcid = presentationContextFor(sopClassUID, transferSyntaxUID);
-        if (pcid < 0) {
-            throw new NoPresentationContextException(sopClassUID, transferSyntaxUID);
-        }
-        DataSet cmd = Commands.request(CommandField.C_STORE_RQ, nextMessageID(), sopClassUID, true);
-        cmd.setString(Tag.AffectedSOPInstanceUID, VR.UI, sopInstanceUID);
-        return submit(pcid, cmd, data, null).result;
+        int pcid = storeContext(sopClassUID, transferSyntaxUID);
+        return submit(pcid, storeCommand(sopClassUID, sopInstanceUID), data, null).result;
     }
 
     /** How many requests this side may have outstanding at once (the negotiated window; 1 by default). */
