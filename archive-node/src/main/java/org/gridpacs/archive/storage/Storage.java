@@ -1,0 +1,46 @@
+package org.gridpacs.archive.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.function.Consumer;
+
+/**
+ * Where instance files live: a handful of operations on opaque keys, as Orthanc's storage area and
+ * dcm4chee-arc's Storage SPI keep it. Everything else (checksums, placement, caching) is layered above.
+ * Implementations are chosen by the URI scheme of the configured location ({@code file:} today, {@code s3:}
+ * later) and must be safe for concurrent use.
+ */
+public interface Storage {
+
+    /** Writes the content of a new object into the stream it is given. */
+    @FunctionalInterface
+    interface ContentWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** The identifier of this storage in location rows (for example "fs1"). */
+    String id();
+
+    /**
+     * Creates a new object with what {@code writer} writes, computing its size and CRC-32C while it streams.
+     * When this returns the object is durable (on disk: fsync'd and renamed into place); when it throws,
+     * nothing is left behind.
+     */
+    StoredObject create(ContentWriter writer) throws IOException;
+
+    /** Reads a whole object; {@link java.nio.file.NoSuchFileException} when the key names none. */
+    InputStream open(String key) throws IOException;
+
+    /** Reads {@code length} bytes from {@code offset} (for bulk data and frames). */
+    InputStream openRange(String key, long offset, long length) throws IOException;
+
+    /** Removes an object; removing one that is not there is not an error. */
+    void remove(String key) throws IOException;
+
+    /** Visits every complete object (not ones being written), for repair: what is there versus what the index says. */
+    void list(Consumer<StoredObject> visitor) throws IOException;
+
+    /** Removes leftovers of writes that never completed (after a crash); returns how many. */
+    int sweepIncomplete() throws IOException;
+}
