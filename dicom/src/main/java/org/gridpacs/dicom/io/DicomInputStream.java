@@ -174,6 +174,16 @@ public final class DicomInputStream implements Closeable {
     }
 
     /** Copies every byte not yet read, unchanged, to {@code out}; returns the number of bytes copied. */
+    /**
+     * The bytes not yet read, as a stream (decompressed, for deflate): for a caller that continues with the
+     * element at which {@link #readDataSet(int)} stopped.
+     */
+    public InputStream remainder() {
+        InputStream buffered = new java.io.ByteArrayInputStream(Arrays.copyOfRange(buf, pos, limit));
+        pos = limit;
+        return new java.io.SequenceInputStream(buffered, in);
+    }
+
     public long copyRemainderTo(OutputStream out) throws IOException {
         long n = limit - pos;
         out.write(buf, pos, limit - pos);

@@ -1,0 +1,69 @@
+package org.gridpacs.archive.dimse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+
+import org.gridpacs.archive.query.QueryException;
+import org.gridpacs.archive.query.QueryModel;
+import org.gridpacs.archive.query.QueryService;
+import org.gridpacs.dicom.data.DataSet;
+import org.gridpacs.dicom.data.UID;
+import org.gridpacs.dicom.net.DimseException;
+import org.gridpacs.dicom.net.DimseRequest;
+import org.gridpacs.dicom.net.Handlers;
+import org.gridpacs.dicom.net.dimse.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** C-FIND SCP: a thin adapter from the DIMSE request to the {@link QueryService}. */
+public final class FindScp implements Handlers.Find {
+    private static final Logger LOG = LoggerFactory.getLogger(FindScp.class);
+
+    private final QueryService service;
+    private final ApplicationEntities entities;
+
+    public FindScp(QueryService service, ApplicationEntities entities) {
+        this.service = service;
+        this.entities = entities;
+    }
+
+    /** The information model of a C-FIND SOP class, or null when we do not offer it. */
+    static QueryModel model(String findSopClassUID) {
+        if (UID.PatientRootQueryRetrieveInformationModelFind.equals(findSopClassUID)) {
+            return QueryModel.PATIENT_ROOT;
+        }
+        if (UID.StudyRootQueryRetrieveInformationModelFind.equals(findSopClassUID)) {
+            return QueryModel.STUDY_ROOT;
+        }
+        return null;
+    }
+
+    @Override
+    public void find(DimseRequest request, DataSet identifier, Handlers.QueryResponder responder)
+            throws DimseException, IOException {
+        if (!entities.mayQuery(request.callingAETitle())) {
+            throw new DimseException(Status.NOT_AUTHORIZED, request.callingAETitle() + " may not query here");
+        }
+        QueryModel model = model(request.sopClassUID());
+        if (model == null) {
+            throw new DimseException(Status.SOP_CLASS_NOT_SUPPORTED, "C-FIND is offered in Patient Root and Study Root only");
+        }
+        try {
+            service.find(model, identifier, match -> {
+                try {
+                    return responder.pending(match);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (QueryException e) {
+            throw new DimseException(e.status(), e.getMessage(), e);
+        } catch (SQLException e) {
+            LOG.error("C-FIND from {} failed in the index", request.callingAETitle(), e);
+            throw new DimseException(Status.UNABLE_TO_PROCESS, "the archive index could not be queried: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package org.gridpacs.archive.store;
+
+import java.io.EOFException;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+import org.gridpacs.archive.index.HeaderEncoder;
+import org.gridpacs.archive.index.IndexedInstance;
+import org.gridpacs.archive.index.InstanceHeader;
+import org.gridpacs.archive.index.InstanceIndex;
+import org.gridpacs.archive.storage.Storage;
+import org.gridpacs.archive.storage.StoredObject;
+import org.gridpacs.dicom.data.DataSet;
+import org.gridpacs.dicom.data.Tag;
+import org.gridpacs.dicom.io.DicomInputStream;
+import org.gridpacs.dicom.io.DicomStreamException;
+import org.gridpacs.dicom.io.FileMetaInformation;
+import org.gridpacs.dicom.io.TransferSyntax;
+import org.gridpacs.dicom.net.dimse.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores instances: streams each one to storage while parsing its header once, then indexes it in one
+ * transaction. The object is durable before the index names it, and the index is committed before the
+ * caller hears of success; if indexing fails the object is removed again. Idempotent on SOP Instance UID:
+ * the same object sent twice is stored once; a different object under a stored UID follows the
+ * {@link DuplicatePolicy}.
+ */
+public final class StoreService {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreService.class);
+    /** Values of bulk VRs longer than this stay out of the indexed header (they remain in the file). */
+    private static final int HEADER_BULK_THRESHOLD = 4096;
+
+    private final Storage storage;
+    private final InstanceIndex index;
+    private final DuplicatePolicy duplicatePolicy;
+
+    public StoreService(Storage storage, InstanceIndex index, DuplicatePolicy duplicatePolicy) {
+        this.storage = storage;
+        this.index = index;
+        this.duplicatePolicy = duplicatePolicy;
+    }
+
+    /**
+     * Stores one instance whose data set {@code data} streams in the request's transfer syntax.
+     *
+     * @throws StoreException with the DICOM failure status when the instance is refused or cannot be stored
+     * @throws IOException    when reading {@code data} fails (the sender went away): nothing is stored
+     */
+    public StoreResult store(StoreRequest request, InputStream data) throws StoreException, IOException {
+        TransferSyntax ts = transferSyntax(request);
+        // no source AE in the meta information: the same data set then always gives the same file and checksum
+        byte[] meta = FileMetaInformation.encode(FileMetaInformation.create(request.sopClassUID(),
+                request.sopInstanceUID(), ts.uid(), null));
+        InstanceHeader[] header = new InstanceHeader[1];
+        StoredObject object;
+        try {
+            object = storage.create(out -> {
+                OutputStream sink = new StorageSink(out);
+                sink.write(meta);
+                header[0] = parseWhileCopying(request, ts, data, sink);
+            });
+        } catch (StorageWriteException e) {
+            throw new StoreException(Status.OUT_OF_RESOURCES, "cannot write to storage " + storage.id() + ": "
+                    + e.getCause().getMessage(), e);
+        } catch (InvalidInstanceException e) {
+            throw new StoreException(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, e.getMessage());
+        } catch (DicomStreamException | EOFException e) {
+            throw new StoreException(Status.CANNOT_UNDERSTAND, "the data set cannot be read: " + e.getMessage(), e);
+        }
+        return index(request, header[0], object);
+    }
+
+    private static TransferSyntax transferSyntax(StoreRequest request) throws StoreException {
+        try {
+            return TransferSyntax.of(request.transferSyntaxUID());
+        } catch (IllegalArgumentException e) {
+            throw new StoreException(Status.CANNOT_UNDERSTAND, e.getMessage());
+        }
+    }
+
+    /** Reads the header through a tee into the storage sink, checks it, then copies the rest (pixel data) as is. */
+    private static InstanceHeader parseWhileCopying(StoreRequest request, TransferSyntax ts, InputStream data,
+                                                    OutputStream sink) throws IOException {
+        TeeInputStream tee = new TeeInputStream(data, sink);
+        DicomInputStream in = new DicomInputStream(tee);
+        in.setTransferSyntax(ts);
+        in.setBulkDataThreshold(HEADER_BULK_THRESHOLD);
+        DataSet ds = in.readDataSet(Tag.PixelData);
+        checkAgainstCommand(request, ds);
+        InstanceHeader header;
+        try {
+            header = InstanceHeader.of(ds, ts.uid(), HeaderEncoder.encode(ds));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInstanceException(e.getMessage());
+        }
+        tee.copyRest();
+        return header;
+    }
+
+    private static void checkAgainstCommand(StoreRequest request, DataSet ds) throws InvalidInstanceException {
+        String iuid = ds.getString(Tag.SOPInstanceUID);
+        if (iuid != null && !iuid.equals(request.sopInstanceUID())) {
+            throw new InvalidInstanceException("the data set's SOP Instance UID " + iuid
+                    + " differs from the one in the C-STORE request, " + request.sopInstanceUID());
+        }
+        String cuid = ds.getString(Tag.SOPClassUID);
+        if (cuid != null && !cuid.equals(request.sopClassUID())) {
+            throw new InvalidInstanceException("the data set's SOP Class UID " + cuid
+                    + " differs from the one in the C-STORE request, " + request.sopClassUID());
+        }
+    }
+
+    private StoreResult index(StoreRequest request, InstanceHeader header, StoredObject object) throws StoreException {
+        try {
+            if (index.insert(header, object, request.callingAETitle())) {
+                LOG.debug("Stored {} from {} as {}", header.sopInstanceUID(), request.callingAETitle(), object.key());
+                return new StoreResult(Status.SUCCESS, StoreResult.Outcome.STORED, object, null);
+            }
+            Optional<IndexedInstance> existing = index.find(header.sopInstanceUID());
+            if (existing.isPresent() && holdsSameObject(existing.get(), object)) {
+                remove(object);
+                return new StoreResult(Status.SUCCESS, StoreResult.Outcome.ALREADY_STORED, existing.get().locations().stream()
+                        .findFirst().map(l -> new StoredObject(l.storageId(), l.storageKey(), l.size(), l.checksum()))
+                        .orElse(object), "already stored");
+            }
+            if (duplicatePolicy == DuplicatePolicy.REJECT) {
+                remove(object);
+                LOG.warn("Refused {} from {}: a different object with this SOP Instance UID is already stored",
+                        header.sopInstanceUID(), request.callingAETitle());
+                throw new StoreException(Status.DUPLICATE_SOP_INSTANCE,
+                        "a different object with this SOP Instance UID is already stored");
+            }
+            List<IndexedInstance.Location> replaced = index.replace(header, object, request.callingAETitle());
+            for (IndexedInstance.Location l : replaced) {
+                if (l.storageId().equals(storage.id())) {
+                    remove(new StoredObject(l.storageId(), l.storageKey(), l.size(), l.checksum()));
+                }
+            }
+            LOG.info("Replaced {} with a new object from {}", header.sopInstanceUID(), request.callingAETitle());
+            return new StoreResult(Status.SUCCESS, StoreResult.Outcome.REPLACED, object, "replaced the stored object");
+        } catch (SQLException e) {
+            remove(object);
+            LOG.error("Could not index {} from {}; the received object was removed again", header.sopInstanceUID(),
+                    request.callingAETitle(), e);
+            throw new StoreException(Status.PROCESSING_FAILURE, "the archive index could not be updated: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean holdsSameObject(IndexedInstance existing, StoredObject object) {
+        return existing.locations().stream()
+                .anyMatch(l -> l.size() == object.size() && object.checksum() != null && object.checksum().equals(l.checksum()));
+    }
+
+    private void remove(StoredObject object) {
+        try {
+            storage.remove(object.key());
+        } catch (IOException e) {
+            // the startup repair removes objects no index entry names
+            LOG.warn("Could not remove {} from storage {}: {}", object.key(), storage.id(), e.getMessage());
+        }
+    }
+
+    /** The header broke a rule of the standard (a missing or contradicting UID). */
+    private static final class InvalidInstanceException extends IOException {
+        InvalidInstanceException(String message) {
+            super(message);
+        }
+    }
+
+    /** A write to the storage failed: the disk, not the data, is at fault. */
+    private static final class StorageWriteException extends IOException {
+        StorageWriteException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** Tells storage failures apart from failures to read the data stream. */
+    private static final class StorageSink extends FilterOutputStream {
+        StorageSink(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw new StorageWriteException(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new StorageWriteException(e);
+            }
+        }
+    }
+}
