@@ -40,4 +40,31 @@ public final class FileMetaInformation {
         }
         return bos.toByteArray();
     }
+
+    /**
+     * Reads the preamble and File Meta Information of a Part 10 file that has a group length (as every file
+     * this toolkit writes does), leaving {@code in} exactly at the first byte of the data set, whatever its
+     * transfer syntax (a deflated data set stays compressed, to be sent on as it is).
+     */
+    public static DataSet read(java.io.InputStream in) throws java.io.IOException {
+        byte[] head = in.readNBytes(144);
+        if (head.length < 144 || head[128] != 'D' || head[129] != 'I' || head[130] != 'C' || head[131] != 'M') {
+            throw new DicomStreamException("not a DICOM Part 10 file (no \"DICM\" after the preamble)");
+        }
+        int tag = org.gridpacs.dicom.data.LittleEndian.u16(head, 132) << 16 | org.gridpacs.dicom.data.LittleEndian.u16(head, 134);
+        if (tag != Tag.FileMetaInformationGroupLength || head[136] != 'U' || head[137] != 'L') {
+            throw new DicomStreamException("the File Meta Information does not start with its group length (0002,0000)");
+        }
+        long groupLength = org.gridpacs.dicom.data.LittleEndian.i32(head, 140) & 0xFFFFFFFFL;
+        if (groupLength > 1 << 20) {
+            throw new DicomStreamException("implausible File Meta Information group length " + groupLength);
+        }
+        byte[] group = in.readNBytes((int) groupLength);
+        if (group.length < groupLength) {
+            throw new java.io.EOFException("the file ends inside its File Meta Information");
+        }
+        DicomInputStream dis = new DicomInputStream(new java.io.ByteArrayInputStream(group), 512);
+        dis.setTransferSyntax(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        return dis.readDataSet();
+    }
 }

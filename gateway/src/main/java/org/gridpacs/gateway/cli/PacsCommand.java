@@ -25,7 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = PacsCommand.Version.class,
         description = "DICOM network tool of GridPACS: verify, send, query, retrieve and receive DICOM instances.",
         subcommands = {EchoCommand.class, StoreCommand.class, FindCommand.class, MoveCommand.class, GetCommand.class,
-                ReceiveCommand.class, DumpCommand.class, HelpCommand.class},
+                ReceiveCommand.class, NodeCommand.class, DumpCommand.class, HelpCommand.class},
         footer = {"", "Examples:",
                 "  pacs echo -c PACS@pacs:104",
                 "  pacs store -c PACS@pacs:104 --parallel 8 /data/export",
@@ -58,7 +58,7 @@ public final class PacsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: one of echo, store, find, move, get, receive, dump");
+        throw new ParameterException(spec.commandLine(), "Missing command: one of echo, store, find, move, get, receive, node, dump");
     }
 
     /** The command line with our error handling; tests use it to run commands in-process. */

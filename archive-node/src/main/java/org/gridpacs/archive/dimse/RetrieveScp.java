@@ -1,0 +1,191 @@
+package org.gridpacs.archive.dimse;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.gridpacs.archive.index.IndexedInstance;
+import org.gridpacs.archive.query.QueryException;
+import org.gridpacs.archive.query.QueryModel;
+import org.gridpacs.archive.retrieve.RetrieveService;
+import org.gridpacs.dicom.data.DataSet;
+import org.gridpacs.dicom.data.Tag;
+import org.gridpacs.dicom.data.UID;
+import org.gridpacs.dicom.net.Association;
+import org.gridpacs.dicom.net.Connector;
+import org.gridpacs.dicom.net.DimseException;
+import org.gridpacs.dicom.net.DimseRequest;
+import org.gridpacs.dicom.net.Handlers;
+import org.gridpacs.dicom.net.dimse.CommandField;
+import org.gridpacs.dicom.net.dimse.Status;
+import org.gridpacs.dicom.net.pdu.AAssociateRQ;
+import org.gridpacs.dicom.net.pdu.PresentationContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * C-MOVE and C-GET SCP: resolves the instances through the {@link RetrieveService} and performs one C-STORE
+ * sub-operation each, to the move destination (on a new association) or back on the requester's association
+ * (C-GET), with a pending response after each.
+ */
+public final class RetrieveScp implements Handlers.Retrieve {
+    private static final Logger LOG = LoggerFactory.getLogger(RetrieveScp.class);
+    private static final int MAX_PRESENTATION_CONTEXTS = 128;
+
+    private final RetrieveService service;
+    private final ApplicationEntities entities;
+    private final String localAETitle;
+    private final Connector connector;
+    private final SubOperation subOperation;
+
+    public RetrieveScp(RetrieveService service, ApplicationEntities entities, String localAETitle, Connector connector) {
+        this.service = service;
+        this.entities = entities;
+        this.localAETitle = localAETitle;
+        this.connector = connector;
+        this.subOperation = new SubOperation(service);
+    }
+
+    static QueryModel model(String sopClassUID) {
+        return switch (sopClassUID) {
+            case UID.PatientRootQueryRetrieveInformationModelMove, UID.PatientRootQueryRetrieveInformationModelGet ->
+                    QueryModel.PATIENT_ROOT;
+            case UID.StudyRootQueryRetrieveInformationModelMove, UID.StudyRootQueryRetrieveInformationModelGet ->
+                    QueryModel.STUDY_ROOT;
+            default -> null;
+        };
+    }
+
+    @Override
+    public void retrieve(DimseRequest request, DataSet identifier, Handlers.RetrieveResponder responder)
+            throws DimseException, IOException {
+        if (!entities.mayRetrieve(request.callingAETitle())) {
+            throw new DimseException(Status.NOT_AUTHORIZED, request.callingAETitle() + " may not retrieve from here");
+        }
+        QueryModel model = model(request.sopClassUID());
+        if (model == null) {
+            throw new DimseException(Status.SOP_CLASS_NOT_SUPPORTED, "retrieve is offered in Patient Root and Study Root only");
+        }
+        boolean move = request.command().getInt(Tag.CommandField, 0) == CommandField.C_MOVE_RQ;
+        ApplicationEntities.KnownAE destination = null;
+        if (move) {
+            String dest = request.command().getString(Tag.MoveDestination);
+            destination = entities.moveDestination(dest).orElseThrow(() -> new DimseException(
+                    Status.MOVE_DESTINATION_UNKNOWN, "move destination " + dest + " is not configured on this node"));
+        }
+        List<IndexedInstance> instances;
+        try {
+            instances = service.resolve(model, identifier);
+        } catch (QueryException e) {
+            throw new DimseException(e.status(), e.getMessage(), e);
+        } catch (SQLException e) {
+            throw new DimseException(Status.UNABLE_TO_PROCESS, "the archive index could not be read: " + e.getMessage(), e);
+        }
+        if (instances.isEmpty()) {
+            responder.complete(0, 0, 0, List.of());
+            return;
+        }
+        Association as = move ? connect(destination, instances) : request.association();
+        try {
+            perform(as, instances, move ? request.callingAETitle() : null, request.messageID(), responder);
+        } finally {
+            if (move) {
+                as.release();
+            }
+        }
+    }
+
+    private Association connect(ApplicationEntities.KnownAE destination, List<IndexedInstance> instances)
+            throws DimseException {
+        AAssociateRQ rq = new AAssociateRQ(localAETitle, destination.aeTitle());
+        int id = 1;
+        for (String[] pc : proposal(instances)) {
+            if (id > 2 * MAX_PRESENTATION_CONTEXTS - 1) {
+                LOG.warn("More SOP classes and transfer syntaxes than {} presentation contexts: some instances will fail",
+                        MAX_PRESENTATION_CONTEXTS);
+                break;
+            }
+            String[] ts = new String[pc.length - 1];
+            System.arraycopy(pc, 1, ts, 0, ts.length);
+            rq.addPresentationContext(new PresentationContext.RQ(id, pc[0], ts));
+            id += 2;
+        }
+        try {
+            return connector.connect(destination.host(), destination.port(), rq, null);
+        } catch (IOException e) {
+            throw new DimseException(Status.OUT_OF_RESOURCES_SUB_OPERATIONS, "cannot reach move destination "
+                    + destination.aeTitle() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One presentation context per SOP class and stored transfer syntax (so a compressed object can go as it
+     * is), and one per SOP class with the uncompressed syntaxes to convert to. Each entry: abstract syntax,
+     * transfer syntaxes.
+     */
+    static List<String[]> proposal(List<IndexedInstance> instances) {
+        Set<String> pairs = new LinkedHashSet<>();
+        Set<String> classes = new LinkedHashSet<>();
+        for (IndexedInstance i : instances) {
+            pairs.add(i.sopClassUID() + " " + i.transferSyntaxUID());
+            classes.add(i.sopClassUID());
+        }
+        List<String[]> out = new ArrayList<>();
+        for (String p : pairs) {
+            String[] cuidTs = p.split(" ");
+            if (!UID.ExplicitVRLittleEndian.equals(cuidTs[1]) && !UID.ImplicitVRLittleEndian.equals(cuidTs[1])) {
+                out.add(cuidTs);
+            }
+        }
+        for (String cuid : classes) {
+            out.add(new String[] {cuid, UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian});
+        }
+        return out;
+    }
+
+    private void perform(Association as, List<IndexedInstance> instances, String originator, int messageID,
+                         Handlers.RetrieveResponder responder) throws IOException {
+        int completed = 0;
+        int failed = 0;
+        int warning = 0;
+        List<String> failedUIDs = new ArrayList<>();
+        int remaining = instances.size();
+        for (IndexedInstance instance : instances) {
+            if (responder.isCancelled()) {
+                break;
+            }
+            SubOperation.Result r;
+            try {
+                r = subOperation.send(as, instance, originator, messageID);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } catch (IOException e) {
+                if (!as.isOpen()) {
+                    throw e; // the destination (or, for C-GET, the requester) went away
+                }
+                LOG.warn("Sending {} to {} failed: {}", instance.sopInstanceUID(), as.remoteAETitle(), e.getMessage());
+                as.abort(); // a failure mid-message leaves the association unusable
+                throw e;
+            }
+            remaining--;
+            switch (r) {
+                case COMPLETED -> completed++;
+                case WARNING -> warning++;
+                case FAILED -> {
+                    failed++;
+                    failedUIDs.add(instance.sopInstanceUID());
+                }
+            }
+            if (remaining > 0 && !responder.pending(remaining, completed, failed, warning)) {
+                break;
+            }
+        }
+        responder.complete(completed, failed, warning, failedUIDs);
+        LOG.info("{} of {} instances sent to {} ({} failed, {} with warnings)", completed + warning, instances.size(),
+                as.remoteAETitle(), failed, warning);
+    }
+}

@@ -1,0 +1,127 @@
+package org.gridpacs.gateway.node;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.gridpacs.archive.dimse.FindScp;
+import org.gridpacs.archive.dimse.RetrieveScp;
+import org.gridpacs.archive.dimse.StoreScp;
+import org.gridpacs.archive.index.IndexDatabase;
+import org.gridpacs.archive.index.InstanceIndex;
+import org.gridpacs.archive.index.SqlInstanceIndex;
+import org.gridpacs.archive.query.QueryService;
+import org.gridpacs.archive.repair.StartupRepair;
+import org.gridpacs.archive.retrieve.RetrieveService;
+import org.gridpacs.archive.storage.Storage;
+import org.gridpacs.archive.storage.Storages;
+import org.gridpacs.archive.store.StoreService;
+import org.gridpacs.dicom.data.UID;
+import org.gridpacs.dicom.data.UIDs;
+import org.gridpacs.dicom.net.AcceptPolicy;
+import org.gridpacs.dicom.net.Connector;
+import org.gridpacs.dicom.net.DicomServer;
+import org.gridpacs.dicom.net.Services;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One archive node, wired from its configuration: storage, index, the store/query/retrieve services and
+ * the DICOM server in front of them. The composition root of the archive (ARCHITECTURE.md).
+ */
+public final class ArchiveNode implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveNode.class);
+    /** Query/retrieve models offered, each in the uncompressed syntaxes (identifiers are small). */
+    private static final List<String> QUERY_RETRIEVE = List.of(
+            UID.PatientRootQueryRetrieveInformationModelFind, UID.StudyRootQueryRetrieveInformationModelFind,
+            UID.PatientRootQueryRetrieveInformationModelMove, UID.StudyRootQueryRetrieveInformationModelMove,
+            UID.PatientRootQueryRetrieveInformationModelGet, UID.StudyRootQueryRetrieveInformationModelGet);
+
+    private final NodeConfig config;
+    private final List<Closeable> resources = new ArrayList<>();
+    private DicomServer server;
+
+    private ArchiveNode(NodeConfig config) {
+        this.config = config;
+    }
+
+    /** Opens storage and index, repairs what an unclean stop left, and starts listening. */
+    public static ArchiveNode start(NodeConfig config) throws IOException {
+        ArchiveNode node = new ArchiveNode(config);
+        try {
+            node.startServices();
+            return node;
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    private void startServices() throws IOException {
+        Files.createDirectories(config.dataDir());
+        Storage storage = Storages.fromUri(config.storageId(), resolve(config.storageUri()), config.storageFsync());
+        IndexDatabase database = IndexDatabase.open(config.indexUrl());
+        resources.add(database);
+        InstanceIndex index = new SqlInstanceIndex(database);
+        new StartupRepair(storage, index).run();
+
+        QueryService query = new QueryService(database, config.aeTitle());
+        StoreService store = new StoreService(storage, index, config.duplicatePolicy());
+        RetrieveService retrieve = new RetrieveService(query, Map.of(storage.id(), storage));
+        RetrieveScp retrieveScp = new RetrieveScp(retrieve, config.applicationEntities(), config.aeTitle(),
+                new Connector(config.network()));
+        Services services = new Services()
+                .store(new StoreScp(store, config.applicationEntities()))
+                .find(new FindScp(query, config.applicationEntities()))
+                .move(retrieveScp)
+                .get(retrieveScp);
+        AcceptPolicy policy = new AcceptPolicy(config.aeTitle())
+                .callingAETitles(config.applicationEntities()::mayAssociate)
+                .accept(UID.Verification, UID.ImplicitVRLittleEndian, UID.ExplicitVRLittleEndian)
+                .accept(UIDs.storageSopClasses(), AcceptPolicy.ANY)
+                .accept(QUERY_RETRIEVE, UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian);
+        server = new DicomServer(config.network(), policy, services)
+                .start(InetAddress.getByName(config.bindAddress()), config.dicomPort());
+        resources.add(server);
+        LOG.info("Archive node {} listening on port {}; storage {} at {}, index {}", config.aeTitle(), server.port(),
+                storage.id(), config.storageUri(), config.indexUrl());
+    }
+
+    /** A storage URI relative to the data folder ("file:storage") made absolute. */
+    private String resolve(String uri) {
+        if (uri.startsWith("file:") && !uri.startsWith("file:/")) {
+            return "file:" + config.dataDir().resolve(uri.substring(5));
+        }
+        if (!uri.contains(":")) {
+            return "file:" + config.dataDir().resolve(uri);
+        }
+        return uri;
+    }
+
+    /** The DICOM port actually listened on (the configured one, or a free one when 0 was asked for). */
+    public int dicomPort() {
+        return server.port();
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** Stops accepting, ends the associations, closes the index. */
+    @Override
+    public void close() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("While stopping: {}", e.toString());
+            }
+        }
+        resources.clear();
+    }
+}

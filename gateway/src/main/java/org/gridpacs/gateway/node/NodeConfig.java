@@ -1,0 +1,134 @@
+package org.gridpacs.gateway.node;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+import org.gridpacs.archive.dimse.ApplicationEntities;
+import org.gridpacs.archive.store.DuplicatePolicy;
+import org.gridpacs.dicom.net.NetworkSettings;
+
+/**
+ * A node's configuration, read from a properties file ({@code conf/node.properties}); every setting has a
+ * default that works on one machine. A bad value is refused at start with a message naming the setting.
+ */
+public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int dicomPort, int httpPort,
+                         NetworkSettings network, String storageId, String storageUri, boolean storageFsync,
+                         String indexUrl, DuplicatePolicy duplicatePolicy, ApplicationEntities applicationEntities) {
+
+    private static final java.util.Set<String> RIGHTS = java.util.Set.of("store", "query", "retrieve");
+
+    /** Reads {@code file} (which may be absent: defaults then) with its data folder {@code dataDir}. */
+    public static NodeConfig load(Path file, Path dataDir) throws IOException {
+        Properties p = new Properties();
+        if (file != null && Files.exists(file)) {
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            }
+        } else if (file != null) {
+            throw new IOException("configuration file " + file + " not found");
+        }
+        return from(p, dataDir);
+    }
+
+    static NodeConfig from(Properties p, Path dataDir) {
+        Settings s = new Settings(p, dataDir.toAbsolutePath().toString());
+        NetworkSettings network = NetworkSettings.DEFAULT
+                .withMaxAssociations(s.integer("dicom.maxAssociations", 50, 1, 10_000))
+                .withMaxPduLength(s.integer("dicom.maxPduLength", 65_536, 0, Integer.MAX_VALUE))
+                .withTimeouts(NetworkSettings.DEFAULT.connectTimeout(),
+                        s.integer("dicom.artimTimeout", 30, 1, 3600) * 1000,
+                        s.integer("dicom.idleTimeout", 300, 0, 86_400) * 1000,
+                        NetworkSettings.DEFAULT.responseTimeout());
+        String policy = s.text("store.duplicatePolicy", "REJECT").toUpperCase(Locale.ROOT);
+        DuplicatePolicy duplicatePolicy;
+        try {
+            duplicatePolicy = DuplicatePolicy.valueOf(policy);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("store.duplicatePolicy must be REJECT or REPLACE, not " + policy);
+        }
+        return new NodeConfig(dataDir.toAbsolutePath(), s.aeTitle("dicom.aeTitle", "PACS"),
+                s.text("dicom.bindAddress", "0.0.0.0"), s.integer("dicom.port", 11112, 0, 65535),
+                s.integer("http.port", 8080, 0, 65535), network, s.text("storage.id", "fs1"),
+                s.text("storage.uri", "file:storage"), s.bool("storage.fsync", true),
+                s.text("index.url", "jdbc:h2:file:${data}/index/index"), duplicatePolicy,
+                new ApplicationEntities(knownAEs(p, s), s.bool("security.acceptUnknownCallers", true)));
+    }
+
+    private static Map<String, ApplicationEntities.KnownAE> knownAEs(Properties p, Settings s) {
+        Map<String, ApplicationEntities.KnownAE> known = new LinkedHashMap<>();
+        for (String key : p.stringPropertyNames().stream().sorted().toList()) {
+            if (!key.startsWith("ae.")) {
+                continue;
+            }
+            String aet = key.substring(3);
+            String[] words = s.text(key, "").trim().split("\\s+");
+            String[] hostPort = words[0].split(":");
+            if (aet.isEmpty() || aet.length() > 16 || hostPort.length != 2) {
+                throw new IllegalArgumentException(key + " must be 'host:port [store] [query] [retrieve]', not '"
+                        + p.getProperty(key) + "'");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(hostPort[1]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + ": '" + hostPort[1] + "' is not a port number");
+            }
+            java.util.Set<String> rights = new java.util.HashSet<>();
+            for (int i = 1; i < words.length; i++) {
+                String r = words[i].toLowerCase(Locale.ROOT);
+                if (!RIGHTS.contains(r)) {
+                    throw new IllegalArgumentException(key + ": unknown right '" + words[i] + "' (store, query, retrieve)");
+                }
+                rights.add(r);
+            }
+            boolean all = rights.isEmpty();
+            known.put(aet, new ApplicationEntities.KnownAE(aet, hostPort[0], port, all || rights.contains("store"),
+                    all || rights.contains("query"), all || rights.contains("retrieve")));
+        }
+        return known;
+    }
+
+    /** Typed reads with defaults and ${data} substitution; errors name the setting. */
+    private record Settings(Properties p, String data) {
+        String text(String key, String def) {
+            String v = p.getProperty(key);
+            return (v == null || v.isBlank() ? def : v.trim()).replace("${data}", data);
+        }
+
+        int integer(String key, int def, int min, int max) {
+            String v = text(key, Integer.toString(def));
+            try {
+                int i = Integer.parseInt(v);
+                if (i < min || i > max) {
+                    throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", not " + i);
+                }
+                return i;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be a whole number, not '" + v + "'");
+            }
+        }
+
+        boolean bool(String key, boolean def) {
+            String v = text(key, Boolean.toString(def)).toLowerCase(Locale.ROOT);
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new IllegalArgumentException(key + " must be true or false, not '" + v + "'");
+            }
+            return Boolean.parseBoolean(v);
+        }
+
+        String aeTitle(String key, String def) {
+            String v = text(key, def);
+            if (v.length() > 16 || v.contains("\\")) {
+                throw new IllegalArgumentException(key + " must be an AE title of at most 16 characters, not '" + v + "'");
+            }
+            return v;
+        }
+    }
+}
