@@ -13,7 +13,11 @@ import java.util.function.Consumer;
  */
 public interface Storage {
 
-    /** Writes the content of a new object into the stream it is given. */
+    /**
+     * Writes the content of a new object into the stream it is given. The stream belongs to the storage:
+     * closing it is harmless, but whatever the writer wraps around it (a buffer, a DicomOutputStream) it must
+     * flush before returning, or the object ends short.
+     */
     @FunctionalInterface
     interface ContentWriter {
         void writeTo(OutputStream out) throws IOException;
@@ -32,8 +36,25 @@ public interface Storage {
     /** Reads a whole object; {@link java.nio.file.NoSuchFileException} when the key names none. */
     InputStream open(String key) throws IOException;
 
-    /** Reads {@code length} bytes from {@code offset} (for bulk data and frames). */
+    /**
+     * Reads {@code length} bytes from {@code offset} (for bulk data and frames). A range that does not lie
+     * wholly inside the object is an {@link java.io.EOFException} when opened, never a short read: a bulk data
+     * reference past the end of its object means the index and the storage disagree, and a caller that got
+     * fewer bytes than it asked for would send a corrupt object on. A zero length at the end is an empty stream.
+     */
     InputStream openRange(String key, long offset, long length) throws IOException;
+
+    /**
+     * Whether an object is there, for repair (does each location still have its object?). The default opens
+     * the object; implementations answer more cheaply where they can (a stat, an HTTP HEAD).
+     */
+    default boolean exists(String key) throws IOException {
+        try (InputStream in = open(key)) {
+            return true;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+    }
 
     /** Removes an object; removing one that is not there is not an error. */
     void remove(String key) throws IOException;
@@ -41,6 +62,9 @@ public interface Storage {
     /** Visits every complete object (not ones being written), for repair: what is there versus what the index says. */
     void list(Consumer<StoredObject> visitor) throws IOException;
 
-    /** Removes leftovers of writes that never completed (after a crash); returns how many. */
+    /**
+     * Removes leftovers of writes that never completed (after a crash); returns how many. Only while no write is
+     * in progress (at start, before the node serves): a write in progress looks just like a leftover.
+     */
     int sweepIncomplete() throws IOException;
 }

@@ -1,0 +1,296 @@
+package org.gridpacs.archive.storage;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default storage: one file per object under a root folder. Keys look like
+ * {@code 2026/11/21/06/9f0c...e1.dcm}: the UTC hour of the write (folders stay small, and the writes of the
+ * last hours are a few folders to scan) and 128 random bits (no coordination between writers or nodes).
+ *
+ * <p>A new object is written to {@code .<random>.part} in its folder, forced to disk, renamed into place in
+ * one step and its folder forced, so that after a crash an object is either whole under its key or a temporary
+ * file that {@link #sweepIncomplete()} removes. Names starting with "." are never objects.
+ */
+public final class FileSystemStorage implements Storage {
+    private static final Logger LOG = LoggerFactory.getLogger(FileSystemStorage.class);
+    private static final DateTimeFormatter HOUR_FOLDER =
+            DateTimeFormatter.ofPattern("uuuu/MM/dd/HH").withZone(ZoneOffset.UTC);
+    private static final String SUFFIX = ".dcm";
+    private static final String TEMP_SUFFIX = ".part";
+    private static final int BUFFER_SIZE = 256 * 1024;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String id;
+    private final Path root;
+    private final boolean fsync;
+    /** Folders known to exist with their entry forced into their parent: each is checked once, not per write. */
+    private final Set<Path> durableFolders = ConcurrentHashMap.newKeySet();
+
+    public FileSystemStorage(String id, Path root) {
+        this(id, root, true);
+    }
+
+    /** {@code fsync} false only where losing recent writes in a power cut does not matter (tests, caches). */
+    public FileSystemStorage(String id, Path root, boolean fsync) {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("a storage needs an id");
+        }
+        this.id = id;
+        this.root = root.toAbsolutePath().normalize();
+        this.fsync = fsync;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public StoredObject create(ContentWriter writer) throws IOException {
+        Objects.requireNonNull(writer, "writer");
+        String name = randomName();
+        String folder = HOUR_FOLDER.format(Instant.now());
+        Path dir = root.resolve(folder);
+        Path target = dir.resolve(name + SUFFIX);
+        Path leftover = dir.resolve("." + name + TEMP_SUFFIX);
+        try {
+            ChecksummingFileOutput out;
+            try (FileChannel channel = openNew(dir, leftover)) {
+                out = new ChecksummingFileOutput(channel, BUFFER_SIZE);
+                writer.writeTo(out);
+                out.finish();
+                if (fsync) {
+                    channel.force(true);
+                }
+            }
+            // 128 random bits do not collide, so a rename that replaces an existing file is not a worry here
+            Files.move(leftover, target, StandardCopyOption.ATOMIC_MOVE);
+            leftover = target; // from here a failure must take the renamed file away
+            if (fsync) {
+                forceFolder(dir);
+            }
+            return new StoredObject(id, folder + "/" + name + SUFFIX, out.size(), Checksums.format(out.crc()));
+        } catch (Throwable e) {
+            try {
+                Files.deleteIfExists(leftover);
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    private FileChannel openNew(Path dir, Path file) throws IOException {
+        ensureFolder(dir);
+        try {
+            return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            // a folder removed behind our back (by hand): forget what we knew and make the folders again, once
+            durableFolders.clear();
+            ensureFolder(dir);
+            return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+    }
+
+    /**
+     * Makes the folder and its missing parents. Each parent is forced even when the folder was already there:
+     * the thread that made it may not have forced it yet, and an object must not be called durable in a folder
+     * whose own entry a crash could still lose.
+     */
+    private void ensureFolder(Path dir) throws IOException {
+        if (durableFolders.contains(dir)) {
+            return;
+        }
+        if (dir.equals(root)) {
+            if (!Files.isDirectory(root)) {
+                Files.createDirectories(root);
+                if (fsync && root.getParent() != null) {
+                    forceFolder(root.getParent());
+                }
+            }
+        } else {
+            ensureFolder(dir.getParent());
+            try {
+                Files.createDirectory(dir);
+            } catch (FileAlreadyExistsException e) {
+                // made by another writer, or in an earlier run
+            }
+            if (fsync) {
+                forceFolder(dir.getParent());
+            }
+        }
+        durableFolders.add(dir);
+    }
+
+    /** Forces a folder's entries to disk (Linux allows fsync on a folder opened for reading). */
+    private static void forceFolder(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    private static String randomName() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+        return Files.newInputStream(resolve(key));
+    }
+
+    @Override
+    public InputStream openRange(String key, long offset, long length) throws IOException {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("negative range: offset " + offset + ", length " + length);
+        }
+        FileChannel ch = FileChannel.open(resolve(key), StandardOpenOption.READ);
+        try {
+            long size = ch.size();
+            if (offset > size || length > size - offset) {
+                throw new EOFException("bytes " + offset + " to " + (offset + length) + " of " + key
+                        + " are asked for, but it has " + size + " bytes");
+            }
+            // positioned, so the bytes before the range are never read
+            return new RangeInputStream(Channels.newInputStream(ch.position(offset)), length);
+        } catch (Throwable e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean exists(String key) throws IOException {
+        try {
+            // not Files.isRegularFile: it says false for a disk error too, and repair would take that for a loss
+            return Files.readAttributes(resolve(key), BasicFileAttributes.class).isRegularFile();
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /** Removes the file (and forces its folder, so a crash cannot bring back what was deleted). */
+    @Override
+    public void remove(String key) throws IOException {
+        Path file = resolve(key);
+        if (Files.deleteIfExists(file) && fsync) {
+            forceFolder(file.getParent());
+        }
+    }
+
+    @Override
+    public void list(Consumer<StoredObject> visitor) throws IOException {
+        walk(name -> !name.startsWith("."), (file, attrs) ->
+                visitor.accept(new StoredObject(id, keyOf(file), attrs.size(), null)));
+    }
+
+    @Override
+    public int sweepIncomplete() throws IOException {
+        int[] removed = {0};
+        walk(name -> name.startsWith(".") && name.endsWith(TEMP_SUFFIX), (file, attrs) -> {
+            if (Files.deleteIfExists(file)) {
+                removed[0]++;
+            }
+        });
+        return removed[0];
+    }
+
+    private interface FileAction {
+        void accept(Path file, BasicFileAttributes attrs) throws IOException;
+    }
+
+    /** Visits the regular files whose names match, in every folder except hidden ones; no root, no files. */
+    private void walk(Predicate<String> names, FileAction action) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                return !dir.equals(root) && dir.getFileName().toString().startsWith(".")
+                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile() && names.test(file.getFileName().toString())) {
+                    action.accept(file, attrs);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                // one unreadable folder (lost+found, say) must not hide the rest of the storage
+                if (!(e instanceof NoSuchFileException)) {
+                    LOG.warn("Storage {}: cannot read {}: {}", id, file, e.toString());
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private String keyOf(Path file) {
+        StringBuilder key = new StringBuilder();
+        for (Path part : root.relativize(file)) {
+            if (key.length() > 0) {
+                key.append('/');
+            }
+            key.append(part);
+        }
+        return key.toString();
+    }
+
+    /** The file of a key given back by a caller, which must name something under the root and nothing else. */
+    private Path resolve(String key) {
+        if (key == null || key.isEmpty() || key.startsWith("/") || key.indexOf('\\') >= 0 || key.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("not a key of storage " + id + ": \"" + key + "\"");
+        }
+        for (String part : key.split("/", -1)) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                throw new IllegalArgumentException("not a key of storage " + id + ": \"" + key + "\"");
+            }
+        }
+        Path file = root.resolve(key).normalize();
+        if (!file.startsWith(root) || file.equals(root)) {
+            throw new IllegalArgumentException("not a key of storage " + id + ": \"" + key + "\"");
+        }
+        return file;
+    }
+
+    @Override
+    public String toString() {
+        return "storage " + id + " (" + root + ")";
+    }
+}
