@@ -18,13 +18,18 @@ public final class Storages {
      * {@link FileSystemStorage} (with fsync). Any other scheme is an {@link IllegalArgumentException}.
      */
     public static Storage fromUri(String id, String uri) {
+        return fromUri(id, uri, true);
+    }
+
+    /** As {@link #fromUri(String, String)}; {@code fsync} false trades durability for speed (benchmarks, tests). */
+    public static Storage fromUri(String id, String uri, boolean fsync) {
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("storage " + id + " has no location");
         }
         Matcher m = SCHEME.matcher(uri);
         // one letter before the colon is a Windows drive, not a scheme
         if (!m.find() || m.group(1).length() == 1) {
-            return new FileSystemStorage(id, Path.of(uri));
+            return new FileSystemStorage(id, Path.of(uri), fsync);
         }
         String scheme = m.group(1);
         if (!scheme.equalsIgnoreCase("file")) {
@@ -35,7 +40,7 @@ public final class Storages {
         if (root.toString().isEmpty()) {
             throw new IllegalArgumentException("storage " + id + ": " + uri + " names no folder");
         }
-        return new FileSystemStorage(id, root);
+        return new FileSystemStorage(id, root, fsync);
     }
 
     private static Path filePath(String id, String uri) {

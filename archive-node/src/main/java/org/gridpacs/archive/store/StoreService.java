@@ -34,9 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class StoreService {
     private static final Logger LOG = LoggerFactory.getLogger(StoreService.class);
-    /** Values of bulk VRs longer than this stay out of the indexed header (they remain in the file). */
-    private static final int HEADER_BULK_THRESHOLD = 4096;
-
     private final Storage storage;
     private final InstanceIndex index;
     private final DuplicatePolicy duplicatePolicy;
@@ -91,7 +88,7 @@ public final class StoreService {
         TeeInputStream tee = new TeeInputStream(data, sink);
         DicomInputStream in = new DicomInputStream(tee);
         in.setTransferSyntax(ts);
-        in.setBulkDataThreshold(HEADER_BULK_THRESHOLD);
+        in.setBulkDataThreshold(HeaderEncoder.BULK_DATA_THRESHOLD); // large values stay in the file only
         DataSet ds = in.readDataSet(Tag.PixelData);
         checkAgainstCommand(request, ds);
         InstanceHeader header;

@@ -68,7 +68,11 @@ public final class ArchiveNode implements Closeable {
         IndexDatabase database = IndexDatabase.open(config.indexUrl());
         resources.add(database);
         InstanceIndex index = new SqlInstanceIndex(database);
-        new StartupRepair(storage, index).run();
+        try {
+            new StartupRepair(index, storage).run();
+        } catch (java.sql.SQLException e) {
+            throw new IOException("the startup check of the index failed: " + e.getMessage(), e);
+        }
 
         QueryService query = new QueryService(database, config.aeTitle());
         StoreService store = new StoreService(storage, index, config.duplicatePolicy());
