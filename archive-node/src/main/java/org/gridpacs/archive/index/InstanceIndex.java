@@ -36,4 +36,10 @@ public interface InstanceIndex {
 
     /** Whether a location row names this object. */
     boolean isIndexed(String storageId, String storageKey) throws SQLException;
+
+    /** Sets the status of a location row ("OK" when usable), for repair; no such row, no change. */
+    void markLocation(String storageId, String storageKey, String status) throws SQLException;
+
+    /** Removes a location row, for repair; the instance row stays (with its other copies, if any). */
+    void removeLocation(String storageId, String storageKey) throws SQLException;
 }
