@@ -2,7 +2,6 @@ package org.gridpacs.archive.dimse;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.SQLException;
 
 import org.gridpacs.archive.query.QueryException;
 import org.gridpacs.archive.query.QueryModel;
@@ -13,13 +12,9 @@ import org.gridpacs.dicom.net.DimseException;
 import org.gridpacs.dicom.net.DimseRequest;
 import org.gridpacs.dicom.net.Handlers;
 import org.gridpacs.dicom.net.dimse.Status;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** C-FIND SCP: a thin adapter from the DIMSE request to the {@link QueryService}. */
 public final class FindScp implements Handlers.Find {
-    private static final Logger LOG = LoggerFactory.getLogger(FindScp.class);
-
     private final QueryService service;
     private final ApplicationEntities entities;
 
@@ -61,9 +56,6 @@ public final class FindScp implements Handlers.Find {
             throw e.getCause();
         } catch (QueryException e) {
             throw new DimseException(e.status(), e.getMessage(), e);
-        } catch (SQLException e) {
-            LOG.error("C-FIND from {} failed in the index", request.callingAETitle(), e);
-            throw new DimseException(Status.UNABLE_TO_PROCESS, "the archive index could not be queried: " + e.getMessage(), e);
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.gridpacs.archive.dimse;
 
 import java.io.IOException;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -81,8 +80,6 @@ public final class RetrieveScp implements Handlers.Retrieve {
             instances = service.resolve(model, identifier);
         } catch (QueryException e) {
             throw new DimseException(e.status(), e.getMessage(), e);
-        } catch (SQLException e) {
-            throw new DimseException(Status.UNABLE_TO_PROCESS, "the archive index could not be read: " + e.getMessage(), e);
         }
         if (instances.isEmpty()) {
             responder.complete(0, 0, 0, List.of());

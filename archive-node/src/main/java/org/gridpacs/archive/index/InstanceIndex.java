@@ -39,4 +39,7 @@ public interface InstanceIndex {
 
     /** Sets the status of a location row ("OK" when usable), for repair; no such row, no change. */
     void markLocation(String storageId, String storageKey, String status) throws SQLException;
+
+    /** Removes a location row, for repair; the instance row stays (with its other copies, if any). */
+    void removeLocation(String storageId, String storageKey) throws SQLException;
 }

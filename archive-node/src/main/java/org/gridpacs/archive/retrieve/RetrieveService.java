@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +31,7 @@ public final class RetrieveService {
     }
 
     /** The instances the identifier's unique keys select at its Query/Retrieve Level, in study/series order. */
-    public List<IndexedInstance> resolve(QueryModel model, DataSet identifier) throws QueryException, SQLException {
+    public List<IndexedInstance> resolve(QueryModel model, DataSet identifier) throws QueryException {
         return query.resolve(model, identifier);
     }
 

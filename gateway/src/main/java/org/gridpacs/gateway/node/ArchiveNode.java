@@ -65,7 +65,12 @@ public final class ArchiveNode implements Closeable {
     private void startServices() throws IOException {
         Files.createDirectories(config.dataDir());
         Storage storage = Storages.fromUri(config.storageId(), resolve(config.storageUri()), config.storageFsync());
-        IndexDatabase database = IndexDatabase.open(config.indexUrl());
+        IndexDatabase database;
+        try {
+            database = IndexDatabase.open(indexUrl(), "sa", "", 16);
+        } catch (java.sql.SQLException e) {
+            throw new IOException("cannot open the index " + config.indexUrl() + ": " + e.getMessage(), e);
+        }
         resources.add(database);
         InstanceIndex index = new SqlInstanceIndex(database);
         try {
@@ -94,6 +99,12 @@ public final class ArchiveNode implements Closeable {
         resources.add(server);
         LOG.info("Archive node {} listening on port {}; storage {} at {}, index {}", config.aeTitle(), server.port(),
                 storage.id(), config.storageUri(), config.indexUrl());
+    }
+
+    /** The configured JDBC URL; an H2 one gets the durability settings the index relies on, unless it has its own. */
+    private String indexUrl() {
+        String url = config.indexUrl();
+        return url.startsWith("jdbc:h2:") && !url.contains(";") ? url + IndexDatabase.H2_SETTINGS : url;
     }
 
     /** A storage URI relative to the data folder ("file:storage") made absolute. */

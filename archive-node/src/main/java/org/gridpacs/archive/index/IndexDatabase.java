@@ -1,0 +1,194 @@
+package org.gridpacs.archive.index;
+
+import java.io.Closeable;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The index database: a connection pool on a JDBC URL, the schema brought up to date on open, and transactions
+ * that are retried when the database says a concurrent transaction got in the way (as Orthanc retries its index
+ * transactions). Plain JDBC and portable SQL, so that PostgreSQL can replace the embedded H2 default.
+ */
+public final class IndexDatabase implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(IndexDatabase.class);
+
+    /**
+     * H2 settings for an index that must not lose an acknowledged store. WRITE_DELAY=0: H2 2.3's MVStore then
+     * writes the changes of every commit to the database file before COMMIT returns (TransactionStore ends a
+     * transaction with a synchronous MVStore.commit() instead of leaving it to the background writer, which
+     * otherwise runs every 500 ms), so a committed transaction survives kill -9 of the process. It does not
+     * fsync: the write sits in the operating system's cache, so a power failure may still lose the last commits;
+     * the cluster's write quorum (copies on other nodes) covers that. LOCK_TIMEOUT: concurrent stores into one
+     * study queue on the study row for as long as the commits ahead of them take; H2's default of one second is
+     * short for a busy node, and a timeout is retried anyway.
+     */
+    public static final String H2_SETTINGS = ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
+
+    /** SQLStates meaning "another transaction got in the way; running again will likely work". */
+    private static final Set<String> TRANSIENT = Set.of(
+            "40001", // serialization failure; H2's deadlock
+            "40P01", // PostgreSQL deadlock
+            "HYT00", // lock timeout (H2)
+            "55P03", // lock not available (PostgreSQL)
+            "90131"); // H2: concurrent update of a row
+    /** Unique-constraint violation: a concurrent transaction inserted the same patient, study, series or instance. */
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final int MAX_ATTEMPTS = 30;
+
+    private final HikariDataSource pool;
+    private final int schemaVersion;
+
+    private IndexDatabase(HikariDataSource pool) throws SQLException {
+        this.pool = pool;
+        try {
+            this.schemaVersion = Migrations.migrate(pool);
+        } catch (SQLException | RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** The JDBC URL of the default index: an H2 file database "index" in {@code directory}. */
+    public static String h2FileUrl(Path directory) {
+        return "jdbc:h2:file:" + directory.toAbsolutePath().resolve("index") + H2_SETTINGS;
+    }
+
+    /** Opens (creating or migrating) the default embedded index in {@code directory}. */
+    public static IndexDatabase openH2(Path directory) throws SQLException {
+        return open(h2FileUrl(directory), "sa", "", 16);
+    }
+
+    /** Opens a pool of at most {@code maxConnections} on {@code jdbcUrl} and migrates the schema. */
+    public static IndexDatabase open(String jdbcUrl, String user, String password, int maxConnections)
+            throws SQLException {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(maxConnections);
+        config.setMinimumIdle(1);
+        config.setPoolName("index");
+        // Every use is an explicit transaction; READ COMMITTED is the default of both H2 and PostgreSQL, and what
+        // the insert logic is written for (a statement sees what committed before it started).
+        config.setAutoCommit(false);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        try {
+            return new IndexDatabase(new HikariDataSource(config));
+        } catch (RuntimeException e) {
+            // Hikari reports a failing first connection as an unchecked PoolInitializationException
+            if (e.getCause() instanceof SQLException s) {
+                throw s;
+            }
+            throw e;
+        }
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** The schema version after the migrations run on open. */
+    public int schemaVersion() {
+        return schemaVersion;
+    }
+
+    /**
+     * Runs {@code work} in a transaction and commits; on a transient conflict (serialization failure, deadlock,
+     * lock timeout) rolls back, waits a short random time and runs it again.
+     */
+    public <T> T inTransaction(SqlWork<T> work) throws SQLException {
+        return inTransaction(work, false);
+    }
+
+    /**
+     * As {@link #inTransaction(SqlWork)}; with {@code retryOnUniqueViolation}, a unique-constraint violation is
+     * retried too. Find-or-create logic uses this: the losing transaction of an insert race is rolled back as a
+     * whole (PostgreSQL cannot go on in a transaction after an error anyway) and its retry finds the row the
+     * winner committed.
+     */
+    public <T> T inTransaction(SqlWork<T> work, boolean retryOnUniqueViolation) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c, e);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (attempt >= MAX_ATTEMPTS || !isRetryable(e, retryOnUniqueViolation)) {
+                    throw e;
+                }
+                LOG.debug("index transaction attempt {} failed ({}), retrying", attempt, e.getSQLState());
+                if (!backOff(attempt)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs {@code work} once in a transaction that is rolled back at the end: for queries, which must not be
+     * repeated once they have handed out results.
+     */
+    public <T> T read(SqlWork<T> work) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            try {
+                return work.run(c);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private static boolean isRetryable(SQLException e, boolean uniqueViolation) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                for (SQLException n = s; n != null; n = n.getNextException()) {
+                    String state = n.getSQLState();
+                    if (state != null && (TRANSIENT.contains(state) || uniqueViolation && UNIQUE_VIOLATION.equals(state))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Random, growing wait so that the transactions that collided do not collide again in lockstep. */
+    private static boolean backOff(int attempt) {
+        int ceiling = Math.min(100, 2 << Math.min(attempt, 6));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextInt(1, ceiling + 1));
+            return true;
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException r) {
+            cause.addSuppressed(r);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

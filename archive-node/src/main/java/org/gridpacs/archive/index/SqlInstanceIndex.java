@@ -1,0 +1,94 @@
+package org.gridpacs.archive.index;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import org.gridpacs.archive.storage.StoredObject;
+
+/**
+ * {@link InstanceIndex} on an {@link IndexDatabase} in plain JDBC (H2 by default, PostgreSQL in reach). Every
+ * call is one transaction; store-side calls are retried on conflicts, including the unique-constraint
+ * violation by which the loser of a race to create the same patient, study, series or instance learns of it.
+ */
+public final class SqlInstanceIndex implements InstanceIndex {
+    private final IndexDatabase db;
+    private final Clock clock;
+
+    public SqlInstanceIndex(IndexDatabase db) {
+        this(db, Clock.systemUTC());
+    }
+
+    public SqlInstanceIndex(IndexDatabase db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<IndexedInstance> find(String sopInstanceUID) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + InstanceRows.COLUMNS + " FROM " + InstanceRows.FROM
+                    + " WHERE i.sop_uid = ? ORDER BY l.pk")) {
+                Jdbc.bind(ps, sopInstanceUID);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return InstanceRows.collect(rs).stream().findFirst();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean insert(InstanceHeader header, StoredObject object, String sourceAETitle) throws SQLException {
+        return db.inTransaction(c -> new InstanceWriter(c, now()).insert(header, object, sourceAETitle), true);
+    }
+
+    @Override
+    public List<IndexedInstance.Location> replace(InstanceHeader header, StoredObject object, String sourceAETitle)
+            throws SQLException {
+        return db.inTransaction(c -> new InstanceWriter(c, now()).replace(header, object, sourceAETitle), true);
+    }
+
+    @Override
+    public void forEachLocation(Consumer<IndexedInstance.Location> visitor) throws SQLException {
+        db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT storage_id, storage_key, object_size, checksum, status FROM location ORDER BY pk")) {
+                ps.setFetchSize(500);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        visitor.accept(new IndexedInstance.Location(rs.getString(1), rs.getString(2), rs.getLong(3),
+                                rs.getString(4), rs.getString(5)));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean isIndexed(String storageId, String storageKey) throws SQLException {
+        return db.read(c -> Jdbc.queryLong(c, "SELECT pk FROM location WHERE storage_id = ? AND storage_key = ?",
+                storageId, storageKey) != null);
+    }
+
+    @Override
+    public void markLocation(String storageId, String storageKey, String status) throws SQLException {
+        db.inTransaction(c -> Jdbc.update(c, "UPDATE location SET status = ? WHERE storage_id = ? AND storage_key = ?",
+                status, storageId, storageKey));
+    }
+
+    @Override
+    public void removeLocation(String storageId, String storageKey) throws SQLException {
+        db.inTransaction(c -> Jdbc.update(c, "DELETE FROM location WHERE storage_id = ? AND storage_key = ?",
+                storageId, storageKey));
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock);
+    }
+}
