@@ -36,13 +36,19 @@ final class ColumnMatcher {
         };
     }
 
-    /** OR over the values; null when any of them is universal (or there is none). */
+    /**
+     * OR over the values; null when one of them is universal ("*"), or when there is no value at all. Empty
+     * values among others (a trailing backslash in a UID list) are ignored rather than taken as universal.
+     */
     private static Where.Fragment anyValue(String expr, String rawExpr, String[] values, Column col) throws QueryException {
         List<String> exact = new ArrayList<>();
         List<String> ors = new ArrayList<>();
         List<Object> params = new ArrayList<>();
         for (String raw : values) {
             String v = raw.trim();
+            if (v.isEmpty()) {
+                continue;
+            }
             if (Wildcards.isUniversal(v)) {
                 return null;
             }

@@ -64,19 +64,25 @@ final class HeaderMatcher {
     private static Predicate<DataSet> personName(int tag, String[] keys) {
         List<Predicate<String>> tests = new ArrayList<>();
         for (String k : keys) {
+            if (k.isBlank()) {
+                continue;
+            }
             String norm = MatchingValues.personNameKey(k);
             if (Wildcards.isUniversal(k.trim()) || norm == null && k.indexOf('=') < 0) {
                 return null;
             }
             if (norm != null) {
-                Predicate<String> p = valueTest(norm, false);
+                Predicate<String> p = valueTest(norm);
                 tests.add(v -> {
                     String n = MatchingValues.personNameKey(v);
                     return n != null && p.test(n);
                 });
             } else {
-                tests.add(valueTest(k.trim(), false));
+                tests.add(valueTest(k.trim()));
             }
+        }
+        if (tests.isEmpty()) {
+            return null;
         }
         return anyHeaderValue(tag, v -> tests.stream().anyMatch(t -> t.test(v)));
     }
@@ -84,19 +90,26 @@ final class HeaderMatcher {
     private static Predicate<DataSet> text(int tag, String[] keys) {
         List<Predicate<String>> tests = new ArrayList<>();
         for (String k : keys) {
+            if (k.isBlank()) {
+                continue;
+            }
             if (Wildcards.isUniversal(k.trim())) {
                 return null;
             }
-            tests.add(valueTest(k.trim(), false));
+            tests.add(valueTest(k.trim()));
+        }
+        if (tests.isEmpty()) {
+            return null;
         }
         return anyHeaderValue(tag, v -> tests.stream().anyMatch(t -> t.test(v)));
     }
 
-    private static Predicate<String> valueTest(String key, boolean caseInsensitive) {
+    /** Case-sensitive: person names arrive here already normalised to upper case. */
+    private static Predicate<String> valueTest(String key) {
         if (!Wildcards.has(key)) {
-            return caseInsensitive ? key::equalsIgnoreCase : key::equals;
+            return key::equals;
         }
-        Pattern p = Wildcards.toRegex(key, caseInsensitive);
+        Pattern p = Wildcards.toRegex(key);
         return v -> p.matcher(v).matches();
     }
 

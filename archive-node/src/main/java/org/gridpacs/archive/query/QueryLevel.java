@@ -33,7 +33,7 @@ public enum QueryLevel {
         }
         QueryLevel level;
         try {
-            level = valueOf(value.trim());
+            level = valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw QueryException.badIdentifier("invalid Query/Retrieve Level (0008,0052): " + value);
         }

@@ -71,12 +71,12 @@ public final class QueryService {
 
     private void run(Connection c, CompiledQuery q, Predicate<DataSet> onMatch) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(q.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-             HeaderSource headers = new HeaderSource(c, q.level())) {
+             HeaderSource headers = q.needsHeader() ? new HeaderSource(c, q.level()) : null) {
             ps.setFetchSize(FETCH_SIZE);
             Jdbc.bind(ps, q.params());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    DataSet header = q.needsHeader() ? headers.header(rs.getLong(1)) : null;
+                    DataSet header = headers != null ? headers.header(rs.getLong(1)) : null;
                     if (!q.headerMatches().stream().allMatch(t -> t.test(header))) {
                         continue;
                     }

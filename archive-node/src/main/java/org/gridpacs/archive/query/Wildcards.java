@@ -58,7 +58,7 @@ final class Wildcards {
     }
 
     /** A regular expression for matching in memory (header attributes). */
-    static Pattern toRegex(String value, boolean caseInsensitive) {
+    static Pattern toRegex(String value) {
         StringBuilder sb = new StringBuilder();
         StringBuilder literal = new StringBuilder();
         for (int k = 0; k < value.length(); k++) {
@@ -76,7 +76,6 @@ final class Wildcards {
         if (literal.length() > 0) {
             sb.append(Pattern.quote(literal.toString()));
         }
-        int flags = Pattern.DOTALL | (caseInsensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
-        return Pattern.compile(sb.toString(), flags);
+        return Pattern.compile(sb.toString(), Pattern.DOTALL);
     }
 }

@@ -174,6 +174,7 @@ class QueryServiceTest {
     @Test
     void uidListsAndModalitiesInStudy() throws Exception {
         assertEquals(List.of("1.2.3.1", "1.2.3.3"), studies(Tag.StudyInstanceUID, "1.2.3.3\\1.2.3.1"));
+        assertEquals(List.of("1.2.3.2"), studies(Tag.StudyInstanceUID, "1.2.3.2\\"), "an empty list item is not universal");
         assertEquals(List.of("1.2.3.2"), studies(Tag.ModalitiesInStudy, "MR"));
         assertEquals(List.of("1.2.3.1", "1.2.3.3"), studies(Tag.ModalitiesInStudy, "CT"));
         assertEquals(List.of("1.2.3.1", "1.2.3.2"), studies(Tag.ModalitiesInStudy, "SR\\MR"));
@@ -278,6 +279,8 @@ class QueryServiceTest {
         assertEquals(List.of("PID1"), values(find(PATIENT_ROOT, id("PATIENT", Tag.PatientName, "*jane")),
                 Tag.PatientID));
         // study level in the Patient Root model
+        assertEquals(List.of("PID2"), values(find(PATIENT_ROOT, id("patient", Tag.PatientID, "PID2")), Tag.PatientID),
+                "the level is read case-insensitively");
         assertEquals(List.of("1.2.3.3"), values(find(PATIENT_ROOT, id("STUDY", Tag.PatientID, "PID2",
                 Tag.StudyInstanceUID, "")), Tag.StudyInstanceUID));
     }
