@@ -25,7 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = PacsCommand.Version.class,
         description = "DICOM network tool of GridPACS: verify, send, query, retrieve and receive DICOM instances.",
         subcommands = {EchoCommand.class, StoreCommand.class, FindCommand.class, MoveCommand.class, GetCommand.class,
-                ReceiveCommand.class, NodeCommand.class, DumpCommand.class, HelpCommand.class},
+                ReceiveCommand.class, NodeCommand.class, DumpCommand.class, SyntheticCtCommand.class, HelpCommand.class},
         footer = {"", "Examples:",
                 "  pacs echo -c PACS@pacs:104",
                 "  pacs store -c PACS@pacs:104 --parallel 8 /data/export",
