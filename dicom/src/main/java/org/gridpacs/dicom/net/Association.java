@@ -92,6 +92,7 @@ public final class Association implements Closeable {
     private final int maxOperationsInvoked;
     private final java.util.concurrent.Semaphore window;
     private final AtomicBoolean endOnce = new AtomicBoolean();
+    private final RequestTally tally = new RequestTally();
     private volatile boolean ended;
     /** Set as we start sending an A-ABORT: the peer may close before we do, which is then no news. */
     private volatile boolean aborting;
@@ -949,6 +950,10 @@ public final class Association implements Closeable {
     }
 
     void respond(DimseRequest request, DataSet rsp, String errorComment, DataSet data) throws IOException {
+        int status = rsp.getInt(Tag.Status, Status.SUCCESS);
+        if (!Status.isPending(status)) {
+            tally.record(request.command().getInt(Tag.CommandField, 0), status);
+        }
         if (errorComment != null && !errorComment.isEmpty()) {
             rsp.setString(Tag.ErrorComment, VR.LO, errorComment.length() > 64 ? errorComment.substring(0, 64) : errorComment);
         }
@@ -959,6 +964,11 @@ public final class Association implements Closeable {
             dos.writeDataSet(data);
             dos.finish();
         });
+    }
+
+    /** What this association's peer asked of us, in words: "300 C-STORE (2 failed), 1 C-FIND". */
+    public String requestSummary() {
+        return tally.toString();
     }
 
     @Override

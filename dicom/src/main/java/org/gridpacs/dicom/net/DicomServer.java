@@ -309,8 +309,8 @@ public final class DicomServer implements Closeable {
                 as.serve();
             } finally {
                 associations.remove(as);
-                LOG.info("Association {} -> {} from {} ended", rq.callingAETitle(), rq.calledAETitle(),
-                        s.getRemoteSocketAddress());
+                LOG.info("Association {} -> {} from {} ended: {}", rq.callingAETitle(), rq.calledAETitle(),
+                        s.getRemoteSocketAddress(), as.requestSummary());
             }
         } catch (PduException e) {
             // AA-1 (PS3.8 9.2): A-ABORT, then wait (a while) for the peer to close
