@@ -150,6 +150,11 @@ public final class RetrieveScp implements Handlers.Retrieve {
         int warning = 0;
         List<String> failedUIDs = new ArrayList<>();
         int remaining = instances.size();
+        // a first pending response tells the requester how many sub-operations to expect
+        if (!responder.pending(remaining, 0, 0, 0)) {
+            responder.complete(0, 0, 0, List.of());
+            return;
+        }
         for (IndexedInstance instance : instances) {
             if (responder.isCancelled()) {
                 break;

@@ -107,10 +107,15 @@ final class InstanceWriter {
 
     /** Finds the series of the header, creating it (and its study and patient) when needed. */
     private Target target(InstanceHeader h) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pk, study_fk FROM series WHERE series_uid = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT se.pk, se.study_fk, st.study_uid FROM series se"
+                + " JOIN study st ON st.pk = se.study_fk WHERE se.series_uid = ?")) {
             Jdbc.bind(ps, h.seriesInstanceUID());
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
+                    if (!h.studyInstanceUID().equals(rs.getString(3))) {
+                        throw new HierarchyConflictException("series " + h.seriesInstanceUID() + " is stored in study "
+                                + rs.getString(3) + ", but this instance names study " + h.studyInstanceUID());
+                    }
                     return new Target(rs.getLong(1), rs.getLong(2), false);
                 }
             }

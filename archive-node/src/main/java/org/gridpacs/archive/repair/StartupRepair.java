@@ -103,8 +103,13 @@ public final class StartupRepair {
                     if (!index.isIndexed(storage.id(), object.key())) {
                         reindex(object, o);
                     }
+                } catch (org.gridpacs.archive.index.HierarchyConflictException | RuntimeException e) {
+                    // this one file contradicts the index: report it, and let the node start
+                    o.unreadable++;
+                    LOG.warn("Startup check: {} in storage {} could not be indexed ({}); left in place", object.key(),
+                            storage.id(), e.toString());
                 } catch (SQLException e) {
-                    throw new IndexFailure(e);
+                    throw new IndexFailure(e); // the index itself fails: starting would not help
                 }
             });
         } catch (IndexFailure e) {
@@ -133,10 +138,35 @@ public final class StartupRepair {
             o.reindexed++;
             LOG.info("Startup check: indexed {} in storage {} (SOP Instance UID {})", listed.key(), storage.id(),
                     header.sopInstanceUID());
+        } else if (hasNoUsableCopy(header.sopInstanceUID())) {
+            // indexed, but its only copies are gone (for example a replace whose index commit a power cut undid):
+            // this complete file is the instance now
+            index.replace(header, measured, null);
+            o.reindexed++;
+            LOG.warn("Startup check: {} in storage {} restores SOP Instance UID {}, whose indexed copies are missing",
+                    listed.key(), storage.id(), header.sopInstanceUID());
         } else {
             o.duplicates++;
             LOG.warn("Startup check: {} in storage {} holds SOP Instance UID {}, which is already indexed with another "
                     + "file; left in place", listed.key(), storage.id(), header.sopInstanceUID());
+        }
+    }
+
+    private boolean hasNoUsableCopy(String sopInstanceUID) throws SQLException {
+        return index.find(sopInstanceUID)
+                .map(i -> i.locations().stream().noneMatch(this::usable))
+                .orElse(false);
+    }
+
+    /** Marked OK, and there when it is on this storage (the locations are checked only after the orphans). */
+    private boolean usable(org.gridpacs.archive.index.IndexedInstance.Location l) {
+        if (!"OK".equals(l.status())) {
+            return false;
+        }
+        try {
+            return !l.storageId().equals(storage.id()) || storage.exists(l.storageKey());
+        } catch (IOException e) {
+            return false;
         }
     }
 

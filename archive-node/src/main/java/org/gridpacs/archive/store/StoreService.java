@@ -7,9 +7,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Optional;
 
 import org.gridpacs.archive.index.HeaderEncoder;
+import org.gridpacs.archive.index.HierarchyConflictException;
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.index.InstanceHeader;
 import org.gridpacs.archive.index.InstanceIndex;
@@ -120,12 +120,20 @@ public final class StoreService {
                 LOG.debug("Stored {} from {} as {}", header.sopInstanceUID(), request.callingAETitle(), object.key());
                 return new StoreResult(Status.SUCCESS, StoreResult.Outcome.STORED, object, null);
             }
-            Optional<IndexedInstance> existing = index.find(header.sopInstanceUID());
-            if (existing.isPresent() && holdsSameObject(existing.get(), object)) {
+            IndexedInstance existing = index.find(header.sopInstanceUID()).orElse(null);
+            List<IndexedInstance.Location> usable = existing == null ? List.of() : usableCopies(existing);
+            if (usable.isEmpty()) {
+                // indexed, but no copy is left (lost file, repair marked it): the resend heals it
+                replace(request, header, object);
+                LOG.warn("{} was indexed without a usable copy; the copy {} just received from {} replaces it",
+                        header.sopInstanceUID(), object.key(), request.callingAETitle());
+                return new StoreResult(Status.SUCCESS, StoreResult.Outcome.REPLACED, object, "restored a lost copy");
+            }
+            if (usable.stream().anyMatch(l -> sameObject(l, object))) {
                 remove(object);
-                return new StoreResult(Status.SUCCESS, StoreResult.Outcome.ALREADY_STORED, existing.get().locations().stream()
-                        .findFirst().map(l -> new StoredObject(l.storageId(), l.storageKey(), l.size(), l.checksum()))
-                        .orElse(object), "already stored");
+                IndexedInstance.Location l = usable.get(0);
+                return new StoreResult(Status.SUCCESS, StoreResult.Outcome.ALREADY_STORED,
+                        new StoredObject(l.storageId(), l.storageKey(), l.size(), l.checksum()), "already stored");
             }
             if (duplicatePolicy == DuplicatePolicy.REJECT) {
                 remove(object);
@@ -134,15 +142,14 @@ public final class StoreService {
                 throw new StoreException(Status.DUPLICATE_SOP_INSTANCE,
                         "a different object with this SOP Instance UID is already stored");
             }
-            List<IndexedInstance.Location> replaced = index.replace(header, object, request.callingAETitle());
-            for (IndexedInstance.Location l : replaced) {
-                if (l.storageId().equals(storage.id())) {
-                    remove(new StoredObject(l.storageId(), l.storageKey(), l.size(), l.checksum()));
-                }
-            }
+            replace(request, header, object);
             LOG.info("Replaced {} with a new object from {}", header.sopInstanceUID(), request.callingAETitle());
             return new StoreResult(Status.SUCCESS, StoreResult.Outcome.REPLACED, object, "replaced the stored object");
-        } catch (SQLException e) {
+        } catch (HierarchyConflictException e) {
+            remove(object);
+            LOG.warn("Refused {} from {}: {}", header.sopInstanceUID(), request.callingAETitle(), e.getMessage());
+            throw new StoreException(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, e.getMessage());
+        } catch (SQLException | RuntimeException e) {
             remove(object);
             LOG.error("Could not index {} from {}; the received object was removed again", header.sopInstanceUID(),
                     request.callingAETitle(), e);
@@ -150,16 +157,40 @@ public final class StoreService {
         }
     }
 
-    private static boolean holdsSameObject(IndexedInstance existing, StoredObject object) {
+    /** Points the index at the new object and removes the copies it replaces from this storage. */
+    private void replace(StoreRequest request, InstanceHeader header, StoredObject object) throws SQLException {
+        for (IndexedInstance.Location l : index.replace(header, object, request.callingAETitle())) {
+            if (l.storageId().equals(storage.id())) {
+                remove(new StoredObject(l.storageId(), l.storageKey(), l.size(), l.checksum()));
+            }
+        }
+    }
+
+    /** Copies marked OK whose object is really there (a copy on another storage is taken at its word). */
+    private List<IndexedInstance.Location> usableCopies(IndexedInstance existing) {
         return existing.locations().stream()
-                .anyMatch(l -> l.size() == object.size() && object.checksum() != null && object.checksum().equals(l.checksum()));
+                .filter(l -> "OK".equals(l.status()))
+                .filter(l -> !l.storageId().equals(storage.id()) || exists(l.storageKey()))
+                .toList();
+    }
+
+    private boolean exists(String key) {
+        try {
+            return storage.exists(key);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean sameObject(IndexedInstance.Location l, StoredObject object) {
+        return l.size() == object.size() && object.checksum() != null && object.checksum().equals(l.checksum());
     }
 
     private void remove(StoredObject object) {
         try {
             storage.remove(object.key());
         } catch (IOException e) {
-            // the startup repair removes objects no index entry names
+            // left for the administrator: the startup check reports (and may index) objects no index entry names
             LOG.warn("Could not remove {} from storage {}: {}", object.key(), storage.id(), e.getMessage());
         }
     }

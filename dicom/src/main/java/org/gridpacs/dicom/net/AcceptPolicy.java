@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 import org.gridpacs.dicom.Implementation;
+import org.gridpacs.dicom.data.UIDs;
 import org.gridpacs.dicom.net.pdu.AAssociateAC;
 import org.gridpacs.dicom.net.pdu.AAssociateRJ;
 import org.gridpacs.dicom.net.pdu.AAssociateRQ;
@@ -113,6 +114,11 @@ public final class AcceptPolicy {
         return proposed == 0 ? MAX_ASYNC_OPERATIONS : Math.min(proposed, MAX_ASYNC_OPERATIONS);
     }
 
+    /**
+     * The answer to one proposed context: the requester's first proposed syntax we take. This holds for the
+     * storage contexts of a C-GET too (we send there): the requester says what it prefers, and without codecs
+     * no choice of ours could suit both compressed and uncompressed objects in one context.
+     */
     private PresentationContext.AC answer(PresentationContext.RQ pc) {
         List<String> accepted = transferSyntaxes.get(pc.abstractSyntax());
         if (accepted == null) {
@@ -121,11 +127,16 @@ public final class AcceptPolicy {
         if (accepted == null) {
             return PresentationContext.AC.reject(pc.id(), PresentationContext.AC.ABSTRACT_SYNTAX_NOT_SUPPORTED);
         }
+        List<String> candidates = new ArrayList<>();
         for (String ts : pc.transferSyntaxes()) {
-            if (accepted.contains(ANY) || accepted.contains(ts)) {
-                return PresentationContext.AC.accept(pc.id(), ts);
+            // ANY means the syntaxes of the standard: a private one could not be read
+            if (accepted.contains(ts) || accepted.contains(ANY) && UIDs.isTransferSyntax(ts)) {
+                candidates.add(ts);
             }
         }
-        return PresentationContext.AC.reject(pc.id(), PresentationContext.AC.TRANSFER_SYNTAXES_NOT_SUPPORTED);
+        if (candidates.isEmpty()) {
+            return PresentationContext.AC.reject(pc.id(), PresentationContext.AC.TRANSFER_SYNTAXES_NOT_SUPPORTED);
+        }
+        return PresentationContext.AC.accept(pc.id(), candidates.get(0));
     }
 }

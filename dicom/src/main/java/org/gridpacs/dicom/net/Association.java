@@ -440,13 +440,21 @@ public final class Association implements Closeable {
                 throw new IOException("association with " + remoteAETitle() + " is closed");
             }
             writeStarted = System.nanoTime();
-            pdataWriter.writeFragmented(pcid, true, c, 0, c.length, maxFragment);
-            if (data != null) {
-                PDataOutputStream pos = new PDataOutputStream(out, pcid, maxFragment);
-                data.writeTo(pos);
-                pos.finish();
+            try {
+                pdataWriter.writeFragmented(pcid, true, c, 0, c.length, maxFragment);
+                if (data != null) {
+                    PDataOutputStream pos = new PDataOutputStream(out, pcid, maxFragment);
+                    data.writeTo(pos);
+                    pos.finish();
+                }
+                out.flush();
+            } catch (IOException | RuntimeException e) {
+                // half a message is on the wire or in the buffer: nothing sent after it could be understood
+                LOG.warn("Sending {} to {} failed mid-message ({}); closing the association", CommandField.name(
+                        cmd.getInt(Tag.CommandField, 0)), remoteAETitle(), e.toString());
+                end(e instanceof IOException io ? io : new IOException(e));
+                throw e;
             }
-            out.flush();
         } finally {
             writeStarted = 0;
             writeLock.unlock();

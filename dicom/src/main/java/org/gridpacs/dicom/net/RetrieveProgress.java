@@ -43,7 +43,12 @@ final class RetrieveProgress implements Handlers.RetrieveResponder {
 
     @Override
     public void complete(int completed, int failed, int warning, List<String> failedSOPInstanceUIDs) {
-        this.remaining = 0;
+        if (!cancelled.get()) {
+            this.remaining = 0;
+        } else {
+            // what the last pending response said remained, less what was done since (PS3.4 C.4.2.1.5)
+            this.remaining = Math.max(0, remaining - (completed + failed + warning - this.completed - this.failed - this.warning));
+        }
         this.completed = completed;
         this.failed = failed;
         this.warning = warning;
@@ -69,7 +74,7 @@ final class RetrieveProgress implements Handlers.RetrieveResponder {
     /** The final response: cancel, success, warning (some failed) or failure (all failed). */
     void sendFinal() throws IOException {
         int status;
-        if (cancelled.get()) {
+        if (cancelled.get() && remaining > 0) { // a cancel after the last sub-operation cancels nothing
             status = Status.CANCEL;
         } else if (failed == 0 && warning == 0) {
             status = Status.SUCCESS;
