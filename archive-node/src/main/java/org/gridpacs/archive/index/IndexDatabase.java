@@ -44,6 +44,11 @@ public final class IndexDatabase implements Closeable {
     /** Unique-constraint violation: a concurrent transaction inserted the same patient, study, series or instance. */
     private static final String UNIQUE_VIOLATION = "23505";
     private static final int MAX_ATTEMPTS = 30;
+    /**
+     * Retries stop after this long: a C-STORE waits for its transaction on the association's reader thread, and
+     * a sender's own response timeout (often 30-60 s) must not run out first.
+     */
+    private static final long RETRY_BUDGET_NANOS = 20_000_000_000L;
 
     private final HikariDataSource pool;
     private final int schemaVersion;
@@ -117,6 +122,7 @@ public final class IndexDatabase implements Closeable {
      * winner committed.
      */
     public <T> T inTransaction(SqlWork<T> work, boolean retryOnUniqueViolation) throws SQLException {
+        long deadline = System.nanoTime() + RETRY_BUDGET_NANOS;
         for (int attempt = 1; ; attempt++) {
             try (Connection c = pool.getConnection()) {
                 try {
@@ -128,7 +134,7 @@ public final class IndexDatabase implements Closeable {
                     throw e;
                 }
             } catch (SQLException e) {
-                if (attempt >= MAX_ATTEMPTS || !isRetryable(e, retryOnUniqueViolation)) {
+                if (attempt >= MAX_ATTEMPTS || System.nanoTime() > deadline || !isRetryable(e, retryOnUniqueViolation)) {
                     throw e;
                 }
                 LOG.debug("index transaction attempt {} failed ({}), retrying", attempt, e.getSQLState());
