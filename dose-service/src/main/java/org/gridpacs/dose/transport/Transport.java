@@ -274,9 +274,8 @@ public final class Transport {
                 edep[vox] += e;
                 return;
             }
-            double sel = rng.uniform() * mu;
-            double muC = r * at(muCompton, m, xp);
-            if (sel < muC) {
+            int kind = select(muCompton, muPhoto, m, xp, mu / r, rng);
+            if (kind == 0) {
                 double k = e * INV_M;
                 double eta = Compton.sampleEta(k, rng);
                 double cos = 1 - (eta - 1) / k;
@@ -303,7 +302,7 @@ public final class Transport {
                     edep[vox] += e;
                     return;
                 }
-            } else if (sel < muC + r * at(muPhoto, m, xp)) {
+            } else if (kind == 1) {
                 if (e > ecut) {
                     push(Source.ELECTRON, e, x, y, z, u, v, w);
                 } else {
@@ -332,6 +331,25 @@ public final class Transport {
                 return;
             }
         }
+    }
+
+    /**
+     * Chooses the interaction at a real collision: 0 Compton, 1 photoelectric, 2 pair, with probabilities
+     * proportional to the tabulated partial coefficients (mass coefficients, total {@code muTot}).
+     */
+    private static int select(double[] muC, double[] muP, int m, double xp, double muTot, Rng rng) {
+        double sel = rng.uniform() * muTot;
+        double c = at(muC, m, xp);
+        if (sel < c) {
+            return 0;
+        }
+        return sel < c + at(muP, m, xp) ? 1 : 2;
+    }
+
+    /** The interaction selection of the transport loop, for tests: 0 Compton, 1 photoelectric, 2 pair. */
+    public static int selectInteraction(PhysicsTables t, int m, double e, Rng rng) {
+        double xp = t.position(e);
+        return select(t.muCompton, t.muPhoto, m, xp, at(t.muTotal, m, xp), rng);
     }
 
     /** Two 0.511 MeV photons back to back, isotropic. */
