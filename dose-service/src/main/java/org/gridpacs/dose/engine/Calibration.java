@@ -76,26 +76,29 @@ public final class Calibration {
     }
 
     /**
-     * Position and value of the maximum of a noisy depth-dose curve: the highest point of a 5-point running mean,
-     * refined by a least-squares parabola over the points within +-0.6 cm of it that are above 95% of that mean
-     * (a wider window would let the steep build-up drag the vertex up).
+     * Position and value of the maximum of a noisy depth-dose curve: the highest point of a 3-point running mean,
+     * refined by a least-squares parabola over the points within +-0.4 cm of it that are above 97% of that mean (a
+     * wider window would let the steep build-up drag the vertex); a vertex outside the fitted points is clamped to
+     * the nearest of them.
      */
     public static double[] peak(double[] x, double[] y) {
         int n = y.length;
-        int best = 0;
+        int best = 1;
         double bestV = -1;
-        for (int i = 2; i < n - 2; i++) {
-            double v = (y[i - 2] + y[i - 1] + y[i] + y[i + 1] + y[i + 2]) / 5;
+        for (int i = 1; i < n - 1; i++) {
+            double v = (y[i - 1] + y[i] + y[i + 1]) / 3;
             if (v > bestV) {
                 bestV = v;
                 best = i;
             }
         }
-        // least squares y = a + b t + c t^2, t = x - x[best]
         double[][] m = new double[3][4];
+        double tMin = Double.POSITIVE_INFINITY;
+        double tMax = Double.NEGATIVE_INFINITY;
+        int used = 0;
         for (int i = 0; i < n; i++) {
             double t = x[i] - x[best];
-            if (Math.abs(t) <= 0.6 + 1e-9 && y[i] >= 0.95 * bestV) {
+            if (Math.abs(t) <= 0.4 + 1e-9 && y[i] >= 0.97 * bestV) {
                 double[] row = {1, t, t * t};
                 for (int r = 0; r < 3; r++) {
                     for (int c = 0; c < 3; c++) {
@@ -103,16 +106,18 @@ public final class Calibration {
                     }
                     m[r][3] += row[r] * y[i];
                 }
+                tMin = Math.min(tMin, t);
+                tMax = Math.max(tMax, t);
+                used++;
             }
         }
-        double[] sol = solve3(m);
-        if (sol != null && sol[2] < 0) {
-            double tv = -sol[1] / (2 * sol[2]);
-            if (Math.abs(tv) <= 0.6) {
-                return new double[] {x[best] + tv, sol[0] + sol[1] * tv + sol[2] * tv * tv};
-            }
+        double[] sol = used >= 3 ? solve3(m) : null;
+        if (sol == null) {
+            return new double[] {x[best], bestV};
         }
-        return new double[] {x[best], bestV};
+        double tv = sol[2] < 0 ? -sol[1] / (2 * sol[2]) : (sol[1] > 0 ? tMax : tMin);
+        tv = Math.max(tMin, Math.min(tMax, tv));
+        return new double[] {x[best] + tv, sol[0] + sol[1] * tv + sol[2] * tv * tv};
     }
 
     private static double[] solve3(double[][] m) {
