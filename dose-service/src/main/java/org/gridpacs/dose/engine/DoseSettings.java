@@ -31,7 +31,7 @@ public record DoseSettings(long seed, int threads, long histories, double target
     }
 
     public static DoseSettings histories(long n, long seed) {
-        return new DoseSettings(seed, Runtime.getRuntime().availableProcessors(), n, 0, 100_000,
+        return new DoseSettings(seed, Runtime.getRuntime().availableProcessors(), n, 0, 500_000,
                 DEFAULT_PHOTON_CUT, DEFAULT_ELECTRON_CUT, DEFAULT_STEP_FRACTION);
     }
 
