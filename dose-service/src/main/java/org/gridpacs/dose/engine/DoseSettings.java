@@ -1,0 +1,62 @@
+package org.gridpacs.dose.engine;
+
+/**
+ * How to run a calculation. Histories are split into batches of independent histories, each with its own random
+ * stream seeded from (seed, batch index); batch results are summed exactly (fixed-point integers), so the dose is
+ * the same for any number of threads.
+ *
+ * @param seed              random seed
+ * @param threads           worker threads (does not change the result)
+ * @param histories         histories to run; with a target uncertainty, the most to run
+ * @param targetUncertainty stop when the mean relative uncertainty over voxels above 50% of the maximum dose is at
+ *                          most this (fraction, e.g. 0.01); 0 to run exactly {@code histories}
+ * @param batchHistories    histories per batch when running to a target uncertainty
+ * @param photonCut         photon absorption energy, MeV (also the bremsstrahlung production threshold)
+ * @param electronCut       electron/positron absorption kinetic energy, MeV
+ * @param stepFraction      largest electron step as a fraction of its residual range
+ */
+public record DoseSettings(long seed, int threads, long histories, double targetUncertainty, long batchHistories,
+                           double photonCut, double electronCut, double stepFraction) {
+    public static final double DEFAULT_PHOTON_CUT = 0.05;
+    public static final double DEFAULT_ELECTRON_CUT = 0.2;
+    public static final double DEFAULT_STEP_FRACTION = 0.2;
+    /** Batches per round: the stopping rule is evaluated after every round. */
+    public static final int BATCHES_PER_ROUND = 10;
+
+    public DoseSettings {
+        if (threads < 1 || histories < 1 || batchHistories < 1 || targetUncertainty < 0 || photonCut <= 0
+                || electronCut <= 0 || stepFraction <= 0 || stepFraction > 1) {
+            throw new IllegalArgumentException("bad dose settings");
+        }
+    }
+
+    public static DoseSettings histories(long n, long seed) {
+        return new DoseSettings(seed, Runtime.getRuntime().availableProcessors(), n, 0, 500_000,
+                DEFAULT_PHOTON_CUT, DEFAULT_ELECTRON_CUT, DEFAULT_STEP_FRACTION);
+    }
+
+    public DoseSettings withThreads(int n) {
+        return new DoseSettings(seed, n, histories, targetUncertainty, batchHistories, photonCut, electronCut, stepFraction);
+    }
+
+    public DoseSettings withHistories(long n) {
+        return new DoseSettings(seed, threads, n, targetUncertainty, batchHistories, photonCut, electronCut, stepFraction);
+    }
+
+    public DoseSettings withSeed(long s) {
+        return new DoseSettings(s, threads, histories, targetUncertainty, batchHistories, photonCut, electronCut, stepFraction);
+    }
+
+    /** Run until the target relative uncertainty (fraction), at most {@code histories}. */
+    public DoseSettings withTarget(double target, long batch) {
+        return new DoseSettings(seed, threads, histories, target, batch, photonCut, electronCut, stepFraction);
+    }
+
+    public DoseSettings withCuts(double pcut, double ecut) {
+        return new DoseSettings(seed, threads, histories, targetUncertainty, batchHistories, pcut, ecut, stepFraction);
+    }
+
+    public DoseSettings withStepFraction(double f) {
+        return new DoseSettings(seed, threads, histories, targetUncertainty, batchHistories, photonCut, electronCut, f);
+    }
+}

@@ -1,0 +1,539 @@
+package org.gridpacs.dose.transport;
+
+import org.gridpacs.dose.phantom.Phantom;
+import org.gridpacs.dose.physics.Compton;
+import org.gridpacs.dose.physics.PhysicsTables;
+import org.gridpacs.dose.physics.Rng;
+import org.gridpacs.dose.source.Source;
+
+/**
+ * The Monte Carlo inner loop for one thread: photons by Woodcock (delta) tracking, electrons and positrons by
+ * condensed history with steps ending on voxel boundaries. Not thread-safe; one instance per worker thread,
+ * reused across batches (no allocation per particle: a primitive-array stack holds secondaries).
+ *
+ * <p>Physics (docs/dose-engine.md): Compton (Klein-Nishina, Kahn), photoelectric absorption (photoelectron takes the
+ * whole energy, no fluorescence), pair production (uniform energy sharing, pair emitted forward), coherent scattering
+ * neglected. Electrons: continuous restricted loss from the range table, discrete bremsstrahlung above kc (1/k spectrum,
+ * emitted forward), multiple scattering per step from a Highland scattering power, no delta rays (collision loss is
+ * all continuous). Positrons are transported as electrons and annihilate at rest into two 0.511 MeV photons.
+ */
+public final class Transport {
+    private static final double TWO_M = 2 * PhysicsTables.ELECTRON_MASS;
+    private static final double INV_M = 1 / PhysicsTables.ELECTRON_MASS;
+    private static final int PHOTON = Source.PHOTON;
+    private static final int POSITRON = Source.POSITRON;
+
+    private final PhysicsTables t;
+    private final double[] muTotal;
+    private final double[] muCompton;
+    private final double[] muPhoto;
+    private final double[] range;
+    private final double[] brems;
+    private final double[] msPower;
+    private final double[] majorant;
+    private final double[] rangeCut;
+    private final float[] rho;
+    private final byte[] mat;
+    private final int nx;
+    private final int ny;
+    private final int nz;
+    private final double dx;
+    private final double dy;
+    private final double dz;
+    private final double idx;
+    private final double idy;
+    private final double idz;
+    private final double x0;
+    private final double y0;
+    private final double z0;
+    private final double x1;
+    private final double y1;
+    private final double z1;
+    private final double lnEmin;
+    private final double invDl;
+    private final double pcut;
+    private final double ecut;
+    private final double stepFraction;
+    private final double kc;
+
+    /** Energy deposited per voxel in the current batch, MeV. */
+    public double[] edep;
+    /** Energy carried out of the phantom (photons, electrons, positrons with their rest mass), MeV. */
+    public double escaped;
+    private Rng rng;
+
+    // secondary particle stack
+    private int sp;
+    private int[] sType = new int[64];
+    private double[] sE = new double[64];
+    private double[] sX = new double[64];
+    private double[] sY = new double[64];
+    private double[] sZ = new double[64];
+    private double[] sU = new double[64];
+    private double[] sV = new double[64];
+    private double[] sW = new double[64];
+    private final double[] primary = new double[8];
+
+    // scratch: direction after rotate()
+    private double ru;
+    private double rv;
+    private double rw;
+
+    public Transport(PhysicsTables tables, Phantom ph, double photonCut, double electronCut, double stepFraction,
+                     double maxEnergy) {
+        this.t = tables;
+        muTotal = tables.muTotal;
+        muCompton = tables.muCompton;
+        muPhoto = tables.muPhoto;
+        range = tables.range;
+        brems = tables.brems;
+        msPower = tables.msPower;
+        rho = ph.density;
+        mat = ph.material;
+        nx = ph.nx;
+        ny = ph.ny;
+        nz = ph.nz;
+        dx = ph.dx;
+        dy = ph.dy;
+        dz = ph.dz;
+        idx = 1 / dx;
+        idy = 1 / dy;
+        idz = 1 / dz;
+        x0 = ph.x0;
+        y0 = ph.y0;
+        z0 = ph.z0;
+        x1 = x0 + nx * dx;
+        y1 = y0 + ny * dy;
+        z1 = z0 + nz * dz;
+        lnEmin = tables.lnEmin;
+        invDl = tables.invDl;
+        pcut = photonCut;
+        ecut = electronCut;
+        this.stepFraction = stepFraction;
+        kc = tables.kc;
+        if (maxEnergy > PhysicsTables.E_MAX || photonCut < PhysicsTables.E_MIN || electronCut < PhysicsTables.E_MIN) {
+            throw new IllegalArgumentException("energies outside the tables " + PhysicsTables.E_MIN + "-" + PhysicsTables.E_MAX);
+        }
+        // majorant: max over media present of (max density of the medium) * mu(E) on each grid interval
+        int count = tables.count;
+        double[] rhoMax = new double[count];
+        for (int i = 0; i < rho.length; i++) {
+            int m = mat[i];
+            if (rho[i] > rhoMax[m]) {
+                rhoMax[m] = rho[i];
+            }
+        }
+        int n = PhysicsTables.N;
+        majorant = new double[n];
+        for (int i = 0; i < n - 1; i++) {
+            double mx = 0;
+            for (int m = 0; m < count; m++) {
+                double v = rhoMax[m] * Math.max(muTotal[m * n + i], muTotal[m * n + i + 1]);
+                mx = Math.max(mx, v);
+            }
+            majorant[i] = mx * 1.000001 + 1e-30;
+        }
+        majorant[n - 1] = majorant[n - 2];
+        rangeCut = new double[count];
+        for (int m = 0; m < count; m++) {
+            rangeCut[m] = tables.lookup(range, m, electronCut);
+        }
+    }
+
+    public void startBatch(Rng rng, double[] edep) {
+        this.rng = rng;
+        this.edep = edep;
+        escaped = 0;
+        sp = 0;
+    }
+
+    private double pos(double e) {
+        double x = (Math.log(e) - lnEmin) * invDl;
+        return x < 0 ? 0 : (x > PhysicsTables.N - 1.000001 ? PhysicsTables.N - 1.000001 : x);
+    }
+
+    private static double at(double[] tab, int m, double x) {
+        int i = (int) x;
+        int k = m * PhysicsTables.N + i;
+        return tab[k] + (x - i) * (tab[k + 1] - tab[k]);
+    }
+
+    /** One history from the source; returns the energy the primary carried (MeV). */
+    public double history(Source source) {
+        double[] p = primary;
+        source.emit(rng, p);
+        int type = (int) p[0];
+        run(type, p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+        while (sp > 0) {
+            sp--;
+            run(sType[sp], sE[sp], sX[sp], sY[sp], sZ[sp], sU[sp], sV[sp], sW[sp]);
+        }
+        return type == POSITRON ? p[1] + TWO_M : p[1];
+    }
+
+    private void run(int type, double e, double x, double y, double z, double u, double v, double w) {
+        if (type == PHOTON) {
+            photon(e, x, y, z, u, v, w);
+        } else {
+            electron(e, x, y, z, u, v, w, type == POSITRON);
+        }
+    }
+
+    private void push(int type, double e, double x, double y, double z, double u, double v, double w) {
+        if (sp == sType.length) {
+            int n = sp * 2;
+            sType = java.util.Arrays.copyOf(sType, n);
+            sE = java.util.Arrays.copyOf(sE, n);
+            sX = java.util.Arrays.copyOf(sX, n);
+            sY = java.util.Arrays.copyOf(sY, n);
+            sZ = java.util.Arrays.copyOf(sZ, n);
+            sU = java.util.Arrays.copyOf(sU, n);
+            sV = java.util.Arrays.copyOf(sV, n);
+            sW = java.util.Arrays.copyOf(sW, n);
+        }
+        sType[sp] = type;
+        sE[sp] = e;
+        sX[sp] = x;
+        sY[sp] = y;
+        sZ[sp] = z;
+        sU[sp] = u;
+        sV[sp] = v;
+        sW[sp] = w;
+        sp++;
+    }
+
+    /** Distance along (u,v,w) to enter the box from outside, 0 if inside, negative if it misses. */
+    private double entry(double x, double y, double z, double u, double v, double w) {
+        double tmin = 0;
+        double tmax = Double.POSITIVE_INFINITY;
+        if (u != 0) {
+            double a = (x0 - x) / u;
+            double b = (x1 - x) / u;
+            tmin = Math.max(tmin, Math.min(a, b));
+            tmax = Math.min(tmax, Math.max(a, b));
+        } else if (x < x0 || x >= x1) {
+            return -1;
+        }
+        if (v != 0) {
+            double a = (y0 - y) / v;
+            double b = (y1 - y) / v;
+            tmin = Math.max(tmin, Math.min(a, b));
+            tmax = Math.min(tmax, Math.max(a, b));
+        } else if (y < y0 || y >= y1) {
+            return -1;
+        }
+        if (w != 0) {
+            double a = (z0 - z) / w;
+            double b = (z1 - z) / w;
+            tmin = Math.max(tmin, Math.min(a, b));
+            tmax = Math.min(tmax, Math.max(a, b));
+        } else if (z < z0 || z >= z1) {
+            return -1;
+        }
+        return tmin < tmax ? tmin : -1;
+    }
+
+    private void photon(double e, double x, double y, double z, double u, double v, double w) {
+        double te = entry(x, y, z, u, v, w);
+        if (te < 0) {
+            escaped += e;
+            return;
+        }
+        x += te * u;
+        y += te * v;
+        z += te * w;
+        while (true) {
+            // Woodcock tracking to the next real interaction
+            double xp = pos(e);
+            double mu;
+            int vox;
+            int m;
+            float r;
+            while (true) {
+                double muMax = majorant[(int) xp];
+                double s = -Math.log(rng.open()) / muMax;
+                x += s * u;
+                y += s * v;
+                z += s * w;
+                double fx = (x - x0) * idx;
+                double fy = (y - y0) * idy;
+                double fz = (z - z0) * idz;
+                if (fx < 0 || fy < 0 || fz < 0 || fx >= nx || fy >= ny || fz >= nz) {
+                    escaped += e;
+                    return;
+                }
+                vox = (int) fx + nx * ((int) fy + ny * (int) fz);
+                m = mat[vox];
+                r = rho[vox];
+                mu = r * at(muTotal, m, xp);
+                if (rng.uniform() * muMax < mu) {
+                    break;
+                }
+            }
+            if (e < pcut) {
+                edep[vox] += e;
+                return;
+            }
+            int kind = select(muCompton, muPhoto, m, xp, mu / r, rng);
+            if (kind == 0) {
+                double k = e * INV_M;
+                double eta = Compton.sampleEta(k, rng);
+                double cos = 1 - (eta - 1) / k;
+                double e1 = e / eta;
+                double te1 = e - e1;
+                rotate(u, v, w, cos);
+                double nu = ru;
+                double nv = rv;
+                double nw = rw;
+                if (te1 > ecut) {
+                    double pu = e * u - e1 * nu;
+                    double pv = e * v - e1 * nv;
+                    double pw = e * w - e1 * nw;
+                    double inv = 1 / Math.sqrt(pu * pu + pv * pv + pw * pw);
+                    push(Source.ELECTRON, te1, x, y, z, pu * inv, pv * inv, pw * inv);
+                } else {
+                    edep[vox] += te1;
+                }
+                u = nu;
+                v = nv;
+                w = nw;
+                e = e1;
+                if (e < pcut) {
+                    edep[vox] += e;
+                    return;
+                }
+            } else if (kind == 1) {
+                if (e > ecut) {
+                    push(Source.ELECTRON, e, x, y, z, u, v, w);
+                } else {
+                    edep[vox] += e;
+                }
+                return;
+            } else {
+                double kin = e - TWO_M;
+                if (kin <= 0) { // cannot happen above threshold; keep the energy balance
+                    edep[vox] += e;
+                    return;
+                }
+                double t1 = kin * rng.uniform();
+                double t2 = kin - t1;
+                if (t1 > ecut) {
+                    push(Source.ELECTRON, t1, x, y, z, u, v, w);
+                } else {
+                    edep[vox] += t1;
+                }
+                if (t2 > ecut) {
+                    push(POSITRON, t2, x, y, z, u, v, w);
+                } else {
+                    edep[vox] += t2;
+                    annihilate(x, y, z);
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Chooses the interaction at a real collision: 0 Compton, 1 photoelectric, 2 pair, with probabilities
+     * proportional to the tabulated partial coefficients (mass coefficients, total {@code muTot}).
+     */
+    private static int select(double[] muC, double[] muP, int m, double xp, double muTot, Rng rng) {
+        double sel = rng.uniform() * muTot;
+        double c = at(muC, m, xp);
+        if (sel < c) {
+            return 0;
+        }
+        return sel < c + at(muP, m, xp) ? 1 : 2;
+    }
+
+    /** The interaction selection of the transport loop, for tests: 0 Compton, 1 photoelectric, 2 pair. */
+    public static int selectInteraction(PhysicsTables t, int m, double e, Rng rng) {
+        double xp = t.position(e);
+        return select(t.muCompton, t.muPhoto, m, xp, at(t.muTotal, m, xp), rng);
+    }
+
+    /** Two 0.511 MeV photons back to back, isotropic. */
+    private void annihilate(double x, double y, double z) {
+        double cw = 2 * rng.uniform() - 1;
+        double a;
+        double b;
+        double r2;
+        do {
+            a = 2 * rng.uniform() - 1;
+            b = 2 * rng.uniform() - 1;
+            r2 = a * a + b * b;
+        } while (r2 > 1 || r2 == 0);
+        double s = Math.sqrt((1 - cw * cw) / r2);
+        double cu = a * s;
+        double cv = b * s;
+        double half = PhysicsTables.ELECTRON_MASS;
+        push(PHOTON, half, x, y, z, cu, cv, cw);
+        push(PHOTON, half, x, y, z, -cu, -cv, -cw);
+    }
+
+    /** New direction at polar cosine cos from (u,v,w), azimuth uniform; result in ru, rv, rw. */
+    private void rotate(double u, double v, double w, double cos) {
+        double a;
+        double b;
+        double r2;
+        do {
+            a = 2 * rng.uniform() - 1;
+            b = 2 * rng.uniform() - 1;
+            r2 = a * a + b * b;
+        } while (r2 > 1 || r2 == 0);
+        double cphi = (a * a - b * b) / r2;
+        double sphi = 2 * a * b / r2;
+        double sin = Math.sqrt(Math.max(0, 1 - cos * cos));
+        double nu;
+        double nv;
+        double nw;
+        double tw = 1 - w * w;
+        if (tw > 1e-10) {
+            double tmp = Math.sqrt(tw);
+            double f = sin / tmp;
+            nu = u * cos + f * (u * w * cphi - v * sphi);
+            nv = v * cos + f * (v * w * cphi + u * sphi);
+            nw = w * cos - sin * tmp * cphi;
+        } else {
+            nu = sin * cphi;
+            nv = sin * sphi;
+            nw = w < 0 ? -cos : cos;
+        }
+        double inv = 1 / Math.sqrt(nu * nu + nv * nv + nw * nw);
+        ru = nu * inv;
+        rv = nv * inv;
+        rw = nw * inv;
+    }
+
+    private void electron(double e, double x, double y, double z, double u, double v, double w, boolean positron) {
+        double fx = (x - x0) * idx;
+        double fy = (y - y0) * idy;
+        double fz = (z - z0) * idz;
+        if (fx < 0 || fy < 0 || fz < 0 || fx >= nx || fy >= ny || fz >= nz) {
+            escaped += positron ? e + TWO_M : e;
+            return;
+        }
+        int ix = (int) fx;
+        int iy = (int) fy;
+        int iz = (int) fz;
+        double mfp = -Math.log(rng.open()); // bremsstrahlung mean free paths to go
+        while (true) {
+            int vox = ix + nx * (iy + ny * iz);
+            int m = mat[vox];
+            double r = rho[vox];
+            if (e <= ecut) {
+                edep[vox] += e;
+                if (positron) {
+                    annihilate(x, y, z);
+                }
+                return;
+            }
+            double xp = pos(e);
+            double rr = at(range, m, xp); // g/cm2
+            // distance to the voxel boundary
+            double sx = u > 0 ? (x0 + (ix + 1) * dx - x) / u : u < 0 ? (x0 + ix * dx - x) / u : Double.POSITIVE_INFINITY;
+            double sy = v > 0 ? (y0 + (iy + 1) * dy - y) / v : v < 0 ? (y0 + iy * dy - y) / v : Double.POSITIVE_INFINITY;
+            double sz = w > 0 ? (z0 + (iz + 1) * dz - z) / w : w < 0 ? (z0 + iz * dz - z) / w : Double.POSITIVE_INFINITY;
+            int axis = 0;
+            double sGeo = sx;
+            if (sy < sGeo) {
+                sGeo = sy;
+                axis = 1;
+            }
+            if (sz < sGeo) {
+                sGeo = sz;
+                axis = 2;
+            }
+            if (sGeo < 0) {
+                sGeo = 0;
+            }
+            double invRho = 1 / r;
+            double rCut = rangeCut[m];
+            double sStop = (rr - rCut) * invRho; // path to the absorption cut-off
+            double s = stepFraction * rr * invRho;
+            int limit = 0; // 0 energy-loss step, 1 boundary, 2 bremsstrahlung, 3 stops
+            if (sStop <= s) {
+                s = sStop;
+                limit = 3;
+            }
+            double bMac = at(brems, m, xp) * r;
+            if (bMac > 0) {
+                double sb = mfp / bMac;
+                if (sb < s) {
+                    s = sb;
+                    limit = 2;
+                }
+            }
+            if (sGeo <= s) {
+                s = sGeo;
+                limit = 1;
+            }
+            double rEnd = rr - s * r;
+            double e1 = limit == 3 ? ecut : (rEnd <= rCut ? ecut : t.energyAtRange(m, rEnd));
+            if (e1 > e) {
+                e1 = e;
+            }
+            edep[vox] += e - e1;
+            x += s * u;
+            y += s * v;
+            z += s * w;
+            mfp -= s * bMac;
+            if (limit == 3) {
+                edep[vox] += e1;
+                if (positron) {
+                    annihilate(x, y, z);
+                }
+                return;
+            }
+            if (limit == 2) {
+                if (e1 > kc) {
+                    double k = kc * Math.exp(rng.uniform() * Math.log(e1 / kc));
+                    if (k > e1) {
+                        k = e1;
+                    }
+                    e1 -= k;
+                    push(PHOTON, k, x, y, z, u, v, w);
+                }
+                mfp = -Math.log(rng.open());
+            }
+            if (limit == 1) {
+                // cross into the neighbour along the old direction
+                boolean out;
+                if (axis == 0) {
+                    ix += u > 0 ? 1 : -1;
+                    out = ix < 0 || ix >= nx;
+                } else if (axis == 1) {
+                    iy += v > 0 ? 1 : -1;
+                    out = iy < 0 || iy >= ny;
+                } else {
+                    iz += w > 0 ? 1 : -1;
+                    out = iz < 0 || iz >= nz;
+                }
+                if (out) {
+                    escaped += positron ? e1 + TWO_M : e1;
+                    return;
+                }
+            }
+            // multiple scattering over the step: 1 - cos(theta) from an exponential of mean theta0^2
+            // (small-angle Gaussian), truncated to [0, 2] so that it tends to isotropy for wide distributions
+            double em = 0.5 * (e + e1);
+            double a = 0.5 * at(msPower, m, pos(em)) * s * r;
+            if (a > 0) {
+                double oneMinus;
+                if (a < 0.05) {
+                    oneMinus = -a * Math.log(rng.open());
+                } else {
+                    oneMinus = -a * Math.log(1 - rng.uniform() * (1 - Math.exp(-2 / a)));
+                }
+                if (oneMinus > 2) {
+                    oneMinus = 2;
+                }
+                rotate(u, v, w, 1 - oneMinus);
+                u = ru;
+                v = rv;
+                w = rw;
+            }
+            e = e1;
+        }
+    }
+}
