@@ -154,13 +154,19 @@ final class RunningNode implements AutoCloseable {
      * checking the final status is success. The Study Root model, but for the PATIENT level (Patient Root).
      */
     List<DataSet> find(String level, Map<Integer, String> keys) throws IOException, InterruptedException {
+        return findAs("FINDSCU", level, keys);
+    }
+
+    /** {@link #find(String, Map)} from the calling AE title {@code callingAET}. */
+    List<DataSet> findAs(String callingAET, String level, Map<Integer, String> keys)
+            throws IOException, InterruptedException {
         DataSet identifier = new DataSet();
         identifier.setString(Tag.QueryRetrieveLevel, VR.CS, level);
         for (Map.Entry<Integer, String> k : keys.entrySet()) {
             identifier.setString(k.getKey(), org.gridpacs.dicom.data.ElementDictionary.vrOf(k.getKey()), k.getValue());
         }
         List<DataSet> matches = new ArrayList<>();
-        try (Association as = connectForQuery("FINDSCU")) {
+        try (Association as = connectForQuery(callingAET)) {
             DimseResponse rsp = as.find(level.equals("PATIENT") ? UID.PatientRootQueryRetrieveInformationModelFind
                     : UID.StudyRootQueryRetrieveInformationModelFind, identifier, matches::add);
             if (rsp.status() != Status.SUCCESS) {
@@ -173,11 +179,24 @@ final class RunningNode implements AutoCloseable {
 
     /** {@link #find} with keys given as tag, value pairs. */
     List<DataSet> find(String level, Object... tagValue) throws IOException, InterruptedException {
+        return findAs("FINDSCU", level, tagValue);
+    }
+
+    /** {@link #findAs(String, String, Map)} with keys given as tag, value pairs. */
+    List<DataSet> findAs(String callingAET, String level, Object... tagValue) throws IOException, InterruptedException {
         Map<Integer, String> keys = new LinkedHashMap<>();
         for (int i = 0; i < tagValue.length; i += 2) {
             keys.put((Integer) tagValue[i], (String) tagValue[i + 1]);
         }
-        return find(level, keys);
+        return findAs(callingAET, level, keys);
+    }
+
+    /** The data set as our reader gives it back after encoding it (odd-length values padded, as stored). */
+    static DataSet roundTrip(DataSet ds) throws IOException {
+        org.gridpacs.dicom.io.DicomInputStream in = new org.gridpacs.dicom.io.DicomInputStream(
+                new java.io.ByteArrayInputStream(encode(ds)));
+        in.setTransferSyntax(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        return in.readDataSet();
     }
 
     // ---------------------------------------------------------------- what the node keeps
