@@ -109,7 +109,9 @@ class ConcurrentStoreTest {
                         "successful C-STOREs of one storescu");
             }
         } finally {
-            pool.shutdownNow();
+            // not shutdownNow: an interrupted wait would leave its storescu running; each run has its own timeout
+            pool.shutdown();
+            pool.awaitTermination(150, TimeUnit.SECONDS);
         }
         assertOneOfEach(study);
     }
