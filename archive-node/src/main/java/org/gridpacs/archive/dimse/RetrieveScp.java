@@ -119,9 +119,11 @@ public final class RetrieveScp implements Handlers.Retrieve {
     }
 
     /**
-     * One presentation context per SOP class and stored transfer syntax (so a compressed object can go as it
-     * is), and one per SOP class with the uncompressed syntaxes to convert to. Each entry: abstract syntax,
-     * transfer syntaxes.
+     * One presentation context per SOP class and stored transfer syntax (so an object can go as it is), and one
+     * per SOP class with the uncompressed syntaxes to convert to. Each entry: abstract syntax, transfer syntaxes.
+     * Only Explicit VR Little Endian goes without a context of its own: an acceptor picks one syntax of the
+     * shared context, nearly always the explicit one, so an object stored Implicit VR needs its own context to be
+     * sent unchanged (converted to explicit VR, its private elements of unknown VR would turn into UN).
      */
     static List<String[]> proposal(List<IndexedInstance> instances) {
         Set<String> pairs = new LinkedHashSet<>();
@@ -133,7 +135,7 @@ public final class RetrieveScp implements Handlers.Retrieve {
         List<String[]> out = new ArrayList<>();
         for (String p : pairs) {
             String[] cuidTs = p.split(" ");
-            if (!UID.ExplicitVRLittleEndian.equals(cuidTs[1]) && !UID.ImplicitVRLittleEndian.equals(cuidTs[1])) {
+            if (!UID.ExplicitVRLittleEndian.equals(cuidTs[1])) {
                 out.add(cuidTs);
             }
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.archive.retrieve.StoredInstance;
+import org.gridpacs.dicom.data.UID;
 import org.gridpacs.dicom.data.UIDs;
 import org.gridpacs.dicom.io.TransferSyntax;
 import org.gridpacs.dicom.io.Transcoder;
@@ -71,10 +72,19 @@ final class SubOperation {
         }
     }
 
-    /** The stored syntax when accepted; else an accepted uncompressed one we can convert to. */
-    private static String choose(TransferSyntax from, List<String> accepted) {
+    /**
+     * The stored syntax when accepted; else Explicit, then Implicit VR Little Endian when accepted and we can
+     * convert to them (not, say, deflate: it costs CPU at both ends for nothing); else any accepted syntax we can
+     * convert to.
+     */
+    static String choose(TransferSyntax from, List<String> accepted) {
         if (accepted.contains(from.uid())) {
             return from.uid();
+        }
+        for (String ts : List.of(UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian)) {
+            if (accepted.contains(ts) && Transcoder.canConvert(from, TransferSyntax.of(ts))) {
+                return ts;
+            }
         }
         for (String ts : accepted) {
             if (Transcoder.canConvert(from, TransferSyntax.of(ts))) {

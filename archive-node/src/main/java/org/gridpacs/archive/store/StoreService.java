@@ -56,12 +56,13 @@ public final class StoreService {
         byte[] meta = FileMetaInformation.encode(FileMetaInformation.create(request.sopClassUID(),
                 request.sopInstanceUID(), ts.uid(), null));
         InstanceHeader[] header = new InstanceHeader[1];
+        SourceStream source = new SourceStream(data);
         StoredObject object;
         try {
             object = storage.create(out -> {
                 OutputStream sink = new StorageSink(out);
                 sink.write(meta);
-                header[0] = parseWhileCopying(request, ts, data, sink);
+                header[0] = parseWhileCopying(request, ts, source, sink);
             });
         } catch (StorageWriteException e) {
             throw new StoreException(Status.OUT_OF_RESOURCES, "cannot write to storage " + storage.id() + ": "
@@ -70,6 +71,13 @@ public final class StoreService {
             throw new StoreException(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, e.getMessage());
         } catch (DicomStreamException | EOFException e) {
             throw new StoreException(Status.CANNOT_UNDERSTAND, "the data set cannot be read: " + e.getMessage(), e);
+        } catch (IOException e) {
+            if (source.failed) {
+                throw e; // the sender went away
+            }
+            // the storage failed outside the writes: creating the object's file or folder, forcing or renaming it
+            throw new StoreException(Status.OUT_OF_RESOURCES, "cannot write to storage " + storage.id() + ": "
+                    + e.getMessage(), e);
         }
         return index(request, header[0], object);
     }
@@ -82,7 +90,10 @@ public final class StoreService {
         }
     }
 
-    /** Reads the header through a tee into the storage sink, checks it, then copies the rest (pixel data) as is. */
+    /**
+     * Reads the header through a tee into the storage sink and checks it, then reads the rest (pixel data) through
+     * to the end, so that all of it is copied as is and an object cut short is refused.
+     */
     private static InstanceHeader parseWhileCopying(StoreRequest request, TransferSyntax ts, InputStream data,
                                                     OutputStream sink) throws IOException {
         TeeInputStream tee = new TeeInputStream(data, sink);
@@ -97,7 +108,10 @@ public final class StoreService {
         } catch (IllegalArgumentException e) {
             throw new InvalidInstanceException(e.getMessage());
         }
-        tee.copyRest();
+        // the rest (Pixel Data and what follows) is parsed too, its large values skipped through the tee: only
+        // so does a data set that ends inside a value fail (EOFException) instead of being stored cut short
+        in.readDataSet();
+        tee.copyRest(); // for deflate: whatever follows the end of the deflated stream
         return header;
     }
 
@@ -206,6 +220,45 @@ public final class StoreService {
     private static final class StorageWriteException extends IOException {
         StorageWriteException(IOException cause) {
             super(cause.getMessage(), cause);
+        }
+    }
+
+    /** The sender's data stream, remembering whether reading it failed (the network, not the storage). */
+    private static final class SourceStream extends java.io.FilterInputStream {
+        boolean failed;
+
+        SourceStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return in.skip(n);
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
         }
     }
 
