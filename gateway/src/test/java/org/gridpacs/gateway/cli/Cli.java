@@ -1,6 +1,7 @@
 package org.gridpacs.gateway.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.gridpacs.dicom.testutil.DataSetDiff;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -200,7 +201,7 @@ final class Cli {
         }
         if (!a.dataSet().equals(b.dataSet())) {
             throw new AssertionError("data set of " + received + " differs from " + sent + ":\n"
-                    + String.join("\n", diff(a.dataSet(), b.dataSet())));
+                    + String.join("\n", DataSetDiff.diff(a.dataSet(), b.dataSet())));
         }
     }
 
@@ -221,35 +222,7 @@ final class Cli {
         return in.readDataSet();
     }
 
-    /** The top-level elements that differ, as "- sent" / "+ received" dump lines (at most 20). */
-    static List<String> diff(DataSet a, DataSet b) {
-        java.util.TreeSet<Integer> tags = new java.util.TreeSet<>(Integer::compareUnsigned);
-        for (int i = 0; i < a.size(); i++) {
-            tags.add(a.tagAt(i));
-        }
-        for (int i = 0; i < b.size(); i++) {
-            tags.add(b.tagAt(i));
-        }
-        List<String> lines = new ArrayList<>();
-        for (int tag : tags) {
-            DataSet x = single(a, tag);
-            DataSet y = single(b, tag);
-            if (!x.equals(y) && lines.size() < 40) {
-                lines.add("- " + org.gridpacs.dicom.data.DataSetDump.dump(x, 5).strip());
-                lines.add("+ " + org.gridpacs.dicom.data.DataSetDump.dump(y, 5).strip());
-            }
-        }
-        return lines;
-    }
 
-    private static DataSet single(DataSet ds, int tag) {
-        DataSet one = new DataSet();
-        int i = ds.indexOf(tag);
-        if (i >= 0) {
-            one.setValue(tag, ds.vrAt(i), ds.valueAt(i));
-        }
-        return one;
-    }
 
     /** Runs {@code pacs receive} in-process on a background thread; {@link #close()} stops it. */
     static final class Receiver implements AutoCloseable {

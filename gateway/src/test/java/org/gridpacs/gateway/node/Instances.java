@@ -1,6 +1,7 @@
 package org.gridpacs.gateway.node;
 
 import java.io.IOException;
+import org.gridpacs.dicom.testutil.DataSetDiff;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,11 +9,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import org.gridpacs.dicom.data.DataSet;
-import org.gridpacs.dicom.data.DataSetDump;
 import org.gridpacs.dicom.data.Fragments;
 import org.gridpacs.dicom.data.Sequence;
 import org.gridpacs.dicom.data.Tag;
@@ -128,7 +127,7 @@ final class Instances {
         DataSet y = normalizeLikeDcmtk(b.dataSet());
         if (!x.equals(y)) {
             throw new AssertionError("data set of " + received + " differs from " + sent + ":\n"
-                    + String.join("\n", diff(x, y)));
+                    + String.join("\n", DataSetDiff.diff(x, y)));
         }
     }
 
@@ -138,33 +137,5 @@ final class Instances {
         }
     }
 
-    /** The top-level elements that differ, as "- sent" / "+ received" dump lines (at most 20 pairs). */
-    static List<String> diff(DataSet a, DataSet b) {
-        TreeSet<Integer> tags = new TreeSet<>(Integer::compareUnsigned);
-        for (int i = 0; i < a.size(); i++) {
-            tags.add(a.tagAt(i));
-        }
-        for (int i = 0; i < b.size(); i++) {
-            tags.add(b.tagAt(i));
-        }
-        List<String> lines = new ArrayList<>();
-        for (int tag : tags) {
-            DataSet x = single(a, tag);
-            DataSet y = single(b, tag);
-            if (!x.equals(y) && lines.size() < 40) {
-                lines.add("- " + DataSetDump.dump(x, 5).strip());
-                lines.add("+ " + DataSetDump.dump(y, 5).strip());
-            }
-        }
-        return lines;
-    }
 
-    private static DataSet single(DataSet ds, int tag) {
-        DataSet one = new DataSet();
-        int i = ds.indexOf(tag);
-        if (i >= 0) {
-            one.setValue(tag, ds.vrAt(i), ds.valueAt(i));
-        }
-        return one;
-    }
 }
