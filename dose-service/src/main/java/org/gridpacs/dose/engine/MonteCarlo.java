@@ -112,7 +112,7 @@ public final class MonteCarlo {
     }
 
     public static Raw run(Phantom phantom, Source source, DoseSettings s, ProgressListener listener) {
-        PhysicsTables tables = Media.tables(s.photonCut());
+        PhysicsTables tables = Media.tables(s.photonCut(), s.wcc());
         Raw raw = new Raw(phantom);
         long start = System.nanoTime();
         int threads = s.threads();
