@@ -14,12 +14,27 @@ import org.gridpacs.dose.source.BeamSource;
  * and the time to reach the requested uncertainties. Run through scripts/bench-dose.
  */
 public final class DoseBench {
+    /** -DdeltaCut=MeV (0 = the electron cut-off, the default; "inf" = no delta rays). */
+    private static final double DELTA_CUT = Double.parseDouble(System.getProperty("deltaCut", "0").replace("inf", "Infinity"));
+
+    private static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    /** Args: [fixed histories (default 4e6)] [targets, e.g. 0.02,0.01, or -] [phantoms: water,heterogeneous] [repeats]. */
     public static void main(String[] args) {
         long fixed = args.length > 0 ? Long.parseLong(args[0]) : 4_000_000;
         String targets = args.length > 1 ? args[1] : "0.02";
+        String kinds = args.length > 2 ? args[2] : "water,heterogeneous";
+        int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         int cores = Runtime.getRuntime().availableProcessors();
         BeamSource src = new BeamSource(Beam.symmetric(Beam.Kind.MV6, 1, 10, 10, 0, 0, 0));
-        for (String kind : new String[] {"water", "heterogeneous"}) {
+        for (String kind : kinds.split(",")) {
             Phantom p = new Phantom(184, 184, 90, 0.3, 0.3, 0.3, -184 * 0.3 / 2, 0, -90 * 0.3 / 2);
             p.fill(Media.WATER, 1f);
             if (kind.equals("heterogeneous")) {
@@ -28,10 +43,18 @@ public final class DoseBench {
             }
             // warm-up
             MonteCarlo.run(p, src, DoseSettings.histories(1_000_000, 99).withThreads(cores), ProgressListener.NONE);
-            MonteCarlo.Raw one = MonteCarlo.run(p, src, DoseSettings.histories(fixed / 2, 1).withThreads(1), ProgressListener.NONE);
-            MonteCarlo.Raw all = MonteCarlo.run(p, src, DoseSettings.histories(fixed, 2).withThreads(cores), ProgressListener.NONE);
-            System.out.printf("%s: 1 thread %.0f histories/s; %d threads %.0f histories/s (%.0f per core)%n", kind,
-                    one.histories / one.seconds, cores, all.histories / all.seconds, all.histories / all.seconds / cores);
+            for (int rep = 0; rep < repeats; rep++) {
+                // back to back: 1 thread, then all cores; CPU time per history separates a busy machine (cpu/wall
+                // below the thread count) from contention inside the engine (more CPU per history on more threads)
+                String load0 = loadAverage();
+                MonteCarlo.Raw one = MonteCarlo.run(p, src, DoseSettings.histories(fixed / 2, 1).withThreads(1).withDeltaCut(DELTA_CUT), ProgressListener.NONE);
+                MonteCarlo.Raw all = MonteCarlo.run(p, src, DoseSettings.histories(fixed, 2).withThreads(cores).withDeltaCut(DELTA_CUT), ProgressListener.NONE);
+                System.out.printf("%s: 1 thread %.0f histories/s (%.2f us CPU/history, cpu/wall %.2f); %d threads %.0f histories/s"
+                                + " (%.0f per core; %.2f us CPU/history, cpu/wall %.2f); loadavg %s -> %s%n", kind,
+                        one.histories / one.seconds, 1e6 * one.cpuSeconds / one.histories, one.cpuSeconds / one.seconds,
+                        cores, all.histories / all.seconds, all.histories / all.seconds / cores,
+                        1e6 * all.cpuSeconds / all.histories, all.cpuSeconds / all.seconds, load0, loadAverage());
+            }
             for (String t : targets.equals("-") ? new String[0] : targets.split(",")) {
                 double target = Double.parseDouble(t);
                 MonteCarlo.Raw r = MonteCarlo.run(p, src, DoseSettings.histories(4_000_000_000L, 3).withThreads(cores)

@@ -49,7 +49,7 @@ public final class Calibration {
 
     public static Reference reference(Beam.Kind kind, DoseSettings settings, long histories) {
         String key = kind + "/" + settings.photonCut() + "/" + settings.electronCut() + "/" + settings.stepFraction()
-                + "/" + histories;
+                + "/" + settings.wcc() + "/" + histories;
         return CACHE.computeIfAbsent(key, k -> simulate(kind, settings, histories));
     }
 
@@ -58,7 +58,7 @@ public final class Calibration {
         Phantom p = SyntheticPhantoms.waterBox(30, 30, 30, 1.5, 0.2, 1.5);
         Beam beam = Beam.symmetric(kind, 1, 10, 10, 0, 0, 0);
         DoseSettings s = new DoseSettings(SEED, settings.threads(), histories, 0, 200_000, settings.photonCut(),
-                settings.electronCut(), settings.stepFraction());
+                settings.electronCut(), settings.stepFraction(), settings.deltaCut());
         MonteCarlo.Raw raw = MonteCarlo.run(p, new BeamSource(beam), s, ProgressListener.NONE);
         double[] depth = new double[p.ny];
         double[] d = new double[p.ny];

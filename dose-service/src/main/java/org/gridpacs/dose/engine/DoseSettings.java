@@ -14,9 +14,13 @@ package org.gridpacs.dose.engine;
  * @param photonCut         photon absorption energy, MeV (also the bremsstrahlung production threshold)
  * @param electronCut       electron/positron absorption kinetic energy, MeV
  * @param stepFraction      largest electron step as a fraction of its residual range
+ * @param deltaCut          Moller production cut Wcc, MeV: collisions giving a secondary electron more kinetic energy
+ *                          are simulated one by one (delta rays), softer ones are in the restricted stopping power;
+ *                          0 = the electron cut-off (default, as in DPM); {@code Double.POSITIVE_INFINITY} = no delta
+ *                          rays (all collision loss continuous, the engine's behaviour before the class II scheme)
  */
 public record DoseSettings(long seed, int threads, long histories, double targetUncertainty, long batchHistories,
-                           double photonCut, double electronCut, double stepFraction) {
+                           double photonCut, double electronCut, double stepFraction, double deltaCut) {
     public static final double DEFAULT_PHOTON_CUT = 0.05;
     public static final double DEFAULT_ELECTRON_CUT = 0.2;
     public static final double DEFAULT_STEP_FRACTION = 0.2;
@@ -25,9 +29,26 @@ public record DoseSettings(long seed, int threads, long histories, double target
 
     public DoseSettings {
         if (threads < 1 || histories < 1 || batchHistories < 1 || targetUncertainty < 0 || photonCut <= 0
-                || electronCut <= 0 || stepFraction <= 0 || stepFraction > 1) {
+                || electronCut <= 0 || stepFraction <= 0 || stepFraction > 1 || !(deltaCut >= 0)) {
             throw new IllegalArgumentException("bad dose settings");
         }
+    }
+
+    /** Settings with the default delta-ray cut (= the electron cut-off). */
+    public DoseSettings(long seed, int threads, long histories, double targetUncertainty, long batchHistories,
+                        double photonCut, double electronCut, double stepFraction) {
+        this(seed, threads, histories, targetUncertainty, batchHistories, photonCut, electronCut, stepFraction, 0);
+    }
+
+    /** The Moller production cut in effect, MeV (the electron cut-off unless set). */
+    public double wcc() {
+        return deltaCut == 0 ? electronCut : deltaCut;
+    }
+
+    /** The same with Moller production cut {@code w} MeV (0: the electron cut-off; infinite: no delta rays). */
+    public DoseSettings withDeltaCut(double w) {
+        return new DoseSettings(seed, threads, histories, targetUncertainty, batchHistories, photonCut, electronCut,
+                stepFraction, w);
     }
 
     public static DoseSettings histories(long n, long seed) {
@@ -36,27 +57,27 @@ public record DoseSettings(long seed, int threads, long histories, double target
     }
 
     public DoseSettings withThreads(int n) {
-        return new DoseSettings(seed, n, histories, targetUncertainty, batchHistories, photonCut, electronCut, stepFraction);
+        return new DoseSettings(seed, n, histories, targetUncertainty, batchHistories, photonCut, electronCut, stepFraction, deltaCut);
     }
 
     public DoseSettings withHistories(long n) {
-        return new DoseSettings(seed, threads, n, targetUncertainty, batchHistories, photonCut, electronCut, stepFraction);
+        return new DoseSettings(seed, threads, n, targetUncertainty, batchHistories, photonCut, electronCut, stepFraction, deltaCut);
     }
 
     public DoseSettings withSeed(long s) {
-        return new DoseSettings(s, threads, histories, targetUncertainty, batchHistories, photonCut, electronCut, stepFraction);
+        return new DoseSettings(s, threads, histories, targetUncertainty, batchHistories, photonCut, electronCut, stepFraction, deltaCut);
     }
 
     /** Run until the target relative uncertainty (fraction), at most {@code histories}. */
     public DoseSettings withTarget(double target, long batch) {
-        return new DoseSettings(seed, threads, histories, target, batch, photonCut, electronCut, stepFraction);
+        return new DoseSettings(seed, threads, histories, target, batch, photonCut, electronCut, stepFraction, deltaCut);
     }
 
     public DoseSettings withCuts(double pcut, double ecut) {
-        return new DoseSettings(seed, threads, histories, targetUncertainty, batchHistories, pcut, ecut, stepFraction);
+        return new DoseSettings(seed, threads, histories, targetUncertainty, batchHistories, pcut, ecut, stepFraction, deltaCut);
     }
 
     public DoseSettings withStepFraction(double f) {
-        return new DoseSettings(seed, threads, histories, targetUncertainty, batchHistories, photonCut, electronCut, f);
+        return new DoseSettings(seed, threads, histories, targetUncertainty, batchHistories, photonCut, electronCut, f, deltaCut);
     }
 }

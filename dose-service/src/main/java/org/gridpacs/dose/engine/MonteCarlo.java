@@ -23,6 +23,7 @@ public final class MonteCarlo {
     /** Fixed-point unit of energy, MeV. */
     static final double QUANTUM = 1e-8;
     private static final double MEV_TO_J = 1.602176634e-13;
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private MonteCarlo() {
     }
@@ -36,6 +37,12 @@ public final class MonteCarlo {
         public int batches;
         public long histories;
         public double seconds;
+        /**
+         * CPU time the worker threads spent in batches (sum over threads), s: with {@link #seconds} it tells waiting
+         * or a busy machine (cpu/wall below the thread count) from contention inside the engine (more CPU time per
+         * history with more threads).
+         */
+        public double cpuSeconds;
         /** Totals over all histories, MeV. */
         public double entering;
         public double escaped;
@@ -112,7 +119,7 @@ public final class MonteCarlo {
     }
 
     public static Raw run(Phantom phantom, Source source, DoseSettings s, ProgressListener listener) {
-        PhysicsTables tables = Media.tables(s.photonCut());
+        PhysicsTables tables = Media.tables(s.photonCut(), s.wcc());
         Raw raw = new Raw(phantom);
         long start = System.nanoTime();
         int threads = s.threads();
@@ -124,7 +131,7 @@ public final class MonteCarlo {
         ThreadLocal<Worker> workers = ThreadLocal.withInitial(() -> new Worker(
                 new Transport(tables, phantom, s.photonCut(), s.electronCut(), s.stepFraction(), source.maxEnergy()),
                 phantom.voxels()));
-        long[] energyQ = new long[3]; // entering, escaped, deposited in QUANTUM units
+        long[] energyQ = new long[4]; // entering, escaped, deposited in QUANTUM units; worker CPU ns
         try {
             boolean fixed = s.targetUncertainty() == 0;
             long total = s.histories();
@@ -176,11 +183,13 @@ public final class MonteCarlo {
         raw.entering = energyQ[0] * QUANTUM;
         raw.escaped = energyQ[1] * QUANTUM;
         raw.deposited = energyQ[2] * QUANTUM;
+        raw.cpuSeconds = energyQ[3] / 1e9;
         raw.seconds = (System.nanoTime() - start) / 1e9;
         return raw;
     }
 
     private static void runBatch(Worker wk, Source source, long seed, int batch, long n, Raw raw, long[] energyQ) {
+        long cpu0 = CPU.isCurrentThreadCpuTimeSupported() ? CPU.getCurrentThreadCpuTime() : 0;
         Transport tr = wk.transport;
         double[] edep = wk.edep;
         tr.startBatch(new Rng(seed, batch), edep);
@@ -214,6 +223,7 @@ public final class MonteCarlo {
             energyQ[0] += Math.round(entering / QUANTUM);
             energyQ[1] += Math.round(escaped / QUANTUM);
             energyQ[2] += dep;
+            energyQ[3] += CPU.isCurrentThreadCpuTimeSupported() ? CPU.getCurrentThreadCpuTime() - cpu0 : 0;
         }
     }
 }

@@ -25,6 +25,8 @@ public final class Material {
     public final double[] csdaRange;
     /** Radiation length, g/cm2, from the composition in the electron table header (Tsai). */
     public final double radiationLength;
+    /** Electrons per unit mass, Z/A (mol/g), from the electron table header (for the Moller cross section). */
+    public final double zOverA;
 
     private Material(String name) {
         this.name = name;
@@ -45,12 +47,17 @@ public final class Material {
         radiative = e.doubles("radiative_MeVcm2g");
         csdaRange = e.doubles("csda_range_gcm2");
         double rho = Double.NaN;
+        double za = Double.NaN;
+        Matcher zm = Pattern.compile("Z/A = ([0-9.eE+-]+)").matcher("");
         List<Integer> zs = new ArrayList<>();
         List<Double> ws = new ArrayList<>();
         Matcher dm = Pattern.compile("density ([0-9.eE+-]+) g/cm3").matcher("");
         for (String c : e.comments) {
             if (dm.reset(c).find() && Double.isNaN(rho)) {
                 rho = Double.parseDouble(dm.group(1));
+            }
+            if (zm.reset(c).find() && Double.isNaN(za)) {
+                za = Double.parseDouble(zm.group(1));
             }
             int k = c.indexOf("composition (Z:w)");
             if (k >= 0 && zs.isEmpty()) {
@@ -61,10 +68,11 @@ public final class Material {
                 }
             }
         }
-        if (Double.isNaN(rho) || zs.isEmpty()) {
-            throw new IllegalStateException("no density/composition in electron_" + name + ".csv");
+        if (Double.isNaN(rho) || Double.isNaN(za) || zs.isEmpty()) {
+            throw new IllegalStateException("no density/Z/A/composition in electron_" + name + ".csv");
         }
         density = rho;
+        zOverA = za;
         radiationLength = Elements.radiationLength(zs.stream().mapToInt(Integer::intValue).toArray(),
                 ws.stream().mapToDouble(Double::doubleValue).toArray());
     }

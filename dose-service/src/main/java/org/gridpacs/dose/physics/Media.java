@@ -17,7 +17,7 @@ public final class Media {
     public static final byte BONE_ICRU = 5;
 
     private static final Map<String, Material> MATERIALS = new ConcurrentHashMap<>();
-    private static final Map<Double, PhysicsTables> TABLES = new ConcurrentHashMap<>();
+    private static final Map<List<Double>, PhysicsTables> TABLES = new ConcurrentHashMap<>();
 
     private Media() {
     }
@@ -34,9 +34,12 @@ public final class Media {
         return list;
     }
 
-    /** Tables for all media with bremsstrahlung emission cut kc (= the photon absorption cut-off), cached. */
-    public static PhysicsTables tables(double kc) {
-        return TABLES.computeIfAbsent(kc, k -> new PhysicsTables(all(), k));
+    /**
+     * Tables for all media with bremsstrahlung emission cut kc (= the photon absorption cut-off) and delta-ray
+     * production cut wcc (infinite: no delta rays), cached.
+     */
+    public static PhysicsTables tables(double kc, double wcc) {
+        return TABLES.computeIfAbsent(List.of(kc, wcc), k -> new PhysicsTables(all(), kc, wcc));
     }
 
     public static byte index(String name) {

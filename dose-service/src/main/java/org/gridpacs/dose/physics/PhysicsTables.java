@@ -7,9 +7,11 @@ import java.util.List;
  * array per quantity with material m at offset m*N. Linear interpolation between the fine grid points (which were
  * filled by log-log interpolation of the NIST tables).
  *
- * <p>Electron tables follow the mixed scheme used here (see docs/dose-engine.md): continuous loss with the
- * restricted stopping power S_col + S_rad*min(1, kc/T) (bremsstrahlung photons below kc absorbed on the spot), and
- * discrete bremsstrahlung above kc with a 1/k spectrum whose integral reproduces the tabulated S_rad.
+ * <p>Electron tables follow the class II scheme used here (see docs/dose-engine.md): continuous loss with the
+ * restricted stopping power (S_col - S_hard(Wcc)) + S_rad*min(1, kc/T) (bremsstrahlung photons below kc absorbed on
+ * the spot, collisions giving less than Wcc to the secondary electron in the continuous loss), discrete
+ * bremsstrahlung above kc with a 1/k spectrum whose integral reproduces the tabulated S_rad, and discrete Moller
+ * collisions above Wcc ({@link Moller}), so that the mean energy loss per unit path is that of the tables.
  */
 public final class PhysicsTables {
     public static final double ELECTRON_MASS = 0.51099895;
@@ -24,6 +26,8 @@ public final class PhysicsTables {
     public final double invDl = 1 / dl;
     /** Photon-energy cut for bremsstrahlung emission (the photon absorption cut-off), MeV. */
     public final double kc;
+    /** Energy-transfer cut for hard (Moller) collisions: delta electrons above it are produced, MeV. */
+    public final double wcc;
 
     // photon, cm2/g
     public final double[] muCompton;
@@ -39,6 +43,14 @@ public final class PhysicsTables {
     public final double[] csdaRange;
     /** Discrete bremsstrahlung (k > kc) interactions per g/cm2. */
     public final double[] brems;
+    /** Hard Moller collisions (W > wcc) per g/cm2. */
+    public final double[] moller;
+    /**
+     * Majorant of the discrete-event cross section brems + moller: its running maximum from the lowest energy up,
+     * so that its value at the start of a step bounds the real cross section at every energy the step passes
+     * (delta-scattering / thinning of the hard events, no bias), per g/cm2.
+     */
+    public final double[] hardMax;
     /** Multiple-scattering power: mean square polar angle per g/cm2, rad2 cm2/g. */
     public final double[] msPower;
     // inverse range: E as a function of ln(range) on a uniform grid per material
@@ -47,9 +59,22 @@ public final class PhysicsTables {
     public final double[] invRangeE;
 
     public PhysicsTables(List<Material> materials, double kc) {
+        this(materials, kc, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * @param kc  bremsstrahlung production cut (photon absorption cut-off), MeV
+     * @param wcc Moller production cut (delta electrons with more kinetic energy are simulated), MeV;
+     *            infinite for no delta rays (all collision loss continuous)
+     */
+    public PhysicsTables(List<Material> materials, double kc, double wcc) {
+        if (!(wcc >= E_MIN) || !(kc > 0)) {
+            throw new IllegalArgumentException("cuts below the tables: kc " + kc + ", wcc " + wcc);
+        }
         this.materials = List.copyOf(materials);
         this.count = materials.size();
         this.kc = kc;
+        this.wcc = wcc;
         int size = count * N;
         muCompton = new double[size];
         muPhoto = new double[size];
@@ -59,6 +84,8 @@ public final class PhysicsTables {
         range = new double[size];
         csdaRange = new double[size];
         brems = new double[size];
+        moller = new double[size];
+        hardMax = new double[size];
         msPower = new double[size];
         invRangeLnMin = new double[count];
         invRangeInvStep = new double[count];
@@ -87,8 +114,12 @@ public final class PhysicsTables {
             double col = Material.logLog(mat.electronEnergy, mat.collision, e);
             double rad = Material.logLog(mat.electronEnergy, mat.radiative, e);
             sTot[i] = col + rad;
-            sRestricted[o + i] = col + rad * Math.min(1.0, kc / e);
+            double hard = Moller.hardStoppingPower(e, wcc, mat.zOverA);
+            sRestricted[o + i] = col - hard + rad * Math.min(1.0, kc / e);
             brems[o + i] = e > kc ? rad / e * Math.log(e / kc) : 0;
+            moller[o + i] = Moller.crossSection(e, wcc, mat.zOverA);
+            double sigma = brems[o + i] + moller[o + i];
+            hardMax[o + i] = i == 0 ? sigma : Math.max(hardMax[o + i - 1], sigma);
         }
         // ranges: R(E) = R(E_MIN) + int dE/S, trapezoid in ln E (dE = E dlnE)
         double r0 = mat.csdaRange[0];
@@ -104,7 +135,8 @@ public final class PhysicsTables {
             double e = energy(i);
             double betaCp = e * (e + 2 * ELECTRON_MASS) / (e + ELECTRON_MASS);
             double x0 = mat.radiationLength;
-            double corr = Math.max(0.3, 1 + 0.038 * Math.log(range[o + i] / x0));
+            // CSDA range (independent of the production cuts)
+            double corr = Math.max(0.3, 1 + 0.038 * Math.log(csdaRange[o + i] / x0));
             // Highland: theta0 = 13.6/(beta c p) sqrt(t/X0) (1 + 0.038 ln(t/X0)) with the log term taken over the residual range
             msPower[o + i] = 2 * (13.6 / betaCp) * (13.6 / betaCp) / x0 * corr * corr;
         }

@@ -2,6 +2,7 @@ package org.gridpacs.dose.transport;
 
 import org.gridpacs.dose.phantom.Phantom;
 import org.gridpacs.dose.physics.Compton;
+import org.gridpacs.dose.physics.Moller;
 import org.gridpacs.dose.physics.PhysicsTables;
 import org.gridpacs.dose.physics.Rng;
 import org.gridpacs.dose.source.Source;
@@ -13,9 +14,11 @@ import org.gridpacs.dose.source.Source;
  *
  * <p>Physics (docs/dose-engine.md): Compton (Klein-Nishina, Kahn), photoelectric absorption (photoelectron takes the
  * whole energy, no fluorescence), pair production (uniform energy sharing, pair emitted forward), coherent scattering
- * neglected. Electrons: continuous restricted loss from the range table, discrete bremsstrahlung above kc (1/k spectrum,
- * emitted forward), multiple scattering per step from a Highland scattering power, no delta rays (collision loss is
- * all continuous). Positrons are transported as electrons and annihilate at rest into two 0.511 MeV photons.
+ * neglected. Electrons: class II condensed history - continuous restricted loss from the range table, discrete
+ * bremsstrahlung above kc (1/k spectrum, emitted forward) and discrete Moller collisions above wcc (delta electrons
+ * transported, or deposited on the spot below the electron cut-off; two-body kinematics), multiple scattering per
+ * step from a Highland scattering power. Positrons are transported as electrons (Moller, as in DPM) and annihilate
+ * at rest into two 0.511 MeV photons.
  */
 public final class Transport {
     private static final double TWO_M = 2 * PhysicsTables.ELECTRON_MASS;
@@ -29,6 +32,8 @@ public final class Transport {
     private final double[] muPhoto;
     private final double[] range;
     private final double[] brems;
+    private final double[] moller;
+    private final double[] hardMax;
     private final double[] msPower;
     private final double[] majorant;
     private final double[] rangeCut;
@@ -55,6 +60,7 @@ public final class Transport {
     private final double ecut;
     private final double stepFraction;
     private final double kc;
+    private final double wcc;
 
     /** Energy deposited per voxel in the current batch, MeV. */
     public double[] edep;
@@ -87,6 +93,9 @@ public final class Transport {
         muPhoto = tables.muPhoto;
         range = tables.range;
         brems = tables.brems;
+        moller = tables.moller;
+        hardMax = tables.hardMax;
+        wcc = tables.wcc;
         msPower = tables.msPower;
         rho = ph.density;
         mat = ph.material;
@@ -416,7 +425,10 @@ public final class Transport {
         int ix = (int) fx;
         int iy = (int) fy;
         int iz = (int) fz;
-        double mfp = -Math.log(rng.open()); // bremsstrahlung mean free paths to go
+        // mean free paths to the next hard event (bremsstrahlung above kc or Moller above wcc), counted against the
+        // majorant hardMax: each step uses the majorant at its starting energy, which bounds the real cross section
+        // at every energy the step passes; at an event the real process is chosen, or none (a null event)
+        double mfp = -Math.log(rng.open());
         while (true) {
             int vox = ix + nx * (iy + ny * iz);
             int m = mat[vox];
@@ -451,16 +463,16 @@ public final class Transport {
             double rCut = rangeCut[m];
             double sStop = (rr - rCut) * invRho; // path to the absorption cut-off
             double s = stepFraction * rr * invRho;
-            int limit = 0; // 0 energy-loss step, 1 boundary, 2 bremsstrahlung, 3 stops
+            int limit = 0; // 0 energy-loss step, 1 boundary, 2 hard event, 3 stops
             if (sStop <= s) {
                 s = sStop;
                 limit = 3;
             }
-            double bMac = at(brems, m, xp) * r;
-            if (bMac > 0) {
-                double sb = mfp / bMac;
-                if (sb < s) {
-                    s = sb;
+            double hMac = at(hardMax, m, xp) * r;
+            if (hMac > 0) {
+                double sh = mfp / hMac;
+                if (sh < s) {
+                    s = sh;
                     limit = 2;
                 }
             }
@@ -477,24 +489,13 @@ public final class Transport {
             x += s * u;
             y += s * v;
             z += s * w;
-            mfp -= s * bMac;
+            mfp -= s * hMac;
             if (limit == 3) {
                 edep[vox] += e1;
                 if (positron) {
                     annihilate(x, y, z);
                 }
                 return;
-            }
-            if (limit == 2) {
-                if (e1 > kc) {
-                    double k = kc * Math.exp(rng.uniform() * Math.log(e1 / kc));
-                    if (k > e1) {
-                        k = e1;
-                    }
-                    e1 -= k;
-                    push(PHOTON, k, x, y, z, u, v, w);
-                }
-                mfp = -Math.log(rng.open());
             }
             if (limit == 1) {
                 // cross into the neighbour along the old direction
@@ -532,6 +533,46 @@ public final class Transport {
                 u = ru;
                 v = rv;
                 w = rw;
+            }
+            if (limit == 2) {
+                mfp = -Math.log(rng.open());
+                // real event at energy e1: bremsstrahlung, Moller, or a null event
+                double x1p = pos(e1);
+                double sel = rng.uniform() * hMac * invRho;
+                double sb = at(brems, m, x1p);
+                if (sel < sb) {
+                    if (e1 > kc) {
+                        double k = kc * Math.exp(rng.uniform() * Math.log(e1 / kc));
+                        if (k > e1) {
+                            k = e1;
+                        }
+                        e1 -= k;
+                        push(PHOTON, k, x, y, z, u, v, w);
+                    }
+                } else if (e1 > 2 * wcc && sel < sb + at(moller, m, x1p)) {
+                    // hard collision: delta electron with W in (wcc, e1/2]; directions from two-body kinematics
+                    double wd = Moller.sampleSecondary(e1, wcc, rng);
+                    rotate(u, v, w, Moller.cosine(wd, e1));
+                    double du = ru;
+                    double dv = rv;
+                    double dw = rw;
+                    // primary: momentum conservation p0 = p1 + p_delta (coplanar, opposite azimuth)
+                    double p0 = Math.sqrt(e1 * (e1 + TWO_M));
+                    double pd = Math.sqrt(wd * (wd + TWO_M));
+                    double pu = p0 * u - pd * du;
+                    double pv = p0 * v - pd * dv;
+                    double pw = p0 * w - pd * dw;
+                    double inv = 1 / Math.sqrt(pu * pu + pv * pv + pw * pw);
+                    u = pu * inv;
+                    v = pv * inv;
+                    w = pw * inv;
+                    e1 -= wd;
+                    if (wd > ecut) {
+                        push(Source.ELECTRON, wd, x, y, z, du, dv, dw);
+                    } else {
+                        edep[vox] += wd;
+                    }
+                }
             }
             e = e1;
         }

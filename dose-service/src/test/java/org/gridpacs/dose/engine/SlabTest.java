@@ -83,16 +83,25 @@ class SlabTest {
         double ref05 = interp(bz, bd, 0.5);
         double ours05 = interp(p, d, 0.5);
         double worst = 0;
+        double worstShallow = 0;
         for (int i = 0; i < bz.length && bz[i] < 0.9; i++) {
             double ours = interp(p, d, bz[i]) / ours05;
             double ref = bd[i] / ref05;
             System.out.printf("15 MeV e-, water layer: %.3f cm  ours %.3f  DPM %.3f%n", bz[i], ours, ref);
             worst = Math.max(worst, Math.abs(ours - ref));
+            if (bz[i] < 0.6) {
+                worstShallow = Math.max(worstShallow, Math.abs(ours - ref));
+            }
         }
-        // KNOWN DEVIATION (docs/dose-engine.md): without delta rays our surface dose lacks the knock-on build-up
-        // DPM shows (~9% at the surface); the tolerance says so instead of hiding it.
-        System.out.printf("15 MeV e-, first water layer: largest shape difference %.3f%n", worst);
-        assertTrue(worst < 0.10, "shape in the first water layer differs by " + worst);
+        // The knock-on (delta-ray) build-up: with Moller hard collisions the surface dose rises from ~0.91 like
+        // DPM's (it was flat within 1% without them, 8.4% off at the surface). Deeper than ~0.6 cm DPM's curve
+        // also carries backscatter from the titanium at 1 cm, which this all-water phantom lacks (Ti has no
+        // tables), so the deeper points get a wider tolerance.
+        System.out.printf("15 MeV e-, first water layer: largest shape difference %.3f (%.3f in 0-0.6 cm)%n", worst,
+                worstShallow);
+        assertTrue(worstShallow < 0.015, "shape in the first 0.6 cm of water differs by " + worstShallow);
+        assertTrue(worst < 0.035, "shape in the first water layer differs by " + worst);
+        assertTrue(interp(p, d, bz[0]) / ours05 < 0.95, "no surface build-up");
         double max = 0;
         for (double v : d) {
             max = Math.max(max, v);
@@ -100,6 +109,20 @@ class SlabTest {
         double r50 = Profiles.crossing(centres(p), d, 0.5 * max, argmax(d));
         System.out.printf("15 MeV e- in water: R50 %.2f cm (TRS-398 E0 = 2.33 R50 -> %.2f cm)%n", r50, 15 / 2.33);
         assertEquals(15 / 2.33, r50, 0.3);
+    }
+
+    /** The same beam without delta rays (Wcc infinite): the surface build-up disappears, which shows its cause. */
+    @Test
+    void fifteenMeVElectronsWithoutDeltaRaysHaveNoBuildUp() {
+        Phantom p = SyntheticPhantoms.waterBox(20, 10, 20, 2.0, 0.1, 2.0);
+        Source src = new ParallelBeam(Source.ELECTRON, 15.0, 10, 0);
+        MonteCarlo.Raw raw = MonteCarlo.run(p, src, DoseSettings.histories(300_000, 52).withThreads(THREADS)
+                .withDeltaCut(Double.POSITIVE_INFINITY), ProgressListener.NONE);
+        double[] d = axis(p, raw);
+        double surface = (d[0] + d[1]) / (d[4] + d[5]); // 0-0.2 cm vs 0.4-0.6 cm
+        System.out.printf("15 MeV e- without delta rays: dose(0-0.2 cm)/dose(0.4-0.6 cm) = %.3f%n", surface);
+        assertTrue(surface > 0.97, "surface ratio " + surface);
+        assertEquals(raw.entering, raw.deposited + raw.escaped, 1e-3 * raw.entering, "energy balance");
     }
 
     private static double[] centres(Phantom p) {

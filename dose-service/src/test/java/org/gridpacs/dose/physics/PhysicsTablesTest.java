@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /** The gridded tables against independent published spot values (validation_spot_values.csv: NIST SRD 126, ESTAR). */
 class PhysicsTablesTest {
-    private final PhysicsTables t = Media.tables(0.05);
+    private final PhysicsTables t = Media.tables(0.05, 0.2);
 
     @Test
     void spotValues() {

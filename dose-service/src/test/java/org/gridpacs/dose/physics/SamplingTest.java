@@ -54,7 +54,7 @@ class SamplingTest {
     @ParameterizedTest
     @ValueSource(doubles = {0.03, 0.1, 2.0, 6.0, 15.0})
     void interactionFractions(double energy) {
-        PhysicsTables t = Media.tables(0.05);
+        PhysicsTables t = Media.tables(0.05, 0.2);
         for (String name : new String[] {"water_liquid", "bone_cortical_icrp"}) {
             int m = t.index(name);
             Material mat = t.materials.get(m);
