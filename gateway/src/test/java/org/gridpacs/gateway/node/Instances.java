@@ -5,7 +5,6 @@ import org.gridpacs.dicom.testutil.DataSetDiff;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
