@@ -11,6 +11,10 @@ import java.util.zip.CRC32C;
  * The stream a {@link Storage.ContentWriter} writes a new file through: one large buffer in front of the
  * channel, and the size and CRC-32C counted on the way (CRC32C on arrays is a JIT intrinsic, so this costs
  * little at C-STORE rates). Bytes reach the file only when the buffer is full and at {@link #finish()}.
+ *
+ * <p>The buffer is the caller's, lent for one file: a direct one that the caller reuses from file to file, so
+ * that a store neither allocates (and zeroes) a new buffer per file nor has the JDK copy a heap buffer into a
+ * temporary direct one on every write.
  */
 final class ChecksummingFileOutput extends OutputStream {
     private final FileChannel channel;
@@ -18,9 +22,10 @@ final class ChecksummingFileOutput extends OutputStream {
     private final CRC32C crc = new CRC32C();
     private long size;
 
-    ChecksummingFileOutput(FileChannel channel, int bufferSize) {
+    /** Writes through {@code buffer}, which is cleared first and must not be used elsewhere until this is done. */
+    ChecksummingFileOutput(FileChannel channel, ByteBuffer buffer) {
         this.channel = channel;
-        this.buffer = ByteBuffer.allocate(bufferSize);
+        this.buffer = buffer.clear();
     }
 
     @Override
@@ -38,19 +43,16 @@ final class ChecksummingFileOutput extends OutputStream {
         Objects.checkFromIndexSize(off, len, b.length);
         crc.update(b, off, len);
         size += len;
-        if (len <= buffer.remaining()) {
-            buffer.put(b, off, len);
-            return;
-        }
-        drain();
-        if (len < buffer.capacity()) {
-            buffer.put(b, off, len);
-            return;
-        }
-        // large writes go straight to the channel, in buffer-sized slices: the JDK copies a heap array into a
-        // temporary direct buffer it keeps per thread, and one slice of a huge array would stay there for good
-        for (int at = off, end = off + len; at < end; at += buffer.capacity()) {
-            writeFully(ByteBuffer.wrap(b, at, Math.min(buffer.capacity(), end - at)));
+        // through the (direct) buffer whatever the size: a heap array handed to the channel would be copied into a
+        // temporary direct buffer by the JDK first, and a slice of a huge array would stay there for good
+        while (len > 0) {
+            if (!buffer.hasRemaining()) {
+                drain();
+            }
+            int n = Math.min(len, buffer.remaining());
+            buffer.put(b, off, n);
+            off += n;
+            len -= n;
         }
     }
 

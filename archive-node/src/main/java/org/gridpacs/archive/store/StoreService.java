@@ -97,7 +97,8 @@ public final class StoreService {
     private static InstanceHeader parseWhileCopying(StoreRequest request, TransferSyntax ts, InputStream data,
                                                     OutputStream sink) throws IOException {
         TeeInputStream tee = new TeeInputStream(data, sink);
-        DicomInputStream in = new DicomInputStream(tee);
+        // a small read buffer: it only has to hold the header (a few KiB) ahead of the pixel data, and is new per store
+        DicomInputStream in = new DicomInputStream(tee, 16 * 1024);
         in.setTransferSyntax(ts);
         in.setBulkDataThreshold(HeaderEncoder.BULK_DATA_THRESHOLD); // large values stay in the file only
         DataSet ds = in.readDataSet(Tag.PixelData);
