@@ -334,15 +334,6 @@ public final class DataSet {
         }
     }
 
-    /** Appends an element known to sort after every element present: the reader's fast path. */
-    void append(int tag, VR vr, Object value) {
-        if (size > 0 && Integer.compareUnsigned(tags[size - 1], tag) >= 0) {
-            setValue(tag, vr, value);
-            return;
-        }
-        insert(size, tag, vr, value);
-    }
-
     private void insert(int at, int tag, VR vr, Object value) {
         if (size == tags.length) {
             int n = Math.max(8, size * 2);

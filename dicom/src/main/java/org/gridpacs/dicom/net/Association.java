@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -982,9 +981,5 @@ public final class Association implements Closeable {
     @Override
     public String toString() {
         return callingAETitle() + "->" + calledAETitle() + "(" + remoteAddress() + ")";
-    }
-
-    static boolean isInterrupt(IOException e) {
-        return e instanceof InterruptedIOException;
     }
 }

@@ -78,8 +78,11 @@ public final class Commands {
         ByteArrayOutputStream body = new ByteArrayOutputStream(256);
         DicomOutputStream dos = new DicomOutputStream(body, 512);
         dos.setTransferSyntax(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
-        DataSet rest = cmd.copy();
-        rest.remove(Tag.CommandGroupLength);
+        DataSet rest = cmd;
+        if (cmd.contains(Tag.CommandGroupLength)) { // recomputed below; only received commands carry one
+            rest = cmd.copy();
+            rest.remove(Tag.CommandGroupLength);
+        }
         dos.writeDataSet(rest);
         dos.finish();
         byte[] b = body.toByteArray();

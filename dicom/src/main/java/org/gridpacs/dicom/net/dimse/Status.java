@@ -12,8 +12,6 @@ public final class Status {
     public static final int WARNING_DATA_SET_DOES_NOT_MATCH_SOP_CLASS = 0xB007;
     /** C-MOVE / C-GET: one or more sub-operations failed (PS3.4 C.4.2.1.5). */
     public static final int WARNING_SUB_OPERATIONS_COMPLETE_ONE_OR_MORE_FAILURES = 0xB000;
-    /** Used by archives for "a different object was already stored under this SOP Instance UID". */
-    public static final int WARNING_DUPLICATE_SOP_INSTANCE = 0xB0FF;
 
     public static final int PROCESSING_FAILURE = 0x0110;
     public static final int NO_SUCH_SOP_CLASS = 0x0118;
@@ -71,7 +69,6 @@ public final class Status {
             case WARNING_COERCION_OF_DATA_ELEMENTS -> "Warning: coercion of data elements / sub-operations with failures";
             case WARNING_ELEMENTS_DISCARDED -> "Warning: elements discarded";
             case WARNING_DATA_SET_DOES_NOT_MATCH_SOP_CLASS -> "Warning: data set does not match SOP class";
-            case WARNING_DUPLICATE_SOP_INSTANCE -> "Warning: SOP instance already stored";
             case PROCESSING_FAILURE -> "Processing failure";
             case NO_SUCH_SOP_CLASS -> "No such SOP class";
             case CLASS_INSTANCE_CONFLICT -> "Class-instance conflict";
