@@ -5,7 +5,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import org.gridpacs.gateway.node.ArchiveNode;
+import org.gridpacs.gateway.node.ClusterConfigFile;
 import org.gridpacs.gateway.node.NodeConfig;
+import org.gridpacs.replication.config.ClusterConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,18 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", description = "DICOM port, overriding the configuration (0: any free port).")
     Integer port;
 
+    @Option(names = "--node", paramLabel = "NAME", description = "Run as this member of the cluster described by "
+            + "--cluster (its ports come from there); without it the node runs alone.")
+    String nodeName;
+
+    @Option(names = "--cluster", paramLabel = "FILE", description = "Cluster configuration (default: conf/cluster.properties "
+            + "of the installation).")
+    Path clusterFile;
+
+    @Option(names = "--members", paramLabel = "NAME", split = ",", description = "The cluster's members, overriding "
+            + "cluster.members (for example node1,node2,node3).")
+    java.util.List<String> members;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile ArchiveNode node;
 
@@ -42,16 +56,26 @@ final class NodeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("configuration " + (file != null ? file : "defaults") + ": " + e.getMessage());
         }
-        if (port != null) {
-            cfg = new NodeConfig(cfg.dataDir(), cfg.aeTitle(), cfg.bindAddress(), port, cfg.httpPort(), cfg.network(),
-                    cfg.storageId(), cfg.storageUri(), cfg.storageFsync(), cfg.indexUrl(), cfg.duplicatePolicy(),
-                    cfg.applicationEntities());
+        ClusterConfig cluster = null;
+        if (nodeName != null) {
+            Path cf = clusterFile != null ? clusterFile : installed("cluster.properties");
+            try {
+                cluster = ClusterConfigFile.load(cf, nodeName, members);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("cluster configuration " + cf + ": " + e.getMessage());
+            }
+            cfg = cfg.asClusterNode(cluster.selfNode());
+        } else if (members != null || clusterFile != null) {
+            throw new UsageException("--members and --cluster need --node NAME");
         }
-        node = ArchiveNode.start(cfg);
+        if (port != null) {
+            cfg = cfg.withDicomPort(port);
+        }
+        node = ArchiveNode.start(cfg, cluster);
         Thread hook = new Thread(this::stop, "node-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        System.out.printf("GridPACS archive node ready: AE title %s, DICOM port %d, data in %s%n", cfg.aeTitle(),
-                node.dicomPort(), cfg.dataDir());
+        System.out.printf("GridPACS archive node %sready: AE title %s, DICOM port %d, HTTP port %d, data in %s%n",
+                nodeName != null ? nodeName + " " : "", cfg.aeTitle(), node.dicomPort(), node.httpPort(), cfg.dataDir());
         System.out.flush();
         stopped.await();
         try {
@@ -62,11 +86,16 @@ final class NodeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** conf/node.properties next to the installation (the launcher passes its root as pacs.home). */
+    /** conf/node.properties next to the installation, when there is one. */
     private static Path defaultConfig() {
-        String home = System.getProperty("pacs.home");
-        Path p = Path.of(home != null ? home : ".", "conf", "node.properties");
+        Path p = installed("node.properties");
         return p.toFile().exists() ? p : null;
+    }
+
+    /** A file of conf/ next to the installation (the launcher passes its root as pacs.home). */
+    private static Path installed(String name) {
+        String home = System.getProperty("pacs.home");
+        return Path.of(home != null ? home : ".", "conf", name);
     }
 
     /** Stops the node; from the shutdown hook (Ctrl-C, SIGTERM) or a test. */

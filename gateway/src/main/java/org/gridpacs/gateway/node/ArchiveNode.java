@@ -27,6 +27,9 @@ import org.gridpacs.dicom.net.AcceptPolicy;
 import org.gridpacs.dicom.net.Connector;
 import org.gridpacs.dicom.net.DicomServer;
 import org.gridpacs.dicom.net.Services;
+import org.gridpacs.replication.config.ClusterConfig;
+import org.gridpacs.replication.http.HealthHandler;
+import org.gridpacs.replication.http.NodeHttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,16 +46,28 @@ public final class ArchiveNode implements Closeable {
             UID.PatientRootQueryRetrieveInformationModelGet, UID.StudyRootQueryRetrieveInformationModelGet);
 
     private final NodeConfig config;
+    /** The cluster this node is a member of, or null when it runs alone. */
+    private final ClusterConfig cluster;
     private final List<Closeable> resources = new ArrayList<>();
     private DicomServer server;
+    private NodeHttpServer http;
 
-    private ArchiveNode(NodeConfig config) {
+    private ArchiveNode(NodeConfig config, ClusterConfig cluster) {
         this.config = config;
+        this.cluster = cluster;
     }
 
-    /** Opens storage and index, repairs what an unclean stop left, and starts listening. */
+    /** Opens storage and index, repairs what an unclean stop left, and starts listening; alone. */
     public static ArchiveNode start(NodeConfig config) throws IOException {
-        ArchiveNode node = new ArchiveNode(config);
+        return start(config, null);
+    }
+
+    /**
+     * Opens storage and index, repairs what an unclean stop left, and starts listening, as a member of
+     * {@code cluster} (null: alone).
+     */
+    public static ArchiveNode start(NodeConfig config, ClusterConfig cluster) throws IOException {
+        ArchiveNode node = new ArchiveNode(config, cluster);
         try {
             node.startServices();
             return node;
@@ -97,8 +112,17 @@ public final class ArchiveNode implements Closeable {
         server = new DicomServer(config.network(), policy, services)
                 .start(InetAddress.getByName(config.bindAddress()), config.dicomPort());
         resources.add(server);
+        http = new NodeHttpServer(config.bindAddress(), config.httpPort())
+                .route("/health", new HealthHandler(this::problem, config.aeTitle() + " DICOM port " + server.port()))
+                .start();
+        resources.add(http);
         LOG.info("Archive node {} listening on port {}; storage {} at {}, index {}", config.aeTitle(), server.port(),
                 storage.id(), config.storageUri(), config.indexUrl());
+    }
+
+    /** Null while the node serves; else what stops it (for the health check). */
+    private String problem() {
+        return server == null ? "the DICOM service is not running" : null;
     }
 
     /** The configured JDBC URL; an H2 one gets the durability settings the index relies on, unless it has its own. */
@@ -121,6 +145,11 @@ public final class ArchiveNode implements Closeable {
     /** The DICOM port actually listened on (the configured one, or a free one when 0 was asked for). */
     public int dicomPort() {
         return server.port();
+    }
+
+    /** The HTTP port actually listened on. */
+    public int httpPort() {
+        return http.port();
     }
 
     public NodeConfig config() {

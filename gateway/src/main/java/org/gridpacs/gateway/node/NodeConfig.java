@@ -1,9 +1,6 @@
 package org.gridpacs.gateway.node;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -13,6 +10,7 @@ import java.util.Properties;
 import org.gridpacs.archive.dimse.ApplicationEntities;
 import org.gridpacs.archive.store.DuplicatePolicy;
 import org.gridpacs.dicom.net.NetworkSettings;
+import org.gridpacs.replication.config.ClusterNode;
 
 /**
  * A node's configuration, read from a properties file ({@code conf/node.properties}); every setting has a
@@ -26,15 +24,22 @@ public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int d
 
     /** Reads {@code file} (which may be absent: defaults then) with its data folder {@code dataDir}. */
     public static NodeConfig load(Path file, Path dataDir) throws IOException {
-        Properties p = new Properties();
-        if (file != null && Files.exists(file)) {
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                p.load(r);
-            }
-        } else if (file != null) {
-            throw new IOException("configuration file " + file + " not found");
-        }
-        return from(p, dataDir);
+        return from(file != null ? Settings.load(file) : new Properties(), dataDir);
+    }
+
+    /** The same with another DICOM port. */
+    public NodeConfig withDicomPort(int port) {
+        return new NodeConfig(dataDir, aeTitle, bindAddress, port, httpPort, network, storageId, storageUri,
+                storageFsync, indexUrl, duplicatePolicy, applicationEntities);
+    }
+
+    /**
+     * As a member of a cluster: the member's DICOM and HTTP ports, and its name as the storage id, so that every
+     * node's index says which node holds each copy.
+     */
+    public NodeConfig asClusterNode(ClusterNode node) {
+        return new NodeConfig(dataDir, aeTitle, bindAddress, node.dicomPort(), node.httpPort(), network, node.name(),
+                storageUri, storageFsync, indexUrl, duplicatePolicy, applicationEntities);
     }
 
     static NodeConfig from(Properties p, Path dataDir) {
@@ -93,42 +98,5 @@ public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int d
                     all || rights.contains("query"), all || rights.contains("retrieve")));
         }
         return known;
-    }
-
-    /** Typed reads with defaults and ${data} substitution; errors name the setting. */
-    private record Settings(Properties p, String data) {
-        String text(String key, String def) {
-            String v = p.getProperty(key);
-            return (v == null || v.isBlank() ? def : v.trim()).replace("${data}", data);
-        }
-
-        int integer(String key, int def, int min, int max) {
-            String v = text(key, Integer.toString(def));
-            try {
-                int i = Integer.parseInt(v);
-                if (i < min || i > max) {
-                    throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", not " + i);
-                }
-                return i;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be a whole number, not '" + v + "'");
-            }
-        }
-
-        boolean bool(String key, boolean def) {
-            String v = text(key, Boolean.toString(def)).toLowerCase(Locale.ROOT);
-            if (!v.equals("true") && !v.equals("false")) {
-                throw new IllegalArgumentException(key + " must be true or false, not '" + v + "'");
-            }
-            return Boolean.parseBoolean(v);
-        }
-
-        String aeTitle(String key, String def) {
-            String v = text(key, def);
-            if (v.length() > 16 || v.contains("\\")) {
-                throw new IllegalArgumentException(key + " must be an AE title of at most 16 characters, not '" + v + "'");
-            }
-            return v;
-        }
     }
 }

@@ -138,6 +138,7 @@ class CrashRecoveryTest {
         Files.writeString(config, String.join("\n",
                 "dicom.aeTitle = " + AET,
                 "dicom.bindAddress = 127.0.0.1",
+                "http.port = 0",
                 "storage.fsync = true",
                 "store.duplicatePolicy = REJECT", System.getProperty("crash.extraConfig", ""), ""));
 

@@ -59,6 +59,7 @@ final class RunningNode implements AutoCloseable {
         p.setProperty("dicom.aeTitle", AET);
         p.setProperty("dicom.bindAddress", HOST);
         p.setProperty("dicom.port", "0");
+        p.setProperty("http.port", "0");
         p.setProperty("dicom.artimTimeout", "10");
         p.setProperty("storage.fsync", "false");
         for (String s : settings) {

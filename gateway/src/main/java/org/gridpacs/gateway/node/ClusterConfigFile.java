@@ -1,0 +1,81 @@
+package org.gridpacs.gateway.node;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import org.gridpacs.replication.config.ClusterConfig;
+import org.gridpacs.replication.config.ClusterNode;
+
+/** Reads {@code conf/cluster.properties} into a {@link ClusterConfig} for one node; errors name the setting. */
+public final class ClusterConfigFile {
+    private ClusterConfigFile() {
+    }
+
+    /**
+     * @param file    the cluster configuration
+     * @param self    this node's name
+     * @param members the member names, overriding cluster.members (null: as configured)
+     */
+    public static ClusterConfig load(Path file, String self, List<String> members) throws IOException {
+        Properties p = Settings.load(file);
+        Path conf = file.toAbsolutePath().getParent();
+        return from(p, conf, self, members);
+    }
+
+    static ClusterConfig from(Properties p, Path confDir, String self, List<String> memberNames) {
+        Settings s = new Settings(p, "");
+        List<String> names = memberNames != null ? memberNames
+                : List.of(s.text("cluster.members", "").split("\\s*,\\s*"));
+        List<ClusterNode> members = new ArrayList<>();
+        for (String name : names) {
+            if (name.isBlank()) {
+                continue;
+            }
+            String key = "cluster.node." + name;
+            String value = p.getProperty(key);
+            if (value == null) {
+                throw new IllegalArgumentException("cluster member " + name + " has no " + key + " line");
+            }
+            String[] w = value.trim().split("\\s+");
+            if (w.length != 4) {
+                throw new IllegalArgumentException(key + " must be 'host DICOM-port HTTP-port membership-port', not '"
+                        + value.trim() + "'");
+            }
+            members.add(new ClusterNode(name, w[0], port(key, w[1]), port(key, w[2]), port(key, w[3])));
+        }
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("cluster.members names no node");
+        }
+        int rf = s.integer("cluster.replicationFactor", 2, 1, 16);
+        int quorum = s.integer("cluster.writeQuorum", Math.min(2, rf), 1, 16);
+        ClusterConfig.Tls tls = null;
+        if (s.bool("cluster.tls.enabled", false)) {
+            tls = new ClusterConfig.Tls(
+                    path(s, "cluster.tls.keyStore", "${conf}/cluster-tls/${node}.p12", confDir, self),
+                    s.text("cluster.tls.keyStorePassword", "changeit").toCharArray(),
+                    path(s, "cluster.tls.trustStore", "${conf}/cluster-tls/cluster-ca.p12", confDir, self),
+                    s.text("cluster.tls.trustStorePassword", "changeit").toCharArray());
+        }
+        return new ClusterConfig(self, members, rf, quorum, s.integer("cluster.repair.intervalSeconds", 60, 1, 86_400),
+                s.integer("cluster.repair.copiesPerSecond", 200, 1, 100_000), tls);
+    }
+
+    private static Path path(Settings s, String key, String def, Path confDir, String self) {
+        return Path.of(s.text(key, def).replace("${conf}", confDir.toString()).replace("${node}", self));
+    }
+
+    private static int port(String key, String v) {
+        try {
+            int port = Integer.parseInt(v);
+            if (port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": '" + v + "' is not a port number");
+        }
+    }
+}
