@@ -280,7 +280,7 @@ class ClusterDisasterTest {
         /** getscu ended with success but gave back fewer instances than the study has. */
         final AtomicInteger incompleteDownloads = new AtomicInteger();
         final List<String> incompleteExamples = new CopyOnWriteArrayList<>();
-        /** Per client, the longest time from a failed attempt to the next successful one (ms). */
+        /** Per client, the longest time from a failed attempt to the start of the next successful one (ms). */
         final Map<String, Long> longestOutage = new ConcurrentHashMap<>();
         final List<String> clientFailures = new CopyOnWriteArrayList<>();
         final List<String> problems = new CopyOnWriteArrayList<>();
@@ -412,6 +412,7 @@ class ClusterDisasterTest {
             String lastFailure = null;
             for (int attempt = 1; attempt <= MAX_ATTEMPTS && !remaining.isEmpty(); attempt++) {
                 uploadAttempts.incrementAndGet();
+                long attemptStart = System.nanoTime();
                 DcmtkClients.StoreRun run = DcmtkClients.storescu(aet, ClusterProcesses.AET, ClusterProcesses.HOST,
                         cluster.entryPort(), remaining, CLIENT_TIMEOUT_SECONDS);
                 for (Path f : run.acknowledged()) {
@@ -425,7 +426,7 @@ class ClusterDisasterTest {
                 remaining.removeAll(run.acknowledged());
                 if (run.ok() && remaining.isEmpty()) {
                     if (failingSince != 0) {
-                        longestOutage.merge(aet, (System.nanoTime() - failingSince) / 1_000_000, Math::max);
+                        longestOutage.merge(aet, (attemptStart - failingSince) / 1_000_000, Math::max);
                     }
                     return true;
                 }
@@ -468,6 +469,7 @@ class ClusterDisasterTest {
             int incomplete = 0;
             for (int attempt = 1; attempt <= MAX_ATTEMPTS && incomplete < MAX_INCOMPLETE; attempt++) {
                 downloadAttempts.incrementAndGet();
+                long attemptStart = System.nanoTime();
                 DcmtkClients.GetRun run = DcmtkClients.getscu(aet, ClusterProcesses.AET, ClusterProcesses.HOST,
                         cluster.entryPort(), s.studyUID(), dir, CLIENT_TIMEOUT_SECONDS);
                 Set<String> got = new HashSet<>(run.received());
@@ -475,7 +477,7 @@ class ClusterDisasterTest {
                 if (run.exitCode() == 0 && complete) {
                     downloads.incrementAndGet();
                     if (failingSince != 0) {
-                        longestOutage.merge(aet, (System.nanoTime() - failingSince) / 1_000_000, Math::max);
+                        longestOutage.merge(aet, (attemptStart - failingSince) / 1_000_000, Math::max);
                     }
                     return;
                 }
