@@ -807,7 +807,12 @@ class ClusterDisasterTest {
 
         String problemText() {
             StringBuilder sb = new StringBuilder();
-            problems.forEach((k, v) -> v.forEach(p -> sb.append("  [").append(k).append("] ").append(p).append('\n')));
+            problems.forEach((k, v) -> {
+                v.stream().limit(12).forEach(p -> sb.append("  [").append(k).append("] ").append(p).append('\n'));
+                if (v.size() > 12) {
+                    sb.append("  [").append(k).append("] ... and ").append(v.size() - 12).append(" more like these\n");
+                }
+            });
             return sb.toString();
         }
 
