@@ -1,0 +1,3 @@
+package org.gridpacs.replication.membership;
+
+public interface MembershipListener { void memberJoined(String node); void memberLeft(String node); }
