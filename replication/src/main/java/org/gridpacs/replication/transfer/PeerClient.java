@@ -124,6 +124,9 @@ public final class PeerClient {
                 throw failure(peer, "sent no digests", rsp.statusCode(), r.readLine());
             }
             for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (line.isEmpty()) {
+                    continue;
+                }
                 String[] w = line.split(" ");
                 if (w.length != 3) {
                     throw new IOException(peer.name() + " sent a malformed digest line: " + line);

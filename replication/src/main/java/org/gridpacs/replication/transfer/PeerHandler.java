@@ -75,7 +75,7 @@ public final class PeerHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        String path = Request.getPathInContext(request);
+        String path = request.getHttpURI().getPath();
         String method = request.getMethod();
         try {
             switch (method + " " + path) {
