@@ -70,7 +70,8 @@ public final class ReplicatingStore implements InstanceStore {
         targets.removeAll(holders);
 
         List<String> failures = new ArrayList<>();
-        Set<String> copied = push(request, result, targets, failures);
+        Set<String> unreachable = new LinkedHashSet<>();
+        Set<String> copied = push(request, result, targets, failures, unreachable);
         int durable = holders.size() + copied.size();
 
         if (result.outcome() != StoreResult.Outcome.ALREADY_STORED) {
@@ -88,7 +89,8 @@ public final class ReplicatingStore implements InstanceStore {
                 LOG.warn("Could not queue news of {} for {}: {}", sop, tell, e.getMessage());
             }
         }
-        int quorum = Math.min(cluster.writeQuorum(), live.size());
+        // a peer that refuses connections is down even if membership has not noticed yet (it takes seconds)
+        int quorum = Math.min(cluster.writeQuorum(), live.size() - unreachable.size());
         if (durable < quorum) {
             LOG.warn("{} from {} is stored on {} copies, {} required: {}", sop, request.callingAETitle(), durable,
                     quorum, String.join("; ", failures));
@@ -120,25 +122,29 @@ public final class ReplicatingStore implements InstanceStore {
     }
 
     /** Pushes to every target at once; returns the nodes that now hold a verified copy. */
-    private Set<String> push(StoreRequest request, StoreResult result, List<String> targets, List<String> failures) {
+    private Set<String> push(StoreRequest request, StoreResult result, List<String> targets, List<String> failures,
+                             Set<String> unreachable) {
         Set<String> copied = new LinkedHashSet<>();
-        List<CompletableFuture<String>> running = new ArrayList<>();
+        List<CompletableFuture<Exception>> running = new ArrayList<>();
         for (String target : targets) {
             running.add(CompletableFuture.supplyAsync(() -> {
                 try {
                     pusher.push(cluster.node(target), result.object(), result.header(), request.callingAETitle());
                     return null;
                 } catch (IOException | SQLException | RuntimeException e) {
-                    return target + ": " + e.getMessage();
+                    return e;
                 }
             }, pushes));
         }
         for (int i = 0; i < targets.size(); i++) {
-            String failure = running.get(i).join();
+            Exception failure = running.get(i).join();
             if (failure == null) {
                 copied.add(targets.get(i));
             } else {
-                failures.add(failure);
+                failures.add(targets.get(i) + ": " + failure.getMessage());
+                if (failure instanceof java.net.ConnectException) {
+                    unreachable.add(targets.get(i));
+                }
             }
         }
         return copied;
