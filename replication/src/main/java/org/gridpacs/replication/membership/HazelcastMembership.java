@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -97,6 +98,17 @@ public final class HazelcastMembership implements Membership {
         return name;
     }
 
+    /** The members present when we registered: recorded without a log line each (and there are no listeners yet). */
+    private synchronized void initial(Set<Member> present) {
+        for (Member m : present) {
+            String name = nodeOf(m);
+            if (name != null) {
+                members.put(m.getUuid(), name);
+            }
+        }
+        live = upInConfigurationOrder();
+    }
+
     private synchronized void added(Member m) {
         String name = nodeOf(m);
         if (name != null) {
@@ -116,7 +128,7 @@ public final class HazelcastMembership implements Membership {
     }
 
     private void changed(String name, boolean joined) {
-        live = config.members().stream().map(ClusterNode::name).filter(members::containsValue).toList();
+        live = upInConfigurationOrder();
         LOG.info("Cluster member {} {}; live members: {}", name, joined ? "joined" : "left", String.join(", ", live));
         for (MembershipListener l : listeners) {
             try {
@@ -131,13 +143,15 @@ public final class HazelcastMembership implements Membership {
         }
     }
 
+    private List<String> upInConfigurationOrder() {
+        return config.members().stream().map(ClusterNode::name).filter(members::containsValue).toList();
+    }
+
     /** Hazelcast's events; the initial one gives the members present when we registered. */
     private final class Events implements InitialMembershipListener {
         @Override
         public void init(InitialMembershipEvent event) {
-            synchronized (HazelcastMembership.this) {
-                event.getMembers().forEach(HazelcastMembership.this::nodeOfInitial);
-            }
+            initial(event.getMembers());
         }
 
         @Override
@@ -148,15 +162,6 @@ public final class HazelcastMembership implements Membership {
         @Override
         public void memberRemoved(MembershipEvent event) {
             removed(event.getMember());
-        }
-    }
-
-    /** Members present at start: recorded without logging each or calling listeners (there are none yet). */
-    private void nodeOfInitial(Member m) {
-        String name = nodeOf(m);
-        if (name != null) {
-            members.put(m.getUuid(), name);
-            live = config.members().stream().map(ClusterNode::name).filter(members::containsValue).toList();
         }
     }
 }

@@ -2,8 +2,12 @@ package org.gridpacs.replication.membership;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -94,6 +98,16 @@ class HazelcastMembershipTest {
         } finally {
             started.forEach(HazelcastMembership::close);
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void membershipPortInUseIsReportedWithTheNodeAndPort() throws Exception {
+        List<ClusterNode> nodes = Clusters.loopback(2);
+        int port = nodes.get(0).membershipPort();
+        try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            IOException e = assertThrows(IOException.class, () -> HazelcastMembership.start(Clusters.config("node1", nodes)));
+            assertTrue(e.getMessage().startsWith("cannot join the cluster as node1 on 127.0.0.1:" + port), e.getMessage());
         }
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A member in another JVM killed with SIGKILL (its connections close, it says nothing), then restarted. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class MemberCrashTest {
+class MembershipCrashTest {
     @TempDir
     Path tmp;
 
