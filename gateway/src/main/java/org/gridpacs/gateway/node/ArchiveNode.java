@@ -26,6 +26,7 @@ import org.gridpacs.archive.retrieve.RemoteCopies;
 import org.gridpacs.replication.Replication;
 import org.gridpacs.replication.membership.HazelcastMembership;
 import org.gridpacs.replication.membership.Membership;
+import org.gridpacs.replication.tls.PeerTls;
 import org.gridpacs.dicom.data.UID;
 import org.gridpacs.dicom.data.UIDs;
 import org.gridpacs.dicom.net.AcceptPolicy;
@@ -105,13 +106,16 @@ public final class ArchiveNode implements Closeable {
         InstanceStore store = localStore;
         RemoteCopies remote = RemoteCopies.NONE;
         Replication replication = null;
-        http = new NodeHttpServer(config.bindAddress(), config.httpPort())
+        PeerTls tls = cluster != null && cluster.tlsEnabled() ? peerTls(cluster) : null;
+        http = (tls != null ? new NodeHttpServer(config.bindAddress(), config.httpPort(), tls.serverConnectors())
+                : new NodeHttpServer(config.bindAddress(), config.httpPort()))
                 .route("/health", new HealthHandler(this::problem, config.aeTitle() + " DICOM port " + config.dicomPort()));
         if (cluster != null) {
             Membership membership = HazelcastMembership.start(cluster);
             resources.add(membership);
             try {
-                replication = new Replication(cluster, membership, storage, database, index, localStore, null);
+                replication = new Replication(cluster, membership, storage, database, index, localStore,
+                        tls != null ? tls.sslContext() : null);
             } catch (java.sql.SQLException e) {
                 throw new IOException("cannot prepare the replication tables in the index: " + e.getMessage(), e);
             }
@@ -144,6 +148,15 @@ public final class ArchiveNode implements Closeable {
         }
         LOG.info("Archive node {} listening on port {}; storage {} at {}, index {}", config.aeTitle(), server.port(),
                 storage.id(), config.storageUri(), config.indexUrl());
+    }
+
+    private static PeerTls peerTls(ClusterConfig cluster) throws IOException {
+        try {
+            return PeerTls.load(cluster.tls());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot use the cluster's TLS key or trust store (" + cluster.tls().keyStore() + ", "
+                    + cluster.tls().trustStore() + "): " + e.getMessage(), e);
+        }
     }
 
     /** Null while the node serves; else what stops it (for the health check). */

@@ -81,6 +81,42 @@ class ClusterReplicationTest {
     }
 
     @Test
+    void peersTalkMutualTlsWhenConfigured() throws Exception {
+        try (InProcessCluster cluster = InProcessCluster.start(tmp.resolve("c"), 2, 2, true)) {
+            Path dir = series(tmp.resolve("s"), 5, "TLS1");
+            Dcmtk.Result r = store(cluster.dicomPort(0), files(dir));
+            assertEquals(0, r.exitCode(), r.output());
+            assertEquals(5, cluster.files(1), "the copies reached node2 over mutual TLS");
+            assertEquals(5, awaitImages(cluster.dicomPort(1), dir, 5));
+            // the peer transport refuses a client without a cluster certificate
+            java.net.http.HttpClient anonymous = java.net.http.HttpClient.newBuilder().sslContext(trustAll()).build();
+            java.net.URI uri = java.net.URI.create("https://127.0.0.1:" + cluster.node(1).httpPort() + "/peer/digests");
+            org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> anonymous.send(
+                    java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+    }
+
+    /** A client that trusts any server but has no certificate of its own. */
+    private static javax.net.ssl.SSLContext trustAll() throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        return ctx;
+    }
+
+    @Test
     void aNodeThatWasDownGetsItsCopiesWhenItReturns() throws Exception {
         try (InProcessCluster cluster = InProcessCluster.start(tmp.resolve("c"), 2, 2)) {
             cluster.stop(1);

@@ -19,6 +19,7 @@ import org.gridpacs.gateway.node.ArchiveNode;
 import org.gridpacs.gateway.node.NodeConfig;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.replication.config.ClusterNode;
+import org.gridpacs.replication.tls.ClusterCertificates;
 
 /**
  * Test support: N archive nodes in this JVM forming a cluster over loopback (real Hazelcast, real Jetty, real H2
@@ -26,20 +27,41 @@ import org.gridpacs.replication.config.ClusterNode;
  */
 final class InProcessCluster implements AutoCloseable {
     static final String AET = "PACS";
+    private static final char[] PASSWORD = "test-only".toCharArray();
     private final Path root;
     private final List<ClusterNode> members;
     private final int replicationFactor;
     private final ArchiveNode[] nodes;
+    /** Folder of the cluster's certificates (mutual TLS between nodes), or null for plain HTTP. */
+    private final Path tlsDir;
 
-    private InProcessCluster(Path root, List<ClusterNode> members, int replicationFactor) {
+    private InProcessCluster(Path root, List<ClusterNode> members, int replicationFactor, Path tlsDir) {
         this.root = root;
         this.members = members;
         this.replicationFactor = replicationFactor;
         this.nodes = new ArchiveNode[members.size()];
+        this.tlsDir = tlsDir;
     }
 
     static InProcessCluster start(Path root, int n, int replicationFactor) throws IOException {
-        InProcessCluster c = new InProcessCluster(root, members(n), replicationFactor);
+        return start(root, n, replicationFactor, false);
+    }
+
+    /** With {@code tls}, a cluster CA and node certificates are made first and peers talk mutual TLS. */
+    static InProcessCluster start(Path root, int n, int replicationFactor, boolean tls) throws IOException {
+        List<ClusterNode> members = members(n);
+        Path tlsDir = null;
+        if (tls) {
+            tlsDir = root.resolve("tls");
+            java.util.Map<String, String> hosts = new java.util.LinkedHashMap<>();
+            members.forEach(m -> hosts.put(m.name(), m.host()));
+            try {
+                new ClusterCertificates(tlsDir, PASSWORD, 30, ClusterCertificates.KeyType.EC).write(hosts);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException(e);
+            }
+        }
+        InProcessCluster c = new InProcessCluster(root, members, replicationFactor, tlsDir);
         try {
             for (int i = 0; i < n; i++) {
                 c.start(i);
@@ -59,8 +81,11 @@ final class InProcessCluster implements AutoCloseable {
         p.setProperty("dicom.artimTimeout", "10");
         p.setProperty("storage.fsync", "false");
         NodeConfig cfg = NodeConfig.from(p, root.resolve(self.name())).asClusterNode(self);
+        ClusterConfig.Tls tls = tlsDir == null ? null : new ClusterConfig.Tls(
+                tlsDir.resolve(ClusterCertificates.keyStoreName(self.name())), PASSWORD,
+                tlsDir.resolve(ClusterCertificates.TRUST_STORE), PASSWORD);
         ClusterConfig cluster = new ClusterConfig(self.name(), members, replicationFactor,
-                Math.min(2, replicationFactor), 3600, 1000, null);
+                Math.min(2, replicationFactor), 3600, 1000, tls);
         nodes[i] = ArchiveNode.start(cfg, cluster);
     }
 
