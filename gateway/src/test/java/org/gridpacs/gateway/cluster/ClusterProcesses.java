@@ -1,0 +1,734 @@
+package org.gridpacs.gateway.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+/**
+ * A cluster of archive node processes behind HAProxy, for tests: what {@code scripts/cluster} runs, on free
+ * ports and in a temporary folder, with handles to kill, restart and watch each part.
+ *
+ * <p>Each node is its own JVM, started through {@code scripts/pacs node --node NAME --cluster FILE --members ...}
+ * (so the launcher and the configuration files are what production uses), with a {@code cluster.properties} and
+ * a {@code node.properties} written here: free loopback ports for DICOM, HTTP and membership, AE title PACS, and
+ * whatever settings the test adds. HAProxy runs with the configuration {@code scripts/cluster haproxy-config}
+ * makes from {@code conf/haproxy.cfg} (the same template as the product), its ports and admin socket moved into
+ * the test's folder. {@link #close()} stops everything, and a JVM shutdown hook kills whatever a failed test
+ * left behind; the logs are copied to {@code target/cluster-logs/}.
+ *
+ * <pre>{@code
+ * try (ClusterProcesses cluster = ClusterProcesses.builder(tmp).nodes(3).start()) {
+ *     cluster.kill("node2");
+ *     Duration d = cluster.awaitHaproxyStatus("node2", s -> s.startsWith("DOWN"), Duration.ofSeconds(10));
+ *     cluster.restart("node2");
+ * }
+ * }</pre>
+ */
+public final class ClusterProcesses implements AutoCloseable {
+    public static final String AET = "PACS";
+    public static final String HOST = "127.0.0.1";
+    /** The repository (tests run in gateway/). */
+    public static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path LAUNCHER = ROOT.resolve("scripts").resolve("pacs");
+    static final Path CLUSTER_SCRIPT = ROOT.resolve("scripts").resolve("cluster");
+    /** Ports the product uses by default (and people may be running it): never chosen here. */
+    private static final Set<Integer> DEFAULT_PORTS = Set.of(11112, 11113, 11121, 11122, 11123, 11124, 8080, 8081,
+            8082, 8083, 8084, 8404, 5701, 5702, 5703, 5704, 4242, 8042);
+    private static final Set<Process> LIVE = Collections.synchronizedSet(new HashSet<>());
+
+    static {
+        // a test that fails (or a JVM stopped by surefire's timeout) leaves no node or HAProxy behind
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            synchronized (LIVE) {
+                LIVE.forEach(Process::destroyForcibly);
+            }
+        }, "cluster-processes-cleanup"));
+    }
+
+    /** One archive node: its name, ports and folder, and its process while it runs. */
+    public final class Node {
+        private final String name;
+        private final int dicomPort;
+        private final int httpPort;
+        private final int membershipPort;
+        private final Path dataDir;
+        private final Path log;
+        private volatile Process process;
+
+        Node(String name, int dicomPort, int httpPort, int membershipPort) {
+            this.name = name;
+            this.dicomPort = dicomPort;
+            this.httpPort = httpPort;
+            this.membershipPort = membershipPort;
+            this.dataDir = dir.resolve(name);
+            this.log = dir.resolve(name + ".log");
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public int dicomPort() {
+            return dicomPort;
+        }
+
+        public int httpPort() {
+            return httpPort;
+        }
+
+        public int membershipPort() {
+            return membershipPort;
+        }
+
+        /** The node's data folder: storage/ and index/ (storage.uri = file:storage). */
+        public Path dataDir() {
+            return dataDir;
+        }
+
+        public Path storageDir() {
+            return dataDir.resolve("storage");
+        }
+
+        public Path log() {
+            return log;
+        }
+
+        public boolean isRunning() {
+            Process p = process;
+            return p != null && p.isAlive();
+        }
+
+        public long pid() {
+            Process p = process;
+            return p == null ? -1 : p.pid();
+        }
+
+        /** The HTTP status of GET /health (200 while it serves), or -1 when nothing answers. */
+        public int health() {
+            return httpStatus("http://" + HOST + ":" + httpPort + "/health");
+        }
+
+        /** The last lines of the node's log, for failure messages. */
+        public String logTail(int lines) {
+            return tail(log, lines);
+        }
+
+        @Override
+        public String toString() {
+            return name + " (DICOM " + dicomPort + ", HTTP " + httpPort + (isRunning() ? ", pid " + pid() : ", stopped")
+                    + ")";
+        }
+    }
+
+    /** One server line of HAProxy's statistics ("show stat"). */
+    public record ServerState(String backend, String name, String status, int currentSessions, long totalSessions,
+                              String checkStatus, long secondsSinceChange) {
+        public boolean isUp() {
+            return status.startsWith("UP");
+        }
+
+        public boolean isDown() {
+            return status.startsWith("DOWN");
+        }
+    }
+
+    /** How to build the cluster. */
+    public static final class Builder {
+        private final Path dir;
+        private int nodes = 2;
+        private int replicationFactor = 2;
+        private int writeQuorum = 2;
+        private boolean fsync = true;
+        private boolean haproxy = true;
+        private String javaOpts = "-Xmx384m -XX:+UseSerialGC";
+        private int startTimeoutSeconds = 120;
+        private final List<String> nodeSettings = new ArrayList<>();
+        private final List<String> clusterSettings = new ArrayList<>();
+
+        Builder(Path dir) {
+            this.dir = dir;
+        }
+
+        /** How many nodes (node1..nodeN), default 2. */
+        public Builder nodes(int n) {
+            this.nodes = n;
+            return this;
+        }
+
+        public Builder replicationFactor(int rf) {
+            this.replicationFactor = rf;
+            return this;
+        }
+
+        public Builder writeQuorum(int quorum) {
+            this.writeQuorum = quorum;
+            return this;
+        }
+
+        /** storage.fsync (default true, as shipped). */
+        public Builder fsync(boolean fsync) {
+            this.fsync = fsync;
+            return this;
+        }
+
+        /** Whether to run HAProxy in front (default true). */
+        public Builder haproxy(boolean haproxy) {
+            this.haproxy = haproxy;
+            return this;
+        }
+
+        /** The node JVMs' options (PACS_JAVA_OPTS), default a 384 MiB heap and the serial collector. */
+        public Builder javaOpts(String opts) {
+            this.javaOpts = opts;
+            return this;
+        }
+
+        /** A "key = value" line added to every node's node.properties (e.g. an AE for C-MOVE). */
+        public Builder nodeSetting(String line) {
+            nodeSettings.add(line);
+            return this;
+        }
+
+        /** A "key = value" line added to cluster.properties (e.g. cluster.repair.intervalSeconds = 5). */
+        public Builder clusterSetting(String line) {
+            clusterSettings.add(line);
+            return this;
+        }
+
+        public Builder startTimeoutSeconds(int seconds) {
+            this.startTimeoutSeconds = seconds;
+            return this;
+        }
+
+        /**
+         * Starts the nodes, waits until each answers its health check, then HAProxy, and waits until it sees every
+         * node up. Ports are chosen free just before; if one was taken meanwhile the whole start is tried again
+         * on other ports (three times).
+         */
+        public ClusterProcesses start() throws IOException, InterruptedException {
+            IOException last = null;
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                Path attemptDir = attempt == 1 ? dir : dir.resolve("retry" + attempt);
+                ClusterProcesses c = new ClusterProcesses(this, attemptDir);
+                try {
+                    c.startAll();
+                    return c;
+                } catch (IOException e) {
+                    c.close();
+                    last = e;
+                    if (!String.valueOf(e.getMessage()).contains("Address already in use")) {
+                        throw e;
+                    }
+                } catch (RuntimeException | Error | InterruptedException e) {
+                    c.close();
+                    throw e;
+                }
+            }
+            throw last;
+        }
+    }
+
+    public static Builder builder(Path dir) {
+        return new Builder(dir);
+    }
+
+    private final Builder settings;
+    private final Path dir;
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final Path clusterFile;
+    private final Path nodeConfig;
+    private final Path haproxyDir;
+    private final Path haproxyConfig;
+    private final Path haproxyLog;
+    private final Path statsSocket;
+    private int entryPort;
+    private int httpEntryPort;
+    private int statsPort;
+    private Process haproxy;
+    private boolean closed;
+
+    private ClusterProcesses(Builder settings, Path dir) throws IOException {
+        this.settings = settings;
+        this.dir = dir.toAbsolutePath();
+        Files.createDirectories(this.dir);
+        this.clusterFile = this.dir.resolve("cluster.properties");
+        this.nodeConfig = this.dir.resolve("node.properties");
+        this.haproxyDir = this.dir.resolve("haproxy");
+        this.haproxyConfig = haproxyDir.resolve("haproxy.cfg");
+        this.haproxyLog = haproxyDir.resolve("haproxy.log");
+        this.statsSocket = haproxyDir.resolve("haproxy.sock");
+        if (statsSocket.toString().length() > 100) {
+            throw new IllegalArgumentException("the folder's path is too long for a Unix socket: " + statsSocket);
+        }
+    }
+
+    // ------------------------------------------------------------------ start
+
+    private void startAll() throws IOException, InterruptedException {
+        Set<Integer> taken = new HashSet<>();
+        for (int i = 1; i <= settings.nodes; i++) {
+            String name = "node" + i;
+            nodes.put(name, new Node(name, freePort(taken), freePort(taken), freePort(taken)));
+        }
+        entryPort = freePort(taken);
+        httpEntryPort = freePort(taken);
+        statsPort = freePort(taken);
+        writeConfiguration();
+        for (Node n : nodes.values()) {
+            launch(n);
+        }
+        for (Node n : nodes.values()) {
+            awaitHealthy(n);
+        }
+        if (settings.haproxy) {
+            startHaproxy();
+        }
+    }
+
+    private void writeConfiguration() throws IOException {
+        StringBuilder c = new StringBuilder("# written by ClusterProcesses\n");
+        c.append("cluster.members = ").append(String.join(",", nodes.keySet())).append('\n');
+        for (Node n : nodes.values()) {
+            c.append("cluster.node.").append(n.name).append(" = ").append(HOST).append(' ').append(n.dicomPort)
+                    .append(' ').append(n.httpPort).append(' ').append(n.membershipPort).append('\n');
+        }
+        c.append("cluster.replicationFactor = ").append(settings.replicationFactor).append('\n');
+        c.append("cluster.writeQuorum = ").append(settings.writeQuorum).append('\n');
+        settings.clusterSettings.forEach(s -> c.append(s).append('\n'));
+        Files.writeString(clusterFile, c);
+        StringBuilder p = new StringBuilder("# written by ClusterProcesses\n");
+        p.append("dicom.aeTitle = ").append(AET).append('\n');
+        p.append("dicom.bindAddress = ").append(HOST).append('\n');
+        p.append("storage.fsync = ").append(settings.fsync).append('\n');
+        p.append("store.duplicatePolicy = REJECT\n");
+        settings.nodeSettings.forEach(s -> p.append(s).append('\n'));
+        Files.writeString(nodeConfig, p);
+    }
+
+    private void launch(Node n) throws IOException {
+        Files.createDirectories(n.dataDir);
+        Files.writeString(n.log, "=== ClusterProcesses starts " + n.name + "\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "node", "--data", n.dataDir.toString(),
+                "--node", n.name, "--cluster", clusterFile.toString(), "--members", String.join(",", nodes.keySet()),
+                "--config", nodeConfig.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(n.log.toFile()));
+        pb.environment().put("PACS_JAVA_OPTS", settings.javaOpts);
+        Process p = pb.start();
+        LIVE.add(p);
+        n.process = p;
+    }
+
+    private void awaitHealthy(Node n) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.startTimeoutSeconds);
+        while (n.health() != 200) {
+            if (!n.isRunning()) {
+                throw new IOException("node " + n.name + " stopped while starting:\n" + n.logTail(40));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("node " + n.name + " is not healthy after " + settings.startTimeoutSeconds
+                        + " s:\n" + n.logTail(40));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private void startHaproxy() throws IOException, InterruptedException {
+        Files.createDirectories(haproxyDir);
+        List<String> cmd = List.of(CLUSTER_SCRIPT.toString(), "haproxy-config", "--nodes",
+                String.valueOf(nodes.size()), "--cluster", clusterFile.toString(), "--data", dir.toString(),
+                "--entry-port", String.valueOf(entryPort), "--http-port", String.valueOf(httpEntryPort),
+                "--stats-port", String.valueOf(statsPort), "--bind", HOST, "--socket", statsSocket.toString());
+        Process gen = new ProcessBuilder(cmd).redirectOutput(haproxyConfig.toFile())
+                .redirectError(haproxyDir.resolve("config.err").toFile()).start();
+        if (!gen.waitFor(30, TimeUnit.SECONDS) || gen.exitValue() != 0) {
+            gen.destroyForcibly();
+            throw new IOException("scripts/cluster haproxy-config failed: "
+                    + Files.readString(haproxyDir.resolve("config.err")));
+        }
+        ProcessBuilder pb = new ProcessBuilder(haproxyBinary(), "-f", haproxyConfig.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(haproxyLog.toFile()));
+        haproxy = pb.start();
+        LIVE.add(haproxy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            if (!haproxy.isAlive()) {
+                throw new IOException("HAProxy stopped while starting:\n" + tail(haproxyLog, 30));
+            }
+            try {
+                if (Files.exists(statsSocket)
+                        && haproxyServers("dicom_nodes").values().stream().filter(ServerState::isUp).count() == nodes.size()) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("HAProxy does not see every node up after 15 s: " + safeServers()
+                        + "\n" + tail(haproxyLog, 30));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The haproxy executable; a clear error when it is missing. */
+    static String haproxyBinary() {
+        for (String p : List.of("/usr/sbin/haproxy", "/usr/local/sbin/haproxy", "/usr/bin/haproxy")) {
+            if (Files.isExecutable(Path.of(p))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("HAProxy is not installed: run ./scripts/test, which installs it "
+                + "(apt-get install haproxy)");
+    }
+
+    // ------------------------------------------------------------------ what a test sees
+
+    public List<Node> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    /** The node with this name; IllegalArgumentException for an unknown one. */
+    public Node node(String name) {
+        Node n = nodes.get(name);
+        if (n == null) {
+            throw new IllegalArgumentException("unknown node " + name + "; the cluster has " + nodes.keySet());
+        }
+        return n;
+    }
+
+    /** The nodes whose process runs. */
+    public List<Node> runningNodes() {
+        return nodes.values().stream().filter(Node::isRunning).toList();
+    }
+
+    /** HAProxy's DICOM port: the cluster's entry point (AE title PACS). */
+    public int entryPort() {
+        return entryPort;
+    }
+
+    /** HAProxy's HTTP port in front of the nodes' HTTP ports. */
+    public int httpEntryPort() {
+        return httpEntryPort;
+    }
+
+    /** HAProxy's statistics page (http://127.0.0.1:port/). */
+    public int statsPort() {
+        return statsPort;
+    }
+
+    public Path statsSocket() {
+        return statsSocket;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path clusterFile() {
+        return clusterFile;
+    }
+
+    public int replicationFactor() {
+        return settings.replicationFactor;
+    }
+
+    // ------------------------------------------------------------------ failures and recovery
+
+    /** kill -9 of the node; returns once the process is gone. */
+    public void kill(String name) throws InterruptedException {
+        Node n = node(name);
+        Process p = n.process;
+        if (p == null || !p.isAlive()) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        p.destroyForcibly();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " (pid " + p.pid() + ") survived SIGKILL for 30 s");
+        }
+        LIVE.remove(p);
+    }
+
+    /** SIGTERM (a clean stop: the node closes its index), SIGKILL after 30 s. */
+    public void stop(String name) throws InterruptedException {
+        Node n = node(name);
+        Process p = n.process;
+        if (p != null) {
+            stopProcess(p, 30);
+        }
+    }
+
+    /** SIGSTOP: the node hangs (its sockets stay open, nothing answers); {@link #resume} undoes it. */
+    public void suspend(String name) throws IOException, InterruptedException {
+        signal(node(name), "STOP");
+    }
+
+    public void resume(String name) throws IOException, InterruptedException {
+        signal(node(name), "CONT");
+    }
+
+    private static void signal(Node n, String signal) throws IOException, InterruptedException {
+        if (!n.isRunning()) {
+            throw new IllegalStateException(n.name + " is not running");
+        }
+        Process k = new ProcessBuilder("kill", "-" + signal, String.valueOf(n.pid())).inheritIO().start();
+        if (k.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " " + n.pid() + " failed");
+        }
+    }
+
+    /** Starts a stopped or killed node again on the same data and ports; waits until it is healthy. */
+    public void restart(String name) throws IOException, InterruptedException {
+        Node n = node(name);
+        if (n.isRunning()) {
+            stop(name);
+        }
+        launch(n);
+        awaitHealthy(n);
+    }
+
+    // ------------------------------------------------------------------ HAProxy
+
+    /** A command of HAProxy's runtime API ("show stat", "show servers state", ...): its whole answer. */
+    public String haproxyCommand(String command) throws IOException {
+        if (haproxy == null) {
+            throw new IllegalStateException("this cluster runs without HAProxy");
+        }
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> { },
+                CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS)).thenRun(() -> {
+                    try {
+                        ch.close();
+                    } catch (IOException ignored) {
+                        // closing to end a stuck read
+                    }
+                });
+        try (ch) {
+            ch.connect(UnixDomainSocketAddress.of(statsSocket));
+            ch.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
+            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            while (ch.read(buf) >= 0) {
+                buf.flip();
+                out.write(buf.array(), 0, buf.limit());
+                buf.clear();
+            }
+            return out.toString(StandardCharsets.US_ASCII);
+        } finally {
+            watchdog.cancel(false);
+        }
+    }
+
+    /** The servers of one backend ("dicom_nodes" or "http_nodes") as HAProxy sees them, by node name. */
+    public Map<String, ServerState> haproxyServers(String backend) throws IOException {
+        String csv = haproxyCommand("show stat");
+        String[] lines = csv.split("\n");
+        if (lines.length == 0 || !lines[0].startsWith("# ")) {
+            throw new IOException("unexpected answer to show stat: " + csv);
+        }
+        List<String> header = Arrays.asList(lines[0].substring(2).split(",", -1));
+        int px = header.indexOf("pxname");
+        int sv = header.indexOf("svname");
+        int status = header.indexOf("status");
+        int scur = header.indexOf("scur");
+        int stot = header.indexOf("stot");
+        int check = header.indexOf("check_status");
+        int lastchg = header.indexOf("lastchg");
+        Map<String, ServerState> servers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split(",", -1);
+            if (f.length < header.size() || !f[px].equals(backend) || f[sv].equals("BACKEND") || f[sv].equals("FRONTEND")) {
+                continue;
+            }
+            servers.put(f[sv], new ServerState(f[px], f[sv], f[status], parseInt(f[scur]), parseLong(f[stot]),
+                    f[check], parseLong(f[lastchg])));
+        }
+        return servers;
+    }
+
+    /** The DICOM backend's view of one node. */
+    public ServerState haproxyServer(String name) throws IOException {
+        ServerState s = haproxyServers("dicom_nodes").get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("HAProxy has no server " + name);
+        }
+        return s;
+    }
+
+    /**
+     * Polls HAProxy (every 20 ms) until the node's status in the DICOM backend matches; returns how long that took.
+     *
+     * @throws TimeoutException when it does not within {@code timeout}
+     */
+    public java.time.Duration awaitHaproxyStatus(String name, Predicate<String> status, java.time.Duration timeout)
+            throws IOException, InterruptedException, TimeoutException {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        String last = null;
+        while (true) {
+            last = haproxyServer(name).status();
+            if (status.test(last)) {
+                return java.time.Duration.ofNanos(System.nanoTime() - start);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException(name + " is still " + last + " in HAProxy after " + timeout.toMillis() + " ms");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** For messages: HAProxy's view of every node, or why it cannot be had. */
+    public String safeServers() {
+        try {
+            StringBuilder sb = new StringBuilder();
+            for (ServerState s : haproxyServers("dicom_nodes").values()) {
+                sb.append(s.name()).append('=').append(s.status()).append(" (").append(s.checkStatus()).append(", ")
+                        .append(s.currentSessions()).append(" sessions) ");
+            }
+            return sb.toString().strip();
+        } catch (IOException | RuntimeException e) {
+            return "(HAProxy statistics unavailable: " + e.getMessage() + ")";
+        }
+    }
+
+    public String haproxyLogTail(int lines) {
+        return tail(haproxyLog, lines);
+    }
+
+    // ------------------------------------------------------------------ stop
+
+    /** Stops HAProxy and every node (SIGTERM, SIGKILL after 30 s) and keeps the logs in target/cluster-logs. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (haproxy != null) {
+                stopProcess(haproxy, 10);
+            }
+            List<Process> stopping = new ArrayList<>();
+            for (Node n : nodes.values()) {
+                if (n.process != null && n.process.isAlive()) {
+                    n.process.destroy();
+                    stopping.add(n.process);
+                }
+            }
+            for (Process p : stopping) {
+                stopProcess(p, 30);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            nodes.values().forEach(n -> {
+                if (n.process != null) {
+                    n.process.destroyForcibly();
+                }
+            });
+            if (haproxy != null) {
+                haproxy.destroyForcibly();
+            }
+        }
+        keepLogs();
+    }
+
+    private static void stopProcess(Process p, int seconds) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        LIVE.remove(p);
+    }
+
+    private void keepLogs() {
+        try {
+            Path keep = Path.of("target", "cluster-logs", dir.getParent().getFileName() + "-" + dir.getFileName());
+            Files.createDirectories(keep);
+            for (Node n : nodes.values()) {
+                if (Files.exists(n.log)) {
+                    Files.copy(n.log, keep.resolve(n.log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            for (Path p : List.of(haproxyLog, haproxyConfig, clusterFile, nodeConfig)) {
+                if (Files.exists(p)) {
+                    Files.copy(p, keep.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException ignored) {
+            // only a convenience
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** A free loopback port, not one of the product's defaults and not already handed out. */
+    static int freePort(Set<Integer> taken) throws IOException {
+        for (int i = 0; i < 100; i++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int port = s.getLocalPort();
+                if (!DEFAULT_PORTS.contains(port) && taken.add(port)) {
+                    return port;
+                }
+            }
+        }
+        throw new IOException("no free port found");
+    }
+
+    /** The HTTP status of a GET, or -1 when nothing answers within a second. */
+    static int httpStatus(String url) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+            c.setConnectTimeout(1000);
+            c.setReadTimeout(1000);
+            try {
+                return c.getResponseCode();
+            } finally {
+                c.disconnect();
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no log " + file + ": " + e.getMessage() + ")";
+        }
+    }
+
+    private static int parseInt(String s) {
+        return s.isEmpty() ? 0 : Integer.parseInt(s);
+    }
+
+    private static long parseLong(String s) {
+        return s.isEmpty() ? -1 : Long.parseLong(s);
+    }
+}
