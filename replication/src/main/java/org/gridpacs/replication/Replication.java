@@ -74,8 +74,8 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
         this.store = new ReplicatingStore(localStore, index, cluster, placement, membership,
                 new CopyPusher(cluster.self(), storage, catalog, client), outbox, this::wakeSenders, pushes);
         this.handler = new PeerHandler(cluster.self(), storage, localStore, catalog, this);
-        this.repair = new ClusterRepair(cluster, membership, placement, catalog, client, localStore, storage, outbox,
-                this::wakeSenders);
+        this.repair = new ClusterRepair(cluster, membership, placement, catalog, index, client, localStore, storage,
+                outbox, this::wakeSenders);
     }
 
     /** Starts delivering the outbox and repairing; call once the HTTP service answers. */
@@ -112,6 +112,11 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
     /** Runs a full repair pass now (tests, administration). */
     public void repairNow() {
         repair.runFullPass();
+    }
+
+    /** Reads back and checks every copy of this node now, replacing damaged ones: {checked, damaged}. */
+    public int[] scrubNow() throws InterruptedException {
+        return repair.scrubNow();
     }
 
     /** Entries still owed to {@code peer}. */

@@ -138,6 +138,26 @@ class ClusterReplicationTest {
     }
 
     @Test
+    void theScrubReplacesADamagedCopyFromAnotherNode() throws Exception {
+        try (InProcessCluster cluster = InProcessCluster.start(tmp.resolve("c"), 2, 2)) {
+            Path dir = series(tmp.resolve("s"), 4, "ROT1");
+            assertEquals(0, store(cluster.dicomPort(0), files(dir)).exitCode());
+            List<String> healthy = cluster.digests(1);
+            Path victim = cluster.storedFiles(1).get(2);
+            byte[] bytes = Files.readAllBytes(victim);
+            bytes[bytes.length / 2] ^= 0x5a; // one flipped byte in the pixel data: only the checksum can tell
+            Files.write(victim, bytes);
+
+            int[] counts = cluster.node(1).replication().scrubNow();
+            assertEquals(4, counts[0], "every copy of node2 read back");
+            assertEquals(1, counts[1], "the damaged copy found");
+            assertEquals(4, cluster.files(1), "a good copy made again");
+            assertEquals(healthy, cluster.digests(1), "node2 holds the same objects as before the damage");
+            assertEquals(cluster.digests(0), cluster.digests(1));
+        }
+    }
+
+    @Test
     void theSameStudySentToTwoNodesAtOnceGivesNoDuplicates() throws Exception {
         try (InProcessCluster cluster = InProcessCluster.start(tmp.resolve("c"), 2, 2)) {
             Path dir = series(tmp.resolve("s"), 12, "TWICE1");

@@ -112,14 +112,20 @@ final class InProcessCluster implements AutoCloseable {
         return members.get(i).name();
     }
 
-    /** The stored files (copies) node {@code i} holds. */
+    /** How many stored files (copies) node {@code i} holds. */
     long files(int i) throws IOException {
+        return storedFiles(i).size();
+    }
+
+    /** The stored files (copies) node {@code i} holds, in path order. */
+    List<Path> storedFiles(int i) throws IOException {
         Path storage = root.resolve(members.get(i).name()).resolve("storage");
         if (!Files.isDirectory(storage)) {
-            return 0;
+            return List.of();
         }
         try (Stream<Path> s = Files.walk(storage)) {
-            return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).count();
+            return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+                    .sorted().toList();
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.gridpacs.archive.index.CopyCatalog;
 import org.gridpacs.archive.index.CopyCatalog.StudyDigest;
 import org.gridpacs.archive.index.IndexedInstance;
+import org.gridpacs.archive.index.InstanceIndex;
 import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.archive.store.StoreException;
 import org.gridpacs.archive.store.StoreResult;
@@ -54,6 +55,13 @@ public final class ClusterRepair implements Closeable {
     private final Outbox outbox;
     private final Runnable outboxChanged;
     private final Throttle throttle;
+    private final Scrubber scrubber;
+    private final ScheduledExecutorService scrubThread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "scrub");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        return t;
+    });
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cluster-repair");
         t.setDaemon(true);
@@ -64,7 +72,8 @@ public final class ClusterRepair implements Closeable {
     private volatile boolean closed;
 
     public ClusterRepair(ClusterConfig cluster, Membership membership, Placement placement, CopyCatalog catalog,
-                         PeerClient client, StoreService store, Storage storage, Outbox outbox, Runnable outboxChanged) {
+                         InstanceIndex index, PeerClient client, StoreService store, Storage storage, Outbox outbox,
+                         Runnable outboxChanged) {
         this.cluster = cluster;
         this.membership = membership;
         this.placement = placement;
@@ -76,11 +85,41 @@ public final class ClusterRepair implements Closeable {
         this.outbox = outbox;
         this.outboxChanged = outboxChanged;
         this.throttle = new Throttle(cluster.repairCopiesPerSecond());
+        this.scrubber = new Scrubber(cluster, membership, catalog, index, storage, outbox, outboxChanged);
     }
 
     public ClusterRepair start() {
         thread.scheduleWithFixedDelay(this::requestFullPass, 1, cluster.repairIntervalSeconds(), TimeUnit.SECONDS);
+        long hours = cluster.scrubIntervalHours();
+        scrubThread.scheduleWithFixedDelay(this::scrub, hours, hours, TimeUnit.HOURS);
         return this;
+    }
+
+    /**
+     * Reads back every copy of this node now, on the caller's thread, and replaces damaged ones (tests,
+     * administration); returns {copies checked, damaged}.
+     */
+    public int[] scrubNow() throws InterruptedException {
+        try {
+            int[] counts = scrubber.run();
+            if (counts[1] > 0) {
+                runFullPass();
+            }
+            return counts;
+        } catch (SQLException e) {
+            LOG.warn("Scrub could not read the index: {}", e.getMessage());
+            return new int[2];
+        }
+    }
+
+    private void scrub() {
+        try {
+            scrubNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("Scrub failed: {}", e.toString(), e);
+        }
     }
 
     /** Compare with every peer and check every study, soon (coalesced with one already queued). */
@@ -284,5 +323,6 @@ public final class ClusterRepair implements Closeable {
     public void close() {
         closed = true;
         thread.shutdownNow();
+        scrubThread.shutdownNow();
     }
 }
