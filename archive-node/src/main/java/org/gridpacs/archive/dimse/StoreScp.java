@@ -6,18 +6,18 @@ import java.io.InputStream;
 import org.gridpacs.archive.store.StoreException;
 import org.gridpacs.archive.store.StoreRequest;
 import org.gridpacs.archive.store.StoreResult;
-import org.gridpacs.archive.store.StoreService;
+import org.gridpacs.archive.store.InstanceStore;
 import org.gridpacs.dicom.net.DimseException;
 import org.gridpacs.dicom.net.DimseRequest;
 import org.gridpacs.dicom.net.Handlers;
 import org.gridpacs.dicom.net.dimse.Status;
 
-/** C-STORE SCP: a thin adapter from the DIMSE request to the {@link StoreService}. */
+/** C-STORE SCP: a thin adapter from the DIMSE request to the {@link InstanceStore} (this node's store service, or the cluster's). */
 public final class StoreScp implements Handlers.Store {
-    private final StoreService service;
+    private final InstanceStore service;
     private final ApplicationEntities entities;
 
-    public StoreScp(StoreService service, ApplicationEntities entities) {
+    public StoreScp(InstanceStore service, ApplicationEntities entities) {
         this.service = service;
         this.entities = entities;
     }

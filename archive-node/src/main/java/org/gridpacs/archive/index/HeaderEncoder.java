@@ -48,6 +48,23 @@ public final class HeaderEncoder {
         return bytes.toByteArray();
     }
 
+    /**
+     * The index keys of an instance from a header made by {@link #encode} (as another node sends it): the inverse
+     * of encoding, for indexing an instance whose file is elsewhere.
+     *
+     * @throws IllegalArgumentException when the bytes are not such a header or lack a required UID
+     */
+    public static InstanceHeader decode(byte[] encodedHeader, String transferSyntaxUID) {
+        try {
+            org.gridpacs.dicom.io.DicomInputStream in = new org.gridpacs.dicom.io.DicomInputStream(
+                    new java.io.ByteArrayInputStream(encodedHeader));
+            in.setTransferSyntax(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+            return InstanceHeader.of(in.readDataSet(), transferSyntaxUID, encodedHeader);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not an encoded header: " + e.getMessage(), e);
+        }
+    }
+
     /** A copy sharing the value arrays (no byte is copied), without what {@link #encode} leaves out. */
     static DataSet withoutBulkData(DataSet ds) {
         DataSet copy = new DataSet();

@@ -31,6 +31,12 @@ public interface InstanceIndex {
     java.util.List<IndexedInstance.Location> replace(InstanceHeader header, StoredObject object, String sourceAETitle)
             throws SQLException;
 
+    /**
+     * Adds a location for an indexed instance: one more copy, on a storage that held none of it (a copy under
+     * another key on the same storage is forgotten). False when the instance is not indexed.
+     */
+    boolean addLocation(String sopInstanceUID, StoredObject object) throws SQLException;
+
     /** Visits every location row, for repair (is its object still there?). */
     void forEachLocation(Consumer<IndexedInstance.Location> visitor) throws SQLException;
 

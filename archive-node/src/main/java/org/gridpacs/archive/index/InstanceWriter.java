@@ -159,7 +159,7 @@ final class InstanceWriter {
                 personNameKey(h.referringPhysicianName()), now, now);
     }
 
-    private void insertLocation(long instancePk, StoredObject o) throws SQLException {
+    void insertLocation(long instancePk, StoredObject o) throws SQLException {
         Jdbc.insert(c, "INSERT INTO location (instance_fk, storage_id, storage_key, object_size, checksum, created)"
                 + " VALUES (?, ?, ?, ?, ?, ?)", instancePk, o.storageId(), o.key(), o.size(), o.checksum(), now);
     }

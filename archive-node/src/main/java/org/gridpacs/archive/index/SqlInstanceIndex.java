@@ -54,6 +54,19 @@ public final class SqlInstanceIndex implements InstanceIndex {
     }
 
     @Override
+    public boolean addLocation(String sopInstanceUID, StoredObject object) throws SQLException {
+        return db.inTransaction(c -> {
+            Long pk = Jdbc.queryLong(c, "SELECT pk FROM instance WHERE sop_uid = ?", sopInstanceUID);
+            if (pk == null) {
+                return false;
+            }
+            Jdbc.update(c, "DELETE FROM location WHERE instance_fk = ? AND storage_id = ?", pk, object.storageId());
+            new InstanceWriter(c, now()).insertLocation(pk, object);
+            return true;
+        }, true);
+    }
+
+    @Override
     public void forEachLocation(Consumer<IndexedInstance.Location> visitor) throws SQLException {
         db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(

@@ -19,15 +19,22 @@ import org.gridpacs.dicom.io.TransferSyntax;
 
 /**
  * Finds the instances a retrieve asks for and opens their stored copies; C-MOVE, C-GET and WADO are thin
- * adapters over it. Copies held only by other nodes come later, through the replication module.
+ * adapters over it. Copies held only by other nodes are read through {@link RemoteCopies} (the replication
+ * module), after this node's own.
  */
 public final class RetrieveService {
     private final QueryService query;
     private final Map<String, Storage> storages;
+    private final RemoteCopies remote;
 
     public RetrieveService(QueryService query, Map<String, Storage> storages) {
+        this(query, storages, RemoteCopies.NONE);
+    }
+
+    public RetrieveService(QueryService query, Map<String, Storage> storages, RemoteCopies remote) {
         this.query = query;
         this.storages = Map.copyOf(storages);
+        this.remote = remote;
     }
 
     /** The instances the identifier's unique keys select at its Query/Retrieve Level, in study/series order. */
@@ -35,17 +42,23 @@ public final class RetrieveService {
         return query.resolve(model, identifier);
     }
 
-    /** Opens the first usable copy of an instance; {@link NoSuchFileException} when no storage here has one. */
+    /**
+     * Opens the first usable copy of an instance, this node's own before other nodes';
+     * {@link NoSuchFileException} when none can be read.
+     */
     public StoredInstance open(IndexedInstance instance) throws IOException {
         IOException last = null;
-        for (IndexedInstance.Location l : instance.locations()) {
-            Storage storage = storages.get(l.storageId());
-            if (storage == null || !"OK".equals(l.status())) {
-                continue;
-            }
+        List<IndexedInstance.Location> usable = instance.locations().stream().filter(l -> "OK".equals(l.status()))
+                .sorted(java.util.Comparator.comparing(l -> storages.containsKey(l.storageId()) ? 0 : 1)).toList();
+        for (IndexedInstance.Location l : usable) {
             InputStream in = null;
             try {
-                in = new BufferedInputStream(storage.open(l.storageKey()), 64 * 1024);
+                Storage storage = storages.get(l.storageId());
+                InputStream raw = storage != null ? storage.open(l.storageKey()) : remote.open(l);
+                if (raw == null) {
+                    continue;
+                }
+                in = new BufferedInputStream(raw, 64 * 1024);
                 DataSet meta = FileMetaInformation.read(in);
                 String ts = meta.getString(Tag.TransferSyntaxUID);
                 return new StoredInstance(instance, TransferSyntax.of(ts != null ? ts : instance.transferSyntaxUID()), in);
@@ -59,6 +72,6 @@ public final class RetrieveService {
         if (last != null) {
             throw last;
         }
-        throw new NoSuchFileException("no copy of " + instance.sopInstanceUID() + " on this node");
+        throw new NoSuchFileException("no readable copy of " + instance.sopInstanceUID());
     }
 }

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * the same object sent twice is stored once; a different object under a stored UID follows the
  * {@link DuplicatePolicy}.
  */
-public final class StoreService {
+public final class StoreService implements InstanceStore {
     private static final Logger LOG = LoggerFactory.getLogger(StoreService.class);
     private final Storage storage;
     private final InstanceIndex index;
@@ -50,6 +50,7 @@ public final class StoreService {
      * @throws StoreException with the DICOM failure status when the instance is refused or cannot be stored
      * @throws IOException    when reading {@code data} fails (the sender went away): nothing is stored
      */
+    @Override
     public StoreResult store(StoreRequest request, InputStream data) throws StoreException, IOException {
         TransferSyntax ts = transferSyntax(request);
         // no source AE in the meta information: the same data set then always gives the same file and checksum
@@ -133,7 +134,7 @@ public final class StoreService {
         try {
             if (index.insert(header, object, request.callingAETitle())) {
                 LOG.debug("Stored {} from {} as {}", header.sopInstanceUID(), request.callingAETitle(), object.key());
-                return new StoreResult(Status.SUCCESS, StoreResult.Outcome.STORED, object, null);
+                return new StoreResult(Status.SUCCESS, StoreResult.Outcome.STORED, object, null, header);
             }
             IndexedInstance existing = index.find(header.sopInstanceUID()).orElse(null);
             List<IndexedInstance.Location> usable = existing == null ? List.of() : usableCopies(existing);
@@ -142,13 +143,22 @@ public final class StoreService {
                 replace(request, header, object);
                 LOG.warn("{} was indexed without a usable copy; the copy {} just received from {} replaces it",
                         header.sopInstanceUID(), object.key(), request.callingAETitle());
-                return new StoreResult(Status.SUCCESS, StoreResult.Outcome.REPLACED, object, "restored a lost copy");
+                return new StoreResult(Status.SUCCESS, StoreResult.Outcome.REPLACED, object, "restored a lost copy",
+                        header);
             }
-            if (usable.stream().anyMatch(l -> sameObject(l, object))) {
+            IndexedInstance.Location own = usable.stream().filter(l -> l.storageId().equals(storage.id()))
+                    .findFirst().orElse(null);
+            if (own != null && sameObject(own, object)) {
                 remove(object);
-                IndexedInstance.Location l = usable.get(0);
                 return new StoreResult(Status.SUCCESS, StoreResult.Outcome.ALREADY_STORED,
-                        new StoredObject(l.storageId(), l.storageKey(), l.size(), l.checksum()), "already stored");
+                        new StoredObject(own.storageId(), own.storageKey(), own.size(), own.checksum()), "already stored",
+                        header);
+            }
+            if (own == null && usable.stream().allMatch(l -> sameObject(l, object))) {
+                // the same object held elsewhere (another node of the cluster): this is one more copy of it
+                if (index.addLocation(header.sopInstanceUID(), object)) {
+                    return new StoreResult(Status.SUCCESS, StoreResult.Outcome.STORED, object, "one more copy", header);
+                }
             }
             if (duplicatePolicy == DuplicatePolicy.REJECT) {
                 remove(object);
@@ -159,7 +169,8 @@ public final class StoreService {
             }
             replace(request, header, object);
             LOG.info("Replaced {} with a new object from {}", header.sopInstanceUID(), request.callingAETitle());
-            return new StoreResult(Status.SUCCESS, StoreResult.Outcome.REPLACED, object, "replaced the stored object");
+            return new StoreResult(Status.SUCCESS, StoreResult.Outcome.REPLACED, object, "replaced the stored object",
+                    header);
         } catch (HierarchyConflictException e) {
             remove(object);
             LOG.warn("Refused {} from {}: {}", header.sopInstanceUID(), request.callingAETitle(), e.getMessage());

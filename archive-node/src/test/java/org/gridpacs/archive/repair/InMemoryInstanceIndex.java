@@ -61,6 +61,11 @@ final class InMemoryInstanceIndex implements InstanceIndex {
     }
 
     @Override
+    public boolean addLocation(String sopInstanceUID, StoredObject object) {
+        throw new UnsupportedOperationException("not needed by repair");
+    }
+
+    @Override
     public void forEachLocation(Consumer<Location> visitor) {
         visiting = true;
         try {

@@ -20,7 +20,13 @@ import org.gridpacs.archive.repair.StartupRepair;
 import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.archive.storage.Storages;
+import org.gridpacs.archive.store.InstanceStore;
 import org.gridpacs.archive.store.StoreService;
+import org.gridpacs.archive.retrieve.RemoteCopies;
+import org.gridpacs.replication.Replication;
+import org.gridpacs.replication.membership.HazelcastMembership;
+import org.gridpacs.replication.membership.Membership;
+import org.gridpacs.replication.tls.PeerTls;
 import org.gridpacs.dicom.data.UID;
 import org.gridpacs.dicom.data.UIDs;
 import org.gridpacs.dicom.net.AcceptPolicy;
@@ -51,6 +57,7 @@ public final class ArchiveNode implements Closeable {
     private final List<Closeable> resources = new ArrayList<>();
     private DicomServer server;
     private NodeHttpServer http;
+    private Replication replication;
 
     private ArchiveNode(NodeConfig config, ClusterConfig cluster) {
         this.config = config;
@@ -95,8 +102,32 @@ public final class ArchiveNode implements Closeable {
         }
 
         QueryService query = new QueryService(database, config.aeTitle());
-        StoreService store = new StoreService(storage, index, config.duplicatePolicy());
-        RetrieveService retrieve = new RetrieveService(query, Map.of(storage.id(), storage));
+        StoreService localStore = new StoreService(storage, index, config.duplicatePolicy());
+        InstanceStore store = localStore;
+        RemoteCopies remote = RemoteCopies.NONE;
+        Replication replication = null;
+        PeerTls tls = cluster != null && cluster.tlsEnabled() ? peerTls(cluster) : null;
+        http = (tls != null ? new NodeHttpServer(config.bindAddress(), config.httpPort(), tls.serverConnectors())
+                : new NodeHttpServer(config.bindAddress(), config.httpPort()))
+                .route("/health", new HealthHandler(this::problem, config.aeTitle() + " DICOM port " + config.dicomPort()));
+        if (cluster != null) {
+            Membership membership = HazelcastMembership.start(cluster);
+            resources.add(membership);
+            try {
+                replication = new Replication(cluster, membership, storage, database, index, localStore,
+                        tls != null ? tls.sslContext() : null);
+            } catch (java.sql.SQLException e) {
+                throw new IOException("cannot prepare the replication tables in the index: " + e.getMessage(), e);
+            }
+            resources.add(replication);
+            store = replication.store();
+            remote = replication.remoteCopies();
+            http.route("/peer/*", replication.peerHandler());
+        }
+        // peers may push copies as soon as they see this node: the HTTP service is up before DICOM is
+        http.start();
+        resources.add(http);
+        RetrieveService retrieve = new RetrieveService(query, Map.of(storage.id(), storage), remote);
         RetrieveScp retrieveScp = new RetrieveScp(retrieve, config.applicationEntities(), config.aeTitle(),
                 new Connector(config.network()));
         Services services = new Services()
@@ -112,12 +143,20 @@ public final class ArchiveNode implements Closeable {
         server = new DicomServer(config.network(), policy, services)
                 .start(InetAddress.getByName(config.bindAddress()), config.dicomPort());
         resources.add(server);
-        http = new NodeHttpServer(config.bindAddress(), config.httpPort())
-                .route("/health", new HealthHandler(this::problem, config.aeTitle() + " DICOM port " + server.port()))
-                .start();
-        resources.add(http);
+        if (replication != null) {
+            this.replication = replication.start();
+        }
         LOG.info("Archive node {} listening on port {}; storage {} at {}, index {}", config.aeTitle(), server.port(),
                 storage.id(), config.storageUri(), config.indexUrl());
+    }
+
+    private static PeerTls peerTls(ClusterConfig cluster) throws IOException {
+        try {
+            return PeerTls.load(cluster.tls());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot use the cluster's TLS key or trust store (" + cluster.tls().keyStore() + ", "
+                    + cluster.tls().trustStore() + "): " + e.getMessage(), e);
+        }
     }
 
     /** Null while the node serves; else what stops it (for the health check). */
@@ -145,6 +184,11 @@ public final class ArchiveNode implements Closeable {
     /** The DICOM port actually listened on (the configured one, or a free one when 0 was asked for). */
     public int dicomPort() {
         return server.port();
+    }
+
+    /** This node's replication, or null when it runs alone. */
+    public Replication replication() {
+        return replication;
     }
 
     /** The HTTP port actually listened on. */

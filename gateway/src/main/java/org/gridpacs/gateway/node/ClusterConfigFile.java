@@ -60,7 +60,9 @@ public final class ClusterConfigFile {
                     s.text("cluster.tls.trustStorePassword", "changeit").toCharArray());
         }
         return new ClusterConfig(self, members, rf, quorum, s.integer("cluster.repair.intervalSeconds", 60, 1, 86_400),
-                s.integer("cluster.repair.copiesPerSecond", 200, 1, 100_000), tls);
+                s.integer("cluster.repair.copiesPerSecond", 200, 1, 100_000), tls,
+                s.integer("cluster.repair.scrubIntervalHours", 24, 1, 24 * 365),
+                s.integer("cluster.repair.scrubMegabytesPerSecond", 50, 1, 100_000));
     }
 
     private static Path path(Settings s, String key, String def, Path confDir, String self) {

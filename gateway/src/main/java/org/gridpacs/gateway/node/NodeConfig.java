@@ -42,7 +42,8 @@ public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int d
                 storageUri, storageFsync, indexUrl, duplicatePolicy, applicationEntities);
     }
 
-    static NodeConfig from(Properties p, Path dataDir) {
+    /** From settings already read (tests, embedding). */
+    public static NodeConfig from(Properties p, Path dataDir) {
         Settings s = new Settings(p, dataDir.toAbsolutePath().toString());
         NetworkSettings network = NetworkSettings.DEFAULT
                 .withMaxAssociations(s.integer("dicom.maxAssociations", 50, 1, 10_000))

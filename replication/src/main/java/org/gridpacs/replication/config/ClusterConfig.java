@@ -18,9 +18,18 @@ import java.util.Map;
  *                             whenever a member joins or leaves)
  * @param repairCopiesPerSecond at most this many copies are made (or moved) per second by repair and rebalance
  * @param tls                  mutual TLS on the peer transport, or null for plain HTTP on loopback
+ * @param scrubIntervalHours   how often every stored copy of this node is read back and its checksum checked
+ * @param scrubMegabytesPerSecond how fast the scrub reads, so that it does not crowd out retrieves
  */
 public record ClusterConfig(String self, List<ClusterNode> members, int replicationFactor, int writeQuorum,
-                            int repairIntervalSeconds, int repairCopiesPerSecond, Tls tls) {
+                            int repairIntervalSeconds, int repairCopiesPerSecond, Tls tls, int scrubIntervalHours,
+                            int scrubMegabytesPerSecond) {
+
+    /** With the default scrub: once a day, at 50 MB/s. */
+    public ClusterConfig(String self, List<ClusterNode> members, int replicationFactor, int writeQuorum,
+                         int repairIntervalSeconds, int repairCopiesPerSecond, Tls tls) {
+        this(self, members, replicationFactor, writeQuorum, repairIntervalSeconds, repairCopiesPerSecond, tls, 24, 50);
+    }
 
     /** Key and trust material for mutual TLS between nodes (PKCS#12 files made by {@code scripts/cluster-certs}). */
     public record Tls(Path keyStore, char[] keyStorePassword, Path trustStore, char[] trustStorePassword) {

@@ -67,7 +67,8 @@ public final class NodeHttpServer implements Closeable {
             close();
             throw new IOException("cannot start the HTTP service on " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        LOG.info("HTTP service listening on {}:{}", host, port());
+        boolean tls = connector.getConnectionFactory(org.eclipse.jetty.server.SslConnectionFactory.class) != null;
+        LOG.info("HTTP service listening on {}:{}{}", host, port(), tls ? " (mutual TLS)" : "");
         return this;
     }
 

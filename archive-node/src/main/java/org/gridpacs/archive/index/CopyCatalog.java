@@ -1,0 +1,51 @@
+package org.gridpacs.archive.index;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which storage (in a cluster: which node) holds a copy of which instance, as the cluster's replication reads and
+ * changes it: copies announced by other nodes, per-study digests to compare two nodes' views, and the records
+ * that let another node index an instance it has never seen. Every change is idempotent.
+ */
+public interface CopyCatalog {
+
+    /** A copy with what another node needs to index its instance: header, transfer syntax, source AE. */
+    record CopyRecord(String sopInstanceUID, String studyInstanceUID, String transferSyntaxUID, String sourceAETitle,
+                      byte[] encodedHeader, IndexedInstance.Location location) {
+    }
+
+    /** The copies one storage holds in one study, summed up: how many, and a hash of their UIDs and checksums. */
+    record StudyDigest(String studyInstanceUID, int copies, String digest) {
+    }
+
+    /**
+     * Records that {@code location.storageId()} holds the copy {@code location} of the instance {@code header}
+     * describes, indexing the instance first when it is unknown here. A copy under another key on the same
+     * storage (replaced there) is forgotten.
+     *
+     * @return false when the index already said exactly that
+     * @throws HierarchyConflictException when the header contradicts the index (its series is in another study)
+     */
+    boolean addCopy(InstanceHeader header, String sourceAETitle, IndexedInstance.Location location) throws SQLException;
+
+    /** Forgets the copy {@code storageId} held of an instance (it was dropped there); none, no change. */
+    void removeCopy(String storageId, String sopInstanceUID) throws SQLException;
+
+    /** The copy {@code storageId} holds of an instance, if the index knows of one. */
+    Optional<CopyRecord> copy(String storageId, String sopInstanceUID) throws SQLException;
+
+    /** Every copy {@code storageId} holds in a study, by SOP Instance UID. */
+    List<CopyRecord> copies(String storageId, String studyInstanceUID) throws SQLException;
+
+    /** For every study in which {@code storageId} holds copies, their digest; by Study Instance UID. */
+    Map<String, StudyDigest> digests(String storageId) throws SQLException;
+
+    /** Every Study Instance UID in the index, in order. */
+    List<String> studies() throws SQLException;
+
+    /** The instances of a study with all their locations. */
+    List<IndexedInstance> instances(String studyInstanceUID) throws SQLException;
+}

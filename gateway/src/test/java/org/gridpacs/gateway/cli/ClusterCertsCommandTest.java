@@ -1,0 +1,63 @@
+package org.gridpacs.gateway.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+import org.gridpacs.gateway.node.ClusterConfigFile;
+import org.gridpacs.replication.config.ClusterConfig;
+import org.gridpacs.replication.tls.PeerTls;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code pacs cluster-certs}: the files it writes, re-running it for an added node, and what conf/ expects. */
+class ClusterCertsCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void writesTheCaAndNodeKeyStoresThenAddsANode() throws Exception {
+        Path out = tmp.resolve("conf").resolve("cluster-tls");
+        Cli.Result first = Cli.pacs("cluster-certs", "--out", out.toString(), "--nodes", "node1,node2", "--days", "30");
+        assertEquals(0, first.exitCode(), first.toString());
+        for (String f : List.of("cluster-ca-key.p12", "cluster-ca.p12", "node1.p12", "node2.p12")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        assertTrue(first.out().contains("Wrote " + out.resolve("cluster-ca-key.p12") + ": the cluster CA"), first.out());
+        assertTrue(first.out().contains("Wrote " + out.resolve("node1.p12") + ": node1, 127.0.0.1, valid until"), first.out());
+        byte[] node1 = Files.readAllBytes(out.resolve("node1.p12"));
+
+        Cli.Result second = Cli.pacs("cluster-certs", "--out", out.toString(), "--nodes", "node1,node2,node3=127.0.0.3");
+        assertEquals(0, second.exitCode(), second.toString());
+        assertTrue(second.out().contains("Using " + out.resolve("cluster-ca-key.p12")), second.out());
+        assertTrue(second.out().contains("Kept  " + out.resolve("node1.p12") + ": node1"), second.out());
+        assertTrue(second.out().contains("Wrote " + out.resolve("node3.p12") + ": node3, 127.0.0.3"), second.out());
+        assertArrayEquals(node1, Files.readAllBytes(out.resolve("node1.p12")));
+
+        // the defaults of conf/cluster.properties find these files, and the new node's files load
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(Path.of("..", "conf", "cluster.properties"))) {
+            p.load(in);
+        }
+        p.setProperty("cluster.tls.enabled", "true");
+        p.setProperty("cluster.members", "node1,node2,node3");
+        try (var w = Files.newBufferedWriter(tmp.resolve("conf").resolve("cluster.properties"))) {
+            p.store(w, null);
+        }
+        ClusterConfig cfg = ClusterConfigFile.load(tmp.resolve("conf").resolve("cluster.properties"), "node3", null);
+        assertEquals(out.resolve("node3.p12"), cfg.tls().keyStore());
+        PeerTls.load(cfg.tls());
+    }
+
+    @Test
+    void badNodeNameIsAUsageError() {
+        Cli.Result r = Cli.pacs("cluster-certs", "--out", tmp.toString(), "--nodes", "node1,../x");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("not '../x'"), r.err());
+    }
+}

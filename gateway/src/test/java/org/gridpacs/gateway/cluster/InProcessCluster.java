@@ -1,0 +1,187 @@
+package org.gridpacs.gateway.cluster;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+import org.gridpacs.gateway.node.ArchiveNode;
+import org.gridpacs.gateway.node.NodeConfig;
+import org.gridpacs.replication.config.ClusterConfig;
+import org.gridpacs.replication.config.ClusterNode;
+import org.gridpacs.replication.tls.ClusterCertificates;
+
+/**
+ * Test support: N archive nodes in this JVM forming a cluster over loopback (real Hazelcast, real Jetty, real H2
+ * files, real DICOM sockets), on free ports; nodes can be stopped and started again on the same data.
+ */
+final class InProcessCluster implements AutoCloseable {
+    static final String AET = "PACS";
+    private static final char[] PASSWORD = "test-only".toCharArray();
+    private final Path root;
+    private final List<ClusterNode> members;
+    private final int replicationFactor;
+    private final ArchiveNode[] nodes;
+    /** Folder of the cluster's certificates (mutual TLS between nodes), or null for plain HTTP. */
+    private final Path tlsDir;
+
+    private InProcessCluster(Path root, List<ClusterNode> members, int replicationFactor, Path tlsDir) {
+        this.root = root;
+        this.members = members;
+        this.replicationFactor = replicationFactor;
+        this.nodes = new ArchiveNode[members.size()];
+        this.tlsDir = tlsDir;
+    }
+
+    static InProcessCluster start(Path root, int n, int replicationFactor) throws IOException {
+        return start(root, n, replicationFactor, false);
+    }
+
+    /** With {@code tls}, a cluster CA and node certificates are made first and peers talk mutual TLS. */
+    static InProcessCluster start(Path root, int n, int replicationFactor, boolean tls) throws IOException {
+        List<ClusterNode> members = members(n);
+        Path tlsDir = null;
+        if (tls) {
+            tlsDir = root.resolve("tls");
+            java.util.Map<String, String> hosts = new java.util.LinkedHashMap<>();
+            members.forEach(m -> hosts.put(m.name(), m.host()));
+            try {
+                new ClusterCertificates(tlsDir, PASSWORD, 30, ClusterCertificates.KeyType.EC).write(hosts);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException(e);
+            }
+        }
+        InProcessCluster c = new InProcessCluster(root, members, replicationFactor, tlsDir);
+        try {
+            for (int i = 0; i < n; i++) {
+                c.start(i);
+            }
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    void start(int i) throws IOException {
+        ClusterNode self = members.get(i);
+        Properties p = new Properties();
+        p.setProperty("dicom.aeTitle", AET);
+        p.setProperty("dicom.bindAddress", "127.0.0.1");
+        p.setProperty("dicom.artimTimeout", "10");
+        p.setProperty("storage.fsync", "false");
+        NodeConfig cfg = NodeConfig.from(p, root.resolve(self.name())).asClusterNode(self);
+        ClusterConfig.Tls tls = tlsDir == null ? null : new ClusterConfig.Tls(
+                tlsDir.resolve(ClusterCertificates.keyStoreName(self.name())), PASSWORD,
+                tlsDir.resolve(ClusterCertificates.TRUST_STORE), PASSWORD);
+        ClusterConfig cluster = new ClusterConfig(self.name(), members, replicationFactor,
+                Math.min(2, replicationFactor), 3600, 1000, tls);
+        nodes[i] = ArchiveNode.start(cfg, cluster);
+    }
+
+    void stop(int i) {
+        if (nodes[i] != null) {
+            nodes[i].close();
+            nodes[i] = null;
+        }
+    }
+
+    ArchiveNode node(int i) {
+        return nodes[i];
+    }
+
+    int size() {
+        return nodes.length;
+    }
+
+    int dicomPort(int i) {
+        return members.get(i).dicomPort();
+    }
+
+    String name(int i) {
+        return members.get(i).name();
+    }
+
+    /** How many stored files (copies) node {@code i} holds. */
+    long files(int i) throws IOException {
+        return storedFiles(i).size();
+    }
+
+    /** The stored files (copies) node {@code i} holds, in path order. */
+    List<Path> storedFiles(int i) throws IOException {
+        Path storage = root.resolve(members.get(i).name()).resolve("storage");
+        if (!Files.isDirectory(storage)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(storage)) {
+            return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+                    .sorted().toList();
+        }
+    }
+
+    /** Node {@code i}'s digest lines for its own copies: "study copies digest". */
+    List<String> digests(int i) throws IOException, InterruptedException {
+        HttpResponse<String> rsp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + members.get(i).httpPort() + "/peer/digests")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return rsp.body().lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    /** Runs a repair pass on every running node, in order (surplus copies are removed by the second round). */
+    void repairAll() {
+        for (int round = 0; round < 2; round++) {
+            for (ArchiveNode n : nodes) {
+                if (n != null) {
+                    n.replication().repairNow();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < nodes.length; i++) {
+            stop(i);
+        }
+    }
+
+    /** node1..nodeN on 127.0.0.1; membership ports from 6000-6099 (not shared with the membership tests). */
+    private static List<ClusterNode> members(int n) throws IOException {
+        List<ClusterNode> out = new ArrayList<>();
+        int start = ThreadLocalRandom.current().nextInt(100);
+        for (int i = 0; i < 100 && out.size() < n; i++) {
+            int port = 6000 + (start + i) % 100;
+            if (free(port)) {
+                out.add(new ClusterNode("node" + (out.size() + 1), "127.0.0.1", freePort(), freePort(), port));
+            }
+        }
+        if (out.size() < n) {
+            throw new IOException("fewer than " + n + " free ports in 6000-6099");
+        }
+        return out;
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package org.gridpacs.replication;
+
+import java.io.Closeable;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import javax.net.ssl.SSLContext;
+
+import org.eclipse.jetty.server.Handler;
+import org.gridpacs.archive.index.CopyCatalog;
+import org.gridpacs.archive.index.IndexDatabase;
+import org.gridpacs.archive.index.InstanceIndex;
+import org.gridpacs.archive.index.SqlCopyCatalog;
+import org.gridpacs.archive.retrieve.RemoteCopies;
+import org.gridpacs.archive.storage.Storage;
+import org.gridpacs.archive.store.InstanceStore;
+import org.gridpacs.archive.store.StoreService;
+import org.gridpacs.replication.config.ClusterConfig;
+import org.gridpacs.replication.config.ClusterNode;
+import org.gridpacs.replication.membership.Membership;
+import org.gridpacs.replication.membership.MembershipListener;
+import org.gridpacs.replication.outbox.Outbox;
+import org.gridpacs.replication.outbox.OutboxSender;
+import org.gridpacs.replication.placement.Placement;
+import org.gridpacs.replication.repair.ClusterRepair;
+import org.gridpacs.replication.store.CopyPusher;
+import org.gridpacs.replication.store.ReplicatingStore;
+import org.gridpacs.replication.transfer.PeerClient;
+import org.gridpacs.replication.transfer.PeerHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's part in the cluster, wired from its storage, index and store service: the replicating store for the
+ * DIMSE (and later DICOMweb) adapters, remote reads for retrieve, the peer transport's HTTP handler, the outbox
+ * senders and repair. The gateway mounts {@link #peerHandler()} on the node's HTTP service.
+ */
+public final class Replication implements Closeable, MembershipListener, PeerHandler.Events {
+    private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
+
+    private final ClusterConfig cluster;
+    private final Membership membership;
+    private final PeerClient client;
+    private final ReplicatingStore store;
+    private final PeerHandler handler;
+    private final Outbox outbox;
+    private final List<OutboxSender> senders = new ArrayList<>();
+    private final ClusterRepair repair;
+    private final ExecutorService pushes;
+
+    /**
+     * @param sslContext mutual TLS for the peer transport (the same context as the HTTP service's), or null
+     */
+    public Replication(ClusterConfig cluster, Membership membership, Storage storage, IndexDatabase database,
+                       InstanceIndex index, StoreService localStore, SSLContext sslContext) throws SQLException {
+        this.cluster = cluster;
+        this.membership = membership;
+        this.client = new PeerClient(sslContext);
+        CopyCatalog catalog = new SqlCopyCatalog(database);
+        Placement placement = new Placement(cluster.replicationFactor());
+        this.outbox = new Outbox(database);
+        for (ClusterNode peer : cluster.peers()) {
+            senders.add(new OutboxSender(cluster.self(), peer, outbox, catalog, client, membership));
+        }
+        this.pushes = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "replica-push");
+            t.setDaemon(true);
+            return t;
+        });
+        this.store = new ReplicatingStore(localStore, index, cluster, placement, membership,
+                new CopyPusher(cluster.self(), storage, catalog, client), outbox, this::wakeSenders, pushes);
+        this.handler = new PeerHandler(cluster.self(), storage, localStore, catalog, this);
+        this.repair = new ClusterRepair(cluster, membership, placement, catalog, index, client, localStore, storage,
+                outbox, this::wakeSenders);
+    }
+
+    /** Starts delivering the outbox and repairing; call once the HTTP service answers. */
+    public Replication start() {
+        senders.forEach(OutboxSender::start);
+        membership.addListener(this);
+        repair.start();
+        LOG.info("Node {} in cluster {}: replication factor {}, write quorum {}, live members {}", cluster.self(),
+                cluster.describe(), cluster.replicationFactor(), cluster.writeQuorum(), membership.liveNodes());
+        return this;
+    }
+
+    /** The store the protocol adapters use: this node's, plus the study's copies on other nodes. */
+    public InstanceStore store() {
+        return store;
+    }
+
+    /** Reads of copies held by other members. */
+    public RemoteCopies remoteCopies() {
+        return location -> {
+            if (location.storageId().equals(cluster.self())
+                    || cluster.members().stream().noneMatch(n -> n.name().equals(location.storageId()))) {
+                return null;
+            }
+            return client.open(cluster.node(location.storageId()), location);
+        };
+    }
+
+    /** The handler for /peer/* on the node's HTTP service. */
+    public Handler peerHandler() {
+        return handler;
+    }
+
+    /** Runs a full repair pass now (tests, administration). */
+    public void repairNow() {
+        repair.runFullPass();
+    }
+
+    /** Reads back and checks every copy of this node now, replacing damaged ones: {checked, damaged}. */
+    public int[] scrubNow() throws InterruptedException {
+        return repair.scrubNow();
+    }
+
+    /** Entries still owed to {@code peer}. */
+    public long backlog(String peer) throws SQLException {
+        return outbox.backlog(peer);
+    }
+
+    @Override
+    public void memberJoined(String node) {
+        senders.stream().filter(s -> s.peer().equals(node)).forEach(OutboxSender::wake);
+        repair.requestFullPass();
+    }
+
+    @Override
+    public void memberLeft(String node) {
+        repair.requestFullPass();
+    }
+
+    @Override
+    public void copyReceived(String sopInstanceUID, String origin) {
+        List<String> tell = cluster.peers().stream().map(ClusterNode::name).filter(n -> !n.equals(origin)).toList();
+        try {
+            outbox.add(tell, Outbox.Kind.COPY, sopInstanceUID, null);
+            wakeSenders();
+        } catch (SQLException e) {
+            LOG.warn("Could not queue news of the copy of {} for {}: {}", sopInstanceUID, tell, e.getMessage());
+        }
+    }
+
+    @Override
+    public void studiesChanged(Set<String> studyInstanceUIDs) {
+        repair.requestStudies(studyInstanceUIDs);
+    }
+
+    private void wakeSenders() {
+        senders.forEach(OutboxSender::wake);
+    }
+
+    @Override
+    public void close() {
+        repair.close();
+        senders.forEach(OutboxSender::close);
+        pushes.shutdownNow();
+    }
+}

@@ -1,0 +1,137 @@
+package org.gridpacs.replication.outbox;
+
+import java.io.Closeable;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.gridpacs.archive.index.CopyCatalog;
+import org.gridpacs.replication.config.ClusterNode;
+import org.gridpacs.replication.membership.Membership;
+import org.gridpacs.replication.transfer.Announcement;
+import org.gridpacs.replication.transfer.PeerClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the outbox to one peer, in order, in batches, on its own thread: while the peer is down it waits; when
+ * delivery fails it backs off and tries again. News of a copy is read from the index at delivery time, so a copy
+ * removed meanwhile is not announced.
+ */
+public final class OutboxSender implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
+    private static final int BATCH = 500;
+
+    private final String self;
+    private final ClusterNode peer;
+    private final Outbox outbox;
+    private final CopyCatalog catalog;
+    private final PeerClient client;
+    private final Membership membership;
+    private final Thread thread;
+    private final Object signal = new Object();
+    private volatile boolean running = true;
+    private boolean pending = true;
+
+    public OutboxSender(String self, ClusterNode peer, Outbox outbox, CopyCatalog catalog, PeerClient client,
+                        Membership membership) {
+        this.self = self;
+        this.peer = peer;
+        this.outbox = outbox;
+        this.catalog = catalog;
+        this.client = client;
+        this.membership = membership;
+        this.thread = new Thread(this::run, "outbox-" + peer.name());
+        this.thread.setDaemon(true);
+    }
+
+    /** The peer's name. */
+    public String peer() {
+        return peer.name();
+    }
+
+    public OutboxSender start() {
+        thread.start();
+        return this;
+    }
+
+    /** Something was added, or the peer came back: look again now. */
+    public void wake() {
+        synchronized (signal) {
+            pending = true;
+            signal.notifyAll();
+        }
+    }
+
+    private void run() {
+        long backoff = 500;
+        boolean failing = false;
+        while (running) {
+            try {
+                if (!membership.isUp(peer.name())) {
+                    await(2000);
+                    continue;
+                }
+                List<Outbox.Task> tasks = outbox.next(peer.name(), BATCH);
+                if (tasks.isEmpty()) {
+                    await(5000);
+                    continue;
+                }
+                client.announce(peer, announcements(tasks));
+                outbox.done(tasks);
+                if (failing) {
+                    LOG.info("Index news reach node {} again", peer.name());
+                    failing = false;
+                }
+                backoff = 500;
+            } catch (Exception e) {
+                if (!running) {
+                    return;
+                }
+                if (!failing) {
+                    LOG.warn("Could not tell node {} about this node's copies ({}); retrying", peer.name(), e.getMessage());
+                    failing = true;
+                }
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 10_000);
+            }
+        }
+    }
+
+    private List<Announcement> announcements(List<Outbox.Task> tasks) throws SQLException {
+        List<Announcement> out = new ArrayList<>(tasks.size());
+        for (Outbox.Task t : tasks) {
+            if (t.kind() == Outbox.Kind.DROP) {
+                out.add(Announcement.drop(t.sopInstanceUID(), self, t.storageKey()));
+            } else {
+                Optional<CopyCatalog.CopyRecord> copy = catalog.copy(self, t.sopInstanceUID());
+                copy.ifPresent(r -> out.add(Announcement.copy(r)));
+            }
+        }
+        return out;
+    }
+
+    private void await(long millis) throws InterruptedException {
+        synchronized (signal) {
+            if (!pending) {
+                signal.wait(millis);
+            }
+            pending = false;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,328 @@
+package org.gridpacs.replication.repair;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.gridpacs.archive.index.CopyCatalog;
+import org.gridpacs.archive.index.CopyCatalog.StudyDigest;
+import org.gridpacs.archive.index.IndexedInstance;
+import org.gridpacs.archive.index.InstanceIndex;
+import org.gridpacs.archive.storage.Storage;
+import org.gridpacs.archive.store.StoreException;
+import org.gridpacs.archive.store.StoreResult;
+import org.gridpacs.archive.store.StoreService;
+import org.gridpacs.replication.config.ClusterConfig;
+import org.gridpacs.replication.config.ClusterNode;
+import org.gridpacs.replication.membership.Membership;
+import org.gridpacs.replication.outbox.Outbox;
+import org.gridpacs.replication.placement.Placement;
+import org.gridpacs.replication.transfer.Announcement;
+import org.gridpacs.replication.transfer.AnnouncementApplier;
+import org.gridpacs.replication.transfer.PeerClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's index and copies right, in the background, on one thread: first it brings its view of each
+ * live peer's copies up to date (per-study digests, then the studies that differ), then it checks placement: in
+ * a study whose replica set includes this node it fetches the copies it lacks; in one whose replica set does not,
+ * it removes its own copies once every node of the set holds the same object. Runs on start, when a member joins
+ * or leaves, when news of copies arrives, and every {@code repairIntervalSeconds}; copies at a throttled rate.
+ */
+public final class ClusterRepair implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterRepair.class);
+
+    private final ClusterConfig cluster;
+    private final Membership membership;
+    private final Placement placement;
+    private final CopyCatalog catalog;
+    private final PeerClient client;
+    private final AnnouncementApplier applier;
+    private final CopyFetcher fetcher;
+    private final Storage storage;
+    private final Outbox outbox;
+    private final Runnable outboxChanged;
+    private final Throttle throttle;
+    private final Scrubber scrubber;
+    private final ScheduledExecutorService scrubThread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "scrub");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        return t;
+    });
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cluster-repair");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean fullPassQueued = new AtomicBoolean();
+    private final Set<String> studiesQueued = new LinkedHashSet<>();
+    private volatile boolean closed;
+
+    public ClusterRepair(ClusterConfig cluster, Membership membership, Placement placement, CopyCatalog catalog,
+                         InstanceIndex index, PeerClient client, StoreService store, Storage storage, Outbox outbox,
+                         Runnable outboxChanged) {
+        this.cluster = cluster;
+        this.membership = membership;
+        this.placement = placement;
+        this.catalog = catalog;
+        this.client = client;
+        this.applier = new AnnouncementApplier(catalog);
+        this.fetcher = new CopyFetcher(cluster, client, store);
+        this.storage = storage;
+        this.outbox = outbox;
+        this.outboxChanged = outboxChanged;
+        this.throttle = new Throttle(cluster.repairCopiesPerSecond());
+        this.scrubber = new Scrubber(cluster, membership, catalog, index, storage, outbox, outboxChanged);
+    }
+
+    public ClusterRepair start() {
+        thread.scheduleWithFixedDelay(this::requestFullPass, 1, cluster.repairIntervalSeconds(), TimeUnit.SECONDS);
+        long hours = cluster.scrubIntervalHours();
+        scrubThread.scheduleWithFixedDelay(this::scrub, hours, hours, TimeUnit.HOURS);
+        return this;
+    }
+
+    /**
+     * Reads back every copy of this node now, on the caller's thread, and replaces damaged ones (tests,
+     * administration); returns {copies checked, damaged}.
+     */
+    public int[] scrubNow() throws InterruptedException {
+        try {
+            int[] counts = scrubber.run();
+            if (counts[1] > 0) {
+                runFullPass();
+            }
+            return counts;
+        } catch (SQLException e) {
+            LOG.warn("Scrub could not read the index: {}", e.getMessage());
+            return new int[2];
+        }
+    }
+
+    private void scrub() {
+        try {
+            scrubNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("Scrub failed: {}", e.toString(), e);
+        }
+    }
+
+    /** Compare with every peer and check every study, soon (coalesced with one already queued). */
+    public void requestFullPass() {
+        if (!closed && fullPassQueued.compareAndSet(false, true)) {
+            thread.execute(this::fullPass);
+        }
+    }
+
+    /** Check the placement of these studies soon (news of their copies arrived). */
+    public void requestStudies(Collection<String> studies) {
+        synchronized (studiesQueued) {
+            boolean first = studiesQueued.isEmpty();
+            studiesQueued.addAll(studies);
+            if (!first || closed) {
+                return;
+            }
+        }
+        thread.execute(this::queuedStudies);
+    }
+
+    /** Runs a full pass now, on the caller's thread (tests, administration). */
+    public synchronized void runFullPass() {
+        fullPassQueued.set(false);
+        long start = System.nanoTime();
+        int[] counts = new int[3];
+        for (ClusterNode peer : cluster.peers()) {
+            if (membership.isUp(peer.name())) {
+                counts[0] += syncIndexFrom(peer);
+            }
+        }
+        try {
+            counts[1] = 0;
+            for (String study : catalog.studies()) {
+                if (closed) {
+                    return;
+                }
+                int[] c = checkPlacement(study);
+                counts[1] += c[0];
+                counts[2] += c[1];
+            }
+        } catch (SQLException e) {
+            LOG.warn("Repair could not read the index: {}", e.getMessage());
+        }
+        if (counts[0] + counts[1] + counts[2] > 0) {
+            LOG.info("Repair pass: {} studies updated from peers' indexes, {} copies made, {} surplus copies removed"
+                    + " ({} ms)", counts[0], counts[1], counts[2], (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private void fullPass() {
+        try {
+            runFullPass();
+        } catch (RuntimeException e) {
+            LOG.warn("Repair pass failed: {}", e.toString(), e);
+        }
+    }
+
+    private void queuedStudies() {
+        List<String> studies;
+        synchronized (studiesQueued) {
+            studies = List.copyOf(studiesQueued);
+            studiesQueued.clear();
+        }
+        synchronized (this) {
+            for (String study : studies) {
+                if (closed) {
+                    return;
+                }
+                try {
+                    checkPlacement(study);
+                } catch (RuntimeException e) {
+                    LOG.warn("Placement check of study {} failed: {}", study, e.toString());
+                }
+            }
+        }
+    }
+
+    /** Brings this node's view of {@code peer}'s copies up to date; returns how many studies changed. */
+    int syncIndexFrom(ClusterNode peer) {
+        try {
+            Map<String, StudyDigest> theirs = client.digests(peer);
+            Map<String, StudyDigest> mine = catalog.digests(peer.name());
+            Set<String> studies = new LinkedHashSet<>(theirs.keySet());
+            studies.addAll(mine.keySet());
+            int changed = 0;
+            for (String study : studies) {
+                StudyDigest t = theirs.get(study);
+                StudyDigest m = mine.get(study);
+                if (t != null && m != null && t.copies() == m.copies() && Objects.equals(t.digest(), m.digest())) {
+                    continue;
+                }
+                List<Announcement> copies = client.studyCopies(peer, study);
+                applier.apply(copies);
+                Set<String> held = new HashSet<>();
+                copies.forEach(a -> held.add(a.sopInstanceUID()));
+                for (CopyCatalog.CopyRecord r : catalog.copies(peer.name(), study)) {
+                    if (!held.contains(r.sopInstanceUID())) {
+                        catalog.removeCopy(peer.name(), r.sopInstanceUID());
+                    }
+                }
+                changed++;
+            }
+            return changed;
+        } catch (IOException | SQLException | RuntimeException e) {
+            LOG.info("Repair could not compare indexes with node {}: {}", peer.name(), e.getMessage());
+            return 0;
+        }
+    }
+
+    /** Makes the copies this node should hold in {@code study} and removes the ones it should not: {made, removed}. */
+    int[] checkPlacement(String study) {
+        int[] counts = new int[2];
+        try {
+            List<String> live = membership.liveNodes();
+            List<String> replicas = placement.replicaSet(study, live);
+            boolean mine = replicas.contains(cluster.self());
+            for (IndexedInstance instance : catalog.instances(study)) {
+                if (closed) {
+                    break;
+                }
+                IndexedInstance.Location own = location(instance, cluster.self());
+                if (mine && own == null) {
+                    counts[0] += fetch(instance, live) ? 1 : 0;
+                } else if (!mine && own != null && heldByAll(instance, replicas, own.checksum())) {
+                    counts[1] += drop(instance, own) ? 1 : 0;
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warn("Placement check of study {} could not read the index: {}", study, e.getMessage());
+        }
+        return counts;
+    }
+
+    private boolean fetch(IndexedInstance instance, List<String> live) {
+        for (IndexedInstance.Location from : instance.locations()) {
+            if (!"OK".equals(from.status()) || from.storageId().equals(cluster.self()) || !live.contains(from.storageId())) {
+                continue;
+            }
+            try {
+                throttle.acquire();
+                StoreResult copy = fetcher.fetch(instance, from);
+                outbox.add(peerNames(), Outbox.Kind.COPY, instance.sopInstanceUID(), null);
+                outboxChanged.run();
+                LOG.debug("Made this node's copy of {} from node {} ({})", instance.sopInstanceUID(), from.storageId(),
+                        copy.outcome());
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (IOException | StoreException | SQLException | RuntimeException e) {
+                LOG.info("Could not copy {} from node {}: {}", instance.sopInstanceUID(), from.storageId(), e.getMessage());
+            }
+        }
+        return false;
+    }
+
+    /** Every node of the replica set holds a usable copy of the same object. */
+    private static boolean heldByAll(IndexedInstance instance, List<String> replicas, String checksum) {
+        for (String node : replicas) {
+            IndexedInstance.Location l = location(instance, node);
+            if (l == null || checksum == null || !checksum.equals(l.checksum())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean drop(IndexedInstance instance, IndexedInstance.Location own) {
+        try {
+            throttle.acquire();
+            catalog.removeCopy(cluster.self(), instance.sopInstanceUID());
+            outbox.add(peerNames(), Outbox.Kind.DROP, instance.sopInstanceUID(), own.storageKey());
+            outboxChanged.run();
+            storage.remove(own.storageKey());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (IOException | SQLException e) {
+            LOG.warn("Could not remove the surplus copy {} of {}: {}", own.storageKey(), instance.sopInstanceUID(),
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    private static IndexedInstance.Location location(IndexedInstance instance, String node) {
+        for (IndexedInstance.Location l : instance.locations()) {
+            if (l.storageId().equals(node) && "OK".equals(l.status())) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    private List<String> peerNames() {
+        return cluster.peers().stream().map(ClusterNode::name).toList();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.shutdownNow();
+        scrubThread.shutdownNow();
+    }
+}

@@ -1,0 +1,135 @@
+package org.gridpacs.replication.repair;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+import org.gridpacs.archive.index.CopyCatalog;
+import org.gridpacs.archive.index.IndexedInstance;
+import org.gridpacs.archive.index.InstanceIndex;
+import org.gridpacs.archive.storage.Checksums;
+import org.gridpacs.archive.storage.Storage;
+import org.gridpacs.replication.config.ClusterConfig;
+import org.gridpacs.replication.config.ClusterNode;
+import org.gridpacs.replication.membership.Membership;
+import org.gridpacs.replication.outbox.Outbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads every copy this node holds back from its storage and checks size and checksum against the index (bit rot,
+ * a truncated file, a file removed by hand). A damaged or missing copy of an instance that a live peer holds
+ * intact is forgotten here and announced as dropped, and the placement check then fetches a good one; a damaged
+ * copy that is the only one is marked CORRUPT (never served) and reported.
+ */
+final class Scrubber {
+    private static final Logger LOG = LoggerFactory.getLogger(Scrubber.class);
+
+    private final ClusterConfig cluster;
+    private final Membership membership;
+    private final CopyCatalog catalog;
+    private final InstanceIndex index;
+    private final Storage storage;
+    private final Outbox outbox;
+    private final Runnable outboxChanged;
+    private final long bytesPerSecond;
+
+    Scrubber(ClusterConfig cluster, Membership membership, CopyCatalog catalog, InstanceIndex index, Storage storage,
+             Outbox outbox, Runnable outboxChanged) {
+        this.cluster = cluster;
+        this.membership = membership;
+        this.catalog = catalog;
+        this.index = index;
+        this.storage = storage;
+        this.outbox = outbox;
+        this.outboxChanged = outboxChanged;
+        this.bytesPerSecond = cluster.scrubMegabytesPerSecond() * 1_000_000L;
+    }
+
+    /** Checks every copy of this node; returns {checked, damaged}. */
+    int[] run() throws SQLException, InterruptedException {
+        int[] counts = new int[2];
+        long start = System.nanoTime();
+        long bytes = 0;
+        for (String study : catalog.studies()) {
+            for (CopyCatalog.CopyRecord copy : catalog.copies(cluster.self(), study)) {
+                if (!"OK".equals(copy.location().status())) {
+                    continue;
+                }
+                String problem = check(copy.location());
+                counts[0]++;
+                bytes += copy.location().size();
+                if (problem != null) {
+                    counts[1]++;
+                    damaged(copy, problem);
+                }
+                // keep to the configured read rate
+                long due = start + bytes * 1_000_000_000L / bytesPerSecond;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
+        }
+        LOG.info("Scrub of node {}: {} copies read back, {} damaged", cluster.self(), counts[0], counts[1]);
+        return counts;
+    }
+
+    /** Null when the copy reads back whole and right; else what is wrong. */
+    private String check(IndexedInstance.Location l) {
+        CRC32C crc = new CRC32C();
+        long size = 0;
+        byte[] buf = new byte[64 * 1024];
+        try (InputStream in = storage.open(l.storageKey())) {
+            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                crc.update(buf, 0, n);
+                size += n;
+            }
+        } catch (NoSuchFileException e) {
+            return "the file is missing";
+        } catch (IOException e) {
+            return "it cannot be read: " + e.getMessage();
+        }
+        if (size != l.size()) {
+            return size + " bytes instead of " + l.size();
+        }
+        String actual = Checksums.format(crc);
+        return l.checksum() == null || l.checksum().equals(actual) ? null
+                : "checksum " + actual + " instead of " + l.checksum();
+    }
+
+    private void damaged(CopyCatalog.CopyRecord copy, String problem) throws SQLException {
+        IndexedInstance.Location l = copy.location();
+        boolean intactElsewhere = false;
+        List<String> live = membership.liveNodes();
+        for (ClusterNode peer : cluster.peers()) {
+            if (live.contains(peer.name()) && catalog.copy(peer.name(), copy.sopInstanceUID())
+                    .filter(c -> "OK".equals(c.location().status()) && l.checksum() != null
+                            && l.checksum().equals(c.location().checksum())).isPresent()) {
+                intactElsewhere = true;
+                break;
+            }
+        }
+        if (!intactElsewhere) {
+            index.markLocation(cluster.self(), l.storageKey(), "CORRUPT");
+            LOG.error("The copy {} of {} on node {} is damaged ({}) and no other node holds it intact: it is no longer"
+                    + " served; send the instance again to restore it", l.storageKey(), copy.sopInstanceUID(),
+                    cluster.self(), problem);
+            return;
+        }
+        catalog.removeCopy(cluster.self(), copy.sopInstanceUID());
+        outbox.add(cluster.peers().stream().map(ClusterNode::name).toList(), Outbox.Kind.DROP, copy.sopInstanceUID(),
+                l.storageKey());
+        outboxChanged.run();
+        try {
+            storage.remove(l.storageKey());
+        } catch (IOException e) {
+            LOG.warn("Could not remove the damaged copy {}: {}", l.storageKey(), e.getMessage());
+        }
+        LOG.warn("The copy {} of {} on node {} was damaged ({}); it is replaced from another node", l.storageKey(),
+                copy.sopInstanceUID(), cluster.self(), problem);
+    }
+}

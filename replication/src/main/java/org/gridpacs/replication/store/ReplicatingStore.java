@@ -1,0 +1,152 @@
+package org.gridpacs.replication.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+
+import org.gridpacs.archive.index.IndexedInstance;
+import org.gridpacs.archive.index.InstanceIndex;
+import org.gridpacs.archive.store.InstanceStore;
+import org.gridpacs.archive.store.StoreException;
+import org.gridpacs.archive.store.StoreRequest;
+import org.gridpacs.archive.store.StoreResult;
+import org.gridpacs.archive.store.StoreService;
+import org.gridpacs.dicom.net.dimse.Status;
+import org.gridpacs.replication.config.ClusterConfig;
+import org.gridpacs.replication.membership.Membership;
+import org.gridpacs.replication.outbox.Outbox;
+import org.gridpacs.replication.placement.Placement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster's store: stores on this node, then makes the study's copies on the other nodes of its replica set,
+ * and answers success only when the write quorum of copies is durable. Peers that hold no copy are told of this
+ * one through the outbox. A copy that cannot be made now is made later: the peer learns of the instance from the
+ * outbox or from repair, and fetches its copy itself.
+ */
+public final class ReplicatingStore implements InstanceStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicatingStore.class);
+
+    private final StoreService local;
+    private final InstanceIndex index;
+    private final ClusterConfig cluster;
+    private final Placement placement;
+    private final Membership membership;
+    private final CopyPusher pusher;
+    private final Outbox outbox;
+    private final Runnable outboxChanged;
+    private final ExecutorService pushes;
+
+    public ReplicatingStore(StoreService local, InstanceIndex index, ClusterConfig cluster, Placement placement,
+                            Membership membership, CopyPusher pusher, Outbox outbox, Runnable outboxChanged,
+                            ExecutorService pushes) {
+        this.local = local;
+        this.index = index;
+        this.cluster = cluster;
+        this.placement = placement;
+        this.membership = membership;
+        this.pusher = pusher;
+        this.outbox = outbox;
+        this.outboxChanged = outboxChanged;
+        this.pushes = pushes;
+    }
+
+    @Override
+    public StoreResult store(StoreRequest request, InputStream data) throws StoreException, IOException {
+        StoreResult result = local.store(request, data);
+        String sop = request.sopInstanceUID();
+        List<String> live = membership.liveNodes();
+        List<String> replicas = placement.replicaSet(result.header().studyInstanceUID(), live);
+        Set<String> holders = holders(sop, result.object().checksum());
+        holders.add(cluster.self());
+        List<String> targets = new ArrayList<>(replicas);
+        targets.removeAll(holders);
+
+        List<String> failures = new ArrayList<>();
+        Set<String> unreachable = new LinkedHashSet<>();
+        Set<String> copied = push(request, result, targets, failures, unreachable);
+        int durable = holders.size() + copied.size();
+
+        if (result.outcome() != StoreResult.Outcome.ALREADY_STORED) {
+            List<String> tell = new ArrayList<>();
+            for (var peer : cluster.peers()) {
+                if (!copied.contains(peer.name())) {
+                    tell.add(peer.name());
+                }
+            }
+            try {
+                outbox.add(tell, Outbox.Kind.COPY, sop, null);
+                outboxChanged.run();
+            } catch (SQLException e) {
+                // repair tells them later (they compare digests); the copies themselves are made
+                LOG.warn("Could not queue news of {} for {}: {}", sop, tell, e.getMessage());
+            }
+        }
+        // a peer that refuses connections is down even if membership has not noticed yet (it takes seconds)
+        int quorum = Math.min(cluster.writeQuorum(), live.size() - unreachable.size());
+        if (durable < quorum) {
+            LOG.warn("{} from {} is stored on {} copies, {} required: {}", sop, request.callingAETitle(), durable,
+                    quorum, String.join("; ", failures));
+            throw new StoreException(Status.OUT_OF_RESOURCES, "stored on " + durable + " node(s), but the cluster"
+                    + " requires " + quorum + " copies before it confirms (" + String.join("; ", failures)
+                    + "); the missing copy will be made later, or send it again");
+        }
+        if (!failures.isEmpty()) {
+            LOG.info("{}: copy postponed ({}); it will be made when the node is back", sop, String.join("; ", failures));
+        }
+        return result;
+    }
+
+    /** Nodes whose copy of the instance is usable and the same object. */
+    private Set<String> holders(String sop, String checksum) throws StoreException {
+        try {
+            Set<String> out = new LinkedHashSet<>();
+            index.find(sop).ifPresent(i -> {
+                for (IndexedInstance.Location l : i.locations()) {
+                    if ("OK".equals(l.status()) && checksum != null && checksum.equals(l.checksum())) {
+                        out.add(l.storageId());
+                    }
+                }
+            });
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException(Status.PROCESSING_FAILURE, "the archive index could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Pushes to every target at once; returns the nodes that now hold a verified copy. */
+    private Set<String> push(StoreRequest request, StoreResult result, List<String> targets, List<String> failures,
+                             Set<String> unreachable) {
+        Set<String> copied = new LinkedHashSet<>();
+        List<CompletableFuture<Exception>> running = new ArrayList<>();
+        for (String target : targets) {
+            running.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    pusher.push(cluster.node(target), result.object(), result.header(), request.callingAETitle());
+                    return null;
+                } catch (IOException | SQLException | RuntimeException e) {
+                    return e;
+                }
+            }, pushes));
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            Exception failure = running.get(i).join();
+            if (failure == null) {
+                copied.add(targets.get(i));
+            } else {
+                failures.add(targets.get(i) + ": " + failure.getMessage());
+                if (failure instanceof java.net.ConnectException) {
+                    unreachable.add(targets.get(i));
+                }
+            }
+        }
+        return copied;
+    }
+}

@@ -1,0 +1,161 @@
+package org.gridpacs.replication.tls;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cluster's own certificate authority and the nodes' key stores, in one folder:
+ * <ul>
+ * <li>{@value #CA_KEY_STORE}: the CA's private key and certificate; it signs node certificates and stays with the
+ * administrator (no node needs it);</li>
+ * <li>{@value #TRUST_STORE}: the CA certificate alone, the trust store of every node;</li>
+ * <li>{@code <node>.p12}: a node's private key and certificate chain (subjectAltName its host; TLS server and
+ * client).</li>
+ * </ul>
+ * Running again with more nodes issues only the missing key stores, with the existing CA; existing files are kept.
+ */
+public final class ClusterCertificates {
+    public static final String CA_KEY_STORE = "cluster-ca-key.p12";
+    public static final String TRUST_STORE = "cluster-ca.p12";
+    static final String CA_ALIAS = "cluster-ca";
+
+    /** EC P-256 (fast, small) or RSA 3072. */
+    public enum KeyType { EC, RSA }
+
+    /** A node's key store: {@code written} now, or kept from an earlier run. */
+    public record NodeKeyStore(String node, Path file, boolean written, X509Certificate certificate) {
+    }
+
+    /** What is in the folder after {@link #write}. */
+    public record Result(Path caKeyStore, Path trustStore, boolean caWritten, X509Certificate ca, List<NodeKeyStore> nodes) {
+    }
+
+    private final Path dir;
+    private final char[] password;
+    private final Duration validity;
+    private final KeyType keyType;
+
+    /** @param password of every key store written (and of those read back) */
+    public ClusterCertificates(Path dir, char[] password, int validityDays, KeyType keyType) {
+        if (validityDays < 1) {
+            throw new IllegalArgumentException("certificates must be valid for at least 1 day, not " + validityDays);
+        }
+        this.dir = dir;
+        this.password = password.clone();
+        this.validity = Duration.ofDays(validityDays);
+        this.keyType = keyType;
+    }
+
+    public static String keyStoreName(String node) {
+        return node + ".p12";
+    }
+
+    /** Makes the CA unless the folder has one, then a key store for each node (name -> host) that has none. */
+    public Result write(Map<String, String> hostByNode) throws IOException, GeneralSecurityException {
+        hostByNode.keySet().forEach(ClusterCertificates::checkName);
+        Files.createDirectories(dir);
+        Path caFile = dir.resolve(CA_KEY_STORE);
+        Path trustFile = dir.resolve(TRUST_STORE);
+        boolean newCa = !Files.exists(caFile);
+        KeyStore.PrivateKeyEntry ca = newCa ? newCa(caFile, trustFile) : KeyStores.privateKey(
+                KeyStores.load(caFile, password), password, caFile);
+        X509Certificate caCert = (X509Certificate) ca.getCertificate();
+        checkOrWriteTrustStore(trustFile, caCert);
+
+        List<NodeKeyStore> nodes = new ArrayList<>();
+        for (Map.Entry<String, String> e : hostByNode.entrySet()) {
+            Path file = dir.resolve(keyStoreName(e.getKey()));
+            nodes.add(Files.exists(file) ? existing(e.getKey(), e.getValue(), file, caCert)
+                    : newNode(e.getKey(), e.getValue(), file, caCert, ca.getPrivateKey()));
+        }
+        return new Result(caFile, trustFile, newCa, caCert, nodes);
+    }
+
+    private KeyStore.PrivateKeyEntry newCa(Path caFile, Path trustFile) throws IOException, GeneralSecurityException {
+        if (Files.exists(trustFile)) {
+            throw new IOException(trustFile + " exists but its CA key " + caFile + " does not: restore the key to add "
+                    + "nodes, or move the folder away to start a new cluster CA (every node then needs new files)");
+        }
+        KeyPair key = CertificateMaker.keyPair(keyType);
+        // a random suffix tells this cluster's CA from another's made by the same tool
+        byte[] id = new byte[4];
+        new SecureRandom().nextBytes(id);
+        String cn = "GridPACS cluster CA " + HexFormat.of().formatHex(id);
+        X509Certificate cert = CertificateMaker.ca(key, cn, Instant.now().plus(validity));
+        KeyStore ks = emptyKeyStore();
+        ks.setKeyEntry(CA_ALIAS, key.getPrivate(), password, new Certificate[] {cert});
+        KeyStores.store(ks, caFile, password, true);
+        return new KeyStore.PrivateKeyEntry(key.getPrivate(), new Certificate[] {cert});
+    }
+
+    private void checkOrWriteTrustStore(Path trustFile, X509Certificate ca) throws IOException, GeneralSecurityException {
+        if (Files.exists(trustFile)) {
+            KeyStore ts = KeyStores.load(trustFile, password);
+            if (ts.getCertificateAlias(ca) == null) {
+                throw new IOException(trustFile + " does not hold the CA certificate of " + dir.resolve(CA_KEY_STORE));
+            }
+            return;
+        }
+        KeyStore ts = emptyKeyStore();
+        ts.setCertificateEntry(CA_ALIAS, ca);
+        KeyStores.store(ts, trustFile, password, false);
+    }
+
+    private NodeKeyStore newNode(String node, String host, Path file, X509Certificate ca, PrivateKey caKey)
+            throws IOException, GeneralSecurityException {
+        KeyPair key = CertificateMaker.keyPair(keyType);
+        // a node certificate cannot outlive the CA that vouches for it
+        Instant notAfter = Instant.now().plus(validity);
+        if (notAfter.isAfter(ca.getNotAfter().toInstant())) {
+            notAfter = ca.getNotAfter().toInstant();
+        }
+        X509Certificate cert = CertificateMaker.node(key, node, host, ca, caKey, notAfter);
+        KeyStore ks = emptyKeyStore();
+        ks.setKeyEntry(node, key.getPrivate(), password, new Certificate[] {cert, ca});
+        KeyStores.store(ks, file, password, true);
+        return new NodeKeyStore(node, file, true, cert);
+    }
+
+    /** A key store from an earlier run: kept, if it is still right for this CA and host. */
+    private NodeKeyStore existing(String node, String host, Path file, X509Certificate ca)
+            throws IOException, GeneralSecurityException {
+        X509Certificate cert = (X509Certificate) KeyStores.privateKey(KeyStores.load(file, password), password, file)
+                .getCertificate();
+        if (!PeerTls.issuedBy(cert, List.of(ca))) {
+            throw new IOException(file + " was not issued by the cluster CA in " + dir.resolve(CA_KEY_STORE)
+                    + "; delete it and run again to issue a new one");
+        }
+        if (!PeerTls.names(cert).contains(host)) {
+            throw new IOException(file + " is for " + PeerTls.names(cert) + ", not " + host
+                    + "; delete it and run again to issue a new one");
+        }
+        return new NodeKeyStore(node, file, false, cert);
+    }
+
+    private static void checkName(String node) {
+        if (!node.matches("[A-Za-z0-9_-]{1,32}") || node.equals(CA_ALIAS) || node.equals("cluster-ca-key")) {
+            throw new IllegalArgumentException("a node name is 1 to 32 letters, digits, '-' or '_' (and not "
+                    + CA_ALIAS + "), not '" + node + "'");
+        }
+    }
+
+    private static KeyStore emptyKeyStore() throws GeneralSecurityException, IOException {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        return ks;
+    }
+}

@@ -1,0 +1,178 @@
+package org.gridpacs.replication.transfer;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLContext;
+
+import org.gridpacs.archive.index.CopyCatalog.StudyDigest;
+import org.gridpacs.archive.index.IndexedInstance;
+import org.gridpacs.replication.config.ClusterNode;
+
+/**
+ * The calling side of the peer transport: HTTP(S) requests to another node's {@link PeerHandler}. Every failure
+ * is an IOException whose message says which node and what went wrong, for the log and the sender's status.
+ */
+public final class PeerClient {
+    static final String ORIGIN = "X-GridPACS-Origin";
+    static final String ORIGIN_KEY = "X-GridPACS-Origin-Key";
+    static final String CHECKSUM = "X-GridPACS-Checksum";
+    static final String SOURCE_AET = "X-GridPACS-Source-AET";
+    static final String KEY = "X-GridPACS-Key";
+    static final String SIZE = "X-GridPACS-Size";
+    static final String REASON = "X-GridPACS-Reason";
+
+    private final HttpClient http;
+    private final boolean tls;
+
+    /** {@code sslContext} null: plain HTTP. */
+    public PeerClient(SSLContext sslContext) {
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2));
+        if (sslContext != null) {
+            b.sslContext(sslContext);
+        }
+        this.http = b.build();
+        this.tls = sslContext != null;
+    }
+
+    /** What the peer answered for a copy it now holds. */
+    public record PeerCopy(String storageKey, long size, String checksum) {
+    }
+
+    /**
+     * Sends a stored object (File Meta Information and data set, as stored) to {@code peer}, which stores and
+     * indexes it and records the origin's copy too. Returns once the peer's copy is durable.
+     */
+    public PeerCopy pushCopy(ClusterNode peer, String origin, IndexedInstance.Location object, String sourceAET,
+                             Supplier<InputStream> content) throws IOException {
+        HttpRequest.Builder req = request(peer, "/peer/instances", Duration.ofSeconds(120))
+                .header(ORIGIN, origin).header(ORIGIN_KEY, object.storageKey())
+                .header(CHECKSUM, object.checksum() == null ? "" : object.checksum())
+                .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(content),
+                        object.size()));
+        if (sourceAET != null) {
+            req.header(SOURCE_AET, sourceAET);
+        }
+        HttpResponse<String> rsp = send(peer, req.build(), HttpResponse.BodyHandlers.ofString());
+        if (rsp.statusCode() != 201 && rsp.statusCode() != 200) {
+            throw failure(peer, "refused the copy", rsp.statusCode(), rsp.body());
+        }
+        String key = rsp.headers().firstValue(KEY).orElseThrow(() -> new IOException(peer.name() + " sent no copy key"));
+        long size = rsp.headers().firstValueAsLong(SIZE).orElse(-1);
+        String checksum = rsp.headers().firstValue(CHECKSUM).orElse(null);
+        if (size != object.size() || (object.checksum() != null && !object.checksum().equals(checksum))) {
+            throw new IOException(peer.name() + " stored a copy of " + size + " bytes with checksum " + checksum
+                    + ", not " + object.size() + " bytes with " + object.checksum());
+        }
+        return new PeerCopy(key, size, checksum);
+    }
+
+    /** Opens a copy {@code peer} holds; the stream fails at its end unless size and checksum are the indexed ones. */
+    public InputStream open(ClusterNode peer, IndexedInstance.Location location) throws IOException {
+        HttpRequest req = request(peer, "/peer/objects?key=" + URLEncoder.encode(location.storageKey(), StandardCharsets.UTF_8),
+                Duration.ofSeconds(60)).GET().build();
+        HttpResponse<InputStream> rsp = send(peer, req, HttpResponse.BodyHandlers.ofInputStream());
+        if (rsp.statusCode() == 404) {
+            rsp.body().close();
+            throw new NoSuchFileException("node " + peer.name() + " no longer holds " + location.storageKey());
+        }
+        if (rsp.statusCode() != 200) {
+            String body = new String(rsp.body().readAllBytes(), StandardCharsets.UTF_8);
+            throw failure(peer, "could not send " + location.storageKey(), rsp.statusCode(), body);
+        }
+        return new VerifyingInputStream(rsp.body(), location.checksum(), location.size(),
+                "the copy of " + location.storageKey() + " from " + peer.name());
+    }
+
+    /** Tells {@code peer} about copies (in order). */
+    public void announce(ClusterNode peer, List<Announcement> batch) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        AnnouncementCodec.write(batch, body);
+        HttpRequest req = request(peer, "/peer/announcements", Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        HttpResponse<String> rsp = send(peer, req, HttpResponse.BodyHandlers.ofString());
+        if (rsp.statusCode() != 200) {
+            throw failure(peer, "refused " + batch.size() + " announcements", rsp.statusCode(), rsp.body());
+        }
+    }
+
+    /** The digests of the copies {@code peer} holds, by study. */
+    public Map<String, StudyDigest> digests(ClusterNode peer) throws IOException {
+        HttpRequest req = request(peer, "/peer/digests", Duration.ofSeconds(120)).GET().build();
+        HttpResponse<InputStream> rsp = send(peer, req, HttpResponse.BodyHandlers.ofInputStream());
+        Map<String, StudyDigest> out = new LinkedHashMap<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(rsp.body(), StandardCharsets.US_ASCII))) {
+            if (rsp.statusCode() != 200) {
+                throw failure(peer, "sent no digests", rsp.statusCode(), r.readLine());
+            }
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (line.isEmpty()) {
+                    continue;
+                }
+                String[] w = line.split(" ");
+                if (w.length != 3) {
+                    throw new IOException(peer.name() + " sent a malformed digest line: " + line);
+                }
+                out.put(w[0], new StudyDigest(w[0], Integer.parseInt(w[1]), w[2]));
+            }
+        }
+        return out;
+    }
+
+    /** The copies {@code peer} holds in a study, as announcements (with the headers to index them). */
+    public List<Announcement> studyCopies(ClusterNode peer, String studyInstanceUID) throws IOException {
+        HttpRequest req = request(peer, "/peer/copies?study=" + URLEncoder.encode(studyInstanceUID, StandardCharsets.UTF_8),
+                Duration.ofSeconds(60)).GET().build();
+        HttpResponse<InputStream> rsp = send(peer, req, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = rsp.body()) {
+            if (rsp.statusCode() != 200) {
+                throw failure(peer, "sent no copy list", rsp.statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            return AnnouncementCodec.read(in);
+        }
+    }
+
+    private HttpRequest.Builder request(ClusterNode peer, String path, Duration timeout) {
+        return HttpRequest.newBuilder(URI.create(peer.httpUrl(tls) + path)).timeout(timeout);
+    }
+
+    private <T> HttpResponse<T> send(ClusterNode peer, HttpRequest req, HttpResponse.BodyHandler<T> handler)
+            throws IOException {
+        try {
+            return http.send(req, handler);
+        } catch (ConnectException e) {
+            throw new ConnectException("node " + peer.name() + " (" + peer.host() + ":" + peer.httpPort()
+                    + ") does not answer");
+        } catch (HttpTimeoutException e) {
+            throw new IOException("node " + peer.name() + " did not answer in time", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while talking to node " + peer.name());
+        } catch (IOException e) {
+            throw new IOException("node " + peer.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static IOException failure(ClusterNode peer, String what, int status, String body) {
+        return new IOException("node " + peer.name() + " " + what + " (HTTP " + status + (body == null || body.isBlank()
+                ? "" : ": " + body.strip()) + ")");
+    }
+}

@@ -1,0 +1,226 @@
+package org.gridpacs.replication.transfer;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.gridpacs.archive.index.CopyCatalog;
+import org.gridpacs.archive.index.CopyCatalog.StudyDigest;
+import org.gridpacs.archive.index.HierarchyConflictException;
+import org.gridpacs.archive.storage.Storage;
+import org.gridpacs.archive.store.StoreException;
+import org.gridpacs.archive.store.StoreRequest;
+import org.gridpacs.archive.store.StoreResult;
+import org.gridpacs.archive.store.StoreService;
+import org.gridpacs.dicom.data.DataSet;
+import org.gridpacs.dicom.data.Tag;
+import org.gridpacs.dicom.io.FileMetaInformation;
+import org.gridpacs.dicom.net.dimse.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The answering side of the peer transport, under /peer/: other nodes push copies here, read copies from here,
+ * announce their copies, and compare their view of this node's copies with this node's own.
+ *
+ * <pre>
+ * PUT  /peer/instances           a stored object (as stored: File Meta Information, data set); stored and indexed
+ *                                here, with the origin's copy recorded; 201 with this node's key, size, checksum
+ * GET  /peer/objects?key=K       one of this node's stored objects, whole
+ * POST /peer/announcements       a batch of announcements (AnnouncementCodec), applied in order
+ * GET  /peer/digests             "study copies digest" lines for the copies this node holds
+ * GET  /peer/copies?study=UID    this node's copies in a study, as announcements
+ * </pre>
+ */
+public final class PeerHandler extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerHandler.class);
+
+    /** What the replication does when peers hand this node copies or news of copies. */
+    public interface Events {
+        /** This node now holds a copy {@code origin} pushed (already indexed): tell the other peers. */
+        void copyReceived(String sopInstanceUID, String origin);
+
+        /** Announcements changed what this node knows of these studies' copies: check their placement. */
+        void studiesChanged(java.util.Set<String> studyInstanceUIDs);
+    }
+
+    private final String self;
+    private final Storage storage;
+    private final StoreService store;
+    private final CopyCatalog catalog;
+    private final AnnouncementApplier applier;
+    private final Events events;
+
+    public PeerHandler(String self, Storage storage, StoreService store, CopyCatalog catalog, Events events) {
+        this.self = self;
+        this.storage = storage;
+        this.store = store;
+        this.catalog = catalog;
+        this.applier = new AnnouncementApplier(catalog);
+        this.events = events;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = request.getHttpURI().getPath();
+        String method = request.getMethod();
+        try {
+            switch (method + " " + path) {
+                case "PUT /peer/instances" -> receiveCopy(request, response, callback);
+                case "GET /peer/objects" -> sendObject(request, response, callback);
+                case "POST /peer/announcements" -> receiveAnnouncements(request, response, callback);
+                case "GET /peer/digests" -> sendDigests(response, callback);
+                case "GET /peer/copies" -> sendCopies(request, response, callback);
+                default -> answer(response, callback, 404, "no such peer operation: " + method + " " + path);
+            }
+        } catch (Exception e) {
+            LOG.warn("Peer request {} {} failed: {}", method, path, e.toString());
+            if (!response.isCommitted()) {
+                answer(response, callback, 500, e.getMessage());
+            } else {
+                callback.failed(e);
+            }
+        }
+        return true;
+    }
+
+    private void receiveCopy(Request request, Response response, Callback callback) throws IOException, SQLException {
+        String origin = request.getHeaders().get(PeerClient.ORIGIN);
+        String originKey = request.getHeaders().get(PeerClient.ORIGIN_KEY);
+        String checksum = request.getHeaders().get(PeerClient.CHECKSUM);
+        String sourceAET = request.getHeaders().get(PeerClient.SOURCE_AET);
+        if (origin == null || originKey == null) {
+            answer(response, callback, 400, "a copy needs the " + PeerClient.ORIGIN + " and " + PeerClient.ORIGIN_KEY
+                    + " headers");
+            return;
+        }
+        InputStream in = new BufferedInputStream(Content.Source.asInputStream(request), 64 * 1024);
+        DataSet meta;
+        try {
+            meta = FileMetaInformation.read(in);
+        } catch (IOException e) {
+            answer(response, callback, 400, "not a DICOM file: " + e.getMessage());
+            return;
+        }
+        StoreRequest req = new StoreRequest(meta.getString(Tag.MediaStorageSOPClassUID),
+                meta.getString(Tag.MediaStorageSOPInstanceUID), meta.getString(Tag.TransferSyntaxUID), sourceAET);
+        StoreResult result;
+        try {
+            result = store.store(req, in);
+        } catch (StoreException e) {
+            int http = e.status() == Status.DUPLICATE_SOP_INSTANCE ? 409
+                    : e.status() == Status.OUT_OF_RESOURCES ? 507 : 422;
+            answer(response, callback, http, e.getMessage());
+            return;
+        }
+        if (checksum != null && !checksum.isEmpty() && !checksum.equals(result.object().checksum())) {
+            // never keep a copy that differs from the origin's: it would pass for a replica
+            if (result.outcome() == StoreResult.Outcome.STORED) {
+                catalog.removeCopy(self, req.sopInstanceUID());
+                storage.remove(result.object().key());
+            }
+            answer(response, callback, 422, "the copy arrived with checksum " + result.object().checksum() + ", not "
+                    + checksum);
+            return;
+        }
+        try {
+            catalog.addCopy(result.header(), sourceAET, new org.gridpacs.archive.index.IndexedInstance.Location(origin,
+                    originKey, result.object().size(), checksum == null || checksum.isEmpty() ? null : checksum, "OK"));
+        } catch (HierarchyConflictException e) {
+            LOG.warn("Copy of {} from {}: {}", req.sopInstanceUID(), origin, e.getMessage());
+        }
+        if (result.outcome() != StoreResult.Outcome.ALREADY_STORED) {
+            events.copyReceived(req.sopInstanceUID(), origin);
+        }
+        response.setStatus(201);
+        response.getHeaders().put(PeerClient.KEY, result.object().key());
+        response.getHeaders().put(PeerClient.SIZE, result.object().size());
+        if (result.object().checksum() != null) {
+            response.getHeaders().put(PeerClient.CHECKSUM, result.object().checksum());
+        }
+        Content.Sink.write(response, true, "stored\n", callback);
+    }
+
+    private void sendObject(Request request, Response response, Callback callback) throws IOException {
+        Fields query = Request.extractQueryParameters(request);
+        String key = query.getValue("key");
+        if (key == null) {
+            answer(response, callback, 400, "which object? ?key= is missing");
+            return;
+        }
+        InputStream in;
+        try {
+            in = storage.open(key);
+        } catch (NoSuchFileException e) {
+            answer(response, callback, 404, "no object " + key + " on " + self);
+            return;
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/dicom");
+        try (in; OutputStream out = Content.Sink.asOutputStream(response)) {
+            in.transferTo(out);
+        }
+        callback.succeeded();
+    }
+
+    private void receiveAnnouncements(Request request, Response response, Callback callback) throws IOException {
+        List<Announcement> batch;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            batch = AnnouncementCodec.read(in);
+        } catch (IOException e) {
+            answer(response, callback, 400, "malformed announcements: " + e.getMessage());
+            return;
+        }
+        java.util.Set<String> studies = applier.apply(batch);
+        if (!studies.isEmpty()) {
+            events.studiesChanged(studies);
+        }
+        answer(response, callback, 200, "applied " + batch.size());
+    }
+
+    private void sendDigests(Response response, Callback callback) throws IOException, SQLException {
+        Map<String, StudyDigest> digests = catalog.digests(self);
+        StringBuilder sb = new StringBuilder(digests.size() * 90);
+        for (StudyDigest d : digests.values()) {
+            sb.append(d.studyInstanceUID()).append(' ').append(d.copies()).append(' ').append(d.digest()).append('\n');
+        }
+        answer(response, callback, 200, sb.toString());
+    }
+
+    private void sendCopies(Request request, Response response, Callback callback) throws IOException, SQLException {
+        String study = Request.extractQueryParameters(request).getValue("study");
+        if (study == null) {
+            answer(response, callback, 400, "which study? ?study= is missing");
+            return;
+        }
+        List<Announcement> copies = catalog.copies(self, study).stream().map(Announcement::copy).toList();
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+            AnnouncementCodec.write(copies, out);
+        }
+        callback.succeeded();
+    }
+
+    private static void answer(Response response, Callback callback, int status, String text) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        if (status >= 400 && text != null) {
+            response.getHeaders().put(PeerClient.REASON, text.replaceAll("[\\r\\n]", " "));
+        }
+        Content.Sink.write(response, true, text == null ? "" : text.endsWith("\n") ? text : text + "\n", callback);
+    }
+}
