@@ -46,7 +46,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Per case (a cluster size and a kill time), one cluster of node processes behind HAProxy
  * ({@link ClusterProcesses}, replication factor 2, write quorum 2, fsync on, repair every 5 s):
  * <ol>
- * <li><b>Warm-up</b> for {@code disaster.warmupSeconds} (3), the same traffic, so that the baseline does not pay
+ * <li><b>Warm-up</b> for {@code disaster.warmupSeconds} (2), the same traffic, so that the baseline does not pay
  *     for the fresh JVMs' compilation.</li>
  * <li><b>Baseline, no failure.</b> Eight uploaders each send synthetic CT studies with DCMTK storescu through
  *     HAProxy, one association per study, starting new studies until {@code killAt + tail} seconds have passed;
@@ -75,7 +75,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>CI runs two cases: 2 nodes and 3 nodes, each killed at 10 s. {@code -Ddisaster.matrix=full} runs 2 and 3
  * nodes x kill at 10, 20 and 40 s; {@code -Ddisaster.cases=3@20,2@40} picks cases. Other knobs (system
  * properties): {@code disaster.pairs} (8), {@code disaster.slices} per study (20), {@code disaster.imageSize} (256
- * pixels square, 128 KiB per slice), {@code disaster.tailSeconds} of baseline upload after the kill time (5),
+ * pixels square, 128 KiB per slice), {@code disaster.tailSeconds} of baseline upload after the kill time (4),
  * {@code disaster.victim} (node1), {@code disaster.repairTimeoutSeconds} (90), {@code disaster.stableSeconds}
  * (12: give up waiting for repair once nothing has changed this long).
  */
@@ -84,8 +84,8 @@ class ClusterDisasterTest {
     static final int PAIRS = Integer.getInteger("disaster.pairs", 8);
     static final int SLICES = Integer.getInteger("disaster.slices", 20);
     static final int IMAGE_SIZE = Integer.getInteger("disaster.imageSize", 256);
-    static final int TAIL_SECONDS = Integer.getInteger("disaster.tailSeconds", 5);
-    static final int WARMUP_SECONDS = Integer.getInteger("disaster.warmupSeconds", 3);
+    static final int TAIL_SECONDS = Integer.getInteger("disaster.tailSeconds", 4);
+    static final int WARMUP_SECONDS = Integer.getInteger("disaster.warmupSeconds", 2);
     static final String VICTIM = System.getProperty("disaster.victim", "node1");
     static final int REPAIR_TIMEOUT_SECONDS = Integer.getInteger("disaster.repairTimeoutSeconds", 90);
     static final int STABLE_SECONDS = Integer.getInteger("disaster.stableSeconds", 12);
@@ -165,6 +165,7 @@ class ClusterDisasterTest {
             long t = System.nanoTime();
             cluster.restart(VICTIM);
             report.restartMillis = (System.nanoTime() - t) / 1_000_000;
+            measureCatchUp(cluster, work, report, t);
             report.repair = awaitCopies(cluster, work, report, "after the restart", REPAIR_TIMEOUT_SECONDS, STABLE_SECONDS);
 
             // 4. checks on the running cluster
@@ -670,6 +671,46 @@ class ClusterDisasterTest {
             e.checksumMismatches().stream().limit(5).forEach(m -> report.problem("copies " + when, "differing copies: " + m));
         }
         return w;
+    }
+
+    /**
+     * From the restart on: when HAProxy puts the victim back in rotation, and when the victim's own C-FIND lists
+     * every acknowledged instance. Between the two, a query or retrieve that HAProxy hands to it does not see
+     * what was stored while it was down: the figure is reported, not failed (the checks after repair are).
+     */
+    static void measureCatchUp(ClusterProcesses cluster, Workload work, Report report, long restartNanos)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(REPAIR_TIMEOUT_SECONDS);
+        long upAt = -1;
+        long listedAt = -1;
+        long missingAtUp = -1;
+        List<StudyRef> studies = work.acknowledgedStudies();
+        while (System.nanoTime() < deadline && (upAt < 0 || listedAt < 0)) {
+            try {
+                if (upAt < 0 && cluster.haproxyServer(VICTIM).isUp()) {
+                    upAt = System.nanoTime();
+                }
+                if (listedAt < 0) {
+                    Set<String> listed = ClusterInspector.find(cluster.node(VICTIM).dicomPort(), studies);
+                    long missing = work.acknowledged.keySet().stream().filter(u -> !listed.contains(u)).count();
+                    if (upAt >= 0 && missingAtUp < 0) {
+                        missingAtUp = missing;
+                    }
+                    if (missing == 0) {
+                        listedAt = System.nanoTime();
+                    }
+                }
+            } catch (IOException e) {
+                // not answering yet
+            }
+            Thread.sleep(200);
+        }
+        report.notes.add(String.format("catch-up: %s back in HAProxy %s after its restart, its C-FIND lists every "
+                        + "acknowledged instance %s after its restart%s", VICTIM,
+                upAt < 0 ? "never" : String.format("%.1f s", (upAt - restartNanos) / 1e9),
+                listedAt < 0 ? "never" : String.format("%.1f s", (listedAt - restartNanos) / 1e9),
+                missingAtUp > 0 ? String.format("; when HAProxy took it back its index still lacked %d of %d (a query "
+                        + "HAProxy sent it then missed those)", missingAtUp, work.acknowledged.size()) : ""));
     }
 
     // ------------------------------------------------------------------ checks

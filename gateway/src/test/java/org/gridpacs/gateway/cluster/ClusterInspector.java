@@ -99,8 +99,21 @@ final class ClusterInspector {
         return byUid;
     }
 
-    /** The file's SOP Instance UID (from its meta information) and CRC-32C; null when it is no Part 10 file. */
+    /**
+     * The file's SOP Instance UID (from its meta information) and CRC-32C; null when it is no Part 10 file, or
+     * not a whole one yet (a copy being written under its final name is read again once its size or time changes).
+     */
     static Copy read(Path f) throws IOException {
+        try {
+            return readPart10(f);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Copy readPart10(Path f) throws IOException {
         byte[] head = new byte[132];
         try (InputStream in = Files.newInputStream(f)) {
             if (in.readNBytes(head, 0, 132) < 132 || head[128] != 'D' || head[129] != 'I' || head[130] != 'C'
