@@ -72,7 +72,7 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
             return t;
         });
         this.store = new ReplicatingStore(localStore, index, cluster, placement, membership,
-                new CopyPusher(cluster.self(), storage, catalog, client), outbox, this::wakeSenders, pushes);
+                new CopyPusher(cluster.self(), storage, catalog, client), outbox, this::awaitAnnounced, pushes);
         this.handler = new PeerHandler(cluster.self(), storage, localStore, catalog, this);
         this.repair = new ClusterRepair(cluster, membership, placement, catalog, index, client, localStore, storage,
                 outbox, this::wakeSenders);
@@ -107,6 +107,14 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
     /** The handler for /peer/* on the node's HTTP service. */
     public Handler peerHandler() {
         return handler;
+    }
+
+    /**
+     * Null when this node can serve; else why not yet (it has not caught up with the live members' index since it
+     * started: a load balancer should not send it clients before).
+     */
+    public String notReady() {
+        return repair.indexSynced() ? null : "catching up with the cluster's index";
     }
 
     /** Runs a full repair pass now (tests, administration). */
@@ -149,6 +157,26 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
     @Override
     public void studiesChanged(Set<String> studyInstanceUIDs) {
         repair.requestStudies(studyInstanceUIDs);
+    }
+
+    /** How long a store waits for live peers to have heard of its copy before it answers anyway. */
+    private static final long ANNOUNCE_WAIT_MILLIS = 2000;
+
+    /** Wakes the senders, then waits until the live peers among {@code entries} have received theirs (bounded). */
+    private void awaitAnnounced(java.util.Map<String, Long> entries) {
+        wakeSenders();
+        long deadline = System.currentTimeMillis() + ANNOUNCE_WAIT_MILLIS;
+        try {
+            for (OutboxSender s : senders) {
+                Long pk = entries.get(s.peer());
+                if (pk != null && membership.isUp(s.peer())
+                        && !s.awaitDelivered(pk, Math.max(0, deadline - System.currentTimeMillis()))) {
+                    LOG.debug("Node {} has not yet heard of entry {}; answering anyway", s.peer(), pk);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void wakeSenders() {

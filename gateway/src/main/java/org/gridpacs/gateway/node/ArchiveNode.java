@@ -57,7 +57,7 @@ public final class ArchiveNode implements Closeable {
     private final List<Closeable> resources = new ArrayList<>();
     private DicomServer server;
     private NodeHttpServer http;
-    private Replication replication;
+    private volatile Replication replication;
 
     private ArchiveNode(NodeConfig config, ClusterConfig cluster) {
         this.config = config;
@@ -120,6 +120,7 @@ public final class ArchiveNode implements Closeable {
                 throw new IOException("cannot prepare the replication tables in the index: " + e.getMessage(), e);
             }
             resources.add(replication);
+            this.replication = replication; // the health check says "catching up" until its first index sync
             store = replication.store();
             remote = replication.remoteCopies();
             http.route("/peer/*", replication.peerHandler());
@@ -144,7 +145,7 @@ public final class ArchiveNode implements Closeable {
                 .start(InetAddress.getByName(config.bindAddress()), config.dicomPort());
         resources.add(server);
         if (replication != null) {
-            this.replication = replication.start();
+            replication.start();
         }
         LOG.info("Archive node {} listening on port {}; storage {} at {}, index {}", config.aeTitle(), server.port(),
                 storage.id(), config.storageUri(), config.indexUrl());
@@ -161,7 +162,11 @@ public final class ArchiveNode implements Closeable {
 
     /** Null while the node serves; else what stops it (for the health check). */
     private String problem() {
-        return server == null ? "the DICOM service is not running" : null;
+        if (server == null) {
+            return "the DICOM service is not running";
+        }
+        Replication r = replication;
+        return r == null ? null : r.notReady();
     }
 
     /** The configured JDBC URL; an H2 one gets the durability settings the index relies on, unless it has its own. */

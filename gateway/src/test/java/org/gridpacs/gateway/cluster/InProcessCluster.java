@@ -49,6 +49,20 @@ final class InProcessCluster implements AutoCloseable {
 
     /** With {@code tls}, a cluster CA and node certificates are made first and peers talk mutual TLS. */
     static InProcessCluster start(Path root, int n, int replicationFactor, boolean tls) throws IOException {
+        // ports are found free, then bound a moment later: on a busy machine another process may take one between
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tryStart(root.resolve("try" + attempt), n, replicationFactor, tls);
+            } catch (IOException e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("in use")
+                        && !(e.getCause() instanceof java.net.BindException)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static InProcessCluster tryStart(Path root, int n, int replicationFactor, boolean tls) throws IOException {
         List<ClusterNode> members = members(n);
         Path tlsDir = null;
         if (tls) {

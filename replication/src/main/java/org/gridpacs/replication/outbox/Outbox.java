@@ -42,22 +42,27 @@ public final class Outbox {
         });
     }
 
-    /** Owes each of {@code peers} the news; one transaction. */
-    public void add(Collection<String> peers, Kind kind, String sopInstanceUID, String storageKey) throws SQLException {
+    /** Owes each of {@code peers} the news, in one transaction; returns each peer's entry number. */
+    public java.util.Map<String, Long> add(Collection<String> peers, Kind kind, String sopInstanceUID, String storageKey)
+            throws SQLException {
         if (peers.isEmpty()) {
-            return;
+            return java.util.Map.of();
         }
-        db.inTransaction(c -> {
+        return db.inTransaction(c -> {
             OffsetDateTime now = OffsetDateTime.now();
+            java.util.Map<String, Long> pks = new java.util.LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO replication_outbox (peer, kind, sop_uid,"
-                    + " storage_key, created) VALUES (?, ?, ?, ?, ?)")) {
+                    + " storage_key, created) VALUES (?, ?, ?, ?, ?)", new String[] {"PK"})) {
                 for (String peer : peers) {
                     Jdbc.bind(ps, peer, kind.name(), sopInstanceUID, storageKey, now);
-                    ps.addBatch();
+                    ps.executeUpdate();
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        keys.next();
+                        pks.put(peer, keys.getLong(1));
+                    }
                 }
-                ps.executeBatch();
             }
-            return null;
+            return pks;
         });
     }
 

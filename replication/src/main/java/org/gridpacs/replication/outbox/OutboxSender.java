@@ -33,6 +33,8 @@ public final class OutboxSender implements Closeable {
     private final Object signal = new Object();
     private volatile boolean running = true;
     private boolean pending = true;
+    /** Every entry up to this one has reached the peer (entries are delivered in order). */
+    private long delivered;
 
     public OutboxSender(String self, ClusterNode peer, Outbox outbox, CopyCatalog catalog, PeerClient client,
                         Membership membership) {
@@ -80,6 +82,10 @@ public final class OutboxSender implements Closeable {
                 }
                 client.announce(peer, announcements(tasks));
                 outbox.done(tasks);
+                synchronized (signal) {
+                    delivered = Math.max(delivered, tasks.get(tasks.size() - 1).pk());
+                    signal.notifyAll();
+                }
                 if (failing) {
                     LOG.info("Index news reach node {} again", peer.name());
                     failing = false;
@@ -110,6 +116,24 @@ public final class OutboxSender implements Closeable {
             }
         }
         return out;
+    }
+
+    /**
+     * Waits until the entry {@code pk} has reached the peer, at most {@code millis}; false when it has not (the peer
+     * is slow or down: the entry stays queued).
+     */
+    public boolean awaitDelivered(long pk, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        synchronized (signal) {
+            while (delivered < pk) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0 || !running) {
+                    return false;
+                }
+                signal.wait(left);
+            }
+            return true;
+        }
     }
 
     private void await(long millis) throws InterruptedException {

@@ -70,6 +70,8 @@ public final class ClusterRepair implements Closeable {
     private final AtomicBoolean fullPassQueued = new AtomicBoolean();
     private final Set<String> studiesQueued = new LinkedHashSet<>();
     private volatile boolean closed;
+    /** Set once this node has compared its index with every live peer's (the first pass after start). */
+    private volatile boolean indexSynced;
 
     public ClusterRepair(ClusterConfig cluster, Membership membership, Placement placement, CopyCatalog catalog,
                          InstanceIndex index, PeerClient client, StoreService store, Storage storage, Outbox outbox,
@@ -141,6 +143,11 @@ public final class ClusterRepair implements Closeable {
         thread.execute(this::queuedStudies);
     }
 
+    /** Whether this node has caught up with the index of the live members since it started. */
+    public boolean indexSynced() {
+        return indexSynced;
+    }
+
     /** Runs a full pass now, on the caller's thread (tests, administration). */
     public synchronized void runFullPass() {
         fullPassQueued.set(false);
@@ -150,6 +157,11 @@ public final class ClusterRepair implements Closeable {
             if (membership.isUp(peer.name())) {
                 counts[0] += syncIndexFrom(peer);
             }
+        }
+        if (!indexSynced) {
+            indexSynced = true;
+            LOG.info("Node {} has compared its index with the live members' ({} studies updated)", cluster.self(),
+                    counts[0]);
         }
         try {
             counts[1] = 0;

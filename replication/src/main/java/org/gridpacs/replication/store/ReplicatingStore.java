@@ -6,9 +6,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.index.InstanceIndex;
@@ -28,8 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The cluster's store: stores on this node, then makes the study's copies on the other nodes of its replica set,
  * and answers success only when the write quorum of copies is durable. Peers that hold no copy are told of this
- * one through the outbox. A copy that cannot be made now is made later: the peer learns of the instance from the
- * outbox or from repair, and fetches its copy itself.
+ * one through the outbox, and the sender's answer waits (a bounded time) until the live ones have heard, so that
+ * a C-FIND or retrieve on any node right after a success finds the instance. A copy that cannot be made now is
+ * made later: the peer learns of the instance from the outbox or from repair, and fetches its copy itself.
  */
 public final class ReplicatingStore implements InstanceStore {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatingStore.class);
@@ -41,12 +44,12 @@ public final class ReplicatingStore implements InstanceStore {
     private final Membership membership;
     private final CopyPusher pusher;
     private final Outbox outbox;
-    private final Runnable outboxChanged;
+    private final Consumer<Map<String, Long>> announced;
     private final ExecutorService pushes;
 
     public ReplicatingStore(StoreService local, InstanceIndex index, ClusterConfig cluster, Placement placement,
-                            Membership membership, CopyPusher pusher, Outbox outbox, Runnable outboxChanged,
-                            ExecutorService pushes) {
+                            Membership membership, CopyPusher pusher, Outbox outbox,
+                            Consumer<Map<String, Long>> announced, ExecutorService pushes) {
         this.local = local;
         this.index = index;
         this.cluster = cluster;
@@ -54,7 +57,7 @@ public final class ReplicatingStore implements InstanceStore {
         this.membership = membership;
         this.pusher = pusher;
         this.outbox = outbox;
-        this.outboxChanged = outboxChanged;
+        this.announced = announced;
         this.pushes = pushes;
     }
 
@@ -82,8 +85,8 @@ public final class ReplicatingStore implements InstanceStore {
                 }
             }
             try {
-                outbox.add(tell, Outbox.Kind.COPY, sop, null);
-                outboxChanged.run();
+                // waits (briefly) until live peers have heard, so that a query on any node finds what was acknowledged
+                announced.accept(outbox.add(tell, Outbox.Kind.COPY, sop, null));
             } catch (SQLException e) {
                 // repair tells them later (they compare digests); the copies themselves are made
                 LOG.warn("Could not queue news of {} for {}: {}", sop, tell, e.getMessage());
@@ -121,6 +124,21 @@ public final class ReplicatingStore implements InstanceStore {
         }
     }
 
+    /**
+     * Whether the peer's HTTP port refuses connections now: a transfer cut in the middle by a node that was just
+     * killed fails with a reset or an end of stream, and only a fresh connection tells that the node is gone.
+     */
+    private static boolean refusesConnections(org.gridpacs.replication.config.ClusterNode peer) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(peer.host(), peer.httpPort()), 500);
+            return false;
+        } catch (java.net.ConnectException e) {
+            return true;
+        } catch (IOException e) {
+            return false; // a timeout: maybe a partition, not a crash; the quorum stays
+        }
+    }
+
     /** Pushes to every target at once; returns the nodes that now hold a verified copy. */
     private Set<String> push(StoreRequest request, StoreResult result, List<String> targets, List<String> failures,
                              Set<String> unreachable) {
@@ -142,7 +160,8 @@ public final class ReplicatingStore implements InstanceStore {
                 copied.add(targets.get(i));
             } else {
                 failures.add(targets.get(i) + ": " + failure.getMessage());
-                if (failure instanceof java.net.ConnectException) {
+                if (failure instanceof java.net.ConnectException
+                        || failure instanceof IOException && refusesConnections(cluster.node(targets.get(i)))) {
                     unreachable.add(targets.get(i));
                 }
             }
