@@ -65,16 +65,30 @@ public final class ReplicatingStore implements InstanceStore {
     public StoreResult store(StoreRequest request, InputStream data) throws StoreException, IOException {
         StoreResult result = local.store(request, data);
         String sop = request.sopInstanceUID();
-        List<String> live = membership.liveNodes();
-        List<String> replicas = placement.replicaSet(result.header().studyInstanceUID(), live);
+        List<String> live = new ArrayList<>(membership.liveNodes());
         Set<String> holders = holders(sop, result.object().checksum());
         holders.add(cluster.self());
-        List<String> targets = new ArrayList<>(replicas);
-        targets.removeAll(holders);
-
         List<String> failures = new ArrayList<>();
         Set<String> unreachable = new LinkedHashSet<>();
-        Set<String> copied = push(request, result, targets, failures, unreachable);
+        Set<String> copied = new LinkedHashSet<>();
+        Set<String> tried = new LinkedHashSet<>();
+        // a node of the replica set found dead (membership had not noticed yet) is replaced by the next in rank
+        for (int round = 0; round < 3; round++) {
+            live.removeAll(unreachable);
+            List<String> targets = new ArrayList<>(placement.replicaSet(result.header().studyInstanceUID(), live));
+            targets.removeAll(holders);
+            targets.removeAll(tried);
+            if (targets.isEmpty()) {
+                break;
+            }
+            tried.addAll(targets);
+            int before = unreachable.size();
+            copied.addAll(push(request, result, targets, failures, unreachable));
+            if (unreachable.size() == before) {
+                break;
+            }
+        }
+        live.removeAll(unreachable);
         int durable = holders.size() + copied.size();
 
         if (result.outcome() != StoreResult.Outcome.ALREADY_STORED) {
@@ -92,8 +106,8 @@ public final class ReplicatingStore implements InstanceStore {
                 LOG.warn("Could not queue news of {} for {}: {}", sop, tell, e.getMessage());
             }
         }
-        // a peer that refuses connections is down even if membership has not noticed yet (it takes seconds)
-        int quorum = Math.min(cluster.writeQuorum(), live.size() - unreachable.size());
+        // a peer that refuses connections is down even if membership has not noticed yet (it takes a moment)
+        int quorum = Math.min(cluster.writeQuorum(), live.size());
         if (durable < quorum) {
             LOG.warn("{} from {} is stored on {} copies, {} required: {}", sop, request.callingAETitle(), durable,
                     quorum, String.join("; ", failures));
