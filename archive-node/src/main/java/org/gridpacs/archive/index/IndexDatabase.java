@@ -6,8 +6,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -37,9 +37,9 @@ public final class IndexDatabase implements Closeable {
     public static final String H2_SETTINGS = ";LOCK_TIMEOUT=10000";
 
     /**
-     * What a committed transaction must have become before {@link #inTransaction} returns. Neither forces
-     * the database file to disk (no fsync): what is written survives kill -9 of the node, not a power cut
-     * (the copies that the cluster keeps on other nodes cover that).
+     * What a committed transaction must have become before {@link #inTransaction} returns. For H2 neither
+     * forces the database file to disk (no fsync): what is written survives kill -9 of the node, not
+     * necessarily a power cut (the copies that the cluster keeps on other nodes cover that).
      */
     public enum Durability {
         /**
@@ -181,19 +181,6 @@ public final class IndexDatabase implements Closeable {
                 if (!backOff(attempt)) {
                     throw e;
                 }
-            }
-        }
-    }
-
-    /**
-     * Writes every transaction committed so far to the database file (for H2, what {@link Durability#WRITTEN}
-     * waits for); for a caller about to do something that a crash must not find the index behind, such as
-     * removing objects from storage.
-     */
-    public void writeCommitted() throws SQLException {
-        if (groupWrite != null) {
-            try (Connection c = pool.getConnection()) {
-                groupWrite.await(c);
             }
         }
     }

@@ -18,8 +18,9 @@ import org.gridpacs.dicom.data.VR;
 /**
  * Run by {@link KillDurabilityTest} as a separate process, until it is killed.
  * <ul>
- * <li>{@code index DIR}: inserts instances into the index in DIR, each its own transaction written before it
- *     returns ({@link IndexDatabase.Durability#WRITTEN}), printing "ACK uid" after each insert has returned.</li>
+ * <li>{@code index DIR}: inserts instances into the index in DIR from four threads, each insert its own
+ *     transaction written before it returns ({@link IndexDatabase.Durability#WRITTEN}), printing "ACK uid"
+ *     after each insert has returned.</li>
  * <li>{@code store DIR}: stores instances as the node does (StoreService, a FileSystemStorage with fsync, the
  *     index leaving inserts into that storage to H2's background writer), printing "ACK uid checksum" after each
  *     store has returned success. Every fortieth store is followed by a different object under an earlier SOP
@@ -43,14 +44,35 @@ public final class KillChild {
         }
     }
 
+    /** Four threads at once, so that their commits share writes (group commit). */
     private static void insertUntilKilled(IndexDatabase db) throws Exception {
         SqlInstanceIndex index = new SqlInstanceIndex(db);
         TestInstances.Study study = study();
-        for (int i = 0; ; i++) {
-            DataSet ds = study.instance(0, i);
-            index.insert(TestInstances.header(ds), TestInstances.object(ds.getString(Tag.SOPInstanceUID)), "KILL");
-            System.out.println("ACK " + ds.getString(Tag.SOPInstanceUID));
-            System.out.flush();
+        int threads = 4;
+        List<Thread> inserters = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int first = t;
+            Thread inserter = new Thread(() -> {
+                try {
+                    for (int i = first; ; i += threads) {
+                        DataSet ds = study.instance(0, i);
+                        index.insert(TestInstances.header(ds), TestInstances.object(ds.getString(Tag.SOPInstanceUID)),
+                                "KILL");
+                        synchronized (System.out) {
+                            System.out.println("ACK " + ds.getString(Tag.SOPInstanceUID));
+                            System.out.flush();
+                        }
+                    }
+                } catch (Exception e) {
+                    e.printStackTrace();
+                    System.exit(1);
+                }
+            });
+            inserters.add(inserter);
+            inserter.start();
+        }
+        for (Thread inserter : inserters) {
+            inserter.join();
         }
     }
 
