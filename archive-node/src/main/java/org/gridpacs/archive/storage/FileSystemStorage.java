@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A new object is written to {@code .<random>.part} in its folder, forced to disk, renamed into place in
  * one step and its folder forced, so that after a crash an object is either whole under its key or a temporary
- * file that {@link #sweepIncomplete()} removes. Names starting with "." are never objects.
+ * file that {@link #sweepIncomplete()} removes. Names starting with "." are never objects. Concurrent writers
+ * into the same folder share the forcing of the folder (one fsync covers every rename done before it started).
  */
 public final class FileSystemStorage implements Storage {
     private static final Logger LOG = LoggerFactory.getLogger(FileSystemStorage.class);
@@ -58,6 +59,8 @@ public final class FileSystemStorage implements Storage {
     private final boolean fsync;
     /** Folders known to exist with their entry forced into their parent: each is checked once, not per write. */
     private final Set<Path> durableFolders = ConcurrentHashMap.newKeySet();
+    /** The folders written into lately, each with the forcing its writers share (see {@link FolderForce}). */
+    private final ConcurrentHashMap<Path, FolderForce> folderForces = new ConcurrentHashMap<>();
 
     public FileSystemStorage(String id, Path root) {
         this(id, root, true);
@@ -103,7 +106,8 @@ public final class FileSystemStorage implements Storage {
                 writer.writeTo(out);
                 out.finish();
                 if (fsync) {
-                    channel.force(true);
+                    // fdatasync: the content and what reading it needs (the size); the file's times can go
+                    channel.force(false);
                 }
             } finally {
                 SPARE_BUFFER.set(buffer);
@@ -112,7 +116,7 @@ public final class FileSystemStorage implements Storage {
             Files.move(leftover, target, StandardCopyOption.ATOMIC_MOVE);
             leftover = target; // from here a failure must take the renamed file away
             if (fsync) {
-                forceFolder(dir);
+                forceOf(dir).force();
             }
             return new StoredObject(id, folder + "/" + name + SUFFIX, out.size(), Checksums.format(out.crc()));
         } catch (Throwable e) {
@@ -165,6 +169,83 @@ public final class FileSystemStorage implements Storage {
             }
         }
         durableFolders.add(dir);
+    }
+
+    /** The forcing of {@code dir} that the writers into it share. */
+    private FolderForce forceOf(Path dir) {
+        FolderForce f = folderForces.get(dir);
+        if (f == null) {
+            if (folderForces.size() > 16) {
+                // a new hour: forget the folders of the last ones (a writer still holding one finishes with it)
+                folderForces.keySet().removeIf(other -> !other.equals(dir));
+            }
+            f = folderForces.computeIfAbsent(dir, d -> new FolderForce(d, FileSystemStorage::forceFolder));
+        }
+        return f;
+    }
+
+    /**
+     * Group commit for the changes (renames, removals) in one folder: one fsync of a folder makes durable every
+     * change in it done before the fsync started. A writer that has changed the folder counts itself in; if a
+     * force that started after that has finished, it has nothing to do; else it waits for the force in
+     * progress, if any, and then forces the folder itself, for itself and every writer that counted itself in
+     * meanwhile. With several associations writing into the same hour folder, their renames share folder
+     * fsyncs instead of queueing one each behind the file system's journal.
+     */
+    static final class FolderForce {
+        /** What forcing a folder is (a seam for tests). */
+        interface Forcer {
+            void force(Path dir) throws IOException;
+        }
+
+        private final Path dir;
+        private final Forcer forcer;
+        /** Guarded by this: changes counted in so far. */
+        private long changed;
+        /** Guarded by this: every change counted in up to this one is durable. */
+        private long forced;
+        /** Guarded by this: a force is running. */
+        private boolean forcing;
+
+        FolderForce(Path dir, Forcer forcer) {
+            this.dir = dir;
+            this.forcer = forcer;
+        }
+
+        /** Called after a change in the folder: returns when that change is durable. */
+        void force() throws IOException {
+            long mine;
+            long upTo;
+            synchronized (this) {
+                mine = ++changed;
+                while (forced < mine && forcing) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted while waiting for " + dir + " to be forced");
+                    }
+                }
+                if (forced >= mine) {
+                    return;
+                }
+                forcing = true;
+                upTo = changed;
+            }
+            boolean done = false;
+            try {
+                forcer.force(dir);
+                done = true;
+            } finally {
+                synchronized (this) {
+                    forcing = false;
+                    if (done) {
+                        forced = Math.max(forced, upTo);
+                    }
+                    notifyAll(); // on failure, the next waiter forces for itself (and meets the error itself)
+                }
+            }
+        }
     }
 
     /** Forces a folder's entries to disk (Linux allows fsync on a folder opened for reading). */
@@ -220,7 +301,7 @@ public final class FileSystemStorage implements Storage {
     public void remove(String key) throws IOException {
         Path file = resolve(key);
         if (Files.deleteIfExists(file) && fsync) {
-            forceFolder(file.getParent());
+            forceOf(file.getParent()).force();
         }
     }
 

@@ -1,10 +1,11 @@
 package org.gridpacs.archive.index;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -16,20 +17,23 @@ import org.gridpacs.dicom.data.VR;
 
 /**
  * What one store costs the H2 index (not a test: no timed assertions): inserts instances one transaction each, as
- * the store service does, and prints per block of inserts the elapsed and CPU time per insert of the inserting
- * thread and the size of the database file. Compares H2 settings: by default {@link IndexDatabase#H2_SETTINGS}
- * (WRITE_DELAY=0, every commit written to the file before it returns) against H2's own default write delay.
- * Series of 300 instances, 1 patient per 4 studies, random 2.25 UIDs like those of real senders.
+ * the store service does, and prints per block of inserts the elapsed time per insert, the CPU time per insert of
+ * the whole process (inserting threads, H2's background writer, GC) and the size of the database file. Compares
+ * H2 settings and {@link IndexDatabase.Durability durabilities}: by default {@link IndexDatabase#H2_SETTINGS}
+ * with every commit {@code WRITTEN} to the file before it returns (group commit), the same with commits
+ * {@code REDONE_BY_REPAIR} (left to H2's background writer), and {@code ;WRITE_DELAY=0} (every COMMIT written by
+ * H2 itself). Series of 300 instances, 1 patient per 4 studies, random 2.25 UIDs like those of real senders;
+ * {@code -Dthreads=N} inserts from N threads at once (each its own series), as N associations would.
  *
  * <pre>
- * mvn -q -o install -DskipTests
- * mvn -q -o -pl archive-node test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
- *     -Dmdep.includeScope=test
+ * mvn -q -o -pl archive-node -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
  * java -cp "archive-node/target/test-classes:archive-node/target/classes:$(cat archive-node/target/test-classpath.txt)" \
  *     org.gridpacs.archive.index.InsertCostBench 6000
  * </pre>
- * Arguments: instances per setting (default 6000), then optionally H2 URL suffixes to compare (default
- * {@code ";WRITE_DELAY=0;LOCK_TIMEOUT=10000"} and {@code ";LOCK_TIMEOUT=10000"}).
+ * Arguments: instances per setting (default 6000), then optionally the settings to compare, each
+ * {@code DURABILITY:URL-SUFFIX} (default {@code WRITTEN:;LOCK_TIMEOUT=10000},
+ * {@code REDONE_BY_REPAIR:;LOCK_TIMEOUT=10000} and {@code WRITTEN:;WRITE_DELAY=0;LOCK_TIMEOUT=10000}).
  */
 public final class InsertCostBench {
     private static final int BLOCK = 600;
@@ -39,41 +43,51 @@ public final class InsertCostBench {
 
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 6000;
+        int threads = Integer.getInteger("threads", 1);
         List<String> settings = args.length > 1 ? List.of(args).subList(1, args.length)
-                : List.of(IndexDatabase.H2_SETTINGS, ";LOCK_TIMEOUT=10000");
+                : List.of("WRITTEN:" + IndexDatabase.H2_SETTINGS, "REDONE_BY_REPAIR:" + IndexDatabase.H2_SETTINGS,
+                        "WRITTEN:;WRITE_DELAY=0;LOCK_TIMEOUT=10000");
         for (String setting : settings) {
-            run(setting, count);
+            int colon = setting.indexOf(':');
+            run(IndexDatabase.Durability.valueOf(setting.substring(0, colon)), setting.substring(colon + 1), count,
+                    threads);
         }
     }
 
-    private static void run(String setting, int count) throws Exception {
+    private static void run(IndexDatabase.Durability durability, String setting, int count, int threads)
+            throws Exception {
         Path dir = Files.createTempDirectory("insert-cost");
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        Random random = new Random(1);
-        System.out.println("H2 settings \"" + setting + "\":");
+        System.out.println(durability + ", H2 settings \"" + setting + "\", " + threads + " thread(s):");
         long totalCpu = 0;
         long totalWall = 0;
-        try (IndexDatabase db = IndexDatabase.open("jdbc:h2:file:" + dir.resolve("index") + setting, "sa", "", 4)) {
-            SqlInstanceIndex index = new SqlInstanceIndex(db);
-            TestInstances.Study study = null;
+        try (IndexDatabase db = IndexDatabase.open("jdbc:h2:file:" + dir.resolve("index") + setting, "sa", "",
+                threads + 2)) {
             for (int from = 0; from < count; from += BLOCK) {
-                long cpu0 = mx.getCurrentThreadCpuTime();
+                long cpu0 = processCpuNanos();
                 long wall0 = System.nanoTime();
                 int n = Math.min(BLOCK, count - from);
-                for (int i = from; i < from + n; i++) {
-                    if (i % 300 == 0) {
-                        int s = i / 300;
-                        study = new TestInstances.Study("P" + s / 4, "Patient^" + s / 4, "19700101", uid(random),
-                                "20261121", "101010", "A" + s, "CT chest", List.of("CT"), 300);
-                    }
-                    DataSet ds = study.instance(0, i % 300);
-                    ds.setString(Tag.SOPInstanceUID, VR.UI, uid(random));
-                    byte[] key = new byte[16];
-                    random.nextBytes(key);
-                    index.insert(TestInstances.header(ds), new StoredObject("fs1",
-                            "2026/11/21/10/" + HexFormat.of().formatHex(key) + ".dcm", 525_000, "crc32c:0badcafe"), "BENCH");
+                int first = from;
+                List<Thread> workers = new ArrayList<>();
+                List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+                for (int t = 0; t < threads; t++) {
+                    int me = t;
+                    Thread w = new Thread(() -> {
+                        try {
+                            insert(db, durability, first, n, me, threads);
+                        } catch (Throwable e) {
+                            failures.add(e);
+                        }
+                    });
+                    workers.add(w);
+                    w.start();
                 }
-                long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+                for (Thread w : workers) {
+                    w.join();
+                }
+                if (!failures.isEmpty()) {
+                    throw new IllegalStateException(failures.get(0));
+                }
+                long cpu = processCpuNanos() - cpu0;
                 long wall = System.nanoTime() - wall0;
                 totalCpu += cpu;
                 totalWall += wall;
@@ -90,6 +104,34 @@ public final class InsertCostBench {
             }
         }
         Files.delete(dir);
+    }
+
+    /** Thread {@code me} of {@code threads} inserts its share of instances {@code from} to {@code from + n - 1}. */
+    private static void insert(IndexDatabase db, IndexDatabase.Durability durability, int from, int n, int me,
+                               int threads) throws Exception {
+        Random random = new Random(from * 31L + me);
+        TestInstances.Study study = null;
+        for (int i = from + me; i < from + n; i += threads) {
+            if (study == null || i % 300 < threads) {
+                int s = i / 300 * threads + me;
+                study = new TestInstances.Study("P" + s / 4, "Patient^" + s / 4, "19700101", uid(random),
+                        "20261121", "101010", "A" + s, "CT chest", List.of("CT"), 300);
+            }
+            DataSet ds = study.instance(0, i % 300);
+            ds.setString(Tag.SOPInstanceUID, VR.UI, uid(random));
+            byte[] key = new byte[16];
+            random.nextBytes(key);
+            InstanceHeader header = TestInstances.header(ds);
+            StoredObject object = new StoredObject("fs1", "2026/11/21/10/" + HexFormat.of().formatHex(key) + ".dcm",
+                    525_000, "crc32c:0badcafe");
+            db.inTransaction(c -> new InstanceWriter(c, OffsetDateTime.now()).insert(header, object, "BENCH"), true,
+                    durability);
+        }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static String uid(Random random) {

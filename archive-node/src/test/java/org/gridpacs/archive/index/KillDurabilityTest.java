@@ -4,48 +4,48 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
 
+import org.gridpacs.archive.repair.StartupRepair;
+import org.gridpacs.archive.storage.Checksums;
+import org.gridpacs.archive.storage.FileSystemStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a store acknowledged must survive kill -9 of the node: a child process inserts and reports each insert
- * that returned; it is killed (SIGKILL) mid-stream, and every reported instance must be in the index afterwards,
- * with the aggregates agreeing with the rows.
+ * What was acknowledged must survive kill -9: a child process ({@link KillChild}) works and reports each call
+ * that returned; it is killed (SIGKILL: no shutdown hook, no H2 close) mid-stream, and everything reported must
+ * be there afterwards.
+ * <ul>
+ * <li>The index alone: every transaction {@link IndexDatabase.Durability#WRITTEN written} before it returned is
+ *     in the database when it is opened again, with the aggregates agreeing with the rows.</li>
+ * <li>The store path as the node runs it: the index leaves inserts to H2's background writer (it may lose the
+ *     last half second of them), and the startup repair, which the node runs before serving, indexes again
+ *     every object of the storage that the index lost. After it, every acknowledged store is indexed with the
+ *     object acknowledged last (replacements included), whose file is there with its size and checksum.</li>
+ * </ul>
  */
 class KillDurabilityTest {
+    private static final int ACKS = 300;
+
     @TempDir
     Path dir;
 
     @Test
-    void everyAcknowledgedInsertSurvivesKillDashNine() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                KillChild.class.getName(), dir.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        List<String> acked = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
-            String line;
-            while (acked.size() < 300 && (line = out.readLine()) != null) {
-                if (line.startsWith("ACK ")) {
-                    acked.add(line.substring(4));
-                }
-            }
-            child.destroyForcibly(); // SIGKILL: no shutdown hook, no H2 close
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-        }
-        assertEquals(300, acked.size(), "the child stopped acknowledging before it was killed");
-
-        try (IndexDatabase db = IndexDatabase.openH2(dir)) {
+    void everyWrittenTransactionSurvivesKillDashNine() throws Exception {
+        Map<String, String> acked = runAndKill("index");
+        try (IndexDatabase db = IndexDatabase.openH2(dir.resolve("index"))) {
             SqlInstanceIndex index = new SqlInstanceIndex(db);
-            for (String uid : acked) {
+            for (String uid : acked.keySet()) {
                 assertTrue(index.find(uid).isPresent(), uid + " was acknowledged but is not indexed");
             }
             long rows = db.read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM instance"));
@@ -53,5 +53,79 @@ class KillDurabilityTest {
             assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT num_instances FROM study")));
             assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM location")));
         }
+    }
+
+    @Test
+    void everyAcknowledgedStoreIsIndexedAfterKillDashNineAndRepair() throws Exception {
+        Map<String, String> acked = runAndKill("store");
+        FileSystemStorage storage = new FileSystemStorage(KillChild.STORAGE_ID, dir.resolve("storage"), true);
+        try (IndexDatabase db = IndexDatabase.openH2(dir.resolve("index"))) {
+            long before = db.read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM instance"));
+            SqlInstanceIndex index = new SqlInstanceIndex(db);
+            StartupRepair.Result repair = new StartupRepair(index, storage).run();
+            System.out.println("kill -9 after " + acked.size() + " acknowledged instances: " + before
+                    + " in the index as written, then " + repair.summary());
+            assertEquals(0, repair.entriesWithoutFile(), "index entries without their file");
+            assertEquals(0, repair.unreadableFiles());
+            for (Map.Entry<String, String> a : acked.entrySet()) {
+                IndexedInstance instance = index.find(a.getKey()).orElse(null);
+                assertTrue(instance != null, a.getKey() + " was acknowledged but is not indexed");
+                assertEquals(1, instance.locations().size(), a.getKey());
+                IndexedInstance.Location l = instance.locations().get(0);
+                assertEquals(a.getValue(), l.checksum(), a.getKey() + ": not the object acknowledged last");
+                assertEquals("OK", l.status());
+                assertEquals(l.checksum(), checksumOf(storage, l.storageKey()), a.getKey() + ": its file differs");
+            }
+            long rows = db.read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM instance"));
+            assertTrue(rows >= acked.size());
+            assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT num_instances FROM study")));
+            assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM location")));
+            List<String> files = new ArrayList<>();
+            storage.list(o -> files.add(o.key()));
+            for (String key : files) {
+                assertTrue(index.isIndexed(KillChild.STORAGE_ID, key) || isDuplicate(repair), key + " is not indexed");
+            }
+        }
+    }
+
+    /** Files holding an instance indexed with another file stay where they are (the repair reports them). */
+    private static boolean isDuplicate(StartupRepair.Result repair) {
+        return repair.duplicateFiles() > 0;
+    }
+
+    /** Runs the child in {@code mode} until it has acknowledged {@link #ACKS} calls, then SIGKILL; uid -> last checksum. */
+    private Map<String, String> runAndKill(String mode) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                KillChild.class.getName(), mode, dir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        Map<String, String> acked = new LinkedHashMap<>();
+        int lines = 0;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII))) {
+            String line;
+            while (lines < ACKS && (line = out.readLine()) != null) {
+                if (line.startsWith("ACK ")) {
+                    String[] parts = line.split(" ");
+                    acked.put(parts[1], parts.length > 2 ? parts[2] : "");
+                    lines++;
+                }
+            }
+            child.destroyForcibly(); // SIGKILL: no shutdown hook, no H2 close
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertEquals(ACKS, lines, "the child stopped acknowledging before it was killed");
+        return acked;
+    }
+
+    private static String checksumOf(FileSystemStorage storage, String key) throws Exception {
+        CRC32C crc = new CRC32C();
+        byte[] buf = new byte[64 * 1024];
+        try (InputStream in = storage.open(key)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                crc.update(buf, 0, n);
+            }
+        }
+        return Checksums.format(crc);
     }
 }

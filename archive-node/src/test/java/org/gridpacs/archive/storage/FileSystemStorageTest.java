@@ -306,4 +306,61 @@ class FileSystemStorageTest {
         assertEquals(crc32c(content), o.checksum());
         assertArrayEquals(content, read(s.open(o.key())));
     }
+
+    /**
+     * Writers into one folder share its fsyncs: each returns only after a force that started after it counted
+     * itself in, and fewer forces run than there are writers.
+     */
+    @Test
+    void concurrentWritersShareFolderForces() throws Exception {
+        List<long[]> forces = java.util.Collections.synchronizedList(new ArrayList<>());
+        FileSystemStorage.FolderForce force = new FileSystemStorage.FolderForce(root, dir -> {
+            long start = System.nanoTime();
+            try {
+                Thread.sleep(3);
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            forces.add(new long[] {start, System.nanoTime()});
+        });
+        int writers = 8;
+        int each = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < writers; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int k = 0; k < each; k++) {
+                        long changed = System.nanoTime();
+                        force.force();
+                        long now = System.nanoTime();
+                        synchronized (forces) {
+                            assertTrue(forces.stream().anyMatch(f -> f[0] >= changed && f[1] <= now),
+                                    "returned without a force that started after the change");
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(forces.size() < writers * each, forces.size() + " forces for " + writers * each + " changes");
+    }
+
+    @Test
+    void aFailedFolderForceFailsItsWriterAndTheNextOneForcesAgain() throws Exception {
+        int[] calls = {0};
+        FileSystemStorage.FolderForce force = new FileSystemStorage.FolderForce(root, dir -> {
+            if (calls[0]++ == 0) {
+                throw new IOException("disk on fire");
+            }
+        });
+        assertThrows(IOException.class, force::force);
+        force.force();
+        assertEquals(2, calls[0]);
+    }
 }
