@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  * <li>The index alone: every transaction {@link IndexDatabase.Durability#WRITTEN written} before it returned is
  *     in the database when it is opened again, with the aggregates agreeing with the rows.</li>
- * <li>The store path as the node runs it: the index leaves inserts to H2's background writer (it may lose the
- *     last half second of them), and the startup repair, which the node runs before serving, indexes again
+ * <li>The store path as the node runs it: the index leaves inserts to H2's background writer (the kill loses
+ *     the last of them), and the startup repair, which the node runs before serving, indexes again
  *     every object of the storage that the index lost. After it, every acknowledged store is indexed with the
  *     object acknowledged last (replacements included), whose file is there with its size and checksum.</li>
  * </ul>
