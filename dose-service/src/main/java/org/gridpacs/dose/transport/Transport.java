@@ -37,8 +37,11 @@ public final class Transport {
     private final double[] msPower;
     private final double[] majorant;
     private final double[] rangeCut;
-    private final float[] rho;
-    private final byte[] mat;
+    /** Per voxel: index of its (medium, density) pair, or null when that index is the voxel index ({@link Voxels}). */
+    private final char[] pairOf;
+    private final double[] pairRho;
+    private final int[] pairMedium;
+    private final int[] pairOffset;
     private final int nx;
     private final int ny;
     private final int nz;
@@ -87,6 +90,12 @@ public final class Transport {
 
     public Transport(PhysicsTables tables, Phantom ph, double photonCut, double electronCut, double stepFraction,
                      double maxEnergy) {
+        this(tables, ph, new Voxels(ph, tables.count), photonCut, electronCut, stepFraction, maxEnergy);
+    }
+
+    /** @param voxels the phantom's voxels as built once per run and shared by the workers */
+    public Transport(PhysicsTables tables, Phantom ph, Voxels voxels, double photonCut, double electronCut,
+                     double stepFraction, double maxEnergy) {
         this.t = tables;
         muTotal = tables.muTotal;
         muCompton = tables.muCompton;
@@ -97,8 +106,10 @@ public final class Transport {
         hardMax = tables.hardMax;
         wcc = tables.wcc;
         msPower = tables.msPower;
-        rho = ph.density;
-        mat = ph.material;
+        pairOf = voxels.pair;
+        pairRho = voxels.rho;
+        pairMedium = voxels.medium;
+        pairOffset = voxels.offset;
         nx = ph.nx;
         ny = ph.ny;
         nz = ph.nz;
@@ -125,13 +136,7 @@ public final class Transport {
         }
         // majorant: max over media present of (max density of the medium) * mu(E) on each grid interval
         int count = tables.count;
-        double[] rhoMax = new double[count];
-        for (int i = 0; i < rho.length; i++) {
-            int m = mat[i];
-            if (rho[i] > rhoMax[m]) {
-                rhoMax[m] = rho[i];
-            }
-        }
+        double[] rhoMax = voxels.rhoMax;
         int n = PhysicsTables.N;
         majorant = new double[n];
         for (int i = 0; i < n - 1; i++) {
@@ -161,9 +166,10 @@ public final class Transport {
         return x < 0 ? 0 : (x > PhysicsTables.N - 1.000001 ? PhysicsTables.N - 1.000001 : x);
     }
 
-    private static double at(double[] tab, int m, double x) {
+    /** Linear interpolation at fractional grid position x in the table of the medium at offset {@code off}. */
+    private static double at(double[] tab, int off, double x) {
         int i = (int) x;
-        int k = m * PhysicsTables.N + i;
+        int k = off + i;
         return tab[k] + (x - i) * (tab[k + 1] - tab[k]);
     }
 
@@ -256,8 +262,8 @@ public final class Transport {
             double xp = pos(e);
             double mu;
             int vox;
-            int m;
-            float r;
+            int off;
+            double r;
             while (true) {
                 double muMax = majorant[(int) xp];
                 double s = -Math.log(rng.open()) / muMax;
@@ -272,9 +278,10 @@ public final class Transport {
                     return;
                 }
                 vox = (int) fx + nx * ((int) fy + ny * (int) fz);
-                m = mat[vox];
-                r = rho[vox];
-                mu = r * at(muTotal, m, xp);
+                int c = pairOf == null ? vox : pairOf[vox];
+                off = pairOffset[c];
+                r = pairRho[c];
+                mu = r * at(muTotal, off, xp);
                 if (rng.uniform() * muMax < mu) {
                     break;
                 }
@@ -283,7 +290,7 @@ public final class Transport {
                 edep[vox] += e;
                 return;
             }
-            int kind = select(muCompton, muPhoto, m, xp, mu / r, rng);
+            int kind = select(muCompton, muPhoto, off, xp, mu / r, rng);
             if (kind == 0) {
                 double k = e * INV_M;
                 double eta = Compton.sampleEta(k, rng);
@@ -346,19 +353,20 @@ public final class Transport {
      * Chooses the interaction at a real collision: 0 Compton, 1 photoelectric, 2 pair, with probabilities
      * proportional to the tabulated partial coefficients (mass coefficients, total {@code muTot}).
      */
-    private static int select(double[] muC, double[] muP, int m, double xp, double muTot, Rng rng) {
+    private static int select(double[] muC, double[] muP, int off, double xp, double muTot, Rng rng) {
         double sel = rng.uniform() * muTot;
-        double c = at(muC, m, xp);
+        double c = at(muC, off, xp);
         if (sel < c) {
             return 0;
         }
-        return sel < c + at(muP, m, xp) ? 1 : 2;
+        return sel < c + at(muP, off, xp) ? 1 : 2;
     }
 
     /** The interaction selection of the transport loop, for tests: 0 Compton, 1 photoelectric, 2 pair. */
     public static int selectInteraction(PhysicsTables t, int m, double e, Rng rng) {
         double xp = t.position(e);
-        return select(t.muCompton, t.muPhoto, m, xp, at(t.muTotal, m, xp), rng);
+        int off = m * PhysicsTables.N;
+        return select(t.muCompton, t.muPhoto, off, xp, at(t.muTotal, off, xp), rng);
     }
 
     /** Two 0.511 MeV photons back to back, isotropic. */
@@ -431,8 +439,10 @@ public final class Transport {
         double mfp = -Math.log(rng.open());
         while (true) {
             int vox = ix + nx * (iy + ny * iz);
-            int m = mat[vox];
-            double r = rho[vox];
+            int c = pairOf == null ? vox : pairOf[vox];
+            int m = pairMedium[c];
+            int off = pairOffset[c];
+            double r = pairRho[c];
             if (e <= ecut) {
                 edep[vox] += e;
                 if (positron) {
@@ -441,7 +451,7 @@ public final class Transport {
                 return;
             }
             double xp = pos(e);
-            double rr = at(range, m, xp); // g/cm2
+            double rr = at(range, off, xp); // g/cm2
             // distance to the voxel boundary
             double sx = u > 0 ? (x0 + (ix + 1) * dx - x) / u : u < 0 ? (x0 + ix * dx - x) / u : Double.POSITIVE_INFINITY;
             double sy = v > 0 ? (y0 + (iy + 1) * dy - y) / v : v < 0 ? (y0 + iy * dy - y) / v : Double.POSITIVE_INFINITY;
@@ -468,7 +478,7 @@ public final class Transport {
                 s = sStop;
                 limit = 3;
             }
-            double hMac = at(hardMax, m, xp) * r;
+            double hMac = at(hardMax, off, xp) * r;
             if (hMac > 0) {
                 double sh = mfp / hMac;
                 if (sh < s) {
@@ -518,7 +528,7 @@ public final class Transport {
             // multiple scattering over the step: 1 - cos(theta) from an exponential of mean theta0^2
             // (small-angle Gaussian), truncated to [0, 2] so that it tends to isotropy for wide distributions
             double em = 0.5 * (e + e1);
-            double a = 0.5 * at(msPower, m, pos(em)) * s * r;
+            double a = 0.5 * at(msPower, off, pos(em)) * s * r;
             if (a > 0) {
                 double oneMinus;
                 if (a < 0.05) {
@@ -539,7 +549,7 @@ public final class Transport {
                 // real event at energy e1: bremsstrahlung, Moller, or a null event
                 double x1p = pos(e1);
                 double sel = rng.uniform() * hMac * invRho;
-                double sb = at(brems, m, x1p);
+                double sb = at(brems, off, x1p);
                 if (sel < sb) {
                     if (e1 > kc) {
                         double k = kc * Math.exp(rng.uniform() * Math.log(e1 / kc));
@@ -549,7 +559,7 @@ public final class Transport {
                         e1 -= k;
                         push(PHOTON, k, x, y, z, u, v, w);
                     }
-                } else if (e1 > 2 * wcc && sel < sb + at(moller, m, x1p)) {
+                } else if (e1 > 2 * wcc && sel < sb + at(moller, off, x1p)) {
                     // hard collision: delta electron with W in (wcc, e1/2]; directions from two-body kinematics
                     double wd = Moller.sampleSecondary(e1, wcc, rng);
                     rotate(u, v, w, Moller.cosine(wd, e1));
