@@ -2,6 +2,7 @@ package org.gridpacs.dose.transport;
 
 import org.gridpacs.dose.phantom.Phantom;
 import org.gridpacs.dose.physics.Compton;
+import org.gridpacs.dose.physics.FastLog;
 import org.gridpacs.dose.physics.Moller;
 import org.gridpacs.dose.physics.PhysicsTables;
 import org.gridpacs.dose.physics.Rng;
@@ -36,12 +37,15 @@ public final class Transport {
     private final double[] hardMax;
     private final double[] msPower;
     private final double[] majorant;
+    /** 1 / majorant. */
+    private final double[] invMajorant;
     private final double[] rangeCut;
     /** Per voxel: index of its (medium, density) pair, or null when that index is the voxel index ({@link Voxels}). */
     private final char[] pairOf;
     private final double[] pairRho;
     private final int[] pairMedium;
     private final int[] pairOffset;
+    private final double[] pairInvRho;
     private final int nx;
     private final int ny;
     private final int nz;
@@ -110,6 +114,10 @@ public final class Transport {
         pairRho = voxels.rho;
         pairMedium = voxels.medium;
         pairOffset = voxels.offset;
+        pairInvRho = new double[pairRho.length];
+        for (int k = 0; k < pairRho.length; k++) {
+            pairInvRho[k] = 1 / pairRho[k];
+        }
         nx = ph.nx;
         ny = ph.ny;
         nz = ph.nz;
@@ -148,6 +156,10 @@ public final class Transport {
             majorant[i] = mx * 1.000001 + 1e-30;
         }
         majorant[n - 1] = majorant[n - 2];
+        invMajorant = new double[n];
+        for (int i = 0; i < n; i++) {
+            invMajorant[i] = 1 / majorant[i];
+        }
         rangeCut = new double[count];
         for (int m = 0; m < count; m++) {
             rangeCut[m] = tables.lookup(range, m, electronCut);
@@ -162,7 +174,7 @@ public final class Transport {
     }
 
     private double pos(double e) {
-        double x = (Math.log(e) - lnEmin) * invDl;
+        double x = (FastLog.ln(e) - lnEmin) * invDl;
         return x < 0 ? 0 : (x > PhysicsTables.N - 1.000001 ? PhysicsTables.N - 1.000001 : x);
     }
 
@@ -265,8 +277,9 @@ public final class Transport {
             int off;
             double r;
             while (true) {
-                double muMax = majorant[(int) xp];
-                double s = -Math.log(rng.open()) / muMax;
+                int ix = (int) xp;
+                double muMax = majorant[ix];
+                double s = -FastLog.ln(rng.open()) * invMajorant[ix];
                 x += s * u;
                 y += s * v;
                 z += s * w;
@@ -369,6 +382,24 @@ public final class Transport {
         return select(t.muCompton, t.muPhoto, off, xp, at(t.muTotal, off, xp), rng);
     }
 
+    /**
+     * 1 - cos(theta) of the multiple scattering over a step: exponential of mean {@code a} (theta0^2 / 2 of the
+     * small-angle Gaussian) truncated to [0, 2]. For a &lt; 1/2 by rejection of untruncated samples above 2 (accepted
+     * with probability 1 - exp(-2/a) &gt; 98%; no exponential function), otherwise by inversion of the truncated
+     * distribution. Both give exactly the truncated exponential.
+     */
+    public static double scatteringOneMinusCos(double a, Rng rng) {
+        if (a < 0.5) {
+            double x;
+            do {
+                x = -a * FastLog.ln(rng.open());
+            } while (x > 2);
+            return x;
+        }
+        double x = -a * FastLog.ln(1 - rng.uniform() * (1 - Math.exp(-2 / a)));
+        return x > 2 ? 2 : x;
+    }
+
     /** Two 0.511 MeV photons back to back, isotropic. */
     private void annihilate(double x, double y, double z) {
         double cw = 2 * rng.uniform() - 1;
@@ -398,25 +429,29 @@ public final class Transport {
             b = 2 * rng.uniform() - 1;
             r2 = a * a + b * b;
         } while (r2 > 1 || r2 == 0);
-        double cphi = (a * a - b * b) / r2;
-        double sphi = 2 * a * b / r2;
-        double sin = Math.sqrt(Math.max(0, 1 - cos * cos));
+        double ir2 = 1 / r2;
+        double cphi = (a * a - b * b) * ir2;
+        double sphi = 2 * a * b * ir2;
+        double sin2 = Math.max(0, 1 - cos * cos);
         double nu;
         double nv;
         double nw;
         double tw = 1 - w * w;
         if (tw > 1e-10) {
-            double tmp = Math.sqrt(tw);
-            double f = sin / tmp;
+            // f = sin(theta) / sqrt(1 - w^2); sin(theta) sqrt(1 - w^2) = f (1 - w^2)
+            double f = Math.sqrt(sin2 / tw);
             nu = u * cos + f * (u * w * cphi - v * sphi);
             nv = v * cos + f * (v * w * cphi + u * sphi);
-            nw = w * cos - sin * tmp * cphi;
+            nw = w * cos - f * tw * cphi;
         } else {
+            double sin = Math.sqrt(sin2);
             nu = sin * cphi;
             nv = sin * sphi;
             nw = w < 0 ? -cos : cos;
         }
-        double inv = 1 / Math.sqrt(nu * nu + nv * nv + nw * nw);
+        // renormalise against rounding drift: |n|^2 = 1 + d with |d| ~ 1e-16, and 1/sqrt(1 + d) = 1 - d/2 + O(d^2)
+        // (one Newton step from 1), exact in double precision without a square root and a division
+        double inv = 1.5 - 0.5 * (nu * nu + nv * nv + nw * nw);
         ru = nu * inv;
         rv = nv * inv;
         rw = nw * inv;
@@ -436,7 +471,7 @@ public final class Transport {
         // mean free paths to the next hard event (bremsstrahlung above kc or Moller above wcc), counted against the
         // majorant hardMax: each step uses the majorant at its starting energy, which bounds the real cross section
         // at every energy the step passes; at an event the real process is chosen, or none (a null event)
-        double mfp = -Math.log(rng.open());
+        double mfp = -FastLog.ln(rng.open());
         while (true) {
             int vox = ix + nx * (iy + ny * iz);
             int c = pairOf == null ? vox : pairOf[vox];
@@ -469,7 +504,7 @@ public final class Transport {
             if (sGeo < 0) {
                 sGeo = 0;
             }
-            double invRho = 1 / r;
+            double invRho = pairInvRho[c];
             double rCut = rangeCut[m];
             double sStop = (rr - rCut) * invRho; // path to the absorption cut-off
             double s = stepFraction * rr * invRho;
@@ -530,22 +565,13 @@ public final class Transport {
             double em = 0.5 * (e + e1);
             double a = 0.5 * at(msPower, off, pos(em)) * s * r;
             if (a > 0) {
-                double oneMinus;
-                if (a < 0.05) {
-                    oneMinus = -a * Math.log(rng.open());
-                } else {
-                    oneMinus = -a * Math.log(1 - rng.uniform() * (1 - Math.exp(-2 / a)));
-                }
-                if (oneMinus > 2) {
-                    oneMinus = 2;
-                }
-                rotate(u, v, w, 1 - oneMinus);
+                rotate(u, v, w, 1 - scatteringOneMinusCos(a, rng));
                 u = ru;
                 v = rv;
                 w = rw;
             }
             if (limit == 2) {
-                mfp = -Math.log(rng.open());
+                mfp = -FastLog.ln(rng.open());
                 // real event at energy e1: bremsstrahlung, Moller, or a null event
                 double x1p = pos(e1);
                 double sel = rng.uniform() * hMac * invRho;
