@@ -199,6 +199,7 @@ public final class MonteCarlo {
         for (long h = 0; h < n; h++) {
             entering += tr.history(source);
         }
+        tr.endBatch();
         double escaped = tr.escaped;
         synchronized (raw) {
             long dep = 0;

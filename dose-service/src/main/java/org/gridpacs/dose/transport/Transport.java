@@ -87,6 +87,12 @@ public final class Transport {
     private double[] sW = new double[64];
     private final double[] primary = new double[8];
 
+    // buffered energy deposits (voxel, MeV), see deposit()
+    private static final int DEPOSIT_BUFFER = 2048;
+    private final int[] depositVoxel = new int[DEPOSIT_BUFFER];
+    private final double[] depositEnergy = new double[DEPOSIT_BUFFER];
+    private int deposits;
+
     // scratch: direction after rotate()
     private double ru;
     private double rv;
@@ -171,6 +177,33 @@ public final class Transport {
         this.edep = edep;
         escaped = 0;
         sp = 0;
+        deposits = 0;
+    }
+
+    /** Adds the deposits still buffered to {@link #edep}: call at the end of a batch, before reading it. */
+    public void endBatch() {
+        double[] d = edep;
+        int[] v = depositVoxel;
+        double[] e = depositEnergy;
+        for (int i = 0; i < deposits; i++) {
+            d[v[i]] += e[i];
+        }
+        deposits = 0;
+    }
+
+    /**
+     * Scores energy e in voxel vox. Deposits are buffered and added to {@link #edep} in bursts: the energy array of a
+     * large phantom is far bigger than the caches, and an interaction site is a random voxel, so an immediate update
+     * would stall the transport on a cache miss; in the burst the misses of independent updates overlap.
+     */
+    private void deposit(int vox, double e) {
+        int k = deposits;
+        depositVoxel[k] = vox;
+        depositEnergy[k] = e;
+        deposits = ++k;
+        if (k == DEPOSIT_BUFFER) {
+            endBatch();
+        }
     }
 
     private double pos(double e) {
@@ -300,7 +333,7 @@ public final class Transport {
                 }
             }
             if (e < pcut) {
-                edep[vox] += e;
+                deposit(vox, e);
                 return;
             }
             int kind = select(muCompton, muPhoto, off, xp, mu / r, rng);
@@ -321,27 +354,27 @@ public final class Transport {
                     double inv = 1 / Math.sqrt(pu * pu + pv * pv + pw * pw);
                     push(Source.ELECTRON, te1, x, y, z, pu * inv, pv * inv, pw * inv);
                 } else {
-                    edep[vox] += te1;
+                    deposit(vox, te1);
                 }
                 u = nu;
                 v = nv;
                 w = nw;
                 e = e1;
                 if (e < pcut) {
-                    edep[vox] += e;
+                    deposit(vox, e);
                     return;
                 }
             } else if (kind == 1) {
                 if (e > ecut) {
                     push(Source.ELECTRON, e, x, y, z, u, v, w);
                 } else {
-                    edep[vox] += e;
+                    deposit(vox, e);
                 }
                 return;
             } else {
                 double kin = e - TWO_M;
                 if (kin <= 0) { // cannot happen above threshold; keep the energy balance
-                    edep[vox] += e;
+                    deposit(vox, e);
                     return;
                 }
                 double t1 = kin * rng.uniform();
@@ -349,12 +382,12 @@ public final class Transport {
                 if (t1 > ecut) {
                     push(Source.ELECTRON, t1, x, y, z, u, v, w);
                 } else {
-                    edep[vox] += t1;
+                    deposit(vox, t1);
                 }
                 if (t2 > ecut) {
                     push(POSITRON, t2, x, y, z, u, v, w);
                 } else {
-                    edep[vox] += t2;
+                    deposit(vox, t2);
                     annihilate(x, y, z);
                 }
                 return;
@@ -479,7 +512,7 @@ public final class Transport {
             int off = pairOffset[c];
             double r = pairRho[c];
             if (e <= ecut) {
-                edep[vox] += e;
+                deposit(vox, e);
                 if (positron) {
                     annihilate(x, y, z);
                 }
@@ -530,13 +563,13 @@ public final class Transport {
             if (e1 > e) {
                 e1 = e;
             }
-            edep[vox] += e - e1;
+            deposit(vox, e - e1);
             x += s * u;
             y += s * v;
             z += s * w;
             mfp -= s * hMac;
             if (limit == 3) {
-                edep[vox] += e1;
+                deposit(vox, e1);
                 if (positron) {
                     annihilate(x, y, z);
                 }
@@ -606,7 +639,7 @@ public final class Transport {
                     if (wd > ecut) {
                         push(Source.ELECTRON, wd, x, y, z, du, dv, dw);
                     } else {
-                        edep[vox] += wd;
+                        deposit(vox, wd);
                     }
                 }
             }
