@@ -69,7 +69,7 @@ public final class Transport {
     private final double kc;
     private final double wcc;
 
-    /** Energy deposited per voxel in the current batch, MeV. */
+    /** Energy deposited per voxel in the current batch, MeV (complete after {@link #endBatch()}). */
     public double[] edep;
     /** Energy carried out of the phantom (photons, electrons, positrons with their rest mass), MeV. */
     public double escaped;
