@@ -13,6 +13,7 @@ import org.gridpacs.dose.physics.PhysicsTables;
 import org.gridpacs.dose.physics.Rng;
 import org.gridpacs.dose.source.Source;
 import org.gridpacs.dose.transport.Transport;
+import org.gridpacs.dose.transport.Voxels;
 
 /**
  * Runs batches of histories on a fixed pool of threads and sums them exactly: each batch's energy per voxel is
@@ -128,8 +129,9 @@ public final class MonteCarlo {
             t.setDaemon(true);
             return t;
         });
+        Voxels voxels = new Voxels(phantom, tables.count); // once per run, shared read-only by the workers
         ThreadLocal<Worker> workers = ThreadLocal.withInitial(() -> new Worker(
-                new Transport(tables, phantom, s.photonCut(), s.electronCut(), s.stepFraction(), source.maxEnergy()),
+                new Transport(tables, phantom, voxels, s.photonCut(), s.electronCut(), s.stepFraction(), source.maxEnergy()),
                 phantom.voxels()));
         long[] energyQ = new long[4]; // entering, escaped, deposited in QUANTUM units; worker CPU ns
         try {
@@ -197,6 +199,7 @@ public final class MonteCarlo {
         for (long h = 0; h < n; h++) {
             entering += tr.history(source);
         }
+        tr.endBatch();
         double escaped = tr.escaped;
         synchronized (raw) {
             long dep = 0;

@@ -13,21 +13,28 @@ public final class Compton {
      */
     public static double sampleEta(double k, Rng rng) {
         double twoK = 2 * k;
-        double branch = (1 + twoK) / (9 + twoK);
+        double onePlus = 1 + twoK;
+        double branch = onePlus / (9 + twoK);
+        double invOnePlus = 1 / onePlus;
         while (true) {
             double r1 = rng.uniform();
             double r2 = rng.uniform();
             double r3 = rng.uniform();
             if (r1 <= branch) {
+                // eta uniform on [1, 1 + 2k], accepted with 4 (1/eta - 1/eta^2)
                 double eta = 1 + twoK * r2;
-                if (r3 <= 4 * (1 / eta - 1 / (eta * eta))) {
+                double ie = 1 / eta;
+                if (r3 <= 4 * ie * (1 - ie)) {
                     return eta;
                 }
             } else {
-                double eta = (1 + twoK) / (1 + twoK * r2);
-                double mu = 1 - (eta - 1) / k;
-                if (r3 <= 0.5 * (mu * mu + 1 / eta)) {
-                    return eta;
+                // eta = (1 + 2k)/d, d = 1 + 2k r2: mu = 1 - (eta - 1)/k = 1 - 2 (1 - r2)/d and 1/eta = d/(1 + 2k),
+                // accepted with (mu^2 + 1/eta)/2
+                double d = 1 + twoK * r2;
+                double id = 1 / d;
+                double mu = 1 - 2 * (1 - r2) * id;
+                if (r3 <= 0.5 * (mu * mu + d * invOnePlus)) {
+                    return onePlus * id;
                 }
             }
         }

@@ -164,7 +164,7 @@ public final class PhysicsTables {
 
     /** Fractional grid position of energy e (clamped into the table). */
     public double position(double e) {
-        double x = (Math.log(e) - lnEmin) * invDl;
+        double x = (FastLog.ln(e) - lnEmin) * invDl;
         return x < 0 ? 0 : (x > N - 1.000001 ? N - 1.000001 : x);
     }
 
@@ -184,7 +184,7 @@ public final class PhysicsTables {
         if (r <= range[m * N]) {
             return E_MIN * r / range[m * N];
         }
-        double x = (Math.log(r) - invRangeLnMin[m]) * invRangeInvStep[m];
+        double x = (FastLog.ln(r) - invRangeLnMin[m]) * invRangeInvStep[m];
         if (x >= N - 1) {
             return E_MAX;
         }

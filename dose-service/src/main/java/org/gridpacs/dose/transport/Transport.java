@@ -2,6 +2,7 @@ package org.gridpacs.dose.transport;
 
 import org.gridpacs.dose.phantom.Phantom;
 import org.gridpacs.dose.physics.Compton;
+import org.gridpacs.dose.physics.FastLog;
 import org.gridpacs.dose.physics.Moller;
 import org.gridpacs.dose.physics.PhysicsTables;
 import org.gridpacs.dose.physics.Rng;
@@ -36,9 +37,15 @@ public final class Transport {
     private final double[] hardMax;
     private final double[] msPower;
     private final double[] majorant;
+    /** 1 / majorant. */
+    private final double[] invMajorant;
     private final double[] rangeCut;
-    private final float[] rho;
-    private final byte[] mat;
+    /** Per voxel: index of its (medium, density) pair, or null when that index is the voxel index ({@link Voxels}). */
+    private final char[] pairOf;
+    private final double[] pairRho;
+    private final int[] pairMedium;
+    private final int[] pairOffset;
+    private final double[] pairInvRho;
     private final int nx;
     private final int ny;
     private final int nz;
@@ -62,7 +69,7 @@ public final class Transport {
     private final double kc;
     private final double wcc;
 
-    /** Energy deposited per voxel in the current batch, MeV. */
+    /** Energy deposited per voxel in the current batch, MeV (complete after {@link #endBatch()}). */
     public double[] edep;
     /** Energy carried out of the phantom (photons, electrons, positrons with their rest mass), MeV. */
     public double escaped;
@@ -80,6 +87,12 @@ public final class Transport {
     private double[] sW = new double[64];
     private final double[] primary = new double[8];
 
+    // buffered energy deposits (voxel, MeV), see deposit()
+    private static final int DEPOSIT_BUFFER = 2048;
+    private final int[] depositVoxel = new int[DEPOSIT_BUFFER];
+    private final double[] depositEnergy = new double[DEPOSIT_BUFFER];
+    private int deposits;
+
     // scratch: direction after rotate()
     private double ru;
     private double rv;
@@ -87,6 +100,12 @@ public final class Transport {
 
     public Transport(PhysicsTables tables, Phantom ph, double photonCut, double electronCut, double stepFraction,
                      double maxEnergy) {
+        this(tables, ph, new Voxels(ph, tables.count), photonCut, electronCut, stepFraction, maxEnergy);
+    }
+
+    /** @param voxels the phantom's voxels as built once per run and shared by the workers */
+    public Transport(PhysicsTables tables, Phantom ph, Voxels voxels, double photonCut, double electronCut,
+                     double stepFraction, double maxEnergy) {
         this.t = tables;
         muTotal = tables.muTotal;
         muCompton = tables.muCompton;
@@ -97,8 +116,14 @@ public final class Transport {
         hardMax = tables.hardMax;
         wcc = tables.wcc;
         msPower = tables.msPower;
-        rho = ph.density;
-        mat = ph.material;
+        pairOf = voxels.pair;
+        pairRho = voxels.rho;
+        pairMedium = voxels.medium;
+        pairOffset = voxels.offset;
+        pairInvRho = new double[pairRho.length];
+        for (int k = 0; k < pairRho.length; k++) {
+            pairInvRho[k] = 1 / pairRho[k];
+        }
         nx = ph.nx;
         ny = ph.ny;
         nz = ph.nz;
@@ -125,13 +150,7 @@ public final class Transport {
         }
         // majorant: max over media present of (max density of the medium) * mu(E) on each grid interval
         int count = tables.count;
-        double[] rhoMax = new double[count];
-        for (int i = 0; i < rho.length; i++) {
-            int m = mat[i];
-            if (rho[i] > rhoMax[m]) {
-                rhoMax[m] = rho[i];
-            }
-        }
+        double[] rhoMax = voxels.rhoMax;
         int n = PhysicsTables.N;
         majorant = new double[n];
         for (int i = 0; i < n - 1; i++) {
@@ -143,6 +162,10 @@ public final class Transport {
             majorant[i] = mx * 1.000001 + 1e-30;
         }
         majorant[n - 1] = majorant[n - 2];
+        invMajorant = new double[n];
+        for (int i = 0; i < n; i++) {
+            invMajorant[i] = 1 / majorant[i];
+        }
         rangeCut = new double[count];
         for (int m = 0; m < count; m++) {
             rangeCut[m] = tables.lookup(range, m, electronCut);
@@ -154,16 +177,44 @@ public final class Transport {
         this.edep = edep;
         escaped = 0;
         sp = 0;
+        deposits = 0;
+    }
+
+    /** Adds the deposits still buffered to {@link #edep}: call at the end of a batch, before reading it. */
+    public void endBatch() {
+        double[] d = edep;
+        int[] v = depositVoxel;
+        double[] e = depositEnergy;
+        for (int i = 0; i < deposits; i++) {
+            d[v[i]] += e[i];
+        }
+        deposits = 0;
+    }
+
+    /**
+     * Scores energy e in voxel vox. Deposits are buffered and added to {@link #edep} in bursts: the energy array of a
+     * large phantom is far bigger than the caches, and an interaction site is a random voxel, so an immediate update
+     * would stall the transport on a cache miss; in the burst the misses of independent updates overlap.
+     */
+    private void deposit(int vox, double e) {
+        int k = deposits;
+        depositVoxel[k] = vox;
+        depositEnergy[k] = e;
+        deposits = ++k;
+        if (k == DEPOSIT_BUFFER) {
+            endBatch();
+        }
     }
 
     private double pos(double e) {
-        double x = (Math.log(e) - lnEmin) * invDl;
+        double x = (FastLog.ln(e) - lnEmin) * invDl;
         return x < 0 ? 0 : (x > PhysicsTables.N - 1.000001 ? PhysicsTables.N - 1.000001 : x);
     }
 
-    private static double at(double[] tab, int m, double x) {
+    /** Linear interpolation at fractional grid position x in the table of the medium at offset {@code off}. */
+    private static double at(double[] tab, int off, double x) {
         int i = (int) x;
-        int k = m * PhysicsTables.N + i;
+        int k = off + i;
         return tab[k] + (x - i) * (tab[k + 1] - tab[k]);
     }
 
@@ -256,11 +307,12 @@ public final class Transport {
             double xp = pos(e);
             double mu;
             int vox;
-            int m;
-            float r;
+            int off;
+            double r;
             while (true) {
-                double muMax = majorant[(int) xp];
-                double s = -Math.log(rng.open()) / muMax;
+                int ix = (int) xp;
+                double muMax = majorant[ix];
+                double s = -FastLog.ln(rng.open()) * invMajorant[ix];
                 x += s * u;
                 y += s * v;
                 z += s * w;
@@ -272,18 +324,19 @@ public final class Transport {
                     return;
                 }
                 vox = (int) fx + nx * ((int) fy + ny * (int) fz);
-                m = mat[vox];
-                r = rho[vox];
-                mu = r * at(muTotal, m, xp);
+                int c = pairOf == null ? vox : pairOf[vox];
+                off = pairOffset[c];
+                r = pairRho[c];
+                mu = r * at(muTotal, off, xp);
                 if (rng.uniform() * muMax < mu) {
                     break;
                 }
             }
             if (e < pcut) {
-                edep[vox] += e;
+                deposit(vox, e);
                 return;
             }
-            int kind = select(muCompton, muPhoto, m, xp, mu / r, rng);
+            int kind = select(muCompton, muPhoto, off, xp, mu / r, rng);
             if (kind == 0) {
                 double k = e * INV_M;
                 double eta = Compton.sampleEta(k, rng);
@@ -301,27 +354,27 @@ public final class Transport {
                     double inv = 1 / Math.sqrt(pu * pu + pv * pv + pw * pw);
                     push(Source.ELECTRON, te1, x, y, z, pu * inv, pv * inv, pw * inv);
                 } else {
-                    edep[vox] += te1;
+                    deposit(vox, te1);
                 }
                 u = nu;
                 v = nv;
                 w = nw;
                 e = e1;
                 if (e < pcut) {
-                    edep[vox] += e;
+                    deposit(vox, e);
                     return;
                 }
             } else if (kind == 1) {
                 if (e > ecut) {
                     push(Source.ELECTRON, e, x, y, z, u, v, w);
                 } else {
-                    edep[vox] += e;
+                    deposit(vox, e);
                 }
                 return;
             } else {
                 double kin = e - TWO_M;
                 if (kin <= 0) { // cannot happen above threshold; keep the energy balance
-                    edep[vox] += e;
+                    deposit(vox, e);
                     return;
                 }
                 double t1 = kin * rng.uniform();
@@ -329,12 +382,12 @@ public final class Transport {
                 if (t1 > ecut) {
                     push(Source.ELECTRON, t1, x, y, z, u, v, w);
                 } else {
-                    edep[vox] += t1;
+                    deposit(vox, t1);
                 }
                 if (t2 > ecut) {
                     push(POSITRON, t2, x, y, z, u, v, w);
                 } else {
-                    edep[vox] += t2;
+                    deposit(vox, t2);
                     annihilate(x, y, z);
                 }
                 return;
@@ -346,19 +399,38 @@ public final class Transport {
      * Chooses the interaction at a real collision: 0 Compton, 1 photoelectric, 2 pair, with probabilities
      * proportional to the tabulated partial coefficients (mass coefficients, total {@code muTot}).
      */
-    private static int select(double[] muC, double[] muP, int m, double xp, double muTot, Rng rng) {
+    private static int select(double[] muC, double[] muP, int off, double xp, double muTot, Rng rng) {
         double sel = rng.uniform() * muTot;
-        double c = at(muC, m, xp);
+        double c = at(muC, off, xp);
         if (sel < c) {
             return 0;
         }
-        return sel < c + at(muP, m, xp) ? 1 : 2;
+        return sel < c + at(muP, off, xp) ? 1 : 2;
     }
 
     /** The interaction selection of the transport loop, for tests: 0 Compton, 1 photoelectric, 2 pair. */
     public static int selectInteraction(PhysicsTables t, int m, double e, Rng rng) {
         double xp = t.position(e);
-        return select(t.muCompton, t.muPhoto, m, xp, at(t.muTotal, m, xp), rng);
+        int off = m * PhysicsTables.N;
+        return select(t.muCompton, t.muPhoto, off, xp, at(t.muTotal, off, xp), rng);
+    }
+
+    /**
+     * 1 - cos(theta) of the multiple scattering over a step: exponential of mean {@code a} (theta0^2 / 2 of the
+     * small-angle Gaussian) truncated to [0, 2]. For a &lt; 1/2 by rejection of untruncated samples above 2 (accepted
+     * with probability 1 - exp(-2/a) &gt; 98%; no exponential function), otherwise by inversion of the truncated
+     * distribution. Both give exactly the truncated exponential.
+     */
+    public static double scatteringOneMinusCos(double a, Rng rng) {
+        if (a < 0.5) {
+            double x;
+            do {
+                x = -a * FastLog.ln(rng.open());
+            } while (x > 2);
+            return x;
+        }
+        double x = -a * FastLog.ln(1 - rng.uniform() * (1 - Math.exp(-2 / a)));
+        return x > 2 ? 2 : x;
     }
 
     /** Two 0.511 MeV photons back to back, isotropic. */
@@ -390,25 +462,29 @@ public final class Transport {
             b = 2 * rng.uniform() - 1;
             r2 = a * a + b * b;
         } while (r2 > 1 || r2 == 0);
-        double cphi = (a * a - b * b) / r2;
-        double sphi = 2 * a * b / r2;
-        double sin = Math.sqrt(Math.max(0, 1 - cos * cos));
+        double ir2 = 1 / r2;
+        double cphi = (a * a - b * b) * ir2;
+        double sphi = 2 * a * b * ir2;
+        double sin2 = Math.max(0, 1 - cos * cos);
         double nu;
         double nv;
         double nw;
         double tw = 1 - w * w;
         if (tw > 1e-10) {
-            double tmp = Math.sqrt(tw);
-            double f = sin / tmp;
+            // f = sin(theta) / sqrt(1 - w^2); sin(theta) sqrt(1 - w^2) = f (1 - w^2)
+            double f = Math.sqrt(sin2 / tw);
             nu = u * cos + f * (u * w * cphi - v * sphi);
             nv = v * cos + f * (v * w * cphi + u * sphi);
-            nw = w * cos - sin * tmp * cphi;
+            nw = w * cos - f * tw * cphi;
         } else {
+            double sin = Math.sqrt(sin2);
             nu = sin * cphi;
             nv = sin * sphi;
             nw = w < 0 ? -cos : cos;
         }
-        double inv = 1 / Math.sqrt(nu * nu + nv * nv + nw * nw);
+        // renormalise against rounding drift: |n|^2 = 1 + d with |d| ~ 1e-16, and 1/sqrt(1 + d) = 1 - d/2 + O(d^2)
+        // (one Newton step from 1), exact in double precision without a square root and a division
+        double inv = 1.5 - 0.5 * (nu * nu + nv * nv + nw * nw);
         ru = nu * inv;
         rv = nv * inv;
         rw = nw * inv;
@@ -428,20 +504,22 @@ public final class Transport {
         // mean free paths to the next hard event (bremsstrahlung above kc or Moller above wcc), counted against the
         // majorant hardMax: each step uses the majorant at its starting energy, which bounds the real cross section
         // at every energy the step passes; at an event the real process is chosen, or none (a null event)
-        double mfp = -Math.log(rng.open());
+        double mfp = -FastLog.ln(rng.open());
         while (true) {
             int vox = ix + nx * (iy + ny * iz);
-            int m = mat[vox];
-            double r = rho[vox];
+            int c = pairOf == null ? vox : pairOf[vox];
+            int m = pairMedium[c];
+            int off = pairOffset[c];
+            double r = pairRho[c];
             if (e <= ecut) {
-                edep[vox] += e;
+                deposit(vox, e);
                 if (positron) {
                     annihilate(x, y, z);
                 }
                 return;
             }
             double xp = pos(e);
-            double rr = at(range, m, xp); // g/cm2
+            double rr = at(range, off, xp); // g/cm2
             // distance to the voxel boundary
             double sx = u > 0 ? (x0 + (ix + 1) * dx - x) / u : u < 0 ? (x0 + ix * dx - x) / u : Double.POSITIVE_INFINITY;
             double sy = v > 0 ? (y0 + (iy + 1) * dy - y) / v : v < 0 ? (y0 + iy * dy - y) / v : Double.POSITIVE_INFINITY;
@@ -459,7 +537,7 @@ public final class Transport {
             if (sGeo < 0) {
                 sGeo = 0;
             }
-            double invRho = 1 / r;
+            double invRho = pairInvRho[c];
             double rCut = rangeCut[m];
             double sStop = (rr - rCut) * invRho; // path to the absorption cut-off
             double s = stepFraction * rr * invRho;
@@ -468,7 +546,7 @@ public final class Transport {
                 s = sStop;
                 limit = 3;
             }
-            double hMac = at(hardMax, m, xp) * r;
+            double hMac = at(hardMax, off, xp) * r;
             if (hMac > 0) {
                 double sh = mfp / hMac;
                 if (sh < s) {
@@ -485,13 +563,13 @@ public final class Transport {
             if (e1 > e) {
                 e1 = e;
             }
-            edep[vox] += e - e1;
+            deposit(vox, e - e1);
             x += s * u;
             y += s * v;
             z += s * w;
             mfp -= s * hMac;
             if (limit == 3) {
-                edep[vox] += e1;
+                deposit(vox, e1);
                 if (positron) {
                     annihilate(x, y, z);
                 }
@@ -518,28 +596,19 @@ public final class Transport {
             // multiple scattering over the step: 1 - cos(theta) from an exponential of mean theta0^2
             // (small-angle Gaussian), truncated to [0, 2] so that it tends to isotropy for wide distributions
             double em = 0.5 * (e + e1);
-            double a = 0.5 * at(msPower, m, pos(em)) * s * r;
+            double a = 0.5 * at(msPower, off, pos(em)) * s * r;
             if (a > 0) {
-                double oneMinus;
-                if (a < 0.05) {
-                    oneMinus = -a * Math.log(rng.open());
-                } else {
-                    oneMinus = -a * Math.log(1 - rng.uniform() * (1 - Math.exp(-2 / a)));
-                }
-                if (oneMinus > 2) {
-                    oneMinus = 2;
-                }
-                rotate(u, v, w, 1 - oneMinus);
+                rotate(u, v, w, 1 - scatteringOneMinusCos(a, rng));
                 u = ru;
                 v = rv;
                 w = rw;
             }
             if (limit == 2) {
-                mfp = -Math.log(rng.open());
+                mfp = -FastLog.ln(rng.open());
                 // real event at energy e1: bremsstrahlung, Moller, or a null event
                 double x1p = pos(e1);
                 double sel = rng.uniform() * hMac * invRho;
-                double sb = at(brems, m, x1p);
+                double sb = at(brems, off, x1p);
                 if (sel < sb) {
                     if (e1 > kc) {
                         double k = kc * Math.exp(rng.uniform() * Math.log(e1 / kc));
@@ -549,7 +618,7 @@ public final class Transport {
                         e1 -= k;
                         push(PHOTON, k, x, y, z, u, v, w);
                     }
-                } else if (e1 > 2 * wcc && sel < sb + at(moller, m, x1p)) {
+                } else if (e1 > 2 * wcc && sel < sb + at(moller, off, x1p)) {
                     // hard collision: delta electron with W in (wcc, e1/2]; directions from two-body kinematics
                     double wd = Moller.sampleSecondary(e1, wcc, rng);
                     rotate(u, v, w, Moller.cosine(wd, e1));
@@ -570,7 +639,7 @@ public final class Transport {
                     if (wd > ecut) {
                         push(Source.ELECTRON, wd, x, y, z, du, dv, dw);
                     } else {
-                        edep[vox] += wd;
+                        deposit(vox, wd);
                     }
                 }
             }

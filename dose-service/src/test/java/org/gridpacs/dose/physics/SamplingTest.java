@@ -76,4 +76,36 @@ class SamplingTest {
             }
         }
     }
+
+    /**
+     * Multiple-scattering 1 - cos(theta): an exponential of mean a truncated to [0, 2], sampled by rejection below
+     * a = 1/2 and by inversion above; histogram against the truncated distribution's bin probabilities.
+     */
+    @ParameterizedTest
+    @ValueSource(doubles = {0.01, 0.2, 0.4999, 0.5, 1.5, 6.0})
+    void multipleScatteringTruncatedExponential(double a) {
+        int bins = 20;
+        int n = 1_000_000;
+        double top = Math.min(2, 12 * a); // the histogram range (beyond it the expected counts are negligible)
+        long[] hist = new long[bins];
+        double mean = 0;
+        Rng rng = new Rng(4, 5);
+        for (int i = 0; i < n; i++) {
+            double x = Transport.scatteringOneMinusCos(a, rng);
+            assertTrue(x >= 0 && x <= 2, "x = " + x);
+            hist[Math.min(bins - 1, (int) (x / top * bins))]++;
+            mean += x / n;
+        }
+        double norm = -Math.expm1(-2 / a);
+        double chi2 = 0;
+        for (int b = 0; b < bins; b++) {
+            double lo = b * top / bins;
+            double hi = b == bins - 1 ? 2 : (b + 1) * top / bins;
+            double expect = n * (Math.exp(-lo / a) - Math.exp(-hi / a)) / norm;
+            chi2 += (hist[b] - expect) * (hist[b] - expect) / expect;
+        }
+        assertTrue(chi2 < 45, "a = " + a + ": chi2 " + chi2 + " (19 dof)");
+        double expectMean = a - 2 * Math.exp(-2 / a) / norm;
+        assertEquals(expectMean, mean, 5 * a / Math.sqrt(n) + 1e-12, "mean of 1 - cos, a = " + a);
+    }
 }
