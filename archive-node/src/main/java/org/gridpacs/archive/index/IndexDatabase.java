@@ -37,8 +37,8 @@ public final class IndexDatabase implements Closeable {
      * write delay and its background writer, even with the startup repair indexing again what a crash lost:
      * H2 2.3.232 then does not recover transactions whole after kill -9. Killing a process inserting from 16
      * threads left an index with study and series counts disagreeing with the instance rows, or an instance
-     * without its location, in 4 of 17 kills (with WRITE_DELAY=0: 0 of 16); CrashRecoveryTest failed for 2 of
-     * 36 seeds, once on the counts and once on a secondary index missing a row (docs/benchmarks.md).
+     * without its location, in 5 of 23 kills (with WRITE_DELAY=0: 0 of 20; test sources: CrashConsistencyCheck);
+     * CrashRecoveryTest failed for 2 of 36 seeds, once on the counts and once on a secondary index missing a row.
      */
     public static final String H2_SETTINGS = ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
 
