@@ -32,7 +32,7 @@ public final class IndexDatabase implements Closeable {
      * study queue on the study row for as long as the commits ahead of them take; H2's default of one second is
      * short for a busy node, and a timeout is retried anyway.
      *
-     * <p>Each of these commits costs about 0.5 ms of CPU (MVStore serialises every B-tree page the transaction
+     * <p>Each of these commits costs 0.2-0.6 ms of CPU (MVStore serialises every B-tree page the transaction
      * changed into a new chunk) and, until the database is closed, 25-40 KB of file. Do not trade that for H2's
      * write delay and its background writer, even with the startup repair indexing again what a crash lost:
      * H2 2.3.232 then does not recover transactions whole after kill -9. Killing a process inserting from 16
