@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,8 +20,9 @@ import org.gridpacs.dicom.data.VR;
  * the whole process (inserting threads, H2's background writer, GC) and the size of the database file. Compares
  * H2 settings: by default {@link IndexDatabase#H2_SETTINGS} (WRITE_DELAY=0, every commit written to the file
  * before it returns) against H2's own default write delay (commits left to its background writer; not safe
- * for the node: see H2_SETTINGS). Series of 300 instances, 1 patient per 4 studies, random 2.25 UIDs like those of real senders;
- * {@code -Dthreads=N} inserts from N threads at once (each its own series), as N associations would.
+ * for the node: see H2_SETTINGS). Series of 300 instances, 1 patient per 4 studies, random 2.25 UIDs like those
+ * of real senders; {@code -Dthreads=N} inserts from N threads at once (each its own series), as N associations
+ * would.
  *
  * <pre>
  * mvn -q -o -pl archive-node -am test-compile dependency:build-classpath \
@@ -103,6 +103,7 @@ public final class InsertCostBench {
 
     /** Thread {@code me} of {@code threads} inserts its share of instances {@code from} to {@code from + n - 1}. */
     private static void insert(IndexDatabase db, int from, int n, int me, int threads) throws Exception {
+        SqlInstanceIndex index = new SqlInstanceIndex(db);
         Random random = new Random(from * 31L + me);
         TestInstances.Study study = null;
         for (int i = from + me; i < from + n; i += threads) {
@@ -118,7 +119,7 @@ public final class InsertCostBench {
             InstanceHeader header = TestInstances.header(ds);
             StoredObject object = new StoredObject("fs1", "2026/11/21/10/" + HexFormat.of().formatHex(key) + ".dcm",
                     525_000, "crc32c:0badcafe");
-            db.inTransaction(c -> new InstanceWriter(c, OffsetDateTime.now()).insert(header, object, "BENCH"), true);
+            index.insert(header, object, "BENCH");
         }
     }
 
