@@ -4,10 +4,8 @@ import java.io.Closeable;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -25,37 +23,24 @@ public final class IndexDatabase implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(IndexDatabase.class);
 
     /**
-     * H2 settings of the embedded index. H2's own write delay (500 ms) is kept: its background writer then
-     * writes committed changes to the database file some half a second later (a kill -9 measured losing the
-     * commits of the last 0.2 to 0.7 s; more right after a cold start), and compacts the file as it goes. With WRITE_DELAY=0 every COMMIT serialised all the B-tree pages it changed into a new chunk of the
-     * file (about 0.5 ms of CPU per stored instance, and 40 KB of file per instance that nothing compacted
-     * while the node ran). What must be in the file before a caller is told it is done, {@link #inTransaction}
-     * writes there itself (see {@link Durability}). LOCK_TIMEOUT: concurrent stores into one study queue on the
-     * study row for as long as the commits ahead of them take; H2's default of one second is short for a busy
-     * node, and a timeout is retried anyway.
+     * H2 settings for an index that must not lose an acknowledged store. WRITE_DELAY=0: H2 2.3's MVStore then
+     * writes the changes of every commit to the database file before COMMIT returns (TransactionStore ends a
+     * transaction with a synchronous MVStore.commit() instead of leaving it to the background writer, which
+     * otherwise runs every 500 ms), so a committed transaction survives kill -9 of the process. It does not
+     * fsync: the write sits in the operating system's cache, so a power failure may still lose the last commits;
+     * the cluster's write quorum (copies on other nodes) covers that. LOCK_TIMEOUT: concurrent stores into one
+     * study queue on the study row for as long as the commits ahead of them take; H2's default of one second is
+     * short for a busy node, and a timeout is retried anyway.
+     *
+     * <p>Each of these commits costs 0.2-0.6 ms of CPU (MVStore serialises every B-tree page the transaction
+     * changed into a new chunk) and, until the database is closed, 25-40 KB of file. Do not trade that for H2's
+     * write delay and its background writer, even with the startup repair indexing again what a crash lost:
+     * H2 2.3.232 then does not recover transactions whole after kill -9. Killing a process inserting from 16
+     * threads left an index with study and series counts disagreeing with the instance rows, or an instance
+     * without its location, in 5 of 23 kills (with WRITE_DELAY=0: 0 of 20; test sources: CrashConsistencyCheck);
+     * CrashRecoveryTest failed for 2 of 36 seeds, once on the counts and once on a secondary index missing a row.
      */
-    public static final String H2_SETTINGS = ";LOCK_TIMEOUT=10000";
-
-    /**
-     * What a committed transaction must have become before {@link #inTransaction} returns. For H2 neither
-     * forces the database file to disk (no fsync): what is written survives kill -9 of the node, not
-     * necessarily a power cut (the copies that the cluster keeps on other nodes cover that).
-     */
-    public enum Durability {
-        /**
-         * Written to the database file (for H2, its MVStore committed to the file; PostgreSQL's COMMIT does
-         * that itself). Concurrent transactions share one write (group commit): a transaction waits for a
-         * write that started after its commit, and one write takes all of them.
-         */
-        WRITTEN,
-        /**
-         * Committed, and left to H2's background writer (some {@code WRITE_DELAY} later): only for changes
-         * that the startup repair makes again from storage when a crash loses them, that is indexing an object
-         * already durable in storage (StartupRepair indexes every complete object that no index row names).
-         * A change that removes or replaces what storage holds is never this.
-         */
-        REDONE_BY_REPAIR
-    }
+    public static final String H2_SETTINGS = ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
 
     /** SQLStates meaning "another transaction got in the way; running again will likely work". */
     private static final Set<String> TRANSIENT = Set.of(
@@ -75,12 +60,9 @@ public final class IndexDatabase implements Closeable {
 
     private final HikariDataSource pool;
     private final int schemaVersion;
-    /** Null when a COMMIT is written to the database by itself (PostgreSQL, H2 in memory). */
-    private final GroupWrite groupWrite;
 
-    private IndexDatabase(HikariDataSource pool, String jdbcUrl) throws SQLException {
+    private IndexDatabase(HikariDataSource pool) throws SQLException {
         this.pool = pool;
-        this.groupWrite = GroupWrite.needed(jdbcUrl) ? new GroupWrite() : null;
         try {
             this.schemaVersion = Migrations.migrate(pool);
         } catch (SQLException | RuntimeException e) {
@@ -114,7 +96,7 @@ public final class IndexDatabase implements Closeable {
         config.setAutoCommit(false);
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         try {
-            return new IndexDatabase(new HikariDataSource(config), jdbcUrl);
+            return new IndexDatabase(new HikariDataSource(config));
         } catch (RuntimeException e) {
             // Hikari reports a failing first connection as an unchecked PoolInitializationException
             if (e.getCause() instanceof SQLException s) {
@@ -134,9 +116,8 @@ public final class IndexDatabase implements Closeable {
     }
 
     /**
-     * Runs {@code work} in a transaction and commits, {@link Durability#WRITTEN written} to the database file
-     * when this returns; on a transient conflict (serialization failure, deadlock, lock timeout) rolls back,
-     * waits a short random time and runs it again.
+     * Runs {@code work} in a transaction and commits; on a transient conflict (serialization failure, deadlock,
+     * lock timeout) rolls back, waits a short random time and runs it again.
      */
     public <T> T inTransaction(SqlWork<T> work) throws SQLException {
         return inTransaction(work, false);
@@ -149,32 +130,19 @@ public final class IndexDatabase implements Closeable {
      * winner committed.
      */
     public <T> T inTransaction(SqlWork<T> work, boolean retryOnUniqueViolation) throws SQLException {
-        return inTransaction(work, retryOnUniqueViolation, Durability.WRITTEN);
-    }
-
-    /** As {@link #inTransaction(SqlWork, boolean)}, with the durability the change needs when this returns. */
-    public <T> T inTransaction(SqlWork<T> work, boolean retryOnUniqueViolation, Durability durability)
-            throws SQLException {
         long deadline = System.nanoTime() + RETRY_BUDGET_NANOS;
         for (int attempt = 1; ; attempt++) {
-            boolean committed = false;
             try (Connection c = pool.getConnection()) {
-                T result;
                 try {
-                    result = work.run(c);
+                    T result = work.run(c);
                     c.commit();
-                    committed = true;
+                    return result;
                 } catch (SQLException | RuntimeException e) {
                     rollbackQuietly(c, e);
                     throw e;
                 }
-                if (groupWrite != null && durability == Durability.WRITTEN) {
-                    groupWrite.await(c);
-                }
-                return result;
             } catch (SQLException e) {
-                // committed, but not written: not a conflict, and running the work again would do it twice
-                if (committed || attempt >= MAX_ATTEMPTS || System.nanoTime() > deadline || !isRetryable(e, retryOnUniqueViolation)) {
+                if (attempt >= MAX_ATTEMPTS || System.nanoTime() > deadline || !isRetryable(e, retryOnUniqueViolation)) {
                     throw e;
                 }
                 LOG.debug("index transaction attempt {} failed ({}), retrying", attempt, e.getSQLState());
@@ -236,38 +204,5 @@ public final class IndexDatabase implements Closeable {
     @Override
     public void close() {
         pool.close();
-    }
-
-    /**
-     * Group commit for an H2 file database that runs with a write delay: writing what is committed to the file
-     * is H2's CHECKPOINT (MVStore.commit(), which serialises every changed page into one new chunk of the file;
-     * no fsync). Each committed transaction takes a ticket; one thread at a time writes, and a writer takes every
-     * transaction committed before it started, so the transactions that committed while a write ran are all
-     * covered by the next one, and any of them that finds its ticket covered returns without writing.
-     */
-    private static final class GroupWrite {
-        private final AtomicLong committed = new AtomicLong();
-        /** Guarded by this: every transaction whose ticket is at most this is in the file. */
-        private long written;
-
-        static boolean needed(String jdbcUrl) {
-            String url = jdbcUrl.toLowerCase(java.util.Locale.ROOT);
-            return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:") && !url.contains(";write_delay=0");
-        }
-
-        /** Called after a COMMIT on {@code c}: returns when that commit is in the database file. */
-        void await(Connection c) throws SQLException {
-            long ticket = committed.incrementAndGet();
-            synchronized (this) {
-                if (written >= ticket) {
-                    return; // a write that started after our commit has finished
-                }
-                long upTo = committed.get();
-                try (Statement s = c.createStatement()) {
-                    s.execute("CHECKPOINT");
-                }
-                written = upTo;
-            }
-        }
     }
 }

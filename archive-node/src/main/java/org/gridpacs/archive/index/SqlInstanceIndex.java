@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 import org.gridpacs.archive.storage.StoredObject;
@@ -16,32 +15,18 @@ import org.gridpacs.archive.storage.StoredObject;
  * {@link InstanceIndex} on an {@link IndexDatabase} in plain JDBC (H2 by default, PostgreSQL in reach). Every
  * call is one transaction; store-side calls are retried on conflicts, including the unique-constraint
  * violation by which the loser of a race to create the same patient, study, series or instance learns of it.
- * Every change is {@link IndexDatabase.Durability#WRITTEN written} to the database before the call returns,
- * except an {@link #insert} of an object in one of the storages given as {@code redoneByRepair}: see there.
  */
 public final class SqlInstanceIndex implements InstanceIndex {
     private final IndexDatabase db;
     private final Clock clock;
-    private final Set<String> redoneByRepair;
 
     public SqlInstanceIndex(IndexDatabase db) {
         this(db, Clock.systemUTC());
     }
 
     public SqlInstanceIndex(IndexDatabase db, Clock clock) {
-        this(db, clock, Set.of());
-    }
-
-    /**
-     * An index whose inserts of objects in the storages {@code redoneByRepair} are only committed, not waited
-     * for until written ({@link IndexDatabase.Durability#REDONE_BY_REPAIR}): the caller promises that
-     * {@link org.gridpacs.archive.repair.StartupRepair} runs on each of them before the node serves again
-     * after a crash, and so indexes again every object whose insert the crash lost.
-     */
-    public SqlInstanceIndex(IndexDatabase db, Clock clock, Set<String> redoneByRepair) {
         this.db = db;
         this.clock = clock;
-        this.redoneByRepair = Set.copyOf(redoneByRepair);
     }
 
     @Override
@@ -59,9 +44,7 @@ public final class SqlInstanceIndex implements InstanceIndex {
 
     @Override
     public boolean insert(InstanceHeader header, StoredObject object, String sourceAETitle) throws SQLException {
-        return db.inTransaction(c -> new InstanceWriter(c, now()).insert(header, object, sourceAETitle), true,
-                redoneByRepair.contains(object.storageId()) ? IndexDatabase.Durability.REDONE_BY_REPAIR
-                        : IndexDatabase.Durability.WRITTEN);
+        return db.inTransaction(c -> new InstanceWriter(c, now()).insert(header, object, sourceAETitle), true);
     }
 
     @Override

@@ -31,13 +31,6 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs before the node serves, once per storage: a write in progress would look like a leftover, and an
  * object written but not yet indexed like a file to re-index.
- *
- * <p>The node relies on this for acknowledged stores: their index rows are left to H2's background writer
- * ({@link org.gridpacs.archive.index.IndexDatabase.Durability#REDONE_BY_REPAIR}), so a crash may lose the rows
- * of the stores of the last second or so, whose objects are durable in storage and are indexed again here. So this
- * must look at every complete object the storage lists (or at least every one written since the index was last
- * written whole), and must run after every unclean stop before the node serves. Instances indexed again here
- * have no calling AE title, and the time of the repair as their time of receipt.
  */
 public final class StartupRepair {
     private static final Logger LOG = LoggerFactory.getLogger(StartupRepair.class);

@@ -32,13 +32,11 @@ import org.slf4j.LoggerFactory;
  * the same object sent twice is stored once; a different object under a stored UID follows the
  * {@link DuplicatePolicy}.
  *
- * <p>What survives a crash (kill -9) once the caller has heard of success: the object, always (the storage
- * makes it durable before {@code create} returns). Its index row, either because the index wrote it before
- * returning or, when the node's index leaves inserts into this storage to its background writer
- * ({@link org.gridpacs.archive.index.IndexDatabase.Durability#REDONE_BY_REPAIR}), because the startup repair
- * indexes again every object that no row names. Whatever removes an object from storage (a replaced copy)
- * does so only after the index change that stops naming it is written ({@code replace} is never left to the
- * background writer), so a crash never leaves a row naming a removed object.
+ * <p>What survives a crash (kill -9) once the caller has heard of success: the object (the storage makes it
+ * durable before {@code create} returns) and its index row (the index writes every commit to its file before
+ * the commit returns; should a power cut lose it, the startup repair indexes the object again). A replaced copy
+ * is removed from storage only after the index change that stops naming it has committed, so a crash never
+ * leaves a row naming a removed object.
  */
 public final class StoreService implements InstanceStore {
     private static final Logger LOG = LoggerFactory.getLogger(StoreService.class);
@@ -193,8 +191,8 @@ public final class StoreService implements InstanceStore {
 
     /**
      * Points the index at the new object and removes the copies it replaces from this storage: only after the
-     * index change is written to the database (InstanceIndex.replace returns then), so that a crash cannot
-     * leave the index naming a removed copy.
+     * index change has committed (InstanceIndex.replace returns then), so that a crash cannot leave the index
+     * naming a removed copy.
      */
     private void replace(StoreRequest request, InstanceHeader header, StoredObject object) throws SQLException {
         for (IndexedInstance.Location l : index.replace(header, object, request.callingAETitle())) {

@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -19,11 +18,11 @@ import org.gridpacs.dicom.data.VR;
  * What one store costs the H2 index (not a test: no timed assertions): inserts instances one transaction each, as
  * the store service does, and prints per block of inserts the elapsed time per insert, the CPU time per insert of
  * the whole process (inserting threads, H2's background writer, GC) and the size of the database file. Compares
- * H2 settings and {@link IndexDatabase.Durability durabilities}: by default {@link IndexDatabase#H2_SETTINGS}
- * with every commit {@code WRITTEN} to the file before it returns (group commit), the same with commits
- * {@code REDONE_BY_REPAIR} (left to H2's background writer), and {@code ;WRITE_DELAY=0} (every COMMIT written by
- * H2 itself). Series of 300 instances, 1 patient per 4 studies, random 2.25 UIDs like those of real senders;
- * {@code -Dthreads=N} inserts from N threads at once (each its own series), as N associations would.
+ * H2 settings: by default {@link IndexDatabase#H2_SETTINGS} (WRITE_DELAY=0, every commit written to the file
+ * before it returns) against H2's own default write delay (commits left to its background writer; not safe
+ * for the node: see H2_SETTINGS). Series of 300 instances, 1 patient per 4 studies, random 2.25 UIDs like those
+ * of real senders; {@code -Dthreads=N} inserts from N threads at once (each its own series), as N associations
+ * would.
  *
  * <pre>
  * mvn -q -o -pl archive-node -am test-compile dependency:build-classpath \
@@ -31,9 +30,9 @@ import org.gridpacs.dicom.data.VR;
  * java -cp "archive-node/target/test-classes:archive-node/target/classes:$(cat archive-node/target/test-classpath.txt)" \
  *     org.gridpacs.archive.index.InsertCostBench 6000
  * </pre>
- * Arguments: instances per setting (default 6000), then optionally the settings to compare, each
- * {@code DURABILITY:URL-SUFFIX} (default {@code WRITTEN:;LOCK_TIMEOUT=10000},
- * {@code REDONE_BY_REPAIR:;LOCK_TIMEOUT=10000} and {@code WRITTEN:;WRITE_DELAY=0;LOCK_TIMEOUT=10000}).
+ * Arguments: instances per setting (default 6000), then optionally H2 URL suffixes to compare (default
+ * {@code ";WRITE_DELAY=0;LOCK_TIMEOUT=10000"} and {@code ";LOCK_TIMEOUT=10000"}); a setting can be given more
+ * than once (the first run of a JVM includes its JIT compilation).
  */
 public final class InsertCostBench {
     private static final int BLOCK = 600;
@@ -45,19 +44,15 @@ public final class InsertCostBench {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 6000;
         int threads = Integer.getInteger("threads", 1);
         List<String> settings = args.length > 1 ? List.of(args).subList(1, args.length)
-                : List.of("WRITTEN:" + IndexDatabase.H2_SETTINGS, "REDONE_BY_REPAIR:" + IndexDatabase.H2_SETTINGS,
-                        "WRITTEN:;WRITE_DELAY=0;LOCK_TIMEOUT=10000");
+                : List.of(IndexDatabase.H2_SETTINGS, ";LOCK_TIMEOUT=10000");
         for (String setting : settings) {
-            int colon = setting.indexOf(':');
-            run(IndexDatabase.Durability.valueOf(setting.substring(0, colon)), setting.substring(colon + 1), count,
-                    threads);
+            run(setting, count, threads);
         }
     }
 
-    private static void run(IndexDatabase.Durability durability, String setting, int count, int threads)
-            throws Exception {
+    private static void run(String setting, int count, int threads) throws Exception {
         Path dir = Files.createTempDirectory("insert-cost");
-        System.out.println(durability + ", H2 settings \"" + setting + "\", " + threads + " thread(s):");
+        System.out.println("H2 settings \"" + setting + "\", " + threads + " thread(s):");
         long totalCpu = 0;
         long totalWall = 0;
         try (IndexDatabase db = IndexDatabase.open("jdbc:h2:file:" + dir.resolve("index") + setting, "sa", "",
@@ -73,7 +68,7 @@ public final class InsertCostBench {
                     int me = t;
                     Thread w = new Thread(() -> {
                         try {
-                            insert(db, durability, first, n, me, threads);
+                            insert(db, first, n, me, threads);
                         } catch (Throwable e) {
                             failures.add(e);
                         }
@@ -107,8 +102,8 @@ public final class InsertCostBench {
     }
 
     /** Thread {@code me} of {@code threads} inserts its share of instances {@code from} to {@code from + n - 1}. */
-    private static void insert(IndexDatabase db, IndexDatabase.Durability durability, int from, int n, int me,
-                               int threads) throws Exception {
+    private static void insert(IndexDatabase db, int from, int n, int me, int threads) throws Exception {
+        SqlInstanceIndex index = new SqlInstanceIndex(db);
         Random random = new Random(from * 31L + me);
         TestInstances.Study study = null;
         for (int i = from + me; i < from + n; i += threads) {
@@ -124,8 +119,7 @@ public final class InsertCostBench {
             InstanceHeader header = TestInstances.header(ds);
             StoredObject object = new StoredObject("fs1", "2026/11/21/10/" + HexFormat.of().formatHex(key) + ".dcm",
                     525_000, "crc32c:0badcafe");
-            db.inTransaction(c -> new InstanceWriter(c, OffsetDateTime.now()).insert(header, object, "BENCH"), true,
-                    durability);
+            index.insert(header, object, "BENCH");
         }
     }
 

@@ -2,9 +2,7 @@ package org.gridpacs.archive.index;
 
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
-import java.util.Set;
 
 import org.gridpacs.archive.storage.FileSystemStorage;
 import org.gridpacs.archive.store.DuplicatePolicy;
@@ -19,11 +17,9 @@ import org.gridpacs.dicom.data.VR;
  * Run by {@link KillDurabilityTest} as a separate process, until it is killed.
  * <ul>
  * <li>{@code index DIR}: inserts instances into the index in DIR from four threads, each insert its own
- *     transaction written before it returns ({@link IndexDatabase.Durability#WRITTEN}), printing "ACK uid"
- *     after each insert has returned.</li>
+ *     transaction, printing "ACK uid" after each insert has returned (committed).</li>
  * <li>{@code store DIR}: stores instances as the node does (StoreService, a FileSystemStorage with fsync, the
- *     index leaving inserts into that storage to H2's background writer), printing "ACK uid checksum" after each
- *     store has returned success. Every fortieth store is followed by a different object under an earlier SOP
+ *     node's index settings), printing "ACK uid checksum" after each store has returned success. Every fortieth store is followed by a different object under an earlier SOP
  *     Instance UID, which replaces the stored one (DuplicatePolicy.REPLACE): its line carries the new checksum.</li>
  * </ul>
  */
@@ -44,7 +40,7 @@ public final class KillChild {
         }
     }
 
-    /** Four threads at once, so that their commits share writes (group commit). */
+    /** Four threads at once: H2 writes one commit while the others' transactions are under way. */
     private static void insertUntilKilled(IndexDatabase db) throws Exception {
         SqlInstanceIndex index = new SqlInstanceIndex(db);
         TestInstances.Study study = study();
@@ -78,8 +74,7 @@ public final class KillChild {
 
     private static void storeUntilKilled(IndexDatabase db, Path dir) throws Exception {
         FileSystemStorage storage = new FileSystemStorage(STORAGE_ID, dir.resolve("storage"), true);
-        StoreService store = new StoreService(storage,
-                new SqlInstanceIndex(db, Clock.systemUTC(), Set.of(STORAGE_ID)), DuplicatePolicy.REPLACE);
+        StoreService store = new StoreService(storage, new SqlInstanceIndex(db), DuplicatePolicy.REPLACE);
         TestInstances.Study study = study();
         for (int i = 0; ; i++) {
             store(store, study, i, 0);

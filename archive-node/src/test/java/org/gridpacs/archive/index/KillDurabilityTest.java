@@ -24,15 +24,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What was acknowledged must survive kill -9: a child process ({@link KillChild}) works and reports each call
  * that returned; it is killed (SIGKILL: no shutdown hook, no H2 close) mid-stream, and everything reported must
- * be there afterwards.
+ * be there afterwards, in a consistent index.
  * <ul>
- * <li>The index alone: every transaction {@link IndexDatabase.Durability#WRITTEN written} before it returned is
- *     in the database when it is opened again, with the aggregates agreeing with the rows.</li>
- * <li>The store path as the node runs it: the index leaves inserts to H2's background writer (the kill loses
- *     the last of them), and the startup repair, which the node runs before serving, indexes again
- *     every object of the storage that the index lost. After it, every acknowledged store is indexed with the
- *     object acknowledged last (replacements included), whose file is there with its size and checksum.</li>
+ * <li>The index alone, four threads inserting: every insert that returned is in the database when it is opened
+ *     again; every transaction is there whole or not at all (the aggregates agree with the rows, every instance
+ *     has its location, every index of every table holds what its table holds).</li>
+ * <li>The store path as the node runs it (StoreService, FileSystemStorage with fsync, the node's index
+ *     settings), then the startup repair the node runs before serving: every acknowledged store is indexed with
+ *     the object acknowledged last (replacements included), whose file is there with its size and checksum.</li>
  * </ul>
+ * With H2's default write delay instead of WRITE_DELAY=0, the first case fails now and then (a transaction
+ * recovered half applied): see {@link IndexDatabase#H2_SETTINGS}.
  */
 class KillDurabilityTest {
     private static final int ACKS = 300;
@@ -50,9 +52,24 @@ class KillDurabilityTest {
             }
             long rows = db.read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM instance"));
             assertTrue(rows >= acked.size());
-            assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT num_instances FROM study")));
-            assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM location")));
+            assertConsistent(db, rows);
         }
+    }
+
+    /** Aggregates, locations and every table's indexes agree with the instance rows. */
+    private static void assertConsistent(IndexDatabase db, long rows) throws Exception {
+        assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT num_instances FROM study")));
+        assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT SUM(num_instances) FROM series")));
+        assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM location")));
+        assertEquals(0L, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM instance i"
+                + " WHERE NOT EXISTS (SELECT 1 FROM location l WHERE l.instance_fk = i.pk)")));
+        // an update of every row goes through every index of its table: one missing an entry fails it
+        db.read(c -> {
+            for (String table : List.of("patient", "study", "series", "instance", "location")) {
+                Jdbc.update(c, "UPDATE " + table + " SET pk = pk");
+            }
+            return null;
+        });
     }
 
     @Test
@@ -64,7 +81,7 @@ class KillDurabilityTest {
             SqlInstanceIndex index = new SqlInstanceIndex(db);
             StartupRepair.Result repair = new StartupRepair(index, storage).run();
             System.out.println("kill -9 after " + acked.size() + " acknowledged instances: " + before
-                    + " in the index as written, then " + repair.summary());
+                    + " in the index when opened again, then " + repair.summary());
             assertEquals(0, repair.entriesWithoutFile(), "index entries without their file");
             assertEquals(0, repair.unreadableFiles());
             for (Map.Entry<String, String> a : acked.entrySet()) {
@@ -78,8 +95,7 @@ class KillDurabilityTest {
             }
             long rows = db.read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM instance"));
             assertTrue(rows >= acked.size());
-            assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT num_instances FROM study")));
-            assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM location")));
+            assertConsistent(db, rows);
             List<String> files = new ArrayList<>();
             storage.list(o -> files.add(o.key()));
             for (String key : files) {

@@ -94,9 +94,7 @@ public final class ArchiveNode implements Closeable {
             throw new IOException("cannot open the index " + config.indexUrl() + ": " + e.getMessage(), e);
         }
         resources.add(database);
-        // stores into this storage need not wait for the index to be written: the startup check below indexes
-        // again whatever a crash took from the index (IndexDatabase.Durability.REDONE_BY_REPAIR)
-        InstanceIndex index = new SqlInstanceIndex(database, java.time.Clock.systemUTC(), java.util.Set.of(storage.id()));
+        InstanceIndex index = new SqlInstanceIndex(database);
         try {
             new StartupRepair(index, storage).run();
         } catch (java.sql.SQLException e) {
