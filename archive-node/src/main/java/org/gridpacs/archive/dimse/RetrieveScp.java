@@ -147,49 +147,17 @@ public final class RetrieveScp implements Handlers.Retrieve {
 
     private void perform(Association as, List<IndexedInstance> instances, String originator, int messageID,
                          Handlers.RetrieveResponder responder) throws IOException {
-        int completed = 0;
-        int failed = 0;
-        int warning = 0;
-        List<String> failedUIDs = new ArrayList<>();
-        int remaining = instances.size();
-        // a first pending response tells the requester how many sub-operations to expect
-        if (!responder.pending(remaining, 0, 0, 0)) {
-            responder.complete(0, 0, 0, List.of());
-            return;
-        }
-        for (IndexedInstance instance : instances) {
-            if (responder.isCancelled()) {
-                break;
-            }
-            SubOperation.Result r;
-            try {
-                r = subOperation.send(as, instance, originator, messageID);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            } catch (IOException e) {
-                if (!as.isOpen()) {
-                    throw e; // the destination (or, for C-GET, the requester) went away
-                }
-                LOG.warn("Sending {} to {} failed: {}", instance.sopInstanceUID(), as.remoteAETitle(), e.getMessage());
+        SubOperationRun run = new SubOperationRun(subOperation, as, instances, originator, messageID, responder);
+        try {
+            run.perform(as.responseTimeout());
+        } catch (IOException e) {
+            if (as.isOpen()) {
+                LOG.warn("Sending to {} failed: {}", as.remoteAETitle(), e.getMessage());
                 as.abort(); // a failure mid-message leaves the association unusable
-                throw e;
             }
-            remaining--;
-            switch (r) {
-                case COMPLETED -> completed++;
-                case WARNING -> warning++;
-                case FAILED -> {
-                    failed++;
-                    failedUIDs.add(instance.sopInstanceUID());
-                }
-            }
-            if (remaining > 0 && !responder.pending(remaining, completed, failed, warning)) {
-                break;
-            }
+            throw e; // the destination (or, for C-GET, the requester) went away
         }
-        responder.complete(completed, failed, warning, failedUIDs);
-        LOG.info("{} of {} instances sent to {} ({} failed, {} with warnings)", completed + warning, instances.size(),
-                as.remoteAETitle(), failed, warning);
+        LOG.info("{} of {} instances sent to {} ({} failed, {} with warnings)", run.completed() + run.warnings(),
+                instances.size(), as.remoteAETitle(), run.failed(), run.warnings());
     }
 }

@@ -2,6 +2,7 @@ package org.gridpacs.archive.dimse;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.retrieve.RetrieveService;
@@ -33,9 +34,13 @@ final class SubOperation {
         this.service = service;
     }
 
-    /** Sends one instance over {@code as}; a failure to reach a peer that is already gone ends in IOException. */
-    Result send(Association as, IndexedInstance instance, String moveOriginatorAET, int moveOriginatorMessageID)
-            throws IOException, InterruptedException {
+    /**
+     * Sends one instance over {@code as} and returns once it is sent; the result follows with the peer's response
+     * (completed by the association's reader thread). A failure to reach a peer that is already gone is an
+     * IOException, here or in the result.
+     */
+    CompletableFuture<Result> send(Association as, IndexedInstance instance, String moveOriginatorAET,
+                                   int moveOriginatorMessageID) throws IOException, InterruptedException {
         String cuid = instance.sopClassUID();
         List<String> accepted = as.acceptedTransferSyntaxes(cuid);
         if (accepted.isEmpty()) {
@@ -47,6 +52,7 @@ final class SubOperation {
         } catch (IOException e) {
             return failed(instance, "its file cannot be read: " + e.getMessage());
         }
+        CompletableFuture<DimseResponse> response;
         try (stored) {
             TransferSyntax from = stored.transferSyntax();
             String to = choose(from, accepted);
@@ -59,8 +65,10 @@ final class SubOperation {
             Association.DataWriter writer = from.uid().equals(to)
                     ? out -> stored.dataSet().transferTo(out)
                     : out -> Transcoder.transcode(stored.dataSet(), from, out, target);
-            DimseResponse rsp = as.store(cuid, instance.sopInstanceUID(), to, writer, moveOriginatorAET,
+            response = as.storeAsync(cuid, instance.sopInstanceUID(), to, writer, moveOriginatorAET,
                     moveOriginatorMessageID);
+        }
+        return response.thenApply(rsp -> {
             int status = rsp.status();
             if (Status.isSuccess(status)) {
                 return Result.COMPLETED;
@@ -68,8 +76,8 @@ final class SubOperation {
             if (Status.isWarning(status)) {
                 return Result.WARNING;
             }
-            return failed(instance, as.remoteAETitle() + " answered " + rsp.describe());
-        }
+            return failed(instance, as.remoteAETitle() + " answered " + rsp.describe()).join();
+        });
     }
 
     /**
@@ -94,9 +102,9 @@ final class SubOperation {
         return null;
     }
 
-    private static Result failed(IndexedInstance instance, String why) {
+    private static CompletableFuture<Result> failed(IndexedInstance instance, String why) {
         LOG.warn("Could not send {}: {}", instance.sopInstanceUID(), why);
-        return Result.FAILED;
+        return CompletableFuture.completedFuture(Result.FAILED);
     }
 
     private static String name(String uid) {

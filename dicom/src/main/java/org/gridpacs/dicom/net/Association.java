@@ -245,12 +245,8 @@ public final class Association implements Closeable {
                                String moveOriginatorAET, int moveOriginatorMessageID)
             throws IOException, InterruptedException {
         int pcid = storeContext(sopClassUID, transferSyntaxUID);
-        DataSet cmd = storeCommand(sopClassUID, sopInstanceUID);
-        if (moveOriginatorAET != null) {
-            cmd.setString(Tag.MoveOriginatorApplicationEntityTitle, VR.AE, moveOriginatorAET);
-            cmd.setInt(Tag.MoveOriginatorMessageID, VR.US, moveOriginatorMessageID);
-        }
-        return call(pcid, cmd, data, null);
+        return call(pcid, storeCommand(sopClassUID, sopInstanceUID, moveOriginatorAET, moveOriginatorMessageID), data,
+                null);
     }
 
     private int storeContext(String sopClassUID, String transferSyntaxUID) throws NoPresentationContextException {
@@ -261,9 +257,14 @@ public final class Association implements Closeable {
         return pcid;
     }
 
-    private DataSet storeCommand(String sopClassUID, String sopInstanceUID) {
+    private DataSet storeCommand(String sopClassUID, String sopInstanceUID, String moveOriginatorAET,
+                                 int moveOriginatorMessageID) {
         DataSet cmd = Commands.request(CommandField.C_STORE_RQ, nextMessageID(), sopClassUID, true);
         cmd.setString(Tag.AffectedSOPInstanceUID, VR.UI, sopInstanceUID);
+        if (moveOriginatorAET != null) {
+            cmd.setString(Tag.MoveOriginatorApplicationEntityTitle, VR.AE, moveOriginatorAET);
+            cmd.setInt(Tag.MoveOriginatorMessageID, VR.US, moveOriginatorMessageID);
+        }
         return cmd;
     }
 
@@ -388,7 +389,7 @@ public final class Association implements Closeable {
         int id = cmd.getInt(Tag.MessageID, 0);
         Pending p = new Pending(onPending);
         pending.put(id, p);
-        p.result.whenComplete((r, e) -> {
+        p.settled = p.result.whenComplete((r, e) -> {
             pending.remove(id);
             window.release();
             operationFinished();
@@ -404,13 +405,29 @@ public final class Association implements Closeable {
 
     /**
      * C-STORE without waiting for the response: up to the negotiated number of operations are outstanding
-     * at once, which hides the round trip per instance. The future completes with the C-STORE response.
+     * at once, which hides the round trip per instance. Returns once the request is sent; the future completes
+     * with the C-STORE response, after the operation has left the window, so that an action chained to it (run
+     * by the reader thread that received the response) may send the next request at once.
      */
     public CompletableFuture<DimseResponse> storeAsync(String sopClassUID, String sopInstanceUID,
                                                       String transferSyntaxUID, DataWriter data)
             throws IOException, InterruptedException {
+        return storeAsync(sopClassUID, sopInstanceUID, transferSyntaxUID, data, null, 0);
+    }
+
+    /** {@link #storeAsync(String, String, String, DataWriter)} as a C-MOVE sub-operation when {@code moveOriginatorAET} is set. */
+    public CompletableFuture<DimseResponse> storeAsync(String sopClassUID, String sopInstanceUID,
+                                                      String transferSyntaxUID, DataWriter data,
+                                                      String moveOriginatorAET, int moveOriginatorMessageID)
+            throws IOException, InterruptedException {
         int pcid = storeContext(sopClassUID, transferSyntaxUID);
-        return submit(pcid, storeCommand(sopClassUID, sopInstanceUID), data, null).result;
+        return submit(pcid, storeCommand(sopClassUID, sopInstanceUID, moveOriginatorAET, moveOriginatorMessageID),
+                data, null).settled;
+    }
+
+    /** How long (ms) this side waits for the next response to a request of its own (0: for ever). */
+    public int responseTimeout() {
+        return settings.responseTimeout();
     }
 
     /** How many requests this side may have outstanding at once (the negotiated window; 1 by default). */
@@ -420,6 +437,8 @@ public final class Association implements Closeable {
 
     private static final class Pending {
         final CompletableFuture<DimseResponse> result = new CompletableFuture<>();
+        /** Completes as {@link #result}, once the operation has left the window. */
+        CompletableFuture<DimseResponse> settled;
         final Consumer<DimseResponse> onPending;
         volatile long lastActivity = System.currentTimeMillis();
 
