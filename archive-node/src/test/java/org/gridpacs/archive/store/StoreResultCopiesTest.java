@@ -84,13 +84,17 @@ class StoreResultCopiesTest {
         return copies.stream().sorted(Comparator.comparing(StoredObject::storageId)).toList();
     }
 
+    /** The result has {@code outcome}, and its object is the one copy, as the index lists it. */
+    private void assertOnlyCopy(StoreResult.Outcome outcome, StoreResult r) throws Exception {
+        assertEquals(outcome, r.outcome());
+        assertEquals(List.of(r.object()), r.copies());
+        assertEquals(indexed(r.header().sopInstanceUID()), r.copies());
+    }
+
     @Test
     void newInstanceHasItsOneCopy() throws Exception {
         stores(DuplicatePolicy.REJECT);
-        StoreResult r = store(here, instance(0));
-        assertEquals(StoreResult.Outcome.STORED, r.outcome());
-        assertEquals(List.of(r.object()), r.copies());
-        assertEquals(indexed(r.header().sopInstanceUID()), r.copies());
+        assertOnlyCopy(StoreResult.Outcome.STORED, store(here, instance(0)));
     }
 
     @Test
@@ -116,10 +120,8 @@ class StoreResultCopiesTest {
         StoreResult old = store(peer, instance(0));
         store(here, instance(0));
         StoreResult replaced = store(here, instance(1));
-        assertEquals(StoreResult.Outcome.REPLACED, replaced.outcome());
         assertNotEquals(old.object().checksum(), replaced.object().checksum());
-        assertEquals(List.of(replaced.object()), replaced.copies());
-        assertEquals(indexed(replaced.header().sopInstanceUID()), replaced.copies());
+        assertOnlyCopy(StoreResult.Outcome.REPLACED, replaced);
     }
 
     @Test
@@ -127,9 +129,6 @@ class StoreResultCopiesTest {
         stores(DuplicatePolicy.REJECT);
         StoreResult lost = store(here, instance(0));
         index.markLocation(lost.object().storageId(), lost.object().key(), "MISSING");
-        StoreResult restored = store(here, instance(0));
-        assertEquals(StoreResult.Outcome.REPLACED, restored.outcome());
-        assertEquals(List.of(restored.object()), restored.copies());
-        assertEquals(indexed(restored.header().sopInstanceUID()), restored.copies());
+        assertOnlyCopy(StoreResult.Outcome.REPLACED, store(here, instance(0)));
     }
 }
