@@ -344,6 +344,7 @@ class CrashRecoveryTest {
     static void checkIndexAgainstStorage(Path data) throws Exception {
         IndexStorageCheck.Result r = IndexStorageCheck.check(data, "fs1");
         List<String> problems = new ArrayList<>(r.problems());
+        r.unnamedFiles().forEach(key -> problems.add("file no index row names: " + key));
         for (IndexStorageCheck.Location l : r.locations()) {
             if (!"fs1".equals(l.storageId())) {
                 problems.add(l.sopInstanceUID() + ": location " + l.storageId() + " " + l.storageKey() + " "

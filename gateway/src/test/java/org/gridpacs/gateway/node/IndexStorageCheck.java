@@ -19,9 +19,10 @@ import org.gridpacs.archive.storage.Checksums;
 /**
  * A node's index against its storage, read once the node has stopped: its data folder holds {@code index/} (H2)
  * and {@code storage/} (the file storage). Sound means: every location row of this storage is "OK" and names a
- * file that exists with the size and CRC-32C the row records; every file in the storage is named by such a row;
- * no temporary file (a name starting with ".") is left; the study and series instance counts agree with the
- * instance rows. Rows of other storages (the copies a node of a cluster knows its peers hold) are listed, not
+ * file that exists with the size and CRC-32C the row records; no temporary file (a name starting with ".") is
+ * left; the study and series instance counts agree with the instance rows ({@link Result#problems}); and every
+ * file in the storage is named by a row of this storage ({@link Result#unnamedFiles}, apart: the callers weigh
+ * them differently). Rows of other storages (the copies a node of a cluster knows its peers hold) are listed, not
  * checked. Used after a clean stop by the kill test of one node and by the cluster's disaster test.
  */
 public final class IndexStorageCheck {
@@ -40,10 +41,11 @@ public final class IndexStorageCheck {
      * @param instances   the SOP Instance UIDs of the index's instance rows
      * @param locations   every location row, other storages' included
      * @param soundCopies the SOP Instance UIDs with a sound copy in this storage
-     * @param problems    every disagreement found, one line each; none when the node's data is sound
+     * @param problems    every disagreement found but unnamed files, one line each
+     * @param unnamedFiles the keys of the files in the storage that no location row of it names
      */
     public record Result(Set<String> instances, List<Location> locations, Set<String> soundCopies,
-                         List<String> problems) {
+                         List<String> problems, List<String> unnamedFiles) {
 
         /** The location rows of {@code storageId}. */
         public List<Location> locationsOf(String storageId) {
@@ -83,6 +85,7 @@ public final class IndexStorageCheck {
         }
 
         Set<String> keys = new HashSet<>();
+        List<String> unnamed = new ArrayList<>();
         Set<String> sound = new HashSet<>();
         for (Location l : locations) {
             if (!l.storageId().equals(storageId)) {
@@ -123,12 +126,12 @@ public final class IndexStorageCheck {
                     if (f.getFileName().toString().startsWith(".")) {
                         problems.add("temporary file left in storage: " + key);
                     } else if (!keys.contains(key)) {
-                        problems.add("file no index row names: " + key);
+                        unnamed.add(key);
                     }
                 }
             }
         }
-        return new Result(instances, locations, sound, problems);
+        return new Result(instances, locations, sound, problems, unnamed);
     }
 
     private static long count(Connection c, String sql) throws SQLException {
