@@ -71,7 +71,7 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
             t.setDaemon(true);
             return t;
         });
-        this.store = new ReplicatingStore(localStore, index, cluster, placement, membership,
+        this.store = new ReplicatingStore(localStore, cluster, placement, membership,
                 new CopyPusher(cluster.self(), storage, catalog, client), outbox, this::awaitAnnounced, pushes);
         this.handler = new PeerHandler(cluster.self(), storage, localStore, catalog, this);
         this.repair = new ClusterRepair(cluster, membership, placement, catalog, index, client, localStore, storage,

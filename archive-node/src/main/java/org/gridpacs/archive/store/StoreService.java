@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.gridpacs.archive.index.HeaderEncoder;
@@ -140,7 +141,9 @@ public final class StoreService implements InstanceStore {
         try {
             if (index.insert(header, object, request.callingAETitle())) {
                 LOG.debug("Stored {} from {} as {}", header.sopInstanceUID(), request.callingAETitle(), object.key());
-                return new StoreResult(Status.SUCCESS, StoreResult.Outcome.STORED, object, null, header);
+                // a new instance: the index lists exactly this copy
+                return new StoreResult(Status.SUCCESS, StoreResult.Outcome.STORED, object, null, header,
+                        List.of(object));
             }
             IndexedInstance existing = index.find(header.sopInstanceUID()).orElse(null);
             List<IndexedInstance.Location> usable = existing == null ? List.of() : usableCopies(existing);
@@ -150,20 +153,24 @@ public final class StoreService implements InstanceStore {
                 LOG.warn("{} was indexed without a usable copy; the copy {} just received from {} replaces it",
                         header.sopInstanceUID(), object.key(), request.callingAETitle());
                 return new StoreResult(Status.SUCCESS, StoreResult.Outcome.REPLACED, object, "restored a lost copy",
-                        header);
+                        header, List.of(object));
             }
             IndexedInstance.Location own = usable.stream().filter(l -> l.storageId().equals(storage.id()))
                     .findFirst().orElse(null);
             if (own != null && sameObject(own, object)) {
                 remove(object);
-                return new StoreResult(Status.SUCCESS, StoreResult.Outcome.ALREADY_STORED,
-                        new StoredObject(own.storageId(), own.storageKey(), own.size(), own.checksum()), "already stored",
-                        header);
+                // nothing changed: the copies are those just read
+                return new StoreResult(Status.SUCCESS, StoreResult.Outcome.ALREADY_STORED, stored(own), "already stored",
+                        header, usable.stream().map(StoreService::stored).toList());
             }
             if (own == null && usable.stream().allMatch(l -> sameObject(l, object))) {
                 // the same object held elsewhere (another node of the cluster): this is one more copy of it
                 if (index.addLocation(header.sopInstanceUID(), object)) {
-                    return new StoreResult(Status.SUCCESS, StoreResult.Outcome.STORED, object, "one more copy", header);
+                    // addLocation touched only this storage's rows (none usable): the copies read, and this one
+                    List<StoredObject> copies = new ArrayList<>(usable.stream().map(StoreService::stored).toList());
+                    copies.add(object);
+                    return new StoreResult(Status.SUCCESS, StoreResult.Outcome.STORED, object, "one more copy", header,
+                            copies);
                 }
             }
             if (duplicatePolicy == DuplicatePolicy.REJECT) {
@@ -175,8 +182,9 @@ public final class StoreService implements InstanceStore {
             }
             replace(request, header, object);
             LOG.info("Replaced {} with a new object from {}", header.sopInstanceUID(), request.callingAETitle());
+            // replace drops every location of the instance, other storages' too: this copy is the only one
             return new StoreResult(Status.SUCCESS, StoreResult.Outcome.REPLACED, object, "replaced the stored object",
-                    header);
+                    header, List.of(object));
         } catch (HierarchyConflictException e) {
             remove(object);
             LOG.warn("Refused {} from {}: {}", header.sopInstanceUID(), request.callingAETitle(), e.getMessage());
@@ -197,7 +205,7 @@ public final class StoreService implements InstanceStore {
     private void replace(StoreRequest request, InstanceHeader header, StoredObject object) throws SQLException {
         for (IndexedInstance.Location l : index.replace(header, object, request.callingAETitle())) {
             if (l.storageId().equals(storage.id())) {
-                remove(new StoredObject(l.storageId(), l.storageKey(), l.size(), l.checksum()));
+                remove(stored(l));
             }
         }
     }
@@ -216,6 +224,10 @@ public final class StoreService implements InstanceStore {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private static StoredObject stored(IndexedInstance.Location l) {
+        return new StoredObject(l.storageId(), l.storageKey(), l.size(), l.checksum());
     }
 
     private static boolean sameObject(IndexedInstance.Location l, StoredObject object) {

@@ -32,6 +32,7 @@ import org.gridpacs.dicom.io.DicomInputStream;
 import org.gridpacs.dicom.testutil.Dcmtk;
 import org.gridpacs.gateway.cluster.ClusterInspector.Copy;
 import org.gridpacs.gateway.cluster.ClusterInspector.StudyRef;
+import org.gridpacs.gateway.node.IndexStorageCheck;
 import org.gridpacs.gateway.synthetic.SyntheticCtSeries;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -65,8 +66,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  *         checksums equal;</li>
  *     <li>is listed by C-FIND at IMAGE level on every node, the restarted one included (the index everywhere);</li>
  *     <li>comes back through HAProxy by C-GET, element by element as sent;</li>
- *     <li>after a clean stop, is in every node's index, and each node's location rows for its own storage name
- *         files that exist with the recorded size and checksum;</li>
+ *     <li>after a clean stop, is in every node's index; and each node's index agrees with its storage
+ *         ({@link IndexStorageCheck}: its location rows for its own storage name files that exist with the
+ *         recorded size and checksum, no temporary file is left, the study and series counts agree with the
+ *         instance rows);</li>
  *     </ul>
  *     and every download of a finished study came back whole in the end (a downloader retries up to 10 failed
  *     associations and up to 3 answers "Success" with part of the study).</li>
@@ -781,60 +784,42 @@ class ClusterDisasterTest {
         r.problems().stream().limit(10).forEach(p -> report.problem("retrieve", p));
     }
 
-    /** After a clean stop: every node's index lists every acknowledged instance; its own locations are sound. */
+    /**
+     * After a clean stop: every node's index lists every acknowledged instance, and agrees with its storage
+     * ({@link IndexStorageCheck}: its own locations sound, no temporary file, the counts). Files no index row
+     * names are reported, not failed: seen in the 3-node case on a node that was not killed, most likely a surplus
+     * copy the repair was dropping at the stop (ClusterRepair.drop removes the row, then the file, and
+     * Replication.close interrupts the repair without waiting for it); the node's startup check indexes it again.
+     */
     static void checkIndexes(ClusterProcesses cluster, Workload work, Report report) throws Exception {
         Map<String, Set<String>> ownCopies = new TreeMap<>();
         for (ClusterProcesses.Node n : cluster.nodes()) {
-            Set<String> indexed;
-            List<ClusterInspector.Location> rows;
+            IndexStorageCheck.Result r;
             try {
-                indexed = ClusterInspector.indexedInstances(n.dataDir());
-                rows = ClusterInspector.locations(n.dataDir());
+                r = IndexStorageCheck.check(n.dataDir(), n.name());
             } catch (Exception e) {
                 report.problem("index", n.name() + ": cannot read its index: " + e);
                 continue;
             }
-            long notIndexed = work.acknowledged.keySet().stream().filter(u -> !indexed.contains(u)).count();
+            long notIndexed = work.acknowledged.keySet().stream().filter(u -> !r.instances().contains(u)).count();
             if (notIndexed > 0) {
                 report.problem("index", n.name() + "'s index lacks " + notIndexed + " of " + work.acknowledged.size()
                         + " acknowledged instances");
             }
-            Set<String> storageIds = rows.stream().map(ClusterInspector.Location::storageId).collect(Collectors.toSet());
-            Set<String> own = new HashSet<>();
-            int bad = 0;
-            List<String> examples = new ArrayList<>();
-            for (ClusterInspector.Location l : rows) {
-                if (!l.storageId().equals(n.name())) {
-                    continue; // a copy on a peer, as this node knows it
-                }
-                Path f = n.storageDir().resolve(l.storageKey());
-                String problem = null;
-                if (!"OK".equals(l.status())) {
-                    problem = "status " + l.status();
-                } else if (!Files.isRegularFile(f)) {
-                    problem = "file missing";
-                } else if (Files.size(f) != l.size()) {
-                    problem = Files.size(f) + " bytes, the row says " + l.size();
-                } else if (!ClusterInspector.crc32c(f).equals(l.checksum())) {
-                    problem = "checksum differs from the row's";
-                }
-                if (problem == null) {
-                    own.add(l.sopInstanceUID());
-                } else {
-                    bad++;
-                    if (examples.size() < 3) {
-                        examples.add(l.sopInstanceUID() + " at " + l.storageKey() + ": " + problem);
-                    }
-                }
+            if (!r.problems().isEmpty()) {
+                report.problem("index", n.name() + ": its index and its storage disagree in " + r.problems().size()
+                        + " places, e.g. " + r.problems().stream().limit(3).toList());
             }
-            if (bad > 0) {
-                report.problem("index", n.name() + ": " + bad + " location rows of its own storage are not sound, e.g. "
-                        + examples);
+            if (!r.unnamedFiles().isEmpty()) {
+                report.notes.add("WARNING " + n.name() + ": " + r.unnamedFiles().size() + " files in its storage that "
+                        + "no index row names (reported, not failed), e.g. " + r.unnamedFiles().stream().limit(3).toList());
             }
-            ownCopies.put(n.name(), own);
+            Set<String> storageIds = r.locations().stream().map(IndexStorageCheck.Location::storageId)
+                    .collect(Collectors.toSet());
+            ownCopies.put(n.name(), r.soundCopies());
             report.notes.add(String.format("%s index: %d instances, %d location rows (storages %s), %d sound own copies "
-                    + "of acknowledged instances", n.name(), indexed.size(), rows.size(), storageIds,
-                    own.stream().filter(work.acknowledged::containsKey).count()));
+                    + "of acknowledged instances", n.name(), r.instances().size(), r.locations().size(), storageIds,
+                    r.soundCopies().stream().filter(work.acknowledged::containsKey).count()));
         }
         int expected = Math.min(REPLICATION_FACTOR, cluster.nodes().size());
         long under = work.acknowledged.keySet().stream()

@@ -15,10 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 
-import org.gridpacs.archive.index.IndexDatabase;
-import org.gridpacs.archive.storage.Checksums;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.data.UID;
@@ -36,12 +33,13 @@ import org.gridpacs.dicom.net.pdu.AAssociateRQ;
 import org.gridpacs.dicom.net.pdu.PresentationContext;
 import org.gridpacs.dicom.net.pdu.RoleSelection;
 import org.gridpacs.dicom.testutil.DataSetDiff;
+import org.gridpacs.gateway.node.IndexStorageCheck;
 
 /**
  * What the nodes of a cluster hold, seen from outside: the Part 10 files in each node's data folder (by SOP
  * Instance UID, with their CRC-32C), what each node's index lists (C-FIND at IMAGE level, directly to the node),
- * what comes back through the load balancer (C-GET, compared element by element with what was sent), and, once
- * a node is stopped, the location rows of its H2 index.
+ * and what comes back through the load balancer (C-GET, compared element by element with what was sent). A
+ * stopped node's index against its storage: {@link IndexStorageCheck}.
  */
 final class ClusterInspector {
     static final String CALLING = "INSPECTOR";
@@ -126,18 +124,7 @@ final class ClusterInspector {
             DataSet meta = in.readFileMetaInformation();
             uid = meta.getString(Tag.MediaStorageSOPInstanceUID);
         }
-        return uid == null ? null : new Copy(uid, f, Files.size(f), crc32c(f));
-    }
-
-    static String crc32c(Path file) throws IOException {
-        CRC32C crc = new CRC32C();
-        byte[] buf = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                crc.update(buf, 0, n);
-            }
-        }
-        return Checksums.format(crc);
+        return uid == null ? null : new Copy(uid, f, Files.size(f), IndexStorageCheck.crc32c(f));
     }
 
     /** C-FIND at IMAGE level for each study, on one association to {@code port}: the SOP Instance UIDs listed. */
@@ -219,45 +206,5 @@ final class ClusterInspector {
             as.release();
         }
         return new Retrieved(received, problems);
-    }
-
-    /** One location row of a node's index. */
-    record Location(String sopInstanceUID, String storageId, String storageKey, long size, String checksum,
-                    String status) {
-    }
-
-    /** Every location row of the H2 index in {@code dataDir}/index; the node must be stopped. */
-    static List<Location> locations(Path dataDir) throws Exception {
-        List<Location> rows = new ArrayList<>();
-        try (IndexDatabase db = IndexDatabase.openH2(dataDir.resolve("index"))) {
-            db.read(c -> {
-                try (var ps = c.prepareStatement("SELECT i.sop_uid, l.storage_id, l.storage_key, l.object_size, "
-                        + "l.checksum, l.status FROM location l JOIN instance i ON i.pk = l.instance_fk");
-                     var rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new Location(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                                rs.getString(5), rs.getString(6)));
-                    }
-                }
-                return null;
-            });
-        }
-        return rows;
-    }
-
-    /** The SOP Instance UIDs of the instance rows of the H2 index in {@code dataDir}/index; the node must be stopped. */
-    static Set<String> indexedInstances(Path dataDir) throws Exception {
-        Set<String> uids = new HashSet<>();
-        try (IndexDatabase db = IndexDatabase.openH2(dataDir.resolve("index"))) {
-            db.read(c -> {
-                try (var ps = c.prepareStatement("SELECT sop_uid FROM instance"); var rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        uids.add(rs.getString(1));
-                    }
-                }
-                return null;
-            });
-        }
-        return uids;
     }
 }

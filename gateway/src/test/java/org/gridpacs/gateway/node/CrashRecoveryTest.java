@@ -26,10 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 
-import org.gridpacs.archive.index.IndexDatabase;
-import org.gridpacs.archive.storage.Checksums;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.data.UID;
@@ -345,83 +342,21 @@ class CrashRecoveryTest {
     // ------------------------------------------------------------------ the index against the storage
 
     static void checkIndexAgainstStorage(Path data) throws Exception {
-        Path storage = data.resolve("storage");
-        List<String> problems = new ArrayList<>();
-        Set<String> keys = new HashSet<>();
-        try (IndexDatabase db = IndexDatabase.openH2(data.resolve("index"))) {
-            db.read(c -> {
-                try (var ps = c.prepareStatement("SELECT i.sop_uid, l.storage_id, l.storage_key, l.object_size, "
-                        + "l.checksum, l.status FROM location l JOIN instance i ON i.pk = l.instance_fk");
-                     var rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String uid = rs.getString(1);
-                        String key = rs.getString(3);
-                        keys.add(key);
-                        Path file = storage.resolve(key);
-                        if (!"fs1".equals(rs.getString(2)) || !"OK".equals(rs.getString(6))) {
-                            problems.add(uid + ": location " + rs.getString(2) + " " + key + " " + rs.getString(6));
-                        }
-                        if (!Files.isRegularFile(file)) {
-                            problems.add(uid + ": the index names " + key + ", which does not exist");
-                            continue;
-                        }
-                        try {
-                            if (Files.size(file) != rs.getLong(4)) {
-                                problems.add(uid + ": " + key + " has " + Files.size(file) + " bytes, the index says "
-                                        + rs.getLong(4));
-                            }
-                            String crc = crc32c(file);
-                            if (!crc.equals(rs.getString(5))) {
-                                problems.add(uid + ": " + key + " has checksum " + crc + ", the index says "
-                                        + rs.getString(5));
-                            }
-                        } catch (IOException e) {
-                            problems.add(uid + ": " + e);
-                        }
-                    }
-                }
-                long instances = count(c, "SELECT COUNT(*) FROM instance");
-                if (instances != TOTAL || keys.size() != TOTAL) {
-                    problems.add(instances + " instance rows and " + keys.size() + " locations for " + TOTAL + " instances");
-                }
-                if (count(c, "SELECT COUNT(*) FROM study s WHERE s.num_instances <> (SELECT COUNT(*) FROM series r "
-                        + "JOIN instance i ON i.series_fk = r.pk WHERE r.study_fk = s.pk)") != 0
-                        || count(c, "SELECT COUNT(*) FROM series r WHERE r.num_instances <> "
-                        + "(SELECT COUNT(*) FROM instance i WHERE i.series_fk = r.pk)") != 0) {
-                    problems.add("study or series instance counts disagree with the instance rows");
-                }
-                return null;
-            });
-        }
-        try (Stream<Path> files = Files.walk(storage)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                String key = storage.relativize(f).toString().replace('\\', '/');
-                if (f.getFileName().toString().startsWith(".")) {
-                    problems.add("temporary file left in storage: " + key);
-                } else if (!keys.contains(key)) {
-                    problems.add("file no index row names: " + key);
-                }
+        IndexStorageCheck.Result r = IndexStorageCheck.check(data, "fs1");
+        List<String> problems = new ArrayList<>(r.problems());
+        r.unnamedFiles().forEach(key -> problems.add("file no index row names: " + key));
+        for (IndexStorageCheck.Location l : r.locations()) {
+            if (!"fs1".equals(l.storageId())) {
+                problems.add(l.sopInstanceUID() + ": location " + l.storageId() + " " + l.storageKey() + " "
+                        + l.status());
             }
+        }
+        long keys = r.locationsOf("fs1").stream().map(IndexStorageCheck.Location::storageKey).distinct().count();
+        if (r.instances().size() != TOTAL || keys != TOTAL) {
+            problems.add(r.instances().size() + " instance rows and " + keys + " locations for " + TOTAL
+                    + " instances");
         }
         assertTrue(problems.isEmpty(), problems.size() + " problems:\n" + String.join("\n", problems));
-    }
-
-    private static long count(java.sql.Connection c, String sql) throws java.sql.SQLException {
-        try (var s = c.createStatement(); var rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    static String crc32c(Path file) throws IOException {
-        CRC32C crc = new CRC32C();
-        byte[] buf = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                crc.update(buf, 0, n);
-            }
-        }
-        return Checksums.format(crc);
     }
 
     // ------------------------------------------------------------------ the node process

@@ -12,8 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 
-import org.gridpacs.archive.index.IndexedInstance;
-import org.gridpacs.archive.index.InstanceIndex;
+import org.gridpacs.archive.storage.StoredObject;
 import org.gridpacs.archive.store.InstanceStore;
 import org.gridpacs.archive.store.StoreException;
 import org.gridpacs.archive.store.StoreRequest;
@@ -38,7 +37,6 @@ public final class ReplicatingStore implements InstanceStore {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatingStore.class);
 
     private final StoreService local;
-    private final InstanceIndex index;
     private final ClusterConfig cluster;
     private final Placement placement;
     private final Membership membership;
@@ -47,11 +45,10 @@ public final class ReplicatingStore implements InstanceStore {
     private final Consumer<Map<String, Long>> announced;
     private final ExecutorService pushes;
 
-    public ReplicatingStore(StoreService local, InstanceIndex index, ClusterConfig cluster, Placement placement,
+    public ReplicatingStore(StoreService local, ClusterConfig cluster, Placement placement,
                             Membership membership, CopyPusher pusher, Outbox outbox,
                             Consumer<Map<String, Long>> announced, ExecutorService pushes) {
         this.local = local;
-        this.index = index;
         this.cluster = cluster;
         this.placement = placement;
         this.membership = membership;
@@ -66,7 +63,7 @@ public final class ReplicatingStore implements InstanceStore {
         StoreResult result = local.store(request, data);
         String sop = request.sopInstanceUID();
         List<String> live = new ArrayList<>(membership.liveNodes());
-        Set<String> holders = holders(sop, result.object().checksum());
+        Set<String> holders = holders(result);
         holders.add(cluster.self());
         List<String> failures = new ArrayList<>();
         Set<String> unreachable = new LinkedHashSet<>();
@@ -121,21 +118,19 @@ public final class ReplicatingStore implements InstanceStore {
         return result;
     }
 
-    /** Nodes whose copy of the instance is usable and the same object. */
-    private Set<String> holders(String sop, String checksum) throws StoreException {
-        try {
-            Set<String> out = new LinkedHashSet<>();
-            index.find(sop).ifPresent(i -> {
-                for (IndexedInstance.Location l : i.locations()) {
-                    if ("OK".equals(l.status()) && checksum != null && checksum.equals(l.checksum())) {
-                        out.add(l.storageId());
-                    }
-                }
-            });
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException(Status.PROCESSING_FAILURE, "the archive index could not be read: " + e.getMessage(), e);
+    /**
+     * Nodes whose copy of the instance is usable and the same object, from the copies the local store read (no
+     * index lookup of its own).
+     */
+    private static Set<String> holders(StoreResult result) {
+        String checksum = result.object().checksum();
+        Set<String> out = new LinkedHashSet<>();
+        for (StoredObject copy : result.copies()) {
+            if (checksum != null && checksum.equals(copy.checksum())) {
+                out.add(copy.storageId());
+            }
         }
+        return out;
     }
 
     /**
