@@ -332,9 +332,25 @@ public final class ClusterRepair implements Closeable {
     }
 
     @Override
+    /**
+     * Stops the repair and waits (a few seconds) for the step in progress, so that the index and the storage are
+     * not closed under it: a surplus copy whose row was just removed would otherwise keep its file until the next
+     * start's check.
+     */
     public void close() {
-        closed = true;
-        thread.shutdownNow();
-        scrubThread.shutdownNow();
+        closed = true; // the passes stop at their next step
+        thread.shutdown();
+        scrubThread.shutdown();
+        try {
+            if (!thread.awaitTermination(5, TimeUnit.SECONDS) || !scrubThread.awaitTermination(5, TimeUnit.SECONDS)) {
+                thread.shutdownNow();
+                scrubThread.shutdownNow();
+                if (!thread.awaitTermination(5, TimeUnit.SECONDS) || !scrubThread.awaitTermination(5, TimeUnit.SECONDS)) {
+                    LOG.warn("The cluster repair did not stop within 10 s; the next start's check finishes its work");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
