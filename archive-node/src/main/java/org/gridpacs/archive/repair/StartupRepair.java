@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 import org.gridpacs.archive.index.HeaderEncoder;
 import org.gridpacs.archive.index.IndexedInstance.Location;
@@ -182,16 +181,10 @@ public final class StartupRepair {
 
     /** Size and checksum from the bytes themselves: the listing gives neither a checksum nor a promise. */
     private StoredObject measure(String key) throws IOException {
-        CRC32C crc = new CRC32C();
-        long size = 0;
-        byte[] buf = new byte[64 * 1024];
         try (InputStream in = storage.open(key)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                crc.update(buf, 0, n);
-                size += n;
-            }
+            Checksums.Measured m = Checksums.measure(in);
+            return new StoredObject(storage.id(), key, m.size(), m.checksum());
         }
-        return new StoredObject(storage.id(), key, size, Checksums.format(crc));
     }
 
     private Result checkLocations(int swept, Orphans o) throws IOException, SQLException {

@@ -1,5 +1,7 @@
 package org.gridpacs.archive.storage;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.HexFormat;
 import java.util.zip.CRC32C;
 
@@ -11,5 +13,21 @@ public final class Checksums {
     /** "crc32c:" and 8 lowercase hex digits. */
     public static String format(CRC32C crc) {
         return "crc32c:" + HexFormat.of().toHexDigits((int) crc.getValue());
+    }
+
+    /** What reading an object back gives: its size and checksum. */
+    public record Measured(long size, String checksum) {
+    }
+
+    /** Reads {@code in} to its end (the caller closes it) and returns its size and checksum. */
+    public static Measured measure(InputStream in) throws IOException {
+        CRC32C crc = new CRC32C();
+        long size = 0;
+        byte[] buf = new byte[64 * 1024];
+        for (int n; (n = in.read(buf)) >= 0; ) {
+            crc.update(buf, 0, n);
+            size += n;
+        }
+        return new Measured(size, format(crc));
     }
 }

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32C;
 
 import org.gridpacs.archive.repair.StartupRepair;
 import org.gridpacs.archive.storage.Checksums;
@@ -135,13 +134,8 @@ class KillDurabilityTest {
     }
 
     private static String checksumOf(FileSystemStorage storage, String key) throws Exception {
-        CRC32C crc = new CRC32C();
-        byte[] buf = new byte[64 * 1024];
         try (InputStream in = storage.open(key)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                crc.update(buf, 0, n);
-            }
+            return Checksums.measure(in).checksum();
         }
-        return Checksums.format(crc);
     }
 }

@@ -11,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 
 import org.gridpacs.archive.index.IndexDatabase;
 import org.gridpacs.archive.storage.Checksums;
@@ -143,13 +142,8 @@ public final class IndexStorageCheck {
 
     /** The file's CRC-32C, as the storage records it ("crc32c:" and 8 hex digits). */
     public static String crc32c(Path file) throws IOException {
-        CRC32C crc = new CRC32C();
-        byte[] buf = new byte[64 * 1024];
         try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                crc.update(buf, 0, n);
-            }
+            return Checksums.measure(in).checksum();
         }
-        return Checksums.format(crc);
     }
 }

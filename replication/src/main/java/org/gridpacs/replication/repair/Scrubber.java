@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 import org.gridpacs.archive.index.CopyCatalog;
 import org.gridpacs.archive.index.IndexedInstance;
@@ -80,23 +79,18 @@ final class Scrubber {
 
     /** Null when the copy reads back whole and right; else what is wrong. */
     private String check(IndexedInstance.Location l) {
-        CRC32C crc = new CRC32C();
-        long size = 0;
-        byte[] buf = new byte[64 * 1024];
+        Checksums.Measured m;
         try (InputStream in = storage.open(l.storageKey())) {
-            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                crc.update(buf, 0, n);
-                size += n;
-            }
+            m = Checksums.measure(in);
         } catch (NoSuchFileException e) {
             return "the file is missing";
         } catch (IOException e) {
             return "it cannot be read: " + e.getMessage();
         }
-        if (size != l.size()) {
-            return size + " bytes instead of " + l.size();
+        if (m.size() != l.size()) {
+            return m.size() + " bytes instead of " + l.size();
         }
-        String actual = Checksums.format(crc);
+        String actual = m.checksum();
         return l.checksum() == null || l.checksum().equals(actual) ? null
                 : "checksum " + actual + " instead of " + l.checksum();
     }
