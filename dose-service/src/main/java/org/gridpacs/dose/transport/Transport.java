@@ -36,9 +36,16 @@ public final class Transport {
     private final double[] moller;
     private final double[] hardMax;
     private final double[] msPower;
+    /** Regional Woodcock majorants ({@link Majorants}): tables per level, and the regions' tree. */
     private final double[] majorant;
     /** 1 / majorant. */
     private final double[] invMajorant;
+    private final Majorants regions;
+    private final int[] leafTable;
+    private final int[] leafBox;
+    private final double[] leafBounds;
+    /** Per region: its bounds in voxel units (index, as doubles), for the test of a tentative collision. */
+    private final double[] leafVoxels;
     private final double[] rangeCut;
     /** Per voxel: index of its (medium, density) pair, or null when that index is the voxel index ({@link Voxels}). */
     private final char[] pairOf;
@@ -106,6 +113,15 @@ public final class Transport {
     /** @param voxels the phantom's voxels as built once per run and shared by the workers */
     public Transport(PhysicsTables tables, Phantom ph, Voxels voxels, double photonCut, double electronCut,
                      double stepFraction, double maxEnergy) {
+        this(tables, ph, voxels, Majorants.build(tables, ph, voxels), photonCut, electronCut, stepFraction, maxEnergy);
+    }
+
+    /**
+     * @param voxels the phantom's voxels as built once per run and shared by the workers
+     * @param majorants the regional majorants built from them, also shared
+     */
+    public Transport(PhysicsTables tables, Phantom ph, Voxels voxels, Majorants majorants, double photonCut,
+                     double electronCut, double stepFraction, double maxEnergy) {
         this.t = tables;
         muTotal = tables.muTotal;
         muCompton = tables.muCompton;
@@ -148,24 +164,17 @@ public final class Transport {
         if (maxEnergy > PhysicsTables.E_MAX || photonCut < PhysicsTables.E_MIN || electronCut < PhysicsTables.E_MIN) {
             throw new IllegalArgumentException("energies outside the tables " + PhysicsTables.E_MIN + "-" + PhysicsTables.E_MAX);
         }
-        // majorant: max over media present of (max density of the medium) * mu(E) on each grid interval
+        regions = majorants;
+        majorant = majorants.table;
+        invMajorant = majorants.invTable;
+        leafTable = majorants.leafTable;
+        leafBox = majorants.leafBox;
+        leafBounds = majorants.leafBounds;
+        leafVoxels = new double[leafBox.length];
+        for (int k = 0; k < leafBox.length; k++) {
+            leafVoxels[k] = leafBox[k];
+        }
         int count = tables.count;
-        double[] rhoMax = voxels.rhoMax;
-        int n = PhysicsTables.N;
-        majorant = new double[n];
-        for (int i = 0; i < n - 1; i++) {
-            double mx = 0;
-            for (int m = 0; m < count; m++) {
-                double v = rhoMax[m] * Math.max(muTotal[m * n + i], muTotal[m * n + i + 1]);
-                mx = Math.max(mx, v);
-            }
-            majorant[i] = mx * 1.000001 + 1e-30;
-        }
-        majorant[n - 1] = majorant[n - 2];
-        invMajorant = new double[n];
-        for (int i = 0; i < n; i++) {
-            invMajorant[i] = 1 / majorant[i];
-        }
         rangeCut = new double[count];
         for (int m = 0; m < count; m++) {
             rangeCut[m] = tables.lookup(range, m, electronCut);
@@ -299,38 +308,76 @@ public final class Transport {
             escaped += e;
             return;
         }
+        // onto the phantom's surface (closed box: rounding may leave the entry point just outside)
         x += te * u;
         y += te * v;
         z += te * w;
+        x = x < x0 ? x0 : (x > x1 ? x1 : x);
+        y = y < y0 ? y0 : (y > y1 ? y1 : y);
+        z = z < z0 ? z0 : (z > z1 ? z1 : z);
+        int leaf = regions.locate(x, y, z, u, v, w);
+        final double[] lv = leafVoxels;
         while (true) {
-            // Woodcock tracking to the next real interaction
+            // Woodcock tracking to the next real interaction, region by region: the optical depth tau is spent
+            // against each region's majorant; a tentative collision inside the region is real with probability
+            // mu / majorant, and at the region's face the photon moves on to the next region with the depth left
             double xp = pos(e);
+            int ie = (int) xp;
             double mu;
             int vox;
             int off;
             double r;
+            double tau = -FastLog.ln(rng.open());
+            int tab = leafTable[leaf] + ie;
+            int b = 6 * leaf;
             while (true) {
-                int ix = (int) xp;
-                double muMax = majorant[ix];
-                double s = -FastLog.ln(rng.open()) * invMajorant[ix];
-                x += s * u;
-                y += s * v;
-                z += s * w;
-                double fx = (x - x0) * idx;
-                double fy = (y - y0) * idy;
-                double fz = (z - z0) * idz;
-                if (fx < 0 || fy < 0 || fz < 0 || fx >= nx || fy >= ny || fz >= nz) {
-                    escaped += e;
-                    return;
+                double s = tau * invMajorant[tab];
+                double nx1 = x + s * u;
+                double ny1 = y + s * v;
+                double nz1 = z + s * w;
+                double fx = (nx1 - x0) * idx;
+                double fy = (ny1 - y0) * idy;
+                double fz = (nz1 - z0) * idz;
+                int ix;
+                int iy;
+                int iz;
+                if (fx >= lv[b] && fx < lv[b + 1] && fy >= lv[b + 2] && fy < lv[b + 3] && fz >= lv[b + 4] && fz < lv[b + 5]) {
+                    ix = (int) fx;
+                    iy = (int) fy;
+                    iz = (int) fz;
+                } else {
+                    // the tentative collision is beyond the region (rare: out of line, keeps the loop small)
+                    int k = beyondRegion(b, x, y, z, u, v, w, s, tau, majorant[tab], fx, fy, fz);
+                    if (k == CROSSED) {
+                        x = cx;
+                        y = cy;
+                        z = cz;
+                        tau = ctau;
+                        leaf = cleaf;
+                        tab = leafTable[leaf] + ie;
+                        b = 6 * leaf;
+                        continue;
+                    }
+                    if (k == ESCAPED) {
+                        escaped += e;
+                        return;
+                    }
+                    ix = cix;
+                    iy = ciy;
+                    iz = ciz;
                 }
-                vox = (int) fx + nx * ((int) fy + ny * (int) fz);
+                x = nx1;
+                y = ny1;
+                z = nz1;
+                vox = ix + nx * (iy + ny * iz);
                 int c = pairOf == null ? vox : pairOf[vox];
                 off = pairOffset[c];
                 r = pairRho[c];
                 mu = r * at(muTotal, off, xp);
-                if (rng.uniform() * muMax < mu) {
+                if (rng.uniform() * majorant[tab] < mu) {
                     break;
                 }
+                tau = -FastLog.ln(rng.open());
             }
             if (e < pcut) {
                 deposit(vox, e);
@@ -393,6 +440,79 @@ public final class Transport {
                 return;
             }
         }
+    }
+
+    private static final int CROSSED = 0;
+    private static final int ESCAPED = 1;
+    private static final int INSIDE = 2;
+    // results of beyondRegion()
+    private double cx;
+    private double cy;
+    private double cz;
+    private double ctau;
+    private int cleaf;
+    private int cix;
+    private int ciy;
+    private int ciz;
+
+    /**
+     * A photon at (x,y,z) in the region at offset b (6 x region) whose tentative collision at distance s, voxel
+     * coordinates (fx,fy,fz), lies outside the region: moves it to the region's exit face, snapped exactly onto the
+     * face (= the neighbour's bound), spending the optical depth t x majorant ({@link #CROSSED}: position, depth left
+     * and next region in cx, cy, cz, ctau, cleaf), or reports that the face is the phantom's ({@link #ESCAPED}), or,
+     * when the exit distance is not shorter than s (rounding at a face), that the collision is in this region after
+     * all ({@link #INSIDE}: the voxel, clamped into the region, in cix, ciy, ciz).
+     */
+    private int beyondRegion(int b, double x, double y, double z, double u, double v, double w, double s, double tau,
+                             double muMax, double fx, double fy, double fz) {
+        double[] lb = leafBounds;
+        int[] lbox = leafBox;
+        double tx = u > 0 ? (lb[b + 1] - x) / u : (u < 0 ? (lb[b] - x) / u : Double.POSITIVE_INFINITY);
+        double ty = v > 0 ? (lb[b + 3] - y) / v : (v < 0 ? (lb[b + 2] - y) / v : Double.POSITIVE_INFINITY);
+        double tz = w > 0 ? (lb[b + 5] - z) / w : (w < 0 ? (lb[b + 4] - z) / w : Double.POSITIVE_INFINITY);
+        int exitAxis = 0;
+        double t = tx;
+        if (ty < t) {
+            t = ty;
+            exitAxis = 1;
+        }
+        if (tz < t) {
+            t = tz;
+            exitAxis = 2;
+        }
+        if (t >= s) {
+            cix = Math.min(Math.max((int) fx, lbox[b]), lbox[b + 1] - 1);
+            ciy = Math.min(Math.max((int) fy, lbox[b + 2]), lbox[b + 3] - 1);
+            ciz = Math.min(Math.max((int) fz, lbox[b + 4]), lbox[b + 5] - 1);
+            return INSIDE;
+        }
+        if (t < 0) {
+            t = 0;
+        }
+        boolean out;
+        x += t * u;
+        y += t * v;
+        z += t * w;
+        if (exitAxis == 0) {
+            x = u > 0 ? lb[b + 1] : lb[b];
+            out = u > 0 ? lbox[b + 1] == nx : lbox[b] == 0;
+        } else if (exitAxis == 1) {
+            y = v > 0 ? lb[b + 3] : lb[b + 2];
+            out = v > 0 ? lbox[b + 3] == ny : lbox[b + 2] == 0;
+        } else {
+            z = w > 0 ? lb[b + 5] : lb[b + 4];
+            out = w > 0 ? lbox[b + 5] == nz : lbox[b + 4] == 0;
+        }
+        if (out) {
+            return ESCAPED;
+        }
+        double left = tau - t * muMax;
+        ctau = left < 0 ? 0 : left;
+        cx = x;
+        cy = y;
+        cz = z;
+        cleaf = regions.locate(x, y, z, u, v, w);
+        return CROSSED;
     }
 
     /**
