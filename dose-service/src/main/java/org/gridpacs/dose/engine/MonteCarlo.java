@@ -131,7 +131,9 @@ public final class MonteCarlo {
             return t;
         });
         Voxels voxels = new Voxels(phantom, tables.count); // once per run, shared read-only by the workers
-        Majorants majorants = Majorants.build(tables, phantom, voxels); // the same
+        // the same; -Ddose.majorants=global: one global Woodcock majorant, as before the regions (for comparisons)
+        Majorants majorants = "global".equals(System.getProperty("dose.majorants"))
+                ? Majorants.global(tables, phantom, voxels) : Majorants.build(tables, phantom, voxels);
         ThreadLocal<Worker> workers = ThreadLocal.withInitial(() -> new Worker(
                 new Transport(tables, phantom, voxels, majorants, s.photonCut(), s.electronCut(), s.stepFraction(), source.maxEnergy()),
                 phantom.voxels()));

@@ -57,7 +57,7 @@ public final class Majorants {
     private final int nx;
     private final int ny;
     private final int nz;
-    private final byte[] level;
+    private byte[] level;
     private final double[] costKappa;
     private final double costScale;
     private final double dx;
@@ -181,6 +181,7 @@ public final class Majorants {
             leafBounds[6 * k + 4] = z0 + b[6 * k + 4] * dz;
             leafBounds[6 * k + 5] = z0 + b[6 * k + 5] * dz;
         }
+        level = null;
         bAxis = null;
         bSplit = null;
         bLeft = null;
