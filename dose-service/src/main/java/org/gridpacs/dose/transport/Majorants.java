@@ -50,6 +50,8 @@ public final class Majorants {
     final int[] leafTable;
     /** Per leaf: 6 voxel-index bounds (x lo, x hi, y lo, y hi, z lo, z hi; hi exclusive). */
     final int[] leafBox;
+    /** Per leaf: the (medium, density) pair of all its voxels, or -1 if they differ. */
+    final int[] leafPair;
     /** Per leaf: the same bounds in cm (lo = x0 + ilo dx, hi = x0 + ihi dx, as the transport computes them). */
     final double[] leafBounds;
 
@@ -181,6 +183,11 @@ public final class Majorants {
             leafBounds[6 * k + 4] = z0 + b[6 * k + 4] * dz;
             leafBounds[6 * k + 5] = z0 + b[6 * k + 5] * dz;
         }
+        // regions of one (medium, density) pair: the transport need not read the voxel's pair there
+        leafPair = new int[leaves];
+        for (int k = 0; k < leaves; k++) {
+            leafPair[k] = uniformPair(voxels.pair, leafBox, 6 * k);
+        }
         level = null;
         bAxis = null;
         bSplit = null;
@@ -188,6 +195,29 @@ public final class Majorants {
         bRight = null;
         bLeafLevel = null;
         bLeafBox = null;
+    }
+
+    private int uniformPair(char[] pair, int[] box, int b) {
+        if (pair == null) {
+            return -1; // one pair per voxel
+        }
+        int c = pair[box[b] + nx * (box[b + 2] + ny * box[b + 4])];
+        for (int iz = box[b + 4]; iz < box[b + 5]; iz++) {
+            for (int iy = box[b + 2]; iy < box[b + 3]; iy++) {
+                int base = nx * (iy + ny * iz);
+                for (int ix = box[b]; ix < box[b + 1]; ix++) {
+                    if (pair[base + ix] != c) {
+                        return -1;
+                    }
+                }
+            }
+        }
+        return c;
+    }
+
+    /** The (medium, density) pair of all voxels of region k, or -1 if they differ. */
+    public int regionPair(int k) {
+        return leafPair[k];
     }
 
     /** Number of regions. */

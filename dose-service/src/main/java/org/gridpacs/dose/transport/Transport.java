@@ -42,6 +42,7 @@ public final class Transport {
     private final double[] invMajorant;
     private final Majorants regions;
     private final int[] leafTable;
+    private final int[] leafPair;
     private final int[] leafBox;
     private final double[] leafBounds;
     /** Per region: its bounds in voxel units (index, as doubles), for the test of a tentative collision. */
@@ -92,6 +93,8 @@ public final class Transport {
     private double[] sU = new double[64];
     private double[] sV = new double[64];
     private double[] sW = new double[64];
+    /** Region the particle starts in (a hint for electrons, see electron()), or -1. */
+    private int[] sRegion = new int[64];
     private final double[] primary = new double[8];
 
     // buffered energy deposits (voxel, MeV), see deposit()
@@ -168,6 +171,7 @@ public final class Transport {
         majorant = majorants.table;
         invMajorant = majorants.invTable;
         leafTable = majorants.leafTable;
+        leafPair = majorants.leafPair;
         leafBox = majorants.leafBox;
         leafBounds = majorants.leafBounds;
         leafVoxels = new double[leafBox.length];
@@ -232,23 +236,23 @@ public final class Transport {
         double[] p = primary;
         source.emit(rng, p);
         int type = (int) p[0];
-        run(type, p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+        run(type, p[1], p[2], p[3], p[4], p[5], p[6], p[7], -1);
         while (sp > 0) {
             sp--;
-            run(sType[sp], sE[sp], sX[sp], sY[sp], sZ[sp], sU[sp], sV[sp], sW[sp]);
+            run(sType[sp], sE[sp], sX[sp], sY[sp], sZ[sp], sU[sp], sV[sp], sW[sp], sRegion[sp]);
         }
         return type == POSITRON ? p[1] + TWO_M : p[1];
     }
 
-    private void run(int type, double e, double x, double y, double z, double u, double v, double w) {
+    private void run(int type, double e, double x, double y, double z, double u, double v, double w, int region) {
         if (type == PHOTON) {
             photon(e, x, y, z, u, v, w);
         } else {
-            electron(e, x, y, z, u, v, w, type == POSITRON);
+            electron(e, x, y, z, u, v, w, type == POSITRON, region);
         }
     }
 
-    private void push(int type, double e, double x, double y, double z, double u, double v, double w) {
+    private void push(int type, double e, double x, double y, double z, double u, double v, double w, int region) {
         if (sp == sType.length) {
             int n = sp * 2;
             sType = java.util.Arrays.copyOf(sType, n);
@@ -259,6 +263,7 @@ public final class Transport {
             sU = java.util.Arrays.copyOf(sU, n);
             sV = java.util.Arrays.copyOf(sV, n);
             sW = java.util.Arrays.copyOf(sW, n);
+            sRegion = java.util.Arrays.copyOf(sRegion, n);
         }
         sType[sp] = type;
         sE[sp] = e;
@@ -268,6 +273,7 @@ public final class Transport {
         sU[sp] = u;
         sV[sp] = v;
         sW[sp] = w;
+        sRegion[sp] = region;
         sp++;
     }
 
@@ -330,6 +336,7 @@ public final class Transport {
             double tau = -FastLog.ln(rng.open());
             int tab = leafTable[leaf] + ie;
             int b = 6 * leaf;
+            int one = leafPair[leaf];
             while (true) {
                 double s = tau * invMajorant[tab];
                 double nx1 = x + s * u;
@@ -356,6 +363,7 @@ public final class Transport {
                         leaf = cleaf;
                         tab = leafTable[leaf] + ie;
                         b = 6 * leaf;
+                        one = leafPair[leaf];
                         continue;
                     }
                     if (k == ESCAPED) {
@@ -370,7 +378,8 @@ public final class Transport {
                 y = ny1;
                 z = nz1;
                 vox = ix + nx * (iy + ny * iz);
-                int c = pairOf == null ? vox : pairOf[vox];
+                // in a region of one pair, no read of the voxel (a cache miss at a random voxel of a large grid)
+                int c = one >= 0 ? one : (pairOf == null ? vox : pairOf[vox]);
                 off = pairOffset[c];
                 r = pairRho[c];
                 mu = r * at(muTotal, off, xp);
@@ -399,7 +408,7 @@ public final class Transport {
                     double pv = e * v - e1 * nv;
                     double pw = e * w - e1 * nw;
                     double inv = 1 / Math.sqrt(pu * pu + pv * pv + pw * pw);
-                    push(Source.ELECTRON, te1, x, y, z, pu * inv, pv * inv, pw * inv);
+                    push(Source.ELECTRON, te1, x, y, z, pu * inv, pv * inv, pw * inv, leaf);
                 } else {
                     deposit(vox, te1);
                 }
@@ -413,7 +422,7 @@ public final class Transport {
                 }
             } else if (kind == 1) {
                 if (e > ecut) {
-                    push(Source.ELECTRON, e, x, y, z, u, v, w);
+                    push(Source.ELECTRON, e, x, y, z, u, v, w, leaf);
                 } else {
                     deposit(vox, e);
                 }
@@ -427,12 +436,12 @@ public final class Transport {
                 double t1 = kin * rng.uniform();
                 double t2 = kin - t1;
                 if (t1 > ecut) {
-                    push(Source.ELECTRON, t1, x, y, z, u, v, w);
+                    push(Source.ELECTRON, t1, x, y, z, u, v, w, leaf);
                 } else {
                     deposit(vox, t1);
                 }
                 if (t2 > ecut) {
-                    push(POSITRON, t2, x, y, z, u, v, w);
+                    push(POSITRON, t2, x, y, z, u, v, w, leaf);
                 } else {
                     deposit(vox, t2);
                     annihilate(x, y, z);
@@ -568,8 +577,8 @@ public final class Transport {
         double cu = a * s;
         double cv = b * s;
         double half = PhysicsTables.ELECTRON_MASS;
-        push(PHOTON, half, x, y, z, cu, cv, cw);
-        push(PHOTON, half, x, y, z, -cu, -cv, -cw);
+        push(PHOTON, half, x, y, z, cu, cv, cw, -1);
+        push(PHOTON, half, x, y, z, -cu, -cv, -cw, -1);
     }
 
     /** New direction at polar cosine cos from (u,v,w), azimuth uniform; result in ru, rv, rw. */
@@ -610,7 +619,13 @@ public final class Transport {
         rw = nw * inv;
     }
 
-    private void electron(double e, double x, double y, double z, double u, double v, double w, boolean positron) {
+    /**
+     * @param region a region the electron is likely in (where the photon interacted), or -1: if that region holds
+     *        one (medium, density) pair, the steps inside its box use that pair without reading the voxel's (a cache
+     *        miss at the random interaction site of a large grid); the same pair, so the same physics
+     */
+    private void electron(double e, double x, double y, double z, double u, double v, double w, boolean positron,
+                          int region) {
         double fx = (x - x0) * idx;
         double fy = (y - y0) * idy;
         double fz = (z - z0) * idz;
@@ -625,9 +640,13 @@ public final class Transport {
         // majorant hardMax: each step uses the majorant at its starting energy, which bounds the real cross section
         // at every energy the step passes; at an event the real process is chosen, or none (a null event)
         double mfp = -FastLog.ln(rng.open());
+        int ub = region >= 0 && leafPair[region] >= 0 ? 6 * region : -1;
+        int upair = ub >= 0 ? leafPair[region] : 0;
+        final int[] lbox = leafBox;
         while (true) {
             int vox = ix + nx * (iy + ny * iz);
-            int c = pairOf == null ? vox : pairOf[vox];
+            int c = ub >= 0 && ix >= lbox[ub] && ix < lbox[ub + 1] && iy >= lbox[ub + 2] && iy < lbox[ub + 3]
+                    && iz >= lbox[ub + 4] && iz < lbox[ub + 5] ? upair : (pairOf == null ? vox : pairOf[vox]);
             int m = pairMedium[c];
             int off = pairOffset[c];
             double r = pairRho[c];
@@ -736,7 +755,7 @@ public final class Transport {
                             k = e1;
                         }
                         e1 -= k;
-                        push(PHOTON, k, x, y, z, u, v, w);
+                        push(PHOTON, k, x, y, z, u, v, w, -1);
                     }
                 } else if (e1 > 2 * wcc && sel < sb + at(moller, off, x1p)) {
                     // hard collision: delta electron with W in (wcc, e1/2]; directions from two-body kinematics
@@ -757,7 +776,7 @@ public final class Transport {
                     w = pw * inv;
                     e1 -= wd;
                     if (wd > ecut) {
-                        push(Source.ELECTRON, wd, x, y, z, du, dv, dw);
+                        push(Source.ELECTRON, wd, x, y, z, du, dv, dw, region);
                     } else {
                         deposit(vox, wd);
                     }

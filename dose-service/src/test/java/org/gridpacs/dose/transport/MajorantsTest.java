@@ -82,6 +82,9 @@ class MajorantsTest {
                         }
                         owner[i] = k;
                         pairs.add(vox.pair == null ? i : (int) vox.pair[i]);
+                        if (mj.regionPair(k) >= 0 && mj.regionPair(k) != vox.pair[i]) {
+                            throw new AssertionError("region " + k + " is not uniform at voxel " + i);
+                        }
                         // the transport's point location agrees with the boxes
                         if (mj.locate(p.centreX(ix), p.centreY(iy), p.centreZ(iz), 0.3, 0.8, 0.5) != k) {
                             throw new AssertionError("voxel " + i + " not located in region " + k);
@@ -116,6 +119,7 @@ class MajorantsTest {
             int[] b = mj.regionBox(k);
             assertArrayEquals(new int[] {0, p.nx, 0, p.nz}, new int[] {b[0], b[1], b[4], b[5]});
             ylo.add(b[2]);
+            assertTrue(mj.regionPair(k) >= 0, "a slab is one (medium, density) pair");
         }
         assertEquals(java.util.List.of(0, 10, 30, 40, 46), java.util.List.copyOf(ylo));
         // a homogeneous region's majorant is its own medium's coefficient (up to the 1e-6 safety factor)
