@@ -220,6 +220,12 @@ public final class Majorants {
         return leafPair[k];
     }
 
+    /** Whether these regions were built for the phantom's grid (size, spacing and origin). */
+    boolean sameGrid(Phantom ph) {
+        return ph.nx == nx && ph.ny == ny && ph.nz == nz && ph.dx == dx && ph.dy == dy && ph.dz == dz && ph.x0 == x0
+                && ph.y0 == y0 && ph.z0 == z0;
+    }
+
     /** Number of regions. */
     public int regions() {
         return leafTable.length;

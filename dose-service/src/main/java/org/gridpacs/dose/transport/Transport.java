@@ -167,6 +167,9 @@ public final class Transport {
         if (maxEnergy > PhysicsTables.E_MAX || photonCut < PhysicsTables.E_MIN || electronCut < PhysicsTables.E_MIN) {
             throw new IllegalArgumentException("energies outside the tables " + PhysicsTables.E_MIN + "-" + PhysicsTables.E_MAX);
         }
+        if (!majorants.sameGrid(ph)) {
+            throw new IllegalArgumentException("majorants built for another grid");
+        }
         regions = majorants;
         majorant = majorants.table;
         invMajorant = majorants.invTable;
