@@ -12,6 +12,7 @@ import org.gridpacs.dose.physics.Media;
 import org.gridpacs.dose.physics.PhysicsTables;
 import org.gridpacs.dose.physics.Rng;
 import org.gridpacs.dose.source.Source;
+import org.gridpacs.dose.transport.Majorants;
 import org.gridpacs.dose.transport.Transport;
 import org.gridpacs.dose.transport.Voxels;
 
@@ -130,8 +131,11 @@ public final class MonteCarlo {
             return t;
         });
         Voxels voxels = new Voxels(phantom, tables.count); // once per run, shared read-only by the workers
+        // the same; -Ddose.majorants=global: one global Woodcock majorant, as before the regions (for comparisons)
+        Majorants majorants = "global".equals(System.getProperty("dose.majorants"))
+                ? Majorants.global(tables, phantom, voxels) : Majorants.build(tables, phantom, voxels);
         ThreadLocal<Worker> workers = ThreadLocal.withInitial(() -> new Worker(
-                new Transport(tables, phantom, voxels, s.photonCut(), s.electronCut(), s.stepFraction(), source.maxEnergy()),
+                new Transport(tables, phantom, voxels, majorants, s.photonCut(), s.electronCut(), s.stepFraction(), source.maxEnergy()),
                 phantom.voxels()));
         long[] energyQ = new long[4]; // entering, escaped, deposited in QUANTUM units; worker CPU ns
         try {

@@ -36,9 +36,17 @@ public final class Transport {
     private final double[] moller;
     private final double[] hardMax;
     private final double[] msPower;
+    /** Regional Woodcock majorants ({@link Majorants}): tables per level, and the regions' tree. */
     private final double[] majorant;
     /** 1 / majorant. */
     private final double[] invMajorant;
+    private final Majorants regions;
+    private final int[] leafTable;
+    private final int[] leafPair;
+    private final int[] leafBox;
+    private final double[] leafBounds;
+    /** Per region: its bounds in voxel units (index, as doubles), for the test of a tentative collision. */
+    private final double[] leafVoxels;
     private final double[] rangeCut;
     /** Per voxel: index of its (medium, density) pair, or null when that index is the voxel index ({@link Voxels}). */
     private final char[] pairOf;
@@ -85,6 +93,8 @@ public final class Transport {
     private double[] sU = new double[64];
     private double[] sV = new double[64];
     private double[] sW = new double[64];
+    /** Region the particle starts in (a hint for electrons, see electron()), or -1. */
+    private int[] sRegion = new int[64];
     private final double[] primary = new double[8];
 
     // buffered energy deposits (voxel, MeV), see deposit()
@@ -106,6 +116,15 @@ public final class Transport {
     /** @param voxels the phantom's voxels as built once per run and shared by the workers */
     public Transport(PhysicsTables tables, Phantom ph, Voxels voxels, double photonCut, double electronCut,
                      double stepFraction, double maxEnergy) {
+        this(tables, ph, voxels, Majorants.build(tables, ph, voxels), photonCut, electronCut, stepFraction, maxEnergy);
+    }
+
+    /**
+     * @param voxels the phantom's voxels as built once per run and shared by the workers
+     * @param majorants the regional majorants built from them, also shared
+     */
+    public Transport(PhysicsTables tables, Phantom ph, Voxels voxels, Majorants majorants, double photonCut,
+                     double electronCut, double stepFraction, double maxEnergy) {
         this.t = tables;
         muTotal = tables.muTotal;
         muCompton = tables.muCompton;
@@ -148,24 +167,21 @@ public final class Transport {
         if (maxEnergy > PhysicsTables.E_MAX || photonCut < PhysicsTables.E_MIN || electronCut < PhysicsTables.E_MIN) {
             throw new IllegalArgumentException("energies outside the tables " + PhysicsTables.E_MIN + "-" + PhysicsTables.E_MAX);
         }
-        // majorant: max over media present of (max density of the medium) * mu(E) on each grid interval
+        if (!majorants.sameGrid(ph)) {
+            throw new IllegalArgumentException("majorants built for another grid");
+        }
+        regions = majorants;
+        majorant = majorants.table;
+        invMajorant = majorants.invTable;
+        leafTable = majorants.leafTable;
+        leafPair = majorants.leafPair;
+        leafBox = majorants.leafBox;
+        leafBounds = majorants.leafBounds;
+        leafVoxels = new double[leafBox.length];
+        for (int k = 0; k < leafBox.length; k++) {
+            leafVoxels[k] = leafBox[k];
+        }
         int count = tables.count;
-        double[] rhoMax = voxels.rhoMax;
-        int n = PhysicsTables.N;
-        majorant = new double[n];
-        for (int i = 0; i < n - 1; i++) {
-            double mx = 0;
-            for (int m = 0; m < count; m++) {
-                double v = rhoMax[m] * Math.max(muTotal[m * n + i], muTotal[m * n + i + 1]);
-                mx = Math.max(mx, v);
-            }
-            majorant[i] = mx * 1.000001 + 1e-30;
-        }
-        majorant[n - 1] = majorant[n - 2];
-        invMajorant = new double[n];
-        for (int i = 0; i < n; i++) {
-            invMajorant[i] = 1 / majorant[i];
-        }
         rangeCut = new double[count];
         for (int m = 0; m < count; m++) {
             rangeCut[m] = tables.lookup(range, m, electronCut);
@@ -223,23 +239,23 @@ public final class Transport {
         double[] p = primary;
         source.emit(rng, p);
         int type = (int) p[0];
-        run(type, p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+        run(type, p[1], p[2], p[3], p[4], p[5], p[6], p[7], -1);
         while (sp > 0) {
             sp--;
-            run(sType[sp], sE[sp], sX[sp], sY[sp], sZ[sp], sU[sp], sV[sp], sW[sp]);
+            run(sType[sp], sE[sp], sX[sp], sY[sp], sZ[sp], sU[sp], sV[sp], sW[sp], sRegion[sp]);
         }
         return type == POSITRON ? p[1] + TWO_M : p[1];
     }
 
-    private void run(int type, double e, double x, double y, double z, double u, double v, double w) {
+    private void run(int type, double e, double x, double y, double z, double u, double v, double w, int region) {
         if (type == PHOTON) {
             photon(e, x, y, z, u, v, w);
         } else {
-            electron(e, x, y, z, u, v, w, type == POSITRON);
+            electron(e, x, y, z, u, v, w, type == POSITRON, region);
         }
     }
 
-    private void push(int type, double e, double x, double y, double z, double u, double v, double w) {
+    private void push(int type, double e, double x, double y, double z, double u, double v, double w, int region) {
         if (sp == sType.length) {
             int n = sp * 2;
             sType = java.util.Arrays.copyOf(sType, n);
@@ -250,6 +266,7 @@ public final class Transport {
             sU = java.util.Arrays.copyOf(sU, n);
             sV = java.util.Arrays.copyOf(sV, n);
             sW = java.util.Arrays.copyOf(sW, n);
+            sRegion = java.util.Arrays.copyOf(sRegion, n);
         }
         sType[sp] = type;
         sE[sp] = e;
@@ -259,6 +276,7 @@ public final class Transport {
         sU[sp] = u;
         sV[sp] = v;
         sW[sp] = w;
+        sRegion[sp] = region;
         sp++;
     }
 
@@ -299,38 +317,79 @@ public final class Transport {
             escaped += e;
             return;
         }
+        // onto the phantom's surface (closed box: rounding may leave the entry point just outside)
         x += te * u;
         y += te * v;
         z += te * w;
+        x = x < x0 ? x0 : (x > x1 ? x1 : x);
+        y = y < y0 ? y0 : (y > y1 ? y1 : y);
+        z = z < z0 ? z0 : (z > z1 ? z1 : z);
+        int leaf = regions.locate(x, y, z, u, v, w);
+        final double[] lv = leafVoxels;
         while (true) {
-            // Woodcock tracking to the next real interaction
+            // Woodcock tracking to the next real interaction, region by region: the optical depth tau is spent
+            // against each region's majorant; a tentative collision inside the region is real with probability
+            // mu / majorant, and at the region's face the photon moves on to the next region with the depth left
             double xp = pos(e);
+            int ie = (int) xp;
             double mu;
             int vox;
             int off;
             double r;
+            double tau = -FastLog.ln(rng.open());
+            int tab = leafTable[leaf] + ie;
+            int b = 6 * leaf;
+            int one = leafPair[leaf];
             while (true) {
-                int ix = (int) xp;
-                double muMax = majorant[ix];
-                double s = -FastLog.ln(rng.open()) * invMajorant[ix];
-                x += s * u;
-                y += s * v;
-                z += s * w;
-                double fx = (x - x0) * idx;
-                double fy = (y - y0) * idy;
-                double fz = (z - z0) * idz;
-                if (fx < 0 || fy < 0 || fz < 0 || fx >= nx || fy >= ny || fz >= nz) {
-                    escaped += e;
-                    return;
+                double s = tau * invMajorant[tab];
+                double nx1 = x + s * u;
+                double ny1 = y + s * v;
+                double nz1 = z + s * w;
+                double fx = (nx1 - x0) * idx;
+                double fy = (ny1 - y0) * idy;
+                double fz = (nz1 - z0) * idz;
+                int ix;
+                int iy;
+                int iz;
+                if (fx >= lv[b] && fx < lv[b + 1] && fy >= lv[b + 2] && fy < lv[b + 3] && fz >= lv[b + 4] && fz < lv[b + 5]) {
+                    ix = (int) fx;
+                    iy = (int) fy;
+                    iz = (int) fz;
+                } else {
+                    // the tentative collision is beyond the region (rare: out of line, keeps the loop small)
+                    int k = beyondRegion(b, x, y, z, u, v, w, s, tau, majorant[tab], fx, fy, fz);
+                    if (k == CROSSED) {
+                        x = cx;
+                        y = cy;
+                        z = cz;
+                        tau = ctau;
+                        leaf = cleaf;
+                        tab = leafTable[leaf] + ie;
+                        b = 6 * leaf;
+                        one = leafPair[leaf];
+                        continue;
+                    }
+                    if (k == ESCAPED) {
+                        escaped += e;
+                        return;
+                    }
+                    ix = cix;
+                    iy = ciy;
+                    iz = ciz;
                 }
-                vox = (int) fx + nx * ((int) fy + ny * (int) fz);
-                int c = pairOf == null ? vox : pairOf[vox];
+                x = nx1;
+                y = ny1;
+                z = nz1;
+                vox = ix + nx * (iy + ny * iz);
+                // in a region of one pair, no read of the voxel (a cache miss at a random voxel of a large grid)
+                int c = one >= 0 ? one : (pairOf == null ? vox : pairOf[vox]);
                 off = pairOffset[c];
                 r = pairRho[c];
                 mu = r * at(muTotal, off, xp);
-                if (rng.uniform() * muMax < mu) {
+                if (rng.uniform() * majorant[tab] < mu) {
                     break;
                 }
+                tau = -FastLog.ln(rng.open());
             }
             if (e < pcut) {
                 deposit(vox, e);
@@ -352,7 +411,7 @@ public final class Transport {
                     double pv = e * v - e1 * nv;
                     double pw = e * w - e1 * nw;
                     double inv = 1 / Math.sqrt(pu * pu + pv * pv + pw * pw);
-                    push(Source.ELECTRON, te1, x, y, z, pu * inv, pv * inv, pw * inv);
+                    push(Source.ELECTRON, te1, x, y, z, pu * inv, pv * inv, pw * inv, leaf);
                 } else {
                     deposit(vox, te1);
                 }
@@ -366,7 +425,7 @@ public final class Transport {
                 }
             } else if (kind == 1) {
                 if (e > ecut) {
-                    push(Source.ELECTRON, e, x, y, z, u, v, w);
+                    push(Source.ELECTRON, e, x, y, z, u, v, w, leaf);
                 } else {
                     deposit(vox, e);
                 }
@@ -380,12 +439,12 @@ public final class Transport {
                 double t1 = kin * rng.uniform();
                 double t2 = kin - t1;
                 if (t1 > ecut) {
-                    push(Source.ELECTRON, t1, x, y, z, u, v, w);
+                    push(Source.ELECTRON, t1, x, y, z, u, v, w, leaf);
                 } else {
                     deposit(vox, t1);
                 }
                 if (t2 > ecut) {
-                    push(POSITRON, t2, x, y, z, u, v, w);
+                    push(POSITRON, t2, x, y, z, u, v, w, leaf);
                 } else {
                     deposit(vox, t2);
                     annihilate(x, y, z);
@@ -393,6 +452,79 @@ public final class Transport {
                 return;
             }
         }
+    }
+
+    private static final int CROSSED = 0;
+    private static final int ESCAPED = 1;
+    private static final int INSIDE = 2;
+    // results of beyondRegion()
+    private double cx;
+    private double cy;
+    private double cz;
+    private double ctau;
+    private int cleaf;
+    private int cix;
+    private int ciy;
+    private int ciz;
+
+    /**
+     * A photon at (x,y,z) in the region at offset b (6 x region) whose tentative collision at distance s, voxel
+     * coordinates (fx,fy,fz), lies outside the region: moves it to the region's exit face, snapped exactly onto the
+     * face (= the neighbour's bound), spending the optical depth t x majorant ({@link #CROSSED}: position, depth left
+     * and next region in cx, cy, cz, ctau, cleaf), or reports that the face is the phantom's ({@link #ESCAPED}), or,
+     * when the exit distance is not shorter than s (rounding at a face), that the collision is in this region after
+     * all ({@link #INSIDE}: the voxel, clamped into the region, in cix, ciy, ciz).
+     */
+    private int beyondRegion(int b, double x, double y, double z, double u, double v, double w, double s, double tau,
+                             double muMax, double fx, double fy, double fz) {
+        double[] lb = leafBounds;
+        int[] lbox = leafBox;
+        double tx = u > 0 ? (lb[b + 1] - x) / u : (u < 0 ? (lb[b] - x) / u : Double.POSITIVE_INFINITY);
+        double ty = v > 0 ? (lb[b + 3] - y) / v : (v < 0 ? (lb[b + 2] - y) / v : Double.POSITIVE_INFINITY);
+        double tz = w > 0 ? (lb[b + 5] - z) / w : (w < 0 ? (lb[b + 4] - z) / w : Double.POSITIVE_INFINITY);
+        int exitAxis = 0;
+        double t = tx;
+        if (ty < t) {
+            t = ty;
+            exitAxis = 1;
+        }
+        if (tz < t) {
+            t = tz;
+            exitAxis = 2;
+        }
+        if (t >= s) {
+            cix = Math.min(Math.max((int) fx, lbox[b]), lbox[b + 1] - 1);
+            ciy = Math.min(Math.max((int) fy, lbox[b + 2]), lbox[b + 3] - 1);
+            ciz = Math.min(Math.max((int) fz, lbox[b + 4]), lbox[b + 5] - 1);
+            return INSIDE;
+        }
+        if (t < 0) {
+            t = 0;
+        }
+        boolean out;
+        x += t * u;
+        y += t * v;
+        z += t * w;
+        if (exitAxis == 0) {
+            x = u > 0 ? lb[b + 1] : lb[b];
+            out = u > 0 ? lbox[b + 1] == nx : lbox[b] == 0;
+        } else if (exitAxis == 1) {
+            y = v > 0 ? lb[b + 3] : lb[b + 2];
+            out = v > 0 ? lbox[b + 3] == ny : lbox[b + 2] == 0;
+        } else {
+            z = w > 0 ? lb[b + 5] : lb[b + 4];
+            out = w > 0 ? lbox[b + 5] == nz : lbox[b + 4] == 0;
+        }
+        if (out) {
+            return ESCAPED;
+        }
+        double left = tau - t * muMax;
+        ctau = left < 0 ? 0 : left;
+        cx = x;
+        cy = y;
+        cz = z;
+        cleaf = regions.locate(x, y, z, u, v, w);
+        return CROSSED;
     }
 
     /**
@@ -448,8 +580,8 @@ public final class Transport {
         double cu = a * s;
         double cv = b * s;
         double half = PhysicsTables.ELECTRON_MASS;
-        push(PHOTON, half, x, y, z, cu, cv, cw);
-        push(PHOTON, half, x, y, z, -cu, -cv, -cw);
+        push(PHOTON, half, x, y, z, cu, cv, cw, -1);
+        push(PHOTON, half, x, y, z, -cu, -cv, -cw, -1);
     }
 
     /** New direction at polar cosine cos from (u,v,w), azimuth uniform; result in ru, rv, rw. */
@@ -490,7 +622,13 @@ public final class Transport {
         rw = nw * inv;
     }
 
-    private void electron(double e, double x, double y, double z, double u, double v, double w, boolean positron) {
+    /**
+     * @param region a region the electron is likely in (where the photon interacted), or -1: if that region holds
+     *        one (medium, density) pair, the steps inside its box use that pair without reading the voxel's (a cache
+     *        miss at the random interaction site of a large grid); the same pair, so the same physics
+     */
+    private void electron(double e, double x, double y, double z, double u, double v, double w, boolean positron,
+                          int region) {
         double fx = (x - x0) * idx;
         double fy = (y - y0) * idy;
         double fz = (z - z0) * idz;
@@ -505,9 +643,13 @@ public final class Transport {
         // majorant hardMax: each step uses the majorant at its starting energy, which bounds the real cross section
         // at every energy the step passes; at an event the real process is chosen, or none (a null event)
         double mfp = -FastLog.ln(rng.open());
+        int ub = region >= 0 && leafPair[region] >= 0 ? 6 * region : -1;
+        int upair = ub >= 0 ? leafPair[region] : 0;
+        final int[] lbox = leafBox;
         while (true) {
             int vox = ix + nx * (iy + ny * iz);
-            int c = pairOf == null ? vox : pairOf[vox];
+            int c = ub >= 0 && ix >= lbox[ub] && ix < lbox[ub + 1] && iy >= lbox[ub + 2] && iy < lbox[ub + 3]
+                    && iz >= lbox[ub + 4] && iz < lbox[ub + 5] ? upair : (pairOf == null ? vox : pairOf[vox]);
             int m = pairMedium[c];
             int off = pairOffset[c];
             double r = pairRho[c];
@@ -616,7 +758,7 @@ public final class Transport {
                             k = e1;
                         }
                         e1 -= k;
-                        push(PHOTON, k, x, y, z, u, v, w);
+                        push(PHOTON, k, x, y, z, u, v, w, -1);
                     }
                 } else if (e1 > 2 * wcc && sel < sb + at(moller, off, x1p)) {
                     // hard collision: delta electron with W in (wcc, e1/2]; directions from two-body kinematics
@@ -637,7 +779,7 @@ public final class Transport {
                     w = pw * inv;
                     e1 -= wd;
                     if (wd > ecut) {
-                        push(Source.ELECTRON, wd, x, y, z, du, dv, dw);
+                        push(Source.ELECTRON, wd, x, y, z, du, dv, dw, region);
                     } else {
                         deposit(vox, wd);
                     }
