@@ -51,13 +51,16 @@ public final class DurableWriteFloor {
                 return null;
             });
         }
-        for (Future<?> f : done) {
-            f.get();
+        try {
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown(); // non-daemon threads: a failed write must not leave the JVM hanging
         }
         long t1 = System.nanoTime();
         long cpu1 = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime() : 0;
-        pool.shutdown();
         System.out.printf("%.4f %.4f%n", (t1 - t0) / 1e9, (cpu1 - cpu0) / 1e9);
     }
 

@@ -87,7 +87,7 @@ public final class RetrieveScp implements Handlers.Retrieve {
         }
         Association as = move ? connect(destination, instances) : request.association();
         try {
-            perform(as, instances, move ? request.callingAETitle() : null, request.messageID(), responder);
+            perform(as, move, instances, move ? request.callingAETitle() : null, request.messageID(), responder);
         } finally {
             if (move) {
                 as.release();
@@ -145,14 +145,15 @@ public final class RetrieveScp implements Handlers.Retrieve {
         return out;
     }
 
-    private void perform(Association as, List<IndexedInstance> instances, String originator, int messageID,
-                         Handlers.RetrieveResponder responder) throws IOException {
-        SubOperationRun run = new SubOperationRun(subOperation, as, instances, originator, messageID, responder);
+    /** {@code move}: {@code as} is the C-MOVE's own association to the destination (else the C-GET requester's). */
+    private void perform(Association as, boolean move, List<IndexedInstance> instances, String originator,
+                         int messageID, Handlers.RetrieveResponder responder) throws IOException {
+        SubOperationRun run = new SubOperationRun(subOperation, as, move, instances, originator, messageID, responder);
         try {
             run.perform(as.responseTimeout());
         } catch (IOException e) {
             if (as.isOpen()) {
-                LOG.warn("Sending to {} failed: {}", as.remoteAETitle(), e.getMessage());
+                LOG.warn("Retrieve to {} ended early: {}", as.remoteAETitle(), e.getMessage());
                 as.abort(); // a failure mid-message leaves the association unusable
             }
             throw e; // the destination (or, for C-GET, the requester) went away

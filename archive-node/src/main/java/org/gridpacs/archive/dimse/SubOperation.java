@@ -76,7 +76,8 @@ final class SubOperation {
             if (Status.isWarning(status)) {
                 return Result.WARNING;
             }
-            return failed(instance, as.remoteAETitle() + " answered " + rsp.describe()).join();
+            logFailure(instance, as.remoteAETitle() + " answered " + rsp.describe());
+            return Result.FAILED;
         });
     }
 
@@ -103,8 +104,12 @@ final class SubOperation {
     }
 
     private static CompletableFuture<Result> failed(IndexedInstance instance, String why) {
-        LOG.warn("Could not send {}: {}", instance.sopInstanceUID(), why);
+        logFailure(instance, why);
         return CompletableFuture.completedFuture(Result.FAILED);
+    }
+
+    private static void logFailure(IndexedInstance instance, String why) {
+        LOG.warn("Could not send {}: {}", instance.sopInstanceUID(), why);
     }
 
     private static String name(String uid) {

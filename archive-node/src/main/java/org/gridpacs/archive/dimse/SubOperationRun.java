@@ -5,43 +5,62 @@ import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.dicom.net.Association;
 import org.gridpacs.dicom.net.Handlers;
 
 /**
- * The C-STORE sub-operations of one C-MOVE or C-GET, one after the other, each with its pending response. The next
- * sub-operation is sent by the thread that receives the previous one's C-STORE response (the association's reader),
- * not handed back to the thread that runs the retrieve: on a busy machine waking that thread for every instance
- * cost more than the peer's own work (DCMTK's storescu, one thread blocking on its socket, has no such step).
- * The retrieve's thread only waits for the end and watches the response timeout.
+ * The C-STORE sub-operations of one C-MOVE or C-GET, one after the other, each with its pending response.
+ *
+ * <p>On a C-MOVE's own association to the destination, the next sub-operation is sent by the thread that receives
+ * the previous one's C-STORE response (that association's reader), not handed back to the thread that runs the
+ * retrieve: waking that thread for every instance cost more than the peer's own work on a busy machine (DCMTK's
+ * storescu, one thread blocking on its socket, has no such step). A C-GET's sub-operations share the requester's
+ * association, whose reader must stay free to read (the responses of other operations on it, an A-ABORT) and must
+ * never wait for the operations window: there the thread that runs the retrieve sends each one.
  */
 final class SubOperationRun {
+    private static final long POLL_MILLIS = 100;
+
     private final SubOperation subOperation;
     private final Association as;
+    private final boolean privateAssociation;
     private final List<IndexedInstance> instances;
     private final String originator;
     private final int messageID;
     private final Handlers.RetrieveResponder responder;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** Work for the retrieve's own thread (C-GET): the next send after a response. */
+    private final BlockingQueue<Runnable> forRetrieveThread = new LinkedBlockingQueue<>();
     private int next;
     private int completed;
     private int failed;
     private int warning;
     private final List<String> failedUIDs = new ArrayList<>();
-    /** Sub-operations finished so far, read by the waiting thread to tell a slow peer from a silent one. */
-    private volatile int finished;
+    /** Set once the run is over (ended, failed or timed out): no pending response may follow the final one. */
+    private boolean over;
+    /** When a request was last fully sent or a response last arrived: what the response timeout counts from. */
+    private volatile long lastActivity = System.nanoTime();
+    /** A sub-operation is being sent (a large object over a slow link takes long): not a silent peer. */
+    private volatile boolean sending;
 
-    SubOperationRun(SubOperation subOperation, Association as, List<IndexedInstance> instances, String originator,
-                    int messageID, Handlers.RetrieveResponder responder) {
+    /**
+     * {@code privateAssociation}: {@code as} carries nothing but this run (a C-MOVE's association to its
+     * destination), so its reader may send the next sub-operation.
+     */
+    SubOperationRun(SubOperation subOperation, Association as, boolean privateAssociation,
+                    List<IndexedInstance> instances, String originator, int messageID,
+                    Handlers.RetrieveResponder responder) {
         this.subOperation = subOperation;
         this.as = as;
+        this.privateAssociation = privateAssociation;
         this.instances = instances;
         this.originator = originator;
         this.messageID = messageID;
@@ -49,7 +68,7 @@ final class SubOperationRun {
     }
 
     /**
-     * Performs the sub-operations and sends the final counts to the responder. Throws IOException when the
+     * Performs the sub-operations and gives the final counts to the responder. Throws IOException when the
      * association went away or a peer stopped answering within {@code responseTimeoutMillis} (0: no limit).
      */
     void perform(long responseTimeoutMillis) throws IOException {
@@ -58,8 +77,14 @@ final class SubOperationRun {
             responder.complete(0, 0, 0, List.of());
             return;
         }
-        sendNext();
-        await(responseTimeoutMillis);
+        try {
+            sendNext();
+            await(responseTimeoutMillis);
+        } finally {
+            synchronized (this) {
+                over = true;
+            }
+        }
         synchronized (this) {
             responder.complete(completed, failed, warning, failedUIDs);
         }
@@ -78,64 +103,86 @@ final class SubOperationRun {
     }
 
     /**
-     * Sends sub-operations until one is in flight (its response then calls back here) or none is left. A result
-     * known at once (an instance that cannot be sent) loops instead of recursing.
+     * Sends sub-operations until one is in flight (its response then calls back) or none is left. A result known
+     * at once (an instance that cannot be sent) loops instead of recursing.
      */
     private void sendNext() {
-        while (true) {
-            IndexedInstance instance;
-            synchronized (this) {
-                if (next == instances.size() || responder.isCancelled()) {
-                    done.complete(null);
+        try {
+            while (true) {
+                IndexedInstance instance;
+                synchronized (this) {
+                    if (over || next == instances.size() || responder.isCancelled()) {
+                        done.complete(null);
+                        return;
+                    }
+                    instance = instances.get(next++);
+                }
+                CompletableFuture<SubOperation.Result> result;
+                sending = true;
+                try {
+                    result = subOperation.send(as, instance, originator, messageID);
+                } finally {
+                    sending = false;
+                    lastActivity = System.nanoTime();
+                }
+                if (!result.isDone()) {
+                    result.whenComplete((r, e) -> afterResponse(instance, r, e));
                     return;
                 }
-                instance = instances.get(next++);
+                SubOperation.Result r = null;
+                Throwable error = null;
+                try {
+                    r = result.join();
+                } catch (CompletionException e) {
+                    error = e;
+                }
+                if (!finish(instance, r, error)) {
+                    return;
+                }
             }
-            CompletableFuture<SubOperation.Result> result;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.completeExceptionally(new InterruptedIOException("interrupted"));
+        } catch (Throwable e) {
+            // whatever it is (an OutOfMemoryError while converting a large object, say), the waiting thread must hear
+            done.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * On the thread that received the response. On a C-MOVE's private association: count it and send the next one
+     * here. On a C-GET's shared one: leave both to the retrieve's thread, so that this reader writes nothing (a
+     * reader blocked on a write to a peer that is itself blocked writing would stall both ends).
+     */
+    private void afterResponse(IndexedInstance instance, SubOperation.Result r, Throwable error) {
+        lastActivity = System.nanoTime();
+        Runnable step = () -> {
             try {
-                result = subOperation.send(as, instance, originator, messageID);
-            } catch (IOException | RuntimeException e) {
+                if (finish(instance, r, error)) {
+                    sendNext();
+                }
+            } catch (Throwable e) {
                 done.completeExceptionally(e);
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                done.completeExceptionally(new InterruptedIOException("interrupted"));
-                return;
             }
-            if (!result.isDone()) {
-                result.whenComplete((r, e) -> {
-                    if (finish(instance, r, e)) {
-                        sendNext();
-                    }
-                });
-                return;
-            }
-            SubOperation.Result r;
-            Throwable error = null;
-            try {
-                r = result.join();
-            } catch (CompletionException e) {
-                r = null;
-                error = e;
-            }
-            if (!finish(instance, r, error)) {
-                return;
-            }
+        };
+        if (privateAssociation) {
+            step.run();
+        } else {
+            forRetrieveThread.add(step);
         }
     }
 
     /** Counts a sub-operation and sends the pending response; false when the run ends here. */
-    private boolean finish(IndexedInstance instance, SubOperation.Result r, Throwable error) {
+    private boolean finish(IndexedInstance instance, SubOperation.Result r, Throwable error) throws IOException {
         if (error != null) {
             done.completeExceptionally(error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error);
             return false;
         }
-        int remaining;
-        int c;
-        int f;
-        int w;
         synchronized (this) {
+            if (over) {
+                return false;
+            }
             switch (r) {
                 case COMPLETED -> completed++;
                 case WARNING -> warning++;
@@ -144,49 +191,44 @@ final class SubOperationRun {
                     failedUIDs.add(instance.sopInstanceUID());
                 }
             }
-            remaining = instances.size() - completed - failed - warning;
-            c = completed;
-            f = failed;
-            w = warning;
-        }
-        finished++;
-        try {
-            if (remaining > 0 && !responder.pending(remaining, c, f, w)) {
+            int remaining = instances.size() - completed - failed - warning;
+            // under the lock: the final response (sent after "over" is set) cannot overtake this pending one
+            if (remaining > 0 && !responder.pending(remaining, completed, failed, warning)) {
                 done.complete(null); // cancelled
                 return false;
             }
-        } catch (IOException | RuntimeException e) {
-            done.completeExceptionally(e);
-            return false;
         }
         return true;
     }
 
     private void await(long responseTimeoutMillis) throws IOException {
-        int seen = -1;
-        while (true) {
-            try {
-                if (responseTimeoutMillis > 0) {
-                    done.get(responseTimeoutMillis, TimeUnit.MILLISECONDS);
-                } else {
-                    done.get();
+        try {
+            while (true) {
+                Runnable task = forRetrieveThread.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (task != null) {
+                    task.run();
                 }
-                return;
-            } catch (TimeoutException e) {
-                if (finished == seen) {
+                if (done.isDone()) {
+                    done.get();
+                    return;
+                }
+                long quiet = (System.nanoTime() - lastActivity) / 1_000_000;
+                if (responseTimeoutMillis > 0 && quiet > responseTimeoutMillis && !sending && forRetrieveThread.isEmpty()) {
                     as.abort();
                     throw new SocketTimeoutException("no C-STORE response from " + as.remoteAETitle() + " within "
                             + responseTimeoutMillis + " ms");
                 }
-                seen = finished;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                as.abort();
-                throw new InterruptedIOException("interrupted");
-            } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                throw c instanceof IOException io ? io : new IOException(c.getMessage(), c);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            as.abort();
+            throw new InterruptedIOException("interrupted");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw c instanceof IOException io ? io : new IOException(c.getMessage(), c);
         }
     }
 }

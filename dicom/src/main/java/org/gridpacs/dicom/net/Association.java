@@ -396,7 +396,7 @@ public final class Association implements Closeable {
         });
         try {
             send(pcid, cmd, data);
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) { // an Error too: the window's permit and the pending entry must not leak
             p.result.completeExceptionally(e);
             throw e;
         }
@@ -466,7 +466,7 @@ public final class Association implements Closeable {
                     pos.finish();
                 }
                 out.flush();
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) {
                 // half a message is on the wire or in the buffer: nothing sent after it could be understood
                 LOG.warn("Sending {} to {} failed mid-message ({}); closing the association", CommandField.name(
                         cmd.getInt(Tag.CommandField, 0)), remoteAETitle(), e.toString());

@@ -788,8 +788,8 @@ class ClusterDisasterTest {
      * After a clean stop: every node's index lists every acknowledged instance, and agrees with its storage
      * ({@link IndexStorageCheck}: its own locations sound, no temporary file, the counts). Files no index row
      * names are reported, not failed: seen in the 3-node case on a node that was not killed, most likely a surplus
-     * copy the repair was dropping at the stop (ClusterRepair.drop removes the row, then the file, and
-     * Replication.close interrupts the repair without waiting for it); the node's startup check indexes it again.
+     * copy the repair was dropping at the stop (ClusterRepair.drop removes the row, then the file; ClusterRepair.close
+     * now waits for the step in progress, and the last runs showed none); the node's startup check indexes it again.
      */
     static void checkIndexes(ClusterProcesses cluster, Workload work, Report report) throws Exception {
         Map<String, Set<String>> ownCopies = new TreeMap<>();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,11 +20,16 @@ import org.gridpacs.dicom.data.UID;
 import org.gridpacs.dicom.data.VR;
 import org.gridpacs.dicom.net.AcceptPolicy;
 import org.gridpacs.dicom.net.Association;
+import org.gridpacs.dicom.net.Connector;
 import org.gridpacs.dicom.net.DicomServer;
 import org.gridpacs.dicom.net.DimseResponse;
 import org.gridpacs.dicom.net.NetworkSettings;
 import org.gridpacs.dicom.net.Services;
 import org.gridpacs.dicom.net.dimse.Status;
+import org.gridpacs.dicom.net.pdu.AAssociateRQ;
+import org.gridpacs.dicom.net.pdu.AsyncOperationsWindow;
+import org.gridpacs.dicom.net.pdu.PresentationContext;
+import org.gridpacs.dicom.net.pdu.RoleSelection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The C-STORE sub-operations of a C-MOVE, sent one after the other by whichever thread receives the previous
  * response: pending responses counting down, a refused sub-operation counted as failed while the rest go on, a
- * C-CANCEL stopping the run, and a destination that aborts mid-move ending it with a failure status without
- * disturbing the next move.
+ * C-CANCEL stopping the run, a destination that aborts mid-move ending it with a failure status without
+ * disturbing the next move, and two C-GETs sharing one association.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MoveSubOperationsTest {
@@ -138,6 +144,62 @@ class MoveSubOperationsTest {
         assertTrue(last.completed() >= 3 && last.completed() < COUNT, last.describe());
         assertEquals(last.completed(), received.size(), "the destination holds exactly what was counted");
         assertEquals(COUNT - last.completed(), last.remaining(), last.describe());
+    }
+
+    /**
+     * Two C-GETs at once on one association (asynchronous operations window 2 for the requester, 1 for the node's
+     * sub-operations): their sub-operations take turns on the one window, and neither may leave the association's
+     * reader waiting for it, or the responses that would free it are never read.
+     */
+    @Test
+    void twoGetsAtOnceOnOneAssociationBothFinish() throws Exception {
+        String otherStudy = org.gridpacs.dicom.Implementation.newUID();
+        String otherSeries = org.gridpacs.dicom.Implementation.newUID();
+        List<String> all = new ArrayList<>(sent);
+        try (Association as = node.connectForStore("MODALITY", UID.CTImageStorage)) {
+            for (int i = 1; i <= COUNT; i++) {
+                DataSet ds = TestInstances.ct("GET2", otherStudy, otherSeries, i, 100 + i);
+                assertEquals(Status.SUCCESS, RunningNode.store(as, ds).status());
+                all.add(ds.getString(Tag.SOPInstanceUID));
+            }
+            as.release();
+        }
+        Set<String> got = ConcurrentHashMap.newKeySet();
+        Services services = new Services().store((rq, data) -> {
+            data.readAllBytes();
+            got.add(rq.sopInstanceUID());
+            return Status.SUCCESS;
+        });
+        AAssociateRQ rq = new AAssociateRQ("VIEWER", RunningNode.AET);
+        rq.addPresentationContext(new PresentationContext.RQ(1, UID.StudyRootQueryRetrieveInformationModelGet,
+                UID.ExplicitVRLittleEndian));
+        rq.addPresentationContext(new PresentationContext.RQ(3, UID.CTImageStorage, UID.ExplicitVRLittleEndian));
+        rq.userInformation().addRoleSelection(new RoleSelection(UID.CTImageStorage, false, true));
+        rq.userInformation().setAsyncOperationsWindow(new AsyncOperationsWindow(2, 1));
+        try (Association as = new Connector(NetworkSettings.DEFAULT).connect(RunningNode.HOST, node.port(), rq,
+                services)) {
+            assertEquals(2, as.maxOperationsInvoked(), "the node accepted two outstanding C-GETs");
+            List<CompletableFuture<DimseResponse>> gets = new ArrayList<>();
+            for (String study : List.of(studyUID, otherStudy)) {
+                DataSet keys = new DataSet();
+                keys.setString(Tag.QueryRetrieveLevel, VR.CS, "STUDY");
+                keys.setString(Tag.StudyInstanceUID, VR.UI, study);
+                gets.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return as.get(UID.StudyRootQueryRetrieveInformationModelGet, keys, p -> { });
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            for (CompletableFuture<DimseResponse> g : gets) {
+                DimseResponse last = g.get(45, TimeUnit.SECONDS);
+                assertEquals(Status.SUCCESS, last.status(), last.describe());
+                assertEquals(COUNT, last.completed(), last.describe());
+            }
+            as.release();
+        }
+        assertEquals(Set.copyOf(all), got);
     }
 
     @Test

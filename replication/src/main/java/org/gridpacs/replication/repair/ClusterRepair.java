@@ -87,7 +87,7 @@ public final class ClusterRepair implements Closeable {
         this.outbox = outbox;
         this.outboxChanged = outboxChanged;
         this.throttle = new Throttle(cluster.repairCopiesPerSecond());
-        this.scrubber = new Scrubber(cluster, membership, catalog, index, storage, outbox, outboxChanged);
+        this.scrubber = new Scrubber(cluster, membership, catalog, index, storage, outbox, outboxChanged, () -> closed);
     }
 
     public ClusterRepair start() {
@@ -331,12 +331,12 @@ public final class ClusterRepair implements Closeable {
         return cluster.peers().stream().map(ClusterNode::name).toList();
     }
 
-    @Override
     /**
      * Stops the repair and waits (a few seconds) for the step in progress, so that the index and the storage are
      * not closed under it: a surplus copy whose row was just removed would otherwise keep its file until the next
      * start's check.
      */
+    @Override
     public void close() {
         closed = true; // the passes stop at their next step
         thread.shutdown();
@@ -346,7 +346,7 @@ public final class ClusterRepair implements Closeable {
                 thread.shutdownNow();
                 scrubThread.shutdownNow();
                 if (!thread.awaitTermination(5, TimeUnit.SECONDS) || !scrubThread.awaitTermination(5, TimeUnit.SECONDS)) {
-                    LOG.warn("The cluster repair did not stop within 10 s; the next start's check finishes its work");
+                    LOG.warn("The cluster repair did not stop in time; the next start's check finishes its work");
                 }
             }
         } catch (InterruptedException e) {

@@ -2,9 +2,11 @@ package org.gridpacs.replication.repair;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.NoSuchFileException;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import org.gridpacs.archive.index.CopyCatalog;
 import org.gridpacs.archive.index.IndexedInstance;
@@ -35,9 +37,12 @@ final class Scrubber {
     private final Outbox outbox;
     private final Runnable outboxChanged;
     private final long bytesPerSecond;
+    private final BooleanSupplier stopped;
 
+    /** {@code stopped} is asked before each copy: a scrub takes hours, a shutdown must not wait for it. */
     Scrubber(ClusterConfig cluster, Membership membership, CopyCatalog catalog, InstanceIndex index, Storage storage,
-             Outbox outbox, Runnable outboxChanged) {
+             Outbox outbox, Runnable outboxChanged, BooleanSupplier stopped) {
+        this.stopped = stopped;
         this.cluster = cluster;
         this.membership = membership;
         this.catalog = catalog;
@@ -55,6 +60,9 @@ final class Scrubber {
         long bytes = 0;
         for (String study : catalog.studies()) {
             for (CopyCatalog.CopyRecord copy : catalog.copies(cluster.self(), study)) {
+                if (stopped.getAsBoolean()) {
+                    return counts;
+                }
                 if (!"OK".equals(copy.location().status())) {
                     continue;
                 }
@@ -77,14 +85,22 @@ final class Scrubber {
         return counts;
     }
 
-    /** Null when the copy reads back whole and right; else what is wrong. */
-    private String check(IndexedInstance.Location l) {
+    /**
+     * Null when the copy reads back whole and right; else what is wrong. A read cut short by an interrupt (the node
+     * shutting down) says nothing about the copy: it stops the scrub instead of condemning a sound copy.
+     */
+    private String check(IndexedInstance.Location l) throws InterruptedException {
         Checksums.Measured m;
         try (InputStream in = storage.open(l.storageKey())) {
             m = Checksums.measure(in);
         } catch (NoSuchFileException e) {
             return "the file is missing";
+        } catch (ClosedByInterruptException e) {
+            throw new InterruptedException("scrub interrupted");
         } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("scrub interrupted");
+            }
             return "it cannot be read: " + e.getMessage();
         }
         if (m.size() != l.size()) {
