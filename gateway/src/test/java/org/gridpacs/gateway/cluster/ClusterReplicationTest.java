@@ -157,6 +157,34 @@ class ClusterReplicationTest {
         }
     }
 
+    /**
+     * A node shutting down interrupts its scrub: the scrub stops and every copy stays as it was. (The file storage's
+     * whole-object reads are not interruptible on JDK 17, so here the scrub stops at its rate-limiting sleep; a
+     * storage whose reads are, FileChannel or later S3, has its cut-short read taken as a stop, not as damage.)
+     */
+    @Test
+    void aScrubInterruptedMidReadCondemnsNothing() throws Exception {
+        try (InProcessCluster cluster = InProcessCluster.start(tmp.resolve("c"), 2, 2)) {
+            Path dir = series(tmp.resolve("s"), 4, "INTR1");
+            assertEquals(0, store(cluster.dicomPort(0), files(dir)).exitCode());
+            List<String> before = cluster.digests(1);
+            java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread scrub = new Thread(() -> {
+                Thread.currentThread().interrupt(); // as ClusterRepair.close's shutdownNow does to a scrub under way
+                try {
+                    outcome.set(cluster.node(1).replication().scrubNow());
+                } catch (InterruptedException e) {
+                    outcome.set(e);
+                }
+            });
+            scrub.start();
+            scrub.join(30_000);
+            assertTrue(outcome.get() instanceof InterruptedException, "the scrub stopped: " + outcome.get());
+            assertEquals(4, cluster.files(1), "no copy removed");
+            assertEquals(before, cluster.digests(1), "node2 holds exactly what it held");
+        }
+    }
+
     @Test
     void theSameStudySentToTwoNodesAtOnceGivesNoDuplicates() throws Exception {
         try (InProcessCluster cluster = InProcessCluster.start(tmp.resolve("c"), 2, 2)) {
