@@ -50,7 +50,11 @@ public final class Handlers {
         boolean isCancelled();
     }
 
-    /** Reports C-MOVE / C-GET progress; the final response is built from the last counts given. */
+    /**
+     * Reports C-MOVE / C-GET progress; the final response is built from the last counts given. Calls may come from
+     * different threads (a C-MOVE's pending responses from the reader of its association to the destination), one
+     * after the other, never at once: implementations need visibility, not locking.
+     */
     public interface RetrieveResponder {
         /** Sends a pending response with sub-operation counts; false once the requester has cancelled. */
         boolean pending(int remaining, int completed, int failed, int warning) throws IOException;
