@@ -87,7 +87,9 @@ public final class RetrieveScp implements Handlers.Retrieve {
         }
         Association as = move ? connect(destination, instances) : request.association();
         try {
-            perform(as, move, instances, move ? request.callingAETitle() : null, request.messageID(), responder);
+            // on a C-MOVE's own association its reader may send the sub-operations; a C-GET shares the requester's
+            new SubOperationRun(subOperation, as, move, instances, move ? request.callingAETitle() : null,
+                    request.messageID(), responder).perform();
         } finally {
             if (move) {
                 as.release();
@@ -143,22 +145,5 @@ public final class RetrieveScp implements Handlers.Retrieve {
             out.add(new String[] {cuid, UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian});
         }
         return out;
-    }
-
-    /** {@code move}: {@code as} is the C-MOVE's own association to the destination (else the C-GET requester's). */
-    private void perform(Association as, boolean move, List<IndexedInstance> instances, String originator,
-                         int messageID, Handlers.RetrieveResponder responder) throws IOException {
-        SubOperationRun run = new SubOperationRun(subOperation, as, move, instances, originator, messageID, responder);
-        try {
-            run.perform(as.responseTimeout());
-        } catch (IOException e) {
-            if (as.isOpen()) {
-                LOG.warn("Retrieve to {} ended early: {}", as.remoteAETitle(), e.getMessage());
-                as.abort(); // a failure mid-message leaves the association unusable
-            }
-            throw e; // the destination (or, for C-GET, the requester) went away
-        }
-        LOG.info("{} of {} instances sent to {} ({} failed, {} with warnings)", run.completed() + run.warnings(),
-                instances.size(), as.remoteAETitle(), run.failed(), run.warnings());
     }
 }

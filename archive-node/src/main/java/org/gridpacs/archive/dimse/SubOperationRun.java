@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.dicom.net.Association;
 import org.gridpacs.dicom.net.Handlers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The C-STORE sub-operations of one C-MOVE or C-GET, one after the other, each with its pending response.
@@ -27,6 +29,7 @@ import org.gridpacs.dicom.net.Handlers;
  * never wait for the operations window: there the thread that runs the retrieve sends each one.
  */
 final class SubOperationRun {
+    private static final Logger LOG = LoggerFactory.getLogger(SubOperationRun.class);
     private static final long POLL_MILLIS = 100;
 
     private final SubOperation subOperation;
@@ -44,8 +47,6 @@ final class SubOperationRun {
     private int failed;
     private int warning;
     private final List<String> failedUIDs = new ArrayList<>();
-    /** Set once the run is over (ended, failed or timed out): no pending response may follow the final one. */
-    private boolean over;
     /** When a request was last fully sent or a response last arrived: what the response timeout counts from. */
     private volatile long lastActivity = System.nanoTime();
     /** A sub-operation is being sent (a large object over a slow link takes long): not a silent peer. */
@@ -69,9 +70,10 @@ final class SubOperationRun {
 
     /**
      * Performs the sub-operations and gives the final counts to the responder. Throws IOException when the
-     * association went away or a peer stopped answering within {@code responseTimeoutMillis} (0: no limit).
+     * association went away or a peer stopped answering within the association's response timeout; the
+     * association is aborted then (a failure mid-message leaves it unusable).
      */
-    void perform(long responseTimeoutMillis) throws IOException {
+    void perform() throws IOException {
         // a first pending response tells the requester how many sub-operations to expect
         if (!responder.pending(instances.size(), 0, 0, 0)) {
             responder.complete(0, 0, 0, List.of());
@@ -79,27 +81,23 @@ final class SubOperationRun {
         }
         try {
             sendNext();
-            await(responseTimeoutMillis);
+            await(as.responseTimeout());
+        } catch (IOException e) {
+            if (as.isOpen()) {
+                LOG.warn("Retrieve to {} ended early: {}", as.remoteAETitle(), e.getMessage());
+                as.abort();
+            }
+            throw e; // the destination (or, for C-GET, the requester) went away
         } finally {
             synchronized (this) {
-                over = true;
+                done.complete(null); // ends a run that failed or timed out: no pending response after this
             }
         }
         synchronized (this) {
             responder.complete(completed, failed, warning, failedUIDs);
+            LOG.info("{} of {} instances sent to {} ({} failed, {} with warnings)", completed + warning,
+                    instances.size(), as.remoteAETitle(), failed, warning);
         }
-    }
-
-    synchronized int completed() {
-        return completed;
-    }
-
-    synchronized int failed() {
-        return failed;
-    }
-
-    synchronized int warnings() {
-        return warning;
     }
 
     /**
@@ -111,7 +109,7 @@ final class SubOperationRun {
             while (true) {
                 IndexedInstance instance;
                 synchronized (this) {
-                    if (over || next == instances.size() || responder.isCancelled()) {
+                    if (done.isDone() || next == instances.size() || responder.isCancelled()) {
                         done.complete(null);
                         return;
                     }
@@ -180,7 +178,7 @@ final class SubOperationRun {
             return false;
         }
         synchronized (this) {
-            if (over) {
+            if (done.isDone()) {
                 return false;
             }
             switch (r) {
@@ -192,7 +190,7 @@ final class SubOperationRun {
                 }
             }
             int remaining = instances.size() - completed - failed - warning;
-            // under the lock: the final response (sent after "over" is set) cannot overtake this pending one
+            // under the lock: the final response (sent once "done" is complete) cannot overtake this pending one
             if (remaining > 0 && !responder.pending(remaining, completed, failed, warning)) {
                 done.complete(null); // cancelled
                 return false;

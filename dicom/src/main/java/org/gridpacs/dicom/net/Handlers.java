@@ -53,7 +53,7 @@ public final class Handlers {
     /**
      * Reports C-MOVE / C-GET progress; the final response is built from the last counts given. Calls may come from
      * different threads (a C-MOVE's pending responses from the reader of its association to the destination), one
-     * after the other, never at once: implementations need visibility, not locking.
+     * after the other, never at once.
      */
     public interface RetrieveResponder {
         /** Sends a pending response with sub-operation counts; false once the requester has cancelled. */

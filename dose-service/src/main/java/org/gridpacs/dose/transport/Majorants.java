@@ -21,7 +21,7 @@ import org.gridpacs.dose.physics.PhysicsTables;
  * <p>The tree: built top-down over the voxel grid, splitting at voxel planes until a box holds one level (or is
  * small), then pruned bottom-up with a cost model per unit isotropic photon fluence (the Cauchy/surface-area
  * heuristic): a region costs {@code crossingCost x S/4} boundary crossings plus its expected null collisions, the
- * integral of (its majorant - the voxel's coefficient) over its volume, at a representative energy; a subtree is
+ * integral of (its majorant - the majorant of the voxel's level) over its volume, at a representative energy; a subtree is
  * replaced by one region when that is cheaper. For slab phantoms this gives one region per slab.
  *
  * <p>Built once per run and shared read-only by the worker threads.
@@ -36,7 +36,6 @@ public final class Majorants {
     /** Energy at which the null-collision cost of the tree is estimated, MeV. */
     private static final double COST_ENERGY = 1.5;
 
-    final int levels;
     /** Majorant per level and energy interval, flat [level * N + i] (1/cm), and its inverse. */
     final double[] table;
     final double[] invTable;
@@ -54,6 +53,8 @@ public final class Majorants {
     final int[] leafPair;
     /** Per leaf: the same bounds in cm (lo = x0 + ilo dx, hi = x0 + ihi dx, as the transport computes them). */
     final double[] leafBounds;
+    /** {@link #leafBox} as doubles, for the photon's in-box test in voxel units. */
+    final double[] leafVoxels;
 
     // build state
     private final int nx;
@@ -61,7 +62,6 @@ public final class Majorants {
     private final int nz;
     private byte[] level;
     private final double[] costKappa;
-    private final double costScale;
     private final double dx;
     private final double dy;
     private final double dz;
@@ -88,7 +88,6 @@ public final class Majorants {
     }
 
     private Majorants(PhysicsTables tables, Phantom ph, Voxels voxels, int levels) {
-        this.levels = levels;
         int n = PhysicsTables.N;
         int count = tables.count;
         double[] mu = tables.muTotal;
@@ -163,7 +162,6 @@ public final class Majorants {
         for (int l = 0; l < levels; l++) {
             costKappa[l] = table[l * n + ie];
         }
-        costScale = 1; // null collisions per (1/cm x cm3) at unit fluence
         int r = levels == 1 ? ~leaf(0, nx, 0, ny, 0, nz, 0) : buildNode(0, nx, 0, ny, 0, nz, new double[1]);
         root = r;
         nodeAxis = Arrays.copyOf(bAxis, nodes);
@@ -173,6 +171,10 @@ public final class Majorants {
         leafTable = new int[leaves];
         leafBox = Arrays.copyOf(bLeafBox, leaves * 6);
         leafBounds = new double[leaves * 6];
+        leafVoxels = new double[leaves * 6];
+        for (int k = 0; k < leafVoxels.length; k++) {
+            leafVoxels[k] = leafBox[k];
+        }
         for (int k = 0; k < leaves; k++) {
             leafTable[k] = bLeafLevel[k] * n;
             int[] b = leafBox;
@@ -231,11 +233,6 @@ public final class Majorants {
         return leafTable.length;
     }
 
-    /** Level of region k. */
-    public int regionLevel(int k) {
-        return leafTable[k] / PhysicsTables.N;
-    }
-
     /** Voxel-index bounds of region k: x lo, x hi, y lo, y hi, z lo, z hi (hi exclusive). */
     public int[] regionBox(int k) {
         return Arrays.copyOfRange(leafBox, 6 * k, 6 * k + 6);
@@ -282,7 +279,7 @@ public final class Majorants {
         double area = 2 * (lx * ly + ly * lz + lz * lx);
         double vv = dx * dy * dz;
         long nvox = (long) (ax1 - ax0) * (ay1 - ay0) * (az1 - az0);
-        return CROSSING_COST * area / 4 + costScale * (costKappa[lvMax] * nvox - sumKappa) * vv;
+        return CROSSING_COST * area / 4 + (costKappa[lvMax] * nvox - sumKappa) * vv;
     }
 
     /**
@@ -362,7 +359,7 @@ public final class Majorants {
         double ay = sy > 1 ? sx * dx * sz * dz : Double.POSITIVE_INFINITY;
         double az = sz > 1 ? sx * dx * sy * dy : Double.POSITIVE_INFINITY;
         double minSplitCost = CROSSING_COST * 2 * Math.min(ax, Math.min(ay, az)) / 4;
-        double nulls = costScale * (costKappa[lvMax] * nvox - sum) * dx * dy * dz;
+        double nulls = (costKappa[lvMax] * nvox - sum) * dx * dy * dz;
         if (lvMax == lvMin || nvox < MIN_SPLIT_VOXELS || nulls <= minSplitCost) {
             cost[0] = asLeaf;
             return ~leaf(ax0, ax1, ay0, ay1, az0, az1, lvMax);

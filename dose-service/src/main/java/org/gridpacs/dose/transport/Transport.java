@@ -108,17 +108,6 @@ public final class Transport {
     private double rv;
     private double rw;
 
-    public Transport(PhysicsTables tables, Phantom ph, double photonCut, double electronCut, double stepFraction,
-                     double maxEnergy) {
-        this(tables, ph, new Voxels(ph, tables.count), photonCut, electronCut, stepFraction, maxEnergy);
-    }
-
-    /** @param voxels the phantom's voxels as built once per run and shared by the workers */
-    public Transport(PhysicsTables tables, Phantom ph, Voxels voxels, double photonCut, double electronCut,
-                     double stepFraction, double maxEnergy) {
-        this(tables, ph, voxels, Majorants.build(tables, ph, voxels), photonCut, electronCut, stepFraction, maxEnergy);
-    }
-
     /**
      * @param voxels the phantom's voxels as built once per run and shared by the workers
      * @param majorants the regional majorants built from them, also shared
@@ -139,10 +128,7 @@ public final class Transport {
         pairRho = voxels.rho;
         pairMedium = voxels.medium;
         pairOffset = voxels.offset;
-        pairInvRho = new double[pairRho.length];
-        for (int k = 0; k < pairRho.length; k++) {
-            pairInvRho[k] = 1 / pairRho[k];
-        }
+        pairInvRho = voxels.invRho;
         nx = ph.nx;
         ny = ph.ny;
         nz = ph.nz;
@@ -177,10 +163,7 @@ public final class Transport {
         leafPair = majorants.leafPair;
         leafBox = majorants.leafBox;
         leafBounds = majorants.leafBounds;
-        leafVoxels = new double[leafBox.length];
-        for (int k = 0; k < leafBox.length; k++) {
-            leafVoxels[k] = leafBox[k];
-        }
+        leafVoxels = majorants.leafVoxels;
         int count = tables.count;
         rangeCut = new double[count];
         for (int m = 0; m < count; m++) {

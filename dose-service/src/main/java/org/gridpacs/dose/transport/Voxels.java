@@ -20,8 +20,9 @@ import org.gridpacs.dose.physics.PhysicsTables;
 public final class Voxels {
     /** Pair index per voxel, or null when the pair index is the voxel index. */
     final char[] pair;
-    /** Density of each pair, g/cm3. */
+    /** Density of each pair, g/cm3, and its inverse (energy to dose in the electron steps). */
     final double[] rho;
+    final double[] invRho;
     /** Medium of each pair. */
     final int[] medium;
     /** Table offset of each pair's medium (medium * PhysicsTables.N). */
@@ -47,7 +48,7 @@ public final class Voxels {
         char[] p = new char[n];
         long lastKey = -1;
         int last = -1;
-        for (int i = 0; i < n && p != null; i++) {
+        for (int i = 0; i < n; i++) {
             long key = ((long) mat[i] << 32) | (Float.floatToRawIntBits(density[i]) & 0xFFFFFFFFL);
             if (key != lastKey) {
                 Integer k = index.get(key);
@@ -66,6 +67,7 @@ public final class Voxels {
         }
         int count = p == null ? n : index.size();
         rho = new double[count];
+        invRho = new double[count];
         medium = new int[count];
         offset = new int[count];
         if (p == null) {
@@ -83,6 +85,7 @@ public final class Voxels {
 
     private void set(int k, int m, float density) {
         rho[k] = density;
+        invRho[k] = 1 / rho[k];
         medium[k] = m;
         offset[k] = m * PhysicsTables.N;
     }

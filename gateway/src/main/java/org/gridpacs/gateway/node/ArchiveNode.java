@@ -105,7 +105,6 @@ public final class ArchiveNode implements Closeable {
         StoreService localStore = new StoreService(storage, index, config.duplicatePolicy());
         InstanceStore store = localStore;
         RemoteCopies remote = RemoteCopies.NONE;
-        Replication replication = null;
         PeerTls tls = cluster != null && cluster.tlsEnabled() ? peerTls(cluster) : null;
         http = (tls != null ? new NodeHttpServer(config.bindAddress(), config.httpPort(), tls.serverConnectors())
                 : new NodeHttpServer(config.bindAddress(), config.httpPort()))
@@ -114,13 +113,13 @@ public final class ArchiveNode implements Closeable {
             Membership membership = HazelcastMembership.start(cluster);
             resources.add(membership);
             try {
+                // set before the node serves: the health check says "catching up" until its first index sync
                 replication = new Replication(cluster, membership, storage, database, index, localStore,
                         tls != null ? tls.sslContext() : null);
             } catch (java.sql.SQLException e) {
                 throw new IOException("cannot prepare the replication tables in the index: " + e.getMessage(), e);
             }
             resources.add(replication);
-            this.replication = replication; // the health check says "catching up" until its first index sync
             store = replication.store();
             remote = replication.remoteCopies();
             http.route("/peer/*", replication.peerHandler());

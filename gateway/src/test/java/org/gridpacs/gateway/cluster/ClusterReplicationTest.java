@@ -163,7 +163,7 @@ class ClusterReplicationTest {
      * storage whose reads are, FileChannel or later S3, has its cut-short read taken as a stop, not as damage.)
      */
     @Test
-    void aScrubInterruptedMidReadCondemnsNothing() throws Exception {
+    void anInterruptedScrubStopsAndCondemnsNothing() throws Exception {
         try (InProcessCluster cluster = InProcessCluster.start(tmp.resolve("c"), 2, 2)) {
             Path dir = series(tmp.resolve("s"), 4, "INTR1");
             assertEquals(0, store(cluster.dicomPort(0), files(dir)).exitCode());

@@ -66,6 +66,11 @@ public final class Outbox {
         });
     }
 
+    /** Whether the entry {@code pk} is still owed. */
+    public boolean isQueued(long pk) throws SQLException {
+        return db.read(c -> Jdbc.queryLong(c, "SELECT pk FROM replication_outbox WHERE pk = ?", pk) != null);
+    }
+
     /** The oldest {@code max} entries owed to {@code peer}, oldest first. */
     public List<Task> next(String peer, int max) throws SQLException {
         return db.read(c -> {

@@ -33,8 +33,13 @@ public final class OutboxSender implements Closeable {
     private final Object signal = new Object();
     private volatile boolean running = true;
     private boolean pending = true;
-    /** Every entry up to this one has reached the peer (entries are delivered in order). */
+    /**
+     * The highest entry that has reached the peer. Entries go out in the order of their numbers, but a store may
+     * commit its entry after a later-numbered one has gone: a lower number is then still owed (see awaitDelivered).
+     */
     private long delivered;
+    /** Batches delivered so far. */
+    private long batches;
 
     public OutboxSender(String self, ClusterNode peer, Outbox outbox, CopyCatalog catalog, PeerClient client,
                         Membership membership) {
@@ -84,6 +89,7 @@ public final class OutboxSender implements Closeable {
                 outbox.done(tasks);
                 synchronized (signal) {
                     delivered = Math.max(delivered, tasks.get(tasks.size() - 1).pk());
+                    batches++;
                     signal.notifyAll();
                 }
                 if (failing) {
@@ -124,15 +130,26 @@ public final class OutboxSender implements Closeable {
      */
     public boolean awaitDelivered(long pk, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000;
-        synchronized (signal) {
-            while (delivered < pk) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0 || !running) {
-                    return false;
+        long seen = -1;
+        while (true) {
+            synchronized (signal) {
+                while (delivered < pk || batches == seen) {
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    if (left <= 0 || !running) {
+                        return false;
+                    }
+                    signal.wait(left);
                 }
-                signal.wait(left);
+                seen = batches;
             }
-            return true;
+            // entries past it have gone; it has too unless it committed after them (then the next batch takes it)
+            try {
+                if (!outbox.isQueued(pk)) {
+                    return true;
+                }
+            } catch (SQLException e) {
+                return false;
+            }
         }
     }
 

@@ -339,18 +339,26 @@ public final class ClusterRepair implements Closeable {
     @Override
     public void close() {
         closed = true; // the passes stop at their next step
-        thread.shutdown();
-        scrubThread.shutdown();
+        List<ScheduledExecutorService> threads = List.of(thread, scrubThread);
+        threads.forEach(ScheduledExecutorService::shutdown);
         try {
-            if (!thread.awaitTermination(5, TimeUnit.SECONDS) || !scrubThread.awaitTermination(5, TimeUnit.SECONDS)) {
-                thread.shutdownNow();
-                scrubThread.shutdownNow();
-                if (!thread.awaitTermination(5, TimeUnit.SECONDS) || !scrubThread.awaitTermination(5, TimeUnit.SECONDS)) {
+            if (!stopped(threads)) {
+                threads.forEach(ScheduledExecutorService::shutdownNow);
+                if (!stopped(threads)) {
                     LOG.warn("The cluster repair did not stop in time; the next start's check finishes its work");
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static boolean stopped(List<ScheduledExecutorService> threads) throws InterruptedException {
+        for (ScheduledExecutorService t : threads) {
+            if (!t.awaitTermination(5, TimeUnit.SECONDS)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

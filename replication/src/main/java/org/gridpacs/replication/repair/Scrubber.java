@@ -42,7 +42,6 @@ final class Scrubber {
     /** {@code stopped} is asked before each copy: a scrub takes hours, a shutdown must not wait for it. */
     Scrubber(ClusterConfig cluster, Membership membership, CopyCatalog catalog, InstanceIndex index, Storage storage,
              Outbox outbox, Runnable outboxChanged, BooleanSupplier stopped) {
-        this.stopped = stopped;
         this.cluster = cluster;
         this.membership = membership;
         this.catalog = catalog;
@@ -51,6 +50,7 @@ final class Scrubber {
         this.outbox = outbox;
         this.outboxChanged = outboxChanged;
         this.bytesPerSecond = cluster.scrubMegabytesPerSecond() * 1_000_000L;
+        this.stopped = stopped;
     }
 
     /** Checks every copy of this node; returns {checked, damaged}. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -96,8 +97,11 @@ public final class ReplicatingStore implements InstanceStore {
                 }
             }
             try {
-                // waits (briefly) until live peers have heard, so that a query on any node finds what was acknowledged
-                announced.accept(outbox.add(tell, Outbox.Kind.COPY, sop, null));
+                Map<String, Long> entries = new HashMap<>(outbox.add(tell, Outbox.Kind.COPY, sop, null));
+                // waits (briefly) until live peers have heard, so that a query on any node finds what was
+                // acknowledged; not for one found down just now, which membership may not have noticed yet
+                entries.keySet().removeAll(unreachable);
+                announced.accept(entries);
             } catch (SQLException e) {
                 // repair tells them later (they compare digests); the copies themselves are made
                 LOG.warn("Could not queue news of {} for {}: {}", sop, tell, e.getMessage());
