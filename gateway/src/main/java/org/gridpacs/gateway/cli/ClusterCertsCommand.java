@@ -26,13 +26,19 @@ import picocli.CommandLine.Spec;
         footer = {"", "Example:", "  pacs cluster-certs --out conf/cluster-tls --nodes node1,node2,node3=10.0.0.13"})
 final class ClusterCertsCommand implements Callable<Integer> {
 
-    @Option(names = "--out", required = true, paramLabel = "DIR",
+    @Option(names = "--out", paramLabel = "DIR",
             description = "Folder for the files (conf/cluster-tls is where conf/cluster.properties looks).")
     Path out;
 
-    @Option(names = "--nodes", required = true, split = ",", paramLabel = "NAME[=HOST]",
-            description = "The nodes, each with its own host name or IP address if it differs from --host.")
+    @Option(names = "--nodes", split = ",", paramLabel = "NAME[=HOST]",
+            description = "The nodes, each with its own host name or IP address if it differs from --host; with "
+                    + "--cluster, names only (default: every cluster.node line).")
     List<String> nodes;
+
+    @Option(names = "--cluster", paramLabel = "FILE",
+            description = "Make the files the cluster configuration names (cluster.tls.*), for its nodes and hosts; "
+                    + "nothing when it switches cluster TLS off. What scripts/cluster start runs.")
+    Path cluster;
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
             description = "Host name or IP address in the certificates of nodes given without one; peers check it "
@@ -62,13 +68,25 @@ final class ClusterCertsCommand implements Callable<Integer> {
         if (password.isEmpty()) {
             throw new UsageException("--password must not be empty");
         }
+        PrintWriter w = spec.commandLine().getOut();
         ClusterCertificates.Result r;
         try {
-            r = new ClusterCertificates(out, password.toCharArray(), days, keyType).write(hostByNode());
+            if (cluster != null) {
+                ConfiguredFiles files = ConfiguredFiles.of(cluster, nodes);
+                if (files == null) {
+                    w.printf("Cluster TLS is off in %s (cluster.tls.enabled = false): no certificates made%n", cluster);
+                    return 0;
+                }
+                r = new ClusterCertificates(files.dir(), files.password(), days, keyType).write(files.hostByNode());
+            } else {
+                if (out == null || nodes == null) {
+                    throw new UsageException("give --out and --nodes, or --cluster FILE");
+                }
+                r = new ClusterCertificates(out, password.toCharArray(), days, keyType).write(hostByNode());
+            }
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        PrintWriter w = spec.commandLine().getOut();
         w.printf("%s %s: the cluster CA (%s, valid until %s); keep it private and off the nodes, it is needed "
                 + "to add nodes later%n", r.caWritten() ? "Wrote" : "Using", r.caKeyStore(),
                 r.ca().getSubjectX500Principal().getName(), date(r.ca()));
@@ -77,8 +95,10 @@ final class ClusterCertsCommand implements Callable<Integer> {
             w.printf("%s %s: %s, %s, valid until %s%n", n.written() ? "Wrote" : "Kept ", n.file(), n.node(),
                     String.join(" ", hosts(n.certificate())), date(n.certificate()));
         }
-        w.println("Give each node the trust store and its own key store (in its conf/cluster-tls/) and set "
-                + "cluster.tls.enabled = true in conf/cluster.properties.");
+        if (cluster == null) {
+            w.println("Give each node the trust store and its own key store (in its conf/cluster-tls/); "
+                    + "conf/cluster.properties (cluster.tls.*) looks for them there.");
+        }
         return 0;
     }
 

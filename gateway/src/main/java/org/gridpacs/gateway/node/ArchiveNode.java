@@ -34,8 +34,8 @@ import org.gridpacs.dicom.net.Connector;
 import org.gridpacs.dicom.net.DicomServer;
 import org.gridpacs.dicom.net.Services;
 import org.gridpacs.replication.config.ClusterConfig;
-import org.gridpacs.replication.http.HealthHandler;
-import org.gridpacs.replication.http.NodeHttpServer;
+import org.gridpacs.http.HealthHandler;
+import org.gridpacs.http.NodeHttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,11 +105,18 @@ public final class ArchiveNode implements Closeable {
         StoreService localStore = new StoreService(storage, index, config.duplicatePolicy());
         InstanceStore store = localStore;
         RemoteCopies remote = RemoteCopies.NONE;
-        PeerTls tls = cluster != null && cluster.tlsEnabled() ? peerTls(cluster) : null;
-        http = (tls != null ? new NodeHttpServer(config.bindAddress(), config.httpPort(), tls.serverConnectors())
-                : new NodeHttpServer(config.bindAddress(), config.httpPort()))
+        http = new NodeHttpServer(config.bindAddress(), config.httpPort())
                 .route("/health", new HealthHandler(this::problem, config.aeTitle() + " DICOM port " + config.dicomPort()));
         if (cluster != null) {
+            PeerTls tls = cluster.tlsEnabled() ? peerTls(cluster) : null;
+            if (tls == null) {
+                LOG.warn("Cluster TLS is off (cluster.tls.enabled = false): the peer endpoints on {}:{} answer anyone "
+                        + "who can reach them, without authentication; use this only on one machine",
+                        cluster.selfNode().host(), cluster.selfNode().peerPort());
+            }
+            // the peer endpoints listen on the address the other nodes reach this one on, not on the user address
+            http.peerConnector(cluster.selfNode().host(), cluster.selfNode().peerPort(),
+                    tls != null ? tls.serverConnectors() : NodeHttpServer.PLAIN);
             Membership membership = HazelcastMembership.start(cluster);
             resources.add(membership);
             try {
@@ -122,7 +129,7 @@ public final class ArchiveNode implements Closeable {
             resources.add(replication);
             store = replication.store();
             remote = replication.remoteCopies();
-            http.route("/peer/*", replication.peerHandler());
+            http.peerRoute("/peer/*", replication.peerHandler());
         }
         // peers may push copies as soon as they see this node: the HTTP service is up before DICOM is
         http.start();
@@ -195,9 +202,14 @@ public final class ArchiveNode implements Closeable {
         return replication;
     }
 
-    /** The HTTP port actually listened on. */
+    /** The user-facing HTTP port actually listened on. */
     public int httpPort() {
         return http.port();
+    }
+
+    /** The port of the peer endpoints; IllegalStateException when the node runs alone. */
+    public int peerPort() {
+        return http.peerPort();
     }
 
     public NodeConfig config() {

@@ -25,6 +25,23 @@ public final class ClusterConfigFile {
         return from(p, conf, self, members);
     }
 
+    /**
+     * Each configured node's view of the cluster (every {@code cluster.node.<name>} line, or only {@code names}),
+     * for tools that act for several nodes, such as {@code pacs cluster-certs --cluster FILE}.
+     */
+    public static List<ClusterConfig> everyNode(Path file, List<String> names) throws IOException {
+        Properties p = Settings.load(file);
+        Path conf = file.toAbsolutePath().getParent();
+        List<String> all = names != null && !names.isEmpty() ? names : p.stringPropertyNames().stream()
+                .filter(k -> k.startsWith("cluster.node.")).map(k -> k.substring("cluster.node.".length()))
+                .sorted().toList();
+        List<ClusterConfig> out = new ArrayList<>();
+        for (String self : all) {
+            out.add(from(p, conf, self, all));
+        }
+        return out;
+    }
+
     static ClusterConfig from(Properties p, Path confDir, String self, List<String> memberNames) {
         Settings s = new Settings(p, "");
         List<String> names = memberNames != null ? memberNames
@@ -40,11 +57,13 @@ public final class ClusterConfigFile {
                 throw new IllegalArgumentException("cluster member " + name + " has no " + key + " line");
             }
             String[] w = value.trim().split("\\s+");
-            if (w.length != 4) {
-                throw new IllegalArgumentException(key + " must be 'host DICOM-port HTTP-port membership-port', not '"
-                        + value.trim() + "'");
+            if (w.length != 4 && w.length != 5) {
+                throw new IllegalArgumentException(key + " must be 'host DICOM-port HTTP-port membership-port "
+                        + "[peer-port]', not '" + value.trim() + "'");
             }
-            members.add(new ClusterNode(name, w[0], port(key, w[1]), port(key, w[2]), port(key, w[3])));
+            int httpPort = port(key, w[2]);
+            int peerPort = w.length == 5 ? port(key, w[4]) : httpPort + ClusterNode.DEFAULT_PEER_PORT_OFFSET;
+            members.add(new ClusterNode(name, w[0], port(key, w[1]), httpPort, port(key, w[3]), peerPort));
         }
         if (members.isEmpty()) {
             throw new IllegalArgumentException("cluster.members names no node");
@@ -52,7 +71,8 @@ public final class ClusterConfigFile {
         int rf = s.integer("cluster.replicationFactor", 2, 1, 16);
         int quorum = s.integer("cluster.writeQuorum", Math.min(2, rf), 1, 16);
         ClusterConfig.Tls tls = null;
-        if (s.bool("cluster.tls.enabled", false)) {
+        // on unless switched off: the peer endpoints hand out whole studies and accept copies
+        if (s.bool("cluster.tls.enabled", true)) {
             tls = new ClusterConfig.Tls(
                     path(s, "cluster.tls.keyStore", "${conf}/cluster-tls/${node}.p12", confDir, self),
                     s.text("cluster.tls.keyStorePassword", "changeit").toCharArray(),

@@ -74,15 +74,17 @@ public final class ClusterProcesses implements AutoCloseable {
         private final int dicomPort;
         private final int httpPort;
         private final int membershipPort;
+        private final int peerPort;
         private final Path dataDir;
         private final Path log;
         private volatile Process process;
 
-        Node(String name, int dicomPort, int httpPort, int membershipPort) {
+        Node(String name, int dicomPort, int httpPort, int membershipPort, int peerPort) {
             this.name = name;
             this.dicomPort = dicomPort;
             this.httpPort = httpPort;
             this.membershipPort = membershipPort;
+            this.peerPort = peerPort;
             this.dataDir = dir.resolve(name);
             this.log = dir.resolve(name + ".log");
         }
@@ -101,6 +103,11 @@ public final class ClusterProcesses implements AutoCloseable {
 
         public int membershipPort() {
             return membershipPort;
+        }
+
+        /** The port of its peer endpoints (mutual TLS unless the test switched cluster TLS off). */
+        public int peerPort() {
+            return peerPort;
         }
 
         /** The node's data folder: storage/ and index/ (storage.uri = file:storage). */
@@ -291,12 +298,13 @@ public final class ClusterProcesses implements AutoCloseable {
         Set<Integer> taken = new HashSet<>();
         for (int i = 1; i <= settings.nodes; i++) {
             String name = "node" + i;
-            nodes.put(name, new Node(name, freePort(taken), freePort(taken), freePort(taken)));
+            nodes.put(name, new Node(name, freePort(taken), freePort(taken), freePort(taken), freePort(taken)));
         }
         entryPort = freePort(taken);
         httpEntryPort = freePort(taken);
         statsPort = freePort(taken);
         writeConfiguration();
+        makeCertificates();
         for (Node n : nodes.values()) {
             launch(n);
         }
@@ -313,7 +321,8 @@ public final class ClusterProcesses implements AutoCloseable {
         c.append("cluster.members = ").append(String.join(",", nodes.keySet())).append('\n');
         for (Node n : nodes.values()) {
             c.append("cluster.node.").append(n.name).append(" = ").append(HOST).append(' ').append(n.dicomPort)
-                    .append(' ').append(n.httpPort).append(' ').append(n.membershipPort).append('\n');
+                    .append(' ').append(n.httpPort).append(' ').append(n.membershipPort).append(' ').append(n.peerPort)
+                    .append('\n');
         }
         c.append("cluster.replicationFactor = ").append(settings.replicationFactor).append('\n');
         c.append("cluster.writeQuorum = ").append(settings.writeQuorum).append('\n');
@@ -326,6 +335,18 @@ public final class ClusterProcesses implements AutoCloseable {
         p.append("store.duplicatePolicy = REJECT\n");
         settings.nodeSettings.forEach(s -> p.append(s).append('\n'));
         Files.writeString(nodeConfig, p);
+    }
+
+    /** What scripts/cluster start does first: the cluster CA and node key stores where cluster.tls.* names them. */
+    private void makeCertificates() throws IOException, InterruptedException {
+        Path log = dir.resolve("cluster-certs.log");
+        Process p = new ProcessBuilder(LAUNCHER.toString(), "cluster-certs", "--cluster", clusterFile.toString(),
+                "--nodes", String.join(",", nodes.keySet()), "--days", "2")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("pacs cluster-certs failed:\n" + Files.readString(log));
+        }
     }
 
     private void launch(Node n) throws IOException {

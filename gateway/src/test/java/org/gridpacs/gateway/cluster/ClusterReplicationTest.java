@@ -90,9 +90,13 @@ class ClusterReplicationTest {
             assertEquals(5, awaitImages(cluster.dicomPort(1), dir, 5));
             // the peer transport refuses a client without a cluster certificate
             java.net.http.HttpClient anonymous = java.net.http.HttpClient.newBuilder().sslContext(trustAll()).build();
-            java.net.URI uri = java.net.URI.create("https://127.0.0.1:" + cluster.node(1).httpPort() + "/peer/digests");
+            java.net.URI uri = java.net.URI.create("https://127.0.0.1:" + cluster.node(1).peerPort() + "/peer/digests");
             org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> anonymous.send(
                     java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()));
+            // and the user port does not serve the peer endpoints at all
+            java.net.URI user = java.net.URI.create("http://127.0.0.1:" + cluster.node(1).httpPort() + "/peer/digests");
+            assertEquals(404, java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(user)
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
         }
     }
 

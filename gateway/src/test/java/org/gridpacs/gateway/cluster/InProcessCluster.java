@@ -146,7 +146,7 @@ final class InProcessCluster implements AutoCloseable {
     /** Node {@code i}'s digest lines for its own copies: "study copies digest". */
     List<String> digests(int i) throws IOException, InterruptedException {
         HttpResponse<String> rsp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + members.get(i).httpPort() + "/peer/digests")).build(),
+                "http://127.0.0.1:" + members.get(i).peerPort() + "/peer/digests")).build(),
                 HttpResponse.BodyHandlers.ofString());
         return rsp.body().lines().filter(l -> !l.isBlank()).toList();
     }
@@ -176,7 +176,8 @@ final class InProcessCluster implements AutoCloseable {
         for (int i = 0; i < 100 && out.size() < n; i++) {
             int port = 6000 + (start + i) % 100;
             if (free(port)) {
-                out.add(new ClusterNode("node" + (out.size() + 1), "127.0.0.1", freePort(), freePort(), port));
+                out.add(new ClusterNode("node" + (out.size() + 1), "127.0.0.1", freePort(), freePort(), port,
+                        freePort()));
             }
         }
         if (out.size() < n) {

@@ -138,12 +138,12 @@ public final class ReplicatingStore implements InstanceStore {
     }
 
     /**
-     * Whether the peer's HTTP port refuses connections now: a transfer cut in the middle by a node that was just
+     * Whether the peer endpoints refuse connections now: a transfer cut in the middle by a node that was just
      * killed fails with a reset or an end of stream, and only a fresh connection tells that the node is gone.
      */
     private static boolean refusesConnections(org.gridpacs.replication.config.ClusterNode peer) {
         try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress(peer.host(), peer.httpPort()), 500);
+            s.connect(new java.net.InetSocketAddress(peer.host(), peer.peerPort()), 500);
             return false;
         } catch (java.net.ConnectException e) {
             return true;

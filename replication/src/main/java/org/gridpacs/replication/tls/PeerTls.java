@@ -16,15 +16,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.gridpacs.replication.config.ClusterConfig;
-import org.gridpacs.replication.http.NodeHttpServer;
+import org.gridpacs.http.NodeHttpServer;
+import org.gridpacs.http.TlsConnectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,21 +74,9 @@ public final class PeerTls {
         return context;
     }
 
-    /** HTTPS connectors for {@link NodeHttpServer} that refuse clients without a certificate from the cluster CA. */
+    /** HTTPS connectors for the peer endpoints that refuse clients without a certificate from the cluster CA. */
     public NodeHttpServer.ConnectorFactory serverConnectors() {
-        return server -> {
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setSslContext(context);
-            ssl.setNeedClientAuth(true);
-            ssl.setIncludeProtocols(PROTOCOLS);
-            HttpConfiguration http = new HttpConfiguration();
-            SecureRequestCustomizer secure = new SecureRequestCustomizer();
-            // peers are addressed by IP; the client already checks our certificate against the host it asked for
-            secure.setSniHostCheck(false);
-            http.addCustomizer(secure);
-            return new ServerConnector(server, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
-                    new HttpConnectionFactory(http));
-        };
+        return TlsConnectors.mutual(context, PROTOCOLS, "peer endpoints");
     }
 
     /**

@@ -151,7 +151,7 @@ public final class PeerClient {
     }
 
     private HttpRequest.Builder request(ClusterNode peer, String path, Duration timeout) {
-        return HttpRequest.newBuilder(URI.create(peer.httpUrl(tls) + path)).timeout(timeout);
+        return HttpRequest.newBuilder(URI.create(peer.peerUrl(tls) + path)).timeout(timeout);
     }
 
     private <T> HttpResponse<T> send(ClusterNode peer, HttpRequest req, HttpResponse.BodyHandler<T> handler)
@@ -159,7 +159,7 @@ public final class PeerClient {
         try {
             return http.send(req, handler);
         } catch (ConnectException e) {
-            throw new ConnectException("node " + peer.name() + " (" + peer.host() + ":" + peer.httpPort()
+            throw new ConnectException("node " + peer.name() + " (" + peer.host() + ":" + peer.peerPort()
                     + ") does not answer");
         } catch (HttpTimeoutException e) {
             throw new IOException("node " + peer.name() + " did not answer in time", e);

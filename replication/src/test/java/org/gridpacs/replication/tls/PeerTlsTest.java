@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 
 import org.gridpacs.replication.config.ClusterConfig;
-import org.gridpacs.replication.http.HealthHandler;
-import org.gridpacs.replication.http.NodeHttpServer;
+import org.gridpacs.http.HealthHandler;
+import org.gridpacs.http.NodeHttpServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,4 +1,4 @@
-package org.gridpacs.replication.http;
+package org.gridpacs.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;

@@ -1,0 +1,82 @@
+package org.gridpacs.http;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** HTTPS connectors for {@link NodeHttpServer}. */
+public final class TlsConnectors {
+    private static final Logger LOG = LoggerFactory.getLogger(TlsConnectors.class);
+    /** A refused caller is logged at most this often per address: a scanner must not flood the log. */
+    private static final long LOG_INTERVAL_MILLIS = 60_000;
+
+    private TlsConnectors() {
+    }
+
+    /**
+     * A connector that refuses every client without a certificate {@code context}'s trust anchors accept, and logs
+     * each refusal (the caller's address and why).
+     *
+     * @param context   this server's key and the trusted CAs
+     * @param protocols the TLS protocol versions allowed, newest first
+     * @param what      what the connector serves, for the log ("peer endpoints")
+     */
+    public static NodeHttpServer.ConnectorFactory mutual(SSLContext context, String[] protocols, String what) {
+        return server -> {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setSslContext(context);
+            ssl.setNeedClientAuth(true);
+            ssl.setIncludeProtocols(protocols);
+            HttpConfiguration http = new HttpConfiguration();
+            http.setSendServerVersion(false);
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            // peers are addressed by IP; the client already checks our certificate against the host it asked for
+            secure.setSniHostCheck(false);
+            http.addCustomizer(secure);
+            SslConnectionFactory tls = new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString());
+            tls.addBean(new RefusalLog(what));
+            return new ServerConnector(server, tls, new HttpConnectionFactory(http));
+        };
+    }
+
+    /** Logs failed handshakes: a caller without a valid certificate, or one that does not speak TLS. */
+    private static final class RefusalLog implements SslHandshakeListener {
+        private final String what;
+        private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+
+        RefusalLog(String what) {
+            this.what = what;
+        }
+
+        @Override
+        public void handshakeFailed(Event event, Throwable failure) {
+            SSLEngine engine = event.getSSLEngine();
+            String caller = engine.getPeerHost() + ":" + engine.getPeerPort();
+            long now = System.currentTimeMillis();
+            Long last = lastLogged.get(engine.getPeerHost());
+            if (last != null && now - last < LOG_INTERVAL_MILLIS) {
+                LOG.debug("Refused {} on the {}: {}", caller, what, failure.toString());
+                return;
+            }
+            if (lastLogged.size() > 10_000) {
+                lastLogged.clear();
+            }
+            lastLogged.put(engine.getPeerHost(), now);
+            LOG.warn("Refused a connection from {} to the {}: no valid cluster certificate ({})", caller, what,
+                    failure.getMessage());
+        }
+    }
+}
