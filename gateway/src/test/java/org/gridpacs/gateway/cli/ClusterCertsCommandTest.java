@@ -55,6 +55,42 @@ class ClusterCertsCommandTest {
     }
 
     @Test
+    void makesWhatTheClusterConfigurationNamesForItsHosts() throws Exception {
+        Path conf = Files.createDirectories(tmp.resolve("conf"));
+        Path file = conf.resolve("cluster.properties");
+        Files.writeString(file, "cluster.members = a,b\n"
+                + "cluster.node.a = 127.0.0.1 11121 8081 5701 9081\n"
+                + "cluster.node.b = 127.0.0.7 11122 8082 5702\n");
+        Cli.Result r = Cli.pacs("cluster-certs", "--cluster", file.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("Wrote " + conf.resolve("cluster-tls").resolve("b.p12") + ": b, 127.0.0.7"), r.out());
+        for (String node : List.of("a", "b")) {
+            ClusterConfig cfg = ClusterConfigFile.load(file, node, null);
+            PeerTls.load(cfg.tls()); // the node starts with what was made: its host, the configured password
+        }
+        assertEquals(9082, ClusterConfigFile.load(file, "b", null).node("b").peerPort(),
+                "a line without a peer port gets the HTTP port + 1000");
+    }
+
+    @Test
+    void makesNothingWhenTheClusterSwitchesTlsOff() throws Exception {
+        Path file = tmp.resolve("cluster.properties");
+        Files.writeString(file, "cluster.members = a\ncluster.node.a = 127.0.0.1 11121 8081 5701\n"
+                + "cluster.tls.enabled = false\n");
+        Cli.Result r = Cli.pacs("cluster-certs", "--cluster", file.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("Cluster TLS is off"), r.out());
+        assertTrue(!Files.exists(tmp.resolve("cluster-tls")), "no files made");
+    }
+
+    @Test
+    void withoutClusterOutAndNodesAreNeeded() {
+        Cli.Result r = Cli.pacs("cluster-certs", "--nodes", "node1");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("--cluster"), r.err());
+    }
+
+    @Test
     void badNodeNameIsAUsageError() {
         Cli.Result r = Cli.pacs("cluster-certs", "--out", tmp.toString(), "--nodes", "node1,../x");
         assertEquals(2, r.exitCode(), r.toString());
