@@ -13,9 +13,11 @@ import org.gridpacs.dose.physics.Media;
  * <ul>
  * <li>{@link #fourMedium}: the EGSnrc ctcreate default ramp, air / lung / soft tissue / bone with a linear density
  * ramp inside each medium (default);</li>
- * <li>{@link #schneider}: Schneider et al. 2000 piecewise-linear density; media by the Schneider HU bins mapped onto
- * the five media this engine has tables for (air &lt; -950, lung &lt; -120, soft tissue &lt; 120 (adipose and
- * connective bins included), cortical bone (ICRP) above) - a simplification of the 24 compositions.</li>
+ * <li>{@link #schneider}: Schneider et al. 2000 piecewise-linear density (hu_density_schneider2000.csv); media by
+ * the HU bins of Schneider's composition table (hu_material_schneider2000.csv), each bin mapped onto one of the
+ * media this engine has tables for by its name: Air, Lung, the adipose / soft / connective tissue bins to soft
+ * tissue, marrow-bone, tooth and implant bins to cortical bone. The bins' elemental compositions are not used (a
+ * simplification of the 24 compositions to 4 media).</li>
  * </ul>
  */
 public final class HuCalibration {
@@ -27,9 +29,12 @@ public final class HuCalibration {
     private final boolean schneider;
     private final double[] sHu;
     private final double[] sRho;
+    /** Schneider composition bins: the lower HU bound of each and the medium it is mapped to. */
+    private final double[] binLo;
+    private final byte[] binMedium;
 
     private HuCalibration(double[] huLo, double[] huHi, double[] rhoLo, double[] rhoHi, byte[] medium,
-                          double[] sHu, double[] sRho) {
+                          double[] sHu, double[] sRho, double[] binLo, byte[] binMedium) {
         this.huLo = huLo;
         this.huHi = huHi;
         this.rhoLo = rhoLo;
@@ -38,6 +43,8 @@ public final class HuCalibration {
         this.schneider = sHu != null;
         this.sHu = sHu;
         this.sRho = sRho;
+        this.binLo = binLo;
+        this.binMedium = binMedium;
     }
 
     /** The 4-medium ramp from a CSV in the format of hu_ramp_egsnrc_ctcreate_default.csv. */
@@ -53,37 +60,77 @@ public final class HuCalibration {
             med[i] = n.startsWith("AIR") ? Media.AIR : n.startsWith("LUNG") ? Media.LUNG
                     : n.contains("BONE") ? Media.BONE : Media.SOFT_TISSUE;
         }
-        return new HuCalibration(lo, hi, rl, rh, med, null, null);
+        return new HuCalibration(lo, hi, rl, rh, med, null, null, null, null);
     }
 
     public static HuCalibration fourMedium() {
         return fourMedium(Csv.resource("hu_ramp_egsnrc_ctcreate_default.csv"));
     }
 
-    /** Schneider 2000 density curve (hu_density_schneider2000.csv format). */
-    public static HuCalibration schneider(Csv density) {
-        return new HuCalibration(null, null, null, null, null, density.doubles("hu"), density.doubles("density_gcm3"));
+    /**
+     * Schneider 2000: the density curve (hu_density_schneider2000.csv format) and the composition bins
+     * (hu_material_schneider2000.csv format: hu_lower and name columns, ascending).
+     */
+    public static HuCalibration schneider(Csv density, Csv materials) {
+        double[] lo = materials.doubles("hu_lower");
+        int name = materials.column("name");
+        byte[] med = new byte[lo.length];
+        for (int i = 0; i < lo.length; i++) {
+            if (i > 0 && lo[i] <= lo[i - 1]) {
+                throw new IllegalArgumentException("the HU bins of the composition table must ascend: " + lo[i - 1]
+                        + " then " + lo[i]);
+            }
+            med[i] = schneiderMedium(materials.rows.get(i)[name].trim());
+        }
+        return new HuCalibration(null, null, null, null, null, density.doubles("hu"), density.doubles("density_gcm3"),
+                lo, med);
     }
 
     public static HuCalibration schneider() {
-        return schneider(Csv.resource("hu_density_schneider2000.csv"));
+        return schneider(Csv.resource(SCHNEIDER_DENSITY), Csv.resource(SCHNEIDER_MATERIALS));
+    }
+
+    private static final String SCHNEIDER_DENSITY = "hu_density_schneider2000.csv";
+    private static final String SCHNEIDER_MATERIALS = "hu_material_schneider2000.csv";
+
+    /** The engine's medium for a bin of Schneider's table, by the bin's name. */
+    private static byte schneiderMedium(String bin) {
+        String n = bin.toUpperCase(java.util.Locale.ROOT);
+        if (n.equals("AIR")) {
+            return Media.AIR;
+        }
+        if (n.equals("LUNG")) {
+            return Media.LUNG;
+        }
+        if (n.contains("BONE") || n.contains("TOOTH") || n.contains("IMPLANT")) {
+            return Media.BONE;
+        }
+        return Media.SOFT_TISSUE;
     }
 
     /** "ramp" or "schneider2000" from the folder conf (falling back to the built-in copies when absent). */
     public static HuCalibration load(Path confDir, String name) throws IOException {
         boolean ramp = name.equalsIgnoreCase("ramp") || name.equalsIgnoreCase("four-medium");
-        String file = ramp ? "hu_ramp_egsnrc_ctcreate_default.csv" : "hu_density_schneider2000.csv";
         if (!ramp && !name.toLowerCase().startsWith("schneider")) {
             throw new IllegalArgumentException("unknown HU calibration " + name);
         }
+        return ramp ? fourMedium(csv(confDir, "hu_ramp_egsnrc_ctcreate_default.csv"))
+                : schneider(csv(confDir, SCHNEIDER_DENSITY), csv(confDir, SCHNEIDER_MATERIALS));
+    }
+
+    /** The copy in the conf folder, or the built-in one. */
+    private static Csv csv(Path confDir, String file) throws IOException {
         Path p = confDir == null ? null : confDir.resolve(file);
-        Csv csv = p != null && Files.exists(p) ? Csv.file(p) : Csv.resource(file);
-        return ramp ? fourMedium(csv) : schneider(csv);
+        return p != null && Files.exists(p) ? Csv.file(p) : Csv.resource(file);
     }
 
     public byte medium(double hu) {
         if (schneider) {
-            return hu < -950 ? Media.AIR : hu < -120 ? Media.LUNG : hu < 120 ? Media.SOFT_TISSUE : Media.BONE;
+            int i = binLo.length - 1;
+            while (i > 0 && hu < binLo[i]) {
+                i--;
+            }
+            return binMedium[i];
         }
         for (int i = 0; i < huHi.length; i++) {
             if (hu <= huHi[i]) {

@@ -32,6 +32,22 @@ class PhantomTest {
     }
 
     @Test
+    void schneiderMediaFollowTheCompositionTableBins() {
+        HuCalibration c = HuCalibration.schneider();
+        // the bin edges of hu_material_schneider2000.csv: Air below -950, Lung below -120, the tissue bins below
+        // 120 (Marrow_Bone01 starts there), bone, tooth and implants above
+        assertEquals(Media.AIR, c.medium(-3000));
+        assertEquals(Media.AIR, c.medium(-950.5));
+        assertEquals(Media.LUNG, c.medium(-950));
+        assertEquals(Media.LUNG, c.medium(-120.5));
+        assertEquals(Media.SOFT_TISSUE, c.medium(-120));
+        assertEquals(Media.SOFT_TISSUE, c.medium(119.5));
+        assertEquals(Media.BONE, c.medium(120));
+        assertEquals(Media.BONE, c.medium(1700));
+        assertEquals(Media.BONE, c.medium(5000));
+    }
+
+    @Test
     void ctSlicesSortedRescaledAndPlaced() {
         HuCalibration c = HuCalibration.fourMedium();
         short[][] px = new short[3][];
