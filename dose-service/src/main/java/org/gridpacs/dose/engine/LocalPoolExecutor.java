@@ -1,0 +1,77 @@
+package org.gridpacs.dose.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Runs batches on a fixed pool of threads of this JVM, all scoring into one tally (locked per batch, as the engine
+ * always did: one phantom-sized array per run, not one per thread). The job is prepared once and kept while the same
+ * job comes back for its next round; each thread keeps its own runner (transport and energy array) for that job.
+ * One caller at a time.
+ */
+public final class LocalPoolExecutor implements BatchExecutor {
+    private final ExecutorService pool;
+    private final LongAdder cpuNanos = new LongAdder();
+    private DoseJob preparedFor;
+    private ThreadLocal<BatchRunner> runners;
+
+    public LocalPoolExecutor(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads " + threads);
+        }
+        pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "dose-worker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public synchronized Tally run(DoseJob job, List<Batch> batches, BatchListener listener, Cancellation cancel)
+            throws InterruptedException {
+        if (job != preparedFor) {
+            PreparedJob prepared = new PreparedJob(job); // once per job, shared read-only by the threads
+            runners = ThreadLocal.withInitial(prepared::newRunner);
+            preparedFor = job;
+        }
+        ThreadLocal<BatchRunner> mine = runners;
+        Tally tally = new Tally(job.phantom().voxels());
+        List<Future<?>> futures = new ArrayList<>(batches.size());
+        for (Batch b : batches) {
+            futures.add(pool.submit(() -> {
+                if (!cancel.isCancelled()) {
+                    cpuNanos.add(mine.get().run(b, tally));
+                    listener.batchDone(b);
+                }
+            }));
+        }
+        try {
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("dose batch failed", e.getCause());
+        } finally {
+            for (Future<?> f : futures) {
+                f.cancel(false); // after an error or interrupt: batches not started yet are dropped
+            }
+        }
+        cancel.check();
+        return tally;
+    }
+
+    @Override
+    public double cpuSeconds() {
+        return cpuNanos.sum() / 1e9;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}
