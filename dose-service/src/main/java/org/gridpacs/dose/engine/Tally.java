@@ -145,7 +145,7 @@ public final class Tally implements Serializable {
                 nonZero++;
             }
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(48 + 28 * nonZero);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(52 + 28 * nonZero);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeInt(sum.length);
@@ -175,7 +175,11 @@ public final class Tally implements Serializable {
             if (in.readInt() != MAGIC) {
                 throw new IllegalArgumentException("not a dose tally");
             }
-            Tally t = new Tally(in.readInt());
+            int voxels = in.readInt();
+            if (voxels < 0) {
+                throw new IllegalArgumentException("bad dose tally: " + voxels + " voxels");
+            }
+            Tally t = new Tally(voxels);
             t.batches = in.readLong();
             t.histories = in.readLong();
             t.enteringQ = in.readLong();
@@ -184,6 +188,9 @@ public final class Tally implements Serializable {
             int nonZero = in.readInt();
             for (int k = 0; k < nonZero; k++) {
                 int i = in.readInt();
+                if (i < 0 || i >= voxels) {
+                    throw new IllegalArgumentException("bad dose tally: voxel " + i + " of " + voxels);
+                }
                 t.sum[i] = in.readLong();
                 t.sqHi[i] = in.readLong();
                 t.sqLo[i] = in.readLong();
