@@ -18,7 +18,7 @@ import java.util.Arrays;
  * when it wraps. So tallies of disjoint batch sets can be {@link #merge merged} in any order, on any machine, and give
  * the same bytes: the dose does not depend on threads, workers or the order in which batches finish.
  *
- * <p>Not thread-safe: the local pool serialises {@link #addBatch} itself.
+ * <p>Not thread-safe: {@link BatchRunner} locks a shared tally while it adds a batch.
  */
 public final class Tally implements Serializable {
     private static final long serialVersionUID = 1L;
