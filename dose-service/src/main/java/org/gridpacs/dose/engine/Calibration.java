@@ -73,7 +73,10 @@ public final class Calibration implements Serializable {
         return r;
     }
 
-    /** Whether it was made with the physics of {@code s} (what changes the dose per photon; not seed or threads). */
+    /**
+     * Whether it was made with the physics of {@code s}: the cuts and step change the dose per photon; seed and
+     * threads do not, nor does the tracking (the reference is all water, one majorant region either way).
+     */
     public boolean matches(DoseSettings s) {
         return photonCut == s.photonCut() && electronCut == s.electronCut() && stepFraction == s.stepFraction()
                 && wcc == s.wcc();
