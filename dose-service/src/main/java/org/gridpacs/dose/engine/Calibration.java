@@ -1,7 +1,9 @@
 package org.gridpacs.dose.engine;
 
+import java.io.Serializable;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.gridpacs.dose.phantom.Phantom;
 import org.gridpacs.dose.phantom.SyntheticPhantoms;
@@ -13,11 +15,22 @@ import org.gridpacs.dose.source.BeamSource;
  * SSD 100 cm in water (for 6 MV and for Co-60 alike, each at its own dmax). Found by simulating that reference
  * with a fixed seed; the result is the number of source photons per MU per steradian of the point source, so a
  * beam's photon count scales with the solid angle of its jaw opening (collimator scatter is not modelled).
+ *
+ * <p>A value, computed once per job (or once by a caller that runs several jobs with the same physics settings) and
+ * carried with the {@link DoseJob}: no per-JVM cache, so a machine of a grid never recomputes it (a reference run is
+ * millions of histories) and never uses one made with other settings.
  */
-public final class Calibration {
+public final class Calibration implements Serializable {
+    private static final long serialVersionUID = 1L;
     public static final long DEFAULT_HISTORIES = 4_000_000;
     private static final long SEED = 20240601L;
-    private static final Map<String, Reference> CACHE = new ConcurrentHashMap<>();
+
+    private final Map<Beam.Kind, Reference> references;
+    private final double photonCut;
+    private final double electronCut;
+    private final double stepFraction;
+    private final double wcc;
+    private final long histories;
 
     /**
      * The reference result.
@@ -27,10 +40,51 @@ public final class Calibration {
      * @param photonsPerMuPerSr source photons per MU per steradian
      */
     public record Reference(Beam.Kind kind, double dmax, double dosePerHistory, double photonsPerMuPerSr,
-                            double[] depth, double[] pdd) {
+                            double[] depth, double[] pdd) implements Serializable {
     }
 
-    private Calibration() {
+    private Calibration(Map<Beam.Kind, Reference> references, DoseSettings s, long histories) {
+        this.references = new EnumMap<>(references);
+        photonCut = s.photonCut();
+        electronCut = s.electronCut();
+        stepFraction = s.stepFraction();
+        wcc = s.wcc();
+        this.histories = histories;
+    }
+
+    /**
+     * Simulates the reference of each beam kind with the physics of {@code settings} (cuts, step, delta-ray cut,
+     * tracking), {@code histories} histories each, on a pool of {@code settings.threads()} threads.
+     */
+    public static Calibration compute(Collection<Beam.Kind> kinds, DoseSettings settings, long histories) {
+        Map<Beam.Kind, Reference> refs = new EnumMap<>(Beam.Kind.class);
+        for (Beam.Kind k : kinds) {
+            refs.computeIfAbsent(k, kind -> simulate(kind, settings, histories));
+        }
+        return new Calibration(refs, settings, histories);
+    }
+
+    /** The reference of a beam kind. @throws IllegalArgumentException if this calibration has none for it */
+    public Reference reference(Beam.Kind kind) {
+        Reference r = references.get(kind);
+        if (r == null) {
+            throw new IllegalArgumentException("no calibration for " + kind + " (calibrated: " + references.keySet() + ")");
+        }
+        return r;
+    }
+
+    /**
+     * Whether it was made with the physics of {@code s}: the cuts and step change the dose per photon; seed and
+     * threads do not, nor does the tracking (the reference is all water, one majorant region either way).
+     */
+    public boolean matches(DoseSettings s) {
+        return photonCut == s.photonCut() && electronCut == s.electronCut() && stepFraction == s.stepFraction()
+                && wcc == s.wcc();
+    }
+
+    /** Histories of each reference simulation. */
+    public long histories() {
+        return histories;
     }
 
     /** Solid angle of the jaw opening seen from the source, sr. */
@@ -43,22 +97,13 @@ public final class Calibration {
         return Math.atan(a * c / (l * Math.sqrt(l * l + a * a + c * c)));
     }
 
-    public static Reference reference(Beam.Kind kind, DoseSettings settings) {
-        return reference(kind, settings, DEFAULT_HISTORIES);
-    }
-
-    public static Reference reference(Beam.Kind kind, DoseSettings settings, long histories) {
-        String key = kind + "/" + settings.photonCut() + "/" + settings.electronCut() + "/" + settings.stepFraction()
-                + "/" + settings.wcc() + "/" + histories;
-        return CACHE.computeIfAbsent(key, k -> simulate(kind, settings, histories));
-    }
-
     private static Reference simulate(Beam.Kind kind, DoseSettings settings, long histories) {
         // 30 cm water, 1.5 cm voxels across the beam (the central 3 x 3 cm is flat), 2 mm along it
         Phantom p = SyntheticPhantoms.waterBox(30, 30, 30, 1.5, 0.2, 1.5);
         Beam beam = Beam.symmetric(kind, 1, 10, 10, 0, 0, 0);
         DoseSettings s = new DoseSettings(SEED, settings.threads(), histories, 0, 200_000, settings.photonCut(),
-                settings.electronCut(), settings.stepFraction(), settings.deltaCut());
+                settings.electronCut(), settings.stepFraction(), settings.deltaCut(), settings.tracking(),
+                settings.crossingCost());
         MonteCarlo.Raw raw = MonteCarlo.run(p, new BeamSource(beam), s, ProgressListener.NONE);
         double[] depth = new double[p.ny];
         double[] d = new double[p.ny];

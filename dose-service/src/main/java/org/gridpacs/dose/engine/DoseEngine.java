@@ -1,16 +1,22 @@
 package org.gridpacs.dose.engine;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 
 import org.gridpacs.dose.phantom.Phantom;
 import org.gridpacs.dose.source.Beam;
-import org.gridpacs.dose.source.BeamSource;
 
 /**
  * The Java API: phantom + beams + settings in, dose (Gy for the beams' MU) and uncertainty per voxel out.
  *
  * <pre>
- *   DoseResult r = new DoseEngine().calculate(phantom, List.of(beam), DoseSettings.histories(10_000_000, 7), listener);
+ *   DoseEngine engine = new DoseEngine();
+ *   Calibration cal = engine.calibrate(beams, settings);              // once; reuse it for jobs with the same physics
+ *   DoseResult r = engine.calculate(phantom, beams, settings, cal, listener);
+ *   // or any executor (the local pool here, a compute grid elsewhere):
+ *   DoseResult r2 = engine.calculate(DoseJob.forBeams(phantom, beams, settings, cal), executor, listener, cancel);
  * </pre>
  */
 public final class DoseEngine {
@@ -25,23 +31,42 @@ public final class DoseEngine {
         this.calibrationHistories = calibrationHistories;
     }
 
+    /** Simulates the references of the beams' kinds with the physics of {@code settings}. */
+    public Calibration calibrate(List<Beam> beams, DoseSettings settings) {
+        Set<Beam.Kind> kinds = EnumSet.noneOf(Beam.Kind.class);
+        for (Beam b : beams) {
+            kinds.add(b.kind());
+        }
+        return Calibration.compute(kinds, settings, calibrationHistories);
+    }
+
+    /** Calibrates for this calculation alone, then calculates (callers with several jobs should calibrate once). */
     public DoseResult calculate(Phantom phantom, List<Beam> beams, DoseSettings settings, ProgressListener listener) {
         if (beams.isEmpty()) {
             throw new IllegalArgumentException("no beams");
         }
-        Beam[] b = beams.toArray(new Beam[0]);
-        double[] photons = new double[b.length];
-        double total = 0;
-        for (int i = 0; i < b.length; i++) {
-            Calibration.Reference ref = Calibration.reference(b[i].kind(), settings, calibrationHistories);
-            photons[i] = b[i].mu() * ref.photonsPerMuPerSr() * Calibration.solidAngle(b[i]);
-            total += photons[i];
+        return calculate(phantom, beams, settings, calibrate(beams, settings), listener);
+    }
+
+    /** With a calibration made earlier, on a pool of {@code settings.threads()} threads of this JVM. */
+    public DoseResult calculate(Phantom phantom, List<Beam> beams, DoseSettings settings, Calibration calibration,
+                                ProgressListener listener) {
+        DoseJob job = DoseJob.forBeams(phantom, beams, settings, calibration);
+        try (LocalPoolExecutor pool = new LocalPoolExecutor(settings.threads())) {
+            return calculate(job, pool, listener, new Cancellation());
         }
-        if (!(total > 0)) {
-            throw new IllegalArgumentException("no MU");
+    }
+
+    /**
+     * Runs an absolute-dose job ({@link DoseJob#forBeams}) on any executor.
+     *
+     * @throws CancellationException if {@code cancel} was set before the job finished
+     */
+    public DoseResult calculate(DoseJob job, BatchExecutor executor, ProgressListener listener, Cancellation cancel) {
+        if (!(job.photonsTotal() > 0)) {
+            throw new IllegalArgumentException("not an absolute-dose job (no calibrated photon count)");
         }
-        MonteCarlo.Raw raw = MonteCarlo.run(phantom, new BeamSource(b, photons), settings, listener);
-        return toResult(raw, total);
+        return toResult(MonteCarlo.run(job, executor, listener, cancel), job.photonsTotal());
     }
 
     /** Scales a raw run to Gy: photonsTotal source photons were represented by the histories. */

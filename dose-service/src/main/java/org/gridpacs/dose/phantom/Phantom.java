@@ -5,9 +5,11 @@ import org.gridpacs.dose.physics.Media;
 /**
  * A voxel grid: mass density (g/cm3) and medium index ({@link Media}) per voxel in flat arrays,
  * index = ix + nx*(iy + ny*iz). Coordinates in cm (patient/DICOM axes: x left, y posterior, z superior);
- * {@code x0,y0,z0} is the outer corner of voxel (0,0,0).
+ * {@code x0,y0,z0} is the outer corner of voxel (0,0,0). Serializable because a dose job sends it to the machines
+ * that run its batches.
  */
-public final class Phantom {
+public final class Phantom implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public final int nx;
     public final int ny;
     public final int nz;

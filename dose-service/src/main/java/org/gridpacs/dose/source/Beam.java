@@ -9,7 +9,8 @@ package org.gridpacs.dose.source;
  * along x at gantry 0 / collimator 0, the Y jaws along z; the collimator rotates both about the beam axis.
  */
 public record Beam(Kind kind, double mu, double gantryDeg, double collimatorDeg, double isoX, double isoY, double isoZ,
-                   double x1, double x2, double y1, double y2, double sad) {
+                   double x1, double x2, double y1, double y2, double sad)
+        implements java.io.Serializable {
 
     public enum Kind {
         CO60, MV6;

@@ -9,6 +9,7 @@ import org.gridpacs.dose.physics.Rng;
  * which makes the emission uniform per solid angle).
  */
 public final class BeamSource implements Source {
+    private static final long serialVersionUID = 1L;
     private final double[] cumulative;
     private final Spectrum[] spectra;
     private final double[][] frame; // per beam: source xyz, axis, ex, ey (12 numbers)

@@ -4,6 +4,7 @@ import org.gridpacs.dose.physics.Rng;
 
 /** A monoenergetic parallel beam along +y, uniform over a square of side {@code size} centred on x = z = 0. */
 public final class ParallelBeam implements Source {
+    private static final long serialVersionUID = 1L;
     private final int type;
     private final double energy;
     private final double size;

@@ -7,7 +7,8 @@ import org.gridpacs.dose.physics.Csv;
 import org.gridpacs.dose.physics.Rng;
 
 /** A photon energy spectrum: discrete lines and/or histogram bins (uniform within a bin). */
-public final class Spectrum {
+public final class Spectrum implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private final double[] cumulative;
     private final double[] low;
     private final double[] high;

@@ -30,7 +30,7 @@ public final class Majorants {
     /** Number of kappa levels. */
     public static final int LEVELS = 16;
     /** Cost of one region crossing (a tree descent and an exit distance), in null collisions (measured ~0.2-0.4). */
-    static final double CROSSING_COST = Double.parseDouble(System.getProperty("dose.majorant.crossingCost", "0.3"));
+    public static final double DEFAULT_CROSSING_COST = 0.3;
     /** Nodes with fewer voxels are not split. */
     private static final int MIN_SPLIT_VOXELS = 64;
     /** Energy at which the null-collision cost of the tree is estimated, MeV. */
@@ -57,6 +57,7 @@ public final class Majorants {
     final double[] leafVoxels;
 
     // build state
+    private final double crossingCost;
     private final int nx;
     private final int ny;
     private final int nz;
@@ -79,15 +80,21 @@ public final class Majorants {
 
     /** Regional majorants for the phantom. */
     public static Majorants build(PhysicsTables tables, Phantom ph, Voxels voxels) {
-        return new Majorants(tables, ph, voxels, LEVELS);
+        return build(tables, ph, voxels, DEFAULT_CROSSING_COST);
+    }
+
+    /** Regional majorants with a region crossing costing {@code crossingCost} null collisions in the tree's cost model. */
+    public static Majorants build(PhysicsTables tables, Phantom ph, Voxels voxels, double crossingCost) {
+        return new Majorants(tables, ph, voxels, LEVELS, crossingCost);
     }
 
     /** One region, the global majorant (Woodcock tracking as before the regions; for comparisons and tests). */
     public static Majorants global(PhysicsTables tables, Phantom ph, Voxels voxels) {
-        return new Majorants(tables, ph, voxels, 1);
+        return new Majorants(tables, ph, voxels, 1, DEFAULT_CROSSING_COST);
     }
 
-    private Majorants(PhysicsTables tables, Phantom ph, Voxels voxels, int levels) {
+    private Majorants(PhysicsTables tables, Phantom ph, Voxels voxels, int levels, double crossingCost) {
+        this.crossingCost = crossingCost;
         int n = PhysicsTables.N;
         int count = tables.count;
         double[] mu = tables.muTotal;
@@ -279,7 +286,7 @@ public final class Majorants {
         double area = 2 * (lx * ly + ly * lz + lz * lx);
         double vv = dx * dy * dz;
         long nvox = (long) (ax1 - ax0) * (ay1 - ay0) * (az1 - az0);
-        return CROSSING_COST * area / 4 + (costKappa[lvMax] * nvox - sumKappa) * vv;
+        return crossingCost * area / 4 + (costKappa[lvMax] * nvox - sumKappa) * vv;
     }
 
     /**
@@ -358,7 +365,7 @@ public final class Majorants {
         double ax = sx > 1 ? sy * dy * sz * dz : Double.POSITIVE_INFINITY;
         double ay = sy > 1 ? sx * dx * sz * dz : Double.POSITIVE_INFINITY;
         double az = sz > 1 ? sx * dx * sy * dy : Double.POSITIVE_INFINITY;
-        double minSplitCost = CROSSING_COST * 2 * Math.min(ax, Math.min(ay, az)) / 4;
+        double minSplitCost = crossingCost * 2 * Math.min(ax, Math.min(ay, az)) / 4;
         double nulls = (costKappa[lvMax] * nvox - sum) * dx * dy * dz;
         if (lvMax == lvMin || nvox < MIN_SPLIT_VOXELS || nulls <= minSplitCost) {
             cost[0] = asLeaf;

@@ -130,12 +130,15 @@ final class DoseCommand implements Callable<Integer> {
         err.printf("pacs dose: calibrating %s (10x10, SSD 100, %d histories)...%n", kind, Calibration.DEFAULT_HISTORIES);
         err.flush();
         long t0 = System.nanoTime();
-        Calibration.Reference ref = Calibration.reference(kind, settings);
+        DoseEngine engine = new DoseEngine();
+        // calibrated once here and handed to the job (the engine keeps no cache): the summary needs its dmax too
+        Calibration calibration = engine.calibrate(List.of(b), settings);
+        Calibration.Reference ref = calibration.reference(kind);
         double calSeconds = (System.nanoTime() - t0) / 1e9;
         DoseResult r;
         try (DoseProgress bar = DoseProgress.wanted(forceProgress) ? new DoseProgress(err, settings.targetUncertainty()) : null) {
             ProgressListener l = bar != null ? bar : ProgressListener.NONE;
-            r = new DoseEngine().calculate(ph, List.of(b), settings, l);
+            r = engine.calculate(ph, List.of(b), settings, calibration, l);
         }
         Files.createDirectories(out);
         writeCentralAxis(r, out.resolve("central-axis.csv"));
