@@ -55,7 +55,7 @@ final class DoseCommand implements Callable<Integer> {
     double voxel;
 
     @Option(names = "--uncertainty", paramLabel = "PERCENT",
-            description = "Stop when the mean relative uncertainty of the voxels above 50% of the maximum dose is this (default 2 unless --histories).")
+            description = "Stop when the mean relative uncertainty of the voxels above 50%% of the maximum dose is this (default 2 unless --histories).")
     Double uncertainty;
 
     @Option(names = "--histories", paramLabel = "N",
