@@ -85,6 +85,11 @@ public final class CertificateAuthority {
         return new KeyStore.PrivateKeyEntry(key, new X509Certificate[] {certificate});
     }
 
+    /** A key store with the key and certificate under {@code alias}, for {@link KeyStores#store} (owner only). */
+    public KeyStore keyStore(String alias, char[] password) throws GeneralSecurityException {
+        return KeyStores.keyStore(alias, key, password, certificate);
+    }
+
     /** A new key pair and a certificate for it; it ends no later than this CA, which could not vouch for it after. */
     public IssuedCertificate issue(CertificateRequest rq) throws GeneralSecurityException {
         KeyPair pair = rq.keyType().generate();

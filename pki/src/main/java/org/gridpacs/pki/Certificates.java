@@ -46,7 +46,7 @@ public final class Certificates {
      * Whether the certificate names {@code host} in its subjectAltName: a host name case-insensitively, an IP
      * address as written by the JDK. No wildcards: this package issues none, and a peer is checked against its own.
      */
-    public static boolean names(X509Certificate cert, String host) throws CertificateParsingException {
+    public static boolean matchesHost(X509Certificate cert, String host) throws CertificateParsingException {
         for (String name : names(cert)) {
             if (name.toLowerCase(Locale.ROOT).equals(host.toLowerCase(Locale.ROOT))) {
                 return true;

@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -101,7 +102,7 @@ public final class KeyStores {
     }
 
     /** A key store holding one private key with its certificate chain (end entity first). */
-    public static KeyStore keyStore(String alias, java.security.PrivateKey key, char[] password, Certificate... chain)
+    public static KeyStore keyStore(String alias, PrivateKey key, char[] password, Certificate... chain)
             throws GeneralSecurityException {
         KeyStore ks = empty();
         ks.setKeyEntry(alias, key, password, chain);

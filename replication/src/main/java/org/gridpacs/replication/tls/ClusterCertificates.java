@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -95,9 +94,7 @@ public final class ClusterCertificates {
         new SecureRandom().nextBytes(id);
         CertificateAuthority ca = CertificateAuthority.create(
                 Certificates.subject(ORGANISATION, "GridPACS cluster CA " + HexFormat.of().formatHex(id)), keyType, validity);
-        KeyStore.PrivateKeyEntry entry = ca.entry();
-        KeyStores.store(KeyStores.keyStore(CA_ALIAS, entry.getPrivateKey(), password, entry.getCertificateChain()),
-                caFile, password, KeyStores.Readers.OWNER);
+        KeyStores.store(ca.keyStore(CA_ALIAS, password), caFile, password, KeyStores.Readers.OWNER);
         return ca;
     }
 
@@ -128,7 +125,7 @@ public final class ClusterCertificates {
             throw new IOException(file + " was not issued by the cluster CA in " + dir.resolve(CA_KEY_STORE)
                     + "; delete it and run again to issue a new one");
         }
-        if (!Certificates.names(cert, host)) {
+        if (!Certificates.matchesHost(cert, host)) {
             throw new IOException(file + " is for " + Certificates.names(cert) + ", not " + host
                     + "; delete it and run again to issue a new one");
         }
