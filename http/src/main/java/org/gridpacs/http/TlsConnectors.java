@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.gridpacs.pki.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,16 +31,16 @@ public final class TlsConnectors {
      * A connector that refuses every client without a certificate {@code context}'s trust anchors accept, and logs
      * each refusal (the caller's address and why).
      *
-     * @param context   this server's key and the trusted CAs
-     * @param protocols the TLS protocol versions allowed, newest first
-     * @param what      what the connector serves, for the log ("peer endpoints")
+     * @param context this server's key and the trusted CAs; protocols and cipher suites are {@link TlsContexts}'
+     * @param what    what the connector serves, for the log ("peer endpoints")
      */
-    public static NodeHttpServer.ConnectorFactory mutual(SSLContext context, String[] protocols, String what) {
+    public static NodeHttpServer.ConnectorFactory mutual(SSLContext context, String what) {
         return server -> {
             SslContextFactory.Server ssl = new SslContextFactory.Server();
             ssl.setSslContext(context);
             ssl.setNeedClientAuth(true);
-            ssl.setIncludeProtocols(protocols);
+            ssl.setIncludeProtocols(TlsContexts.protocols());
+            ssl.setIncludeCipherSuites(TlsContexts.cipherSuites(context));
             HttpConfiguration http = new HttpConfiguration();
             http.setSendServerVersion(false);
             SecureRequestCustomizer secure = new SecureRequestCustomizer();

@@ -7,38 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
-import java.util.Date;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.TrustManagerFactory;
+import javax.security.auth.x500.X500Principal;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.data.VR;
@@ -48,16 +26,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.pki.CertificateAuthority;
+import org.gridpacs.pki.CertificateRequest;
+import org.gridpacs.pki.KeyStores;
+import org.gridpacs.pki.KeyType;
+import org.gridpacs.pki.TlsContexts;
 
 /**
  * DICOM over TLS with mutual authentication (PS3.15 B.9): a test CA signs the server's and the client's
- * certificates, made here with Bouncy Castle and kept in PKCS#12 key stores. The server requires client
+ * certificates, made here with the pki module's CertificateAuthority and kept in PKCS#12 key stores. The server requires client
  * certificates; clients without one, with one from another CA, or trusting another CA are turned away at the
  * handshake while the server goes on serving the others.
  */
 class TlsTest {
     private static final char[] PASSWORD = "changeit".toCharArray();
-    private static final AtomicLong SERIAL = new AtomicLong(1);
 
     @TempDir
     static Path dir;
@@ -72,18 +54,11 @@ class TlsTest {
 
     @BeforeAll
     static void makeCertificatesAndStart() throws Exception {
-        KeyPair caKey = ecKeyPair();
-        X500Name caName = new X500Name("CN=GridPACS Test CA");
-        X509Certificate ca = certificate(caName, caKey.getPublic(), caName, caKey.getPrivate(), null);
-        KeyPair otherCaKey = ecKeyPair();
-        X500Name otherCaName = new X500Name("CN=Some Other CA");
-        X509Certificate otherCa = certificate(otherCaName, otherCaKey.getPublic(), otherCaName,
-                otherCaKey.getPrivate(), null);
-
-        serverKeys = keyStore("server.p12", caName, caKey, ca, "CN=archive.test", KeyPurposeId.id_kp_serverAuth);
-        clientKeys = keyStore("client.p12", caName, caKey, ca, "CN=modality.test", KeyPurposeId.id_kp_clientAuth);
-        strangerKeys = keyStore("stranger.p12", otherCaName, otherCaKey, otherCa, "CN=stranger.test",
-                KeyPurposeId.id_kp_clientAuth);
+        CertificateAuthority ca = ca("CN=GridPACS Test CA");
+        CertificateAuthority otherCa = ca("CN=Some Other CA");
+        serverKeys = keyStore("server.p12", ca, "CN=archive.test", CertificateRequest.Usage.TLS_SERVER);
+        clientKeys = keyStore("client.p12", ca, "CN=modality.test", CertificateRequest.Usage.TLS_CLIENT);
+        strangerKeys = keyStore("stranger.p12", otherCa, "CN=stranger.test", CertificateRequest.Usage.TLS_CLIENT);
         trustCA = trustStore("trust.p12", ca);
         trustOtherCA = trustStore("trust-other.p12", otherCa);
 
@@ -95,6 +70,17 @@ class TlsTest {
             match.setString(Tag.PatientID, VR.LO, session.getProtocol());
             responder.pending(match);
         })).start(java.net.InetAddress.getLoopbackAddress(), 0);
+        // a first handshake loads and warms the JDK's TLS and certificate path code; cold, on a busy machine, it can
+        // take longer than the test server's 500 ms ARTIM, which would close a refused client before its alert
+        Tls warmUp = Tls.fromKeyStores(clientKeys, PASSWORD, trustCA, PASSWORD, false);
+        for (int i = 0; i < 5; i++) {
+            try {
+                echoWith(warmUp);
+                break;
+            } catch (IOException tooSlowYet) {
+                // the next one is warmer
+            }
+        }
     }
 
     @AfterAll
@@ -135,8 +121,7 @@ class TlsTest {
 
     @Test
     void clientWithoutACertificateFails() throws Exception {
-        SSLContext noKeys = SSLContext.getInstance("TLS");
-        noKeys.init(null, trustManagers(trustCA), null);
+        SSLContext noKeys = TlsContexts.context(null, null, trustCA, PASSWORD);
         IOException e = assertThrows(IOException.class,
                 () -> connect(server, settings().withTls(new Tls(noKeys, false))));
         assertTrue(e.getMessage().contains("TLS"), e.getMessage());
@@ -198,79 +183,23 @@ class TlsTest {
         }
     }
 
-    private static KeyPair ecKeyPair() throws GeneralSecurityException {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(256);
-        return g.generateKeyPair();
-    }
-
-    /** A certificate for {@code subjectKey}; a CA certificate when {@code purpose} is null. */
-    private static X509Certificate certificate(X500Name subject, PublicKey subjectKey, X500Name issuer,
-                                               PrivateKey issuerKey, KeyPurposeId purpose) throws Exception {
-        long now = System.currentTimeMillis();
-        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.getAndIncrement()),
-                new Date(now - 60_000), new Date(now + 24 * 3600_000L), subject, subjectKey);
-        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-        b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey));
-        if (purpose == null) {
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        } else {
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, "localhost"),
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
-        }
-        return new JcaX509CertificateConverter()
-                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+    private static CertificateAuthority ca(String name) throws Exception {
+        return CertificateAuthority.create(new X500Principal(name), KeyType.EC, Duration.ofDays(1));
     }
 
     /** A PKCS#12 key store with a new key and its certificate from the CA, chain included. */
-    private static Path keyStore(String file, X500Name caName, KeyPair caKey, X509Certificate ca, String subject,
-                                 KeyPurposeId purpose) throws Exception {
-        KeyPair key = ecKeyPair();
-        X509Certificate cert = certificate(new X500Name(subject), key.getPublic(), caName, caKey.getPrivate(), purpose);
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("key", key.getPrivate(), PASSWORD, new Certificate[] {cert, ca});
-        return save(ks, file);
-    }
-
-    private static Path trustStore(String file, X509Certificate ca) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("ca", ca);
-        return save(ks, file);
-    }
-
-    private static Path save(KeyStore ks, String file) throws Exception {
+    private static Path keyStore(String file, CertificateAuthority ca, String subject, CertificateRequest.Usage usage)
+            throws Exception {
+        CertificateRequest rq = CertificateRequest.tlsPeer(new X500Principal(subject), List.of("localhost", "127.0.0.1"),
+                Duration.ofDays(1)).withUsages(Set.of(usage));
         Path p = dir.resolve(file);
-        try (OutputStream out = Files.newOutputStream(p)) {
-            ks.store(out, PASSWORD);
-        }
+        KeyStores.store(ca.issue(rq).keyStore("key", PASSWORD), p, PASSWORD, KeyStores.Readers.OWNER);
         return p;
     }
 
-    private static javax.net.ssl.KeyManager[] keyManagers(Path keyStore) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(keyStore)) {
-            ks.load(in, PASSWORD);
-        }
-        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
-                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, PASSWORD);
-        return kmf.getKeyManagers();
-    }
-
-    private static javax.net.ssl.TrustManager[] trustManagers(Path trustStore) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(trustStore)) {
-            ks.load(in, PASSWORD);
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        return tmf.getTrustManagers();
+    private static Path trustStore(String file, CertificateAuthority ca) throws Exception {
+        Path p = dir.resolve(file);
+        KeyStores.store(KeyStores.trustStore("ca", ca.certificate()), p, PASSWORD, KeyStores.Readers.ALL);
+        return p;
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.gridpacs.pki.KeyType;
 import org.gridpacs.replication.tls.ClusterCertificates;
 
 import picocli.CommandLine.Command;
@@ -55,7 +56,7 @@ final class ClusterCertsCommand implements Callable<Integer> {
 
     @Option(names = "--key-type", paramLabel = "TYPE", defaultValue = "ec",
             description = "Key type of new keys: ec (P-256) or rsa (3072 bits) (default: ${DEFAULT-VALUE}).")
-    ClusterCertificates.KeyType keyType;
+    KeyType keyType;
 
     @Spec
     CommandSpec spec;

@@ -1,15 +1,8 @@
 package org.gridpacs.gateway.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.gridpacs.dicom.net.NetworkSettings;
 import org.gridpacs.dicom.net.Tls;
@@ -75,35 +68,8 @@ public final class NetworkOptions {
         if (server && tlsKeyStore == null) {
             throw new UsageException("a TLS receiver needs --tls-keystore (its own certificate)");
         }
-        if (tlsKeyStore != null && tlsTrustStore != null) {
-            try {
-                return Tls.fromKeyStores(tlsKeyStore, pw, tlsTrustStore, pw, server);
-            } catch (IOException e) {
-                throw new IOException("cannot read the key store " + tlsKeyStore + " or the trust store " + tlsTrustStore
-                        + ": " + e.getMessage(), e);
-            }
-        }
-        // the key and trust managers as Tls.fromKeyStores makes them, but either store may be missing: a client
-        // without a certificate of its own, or one trusting the JDK's CAs; and errors name the file
-        KeyManagerFactory kmf = null;
-        if (tlsKeyStore != null) {
-            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(load(tlsKeyStore, pw), pw);
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(tlsTrustStore != null ? load(tlsTrustStore, pw) : null);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return new Tls(ctx, server && tlsTrustStore != null);
-    }
-
-    private static KeyStore load(Path path, char[] password) throws IOException, GeneralSecurityException {
-        KeyStore ks = KeyStore.getInstance(path.toString().endsWith(".jks") ? "JKS" : "PKCS12");
-        try (InputStream in = Files.newInputStream(path)) {
-            ks.load(in, password);
-        } catch (IOException e) {
-            throw new IOException("cannot read " + path + ": " + e.getMessage(), e);
-        }
-        return ks;
+        // either store may be missing: a client without a certificate of its own, or one trusting the JDK's CAs;
+        // a receiver asks for client certificates only when it has CAs to check them against
+        return Tls.fromKeyStores(tlsKeyStore, pw, tlsTrustStore, pw, server && tlsTrustStore != null);
     }
 }

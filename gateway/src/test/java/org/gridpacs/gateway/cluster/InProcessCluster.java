@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import org.gridpacs.gateway.node.ArchiveNode;
 import org.gridpacs.gateway.node.NodeConfig;
+import org.gridpacs.pki.KeyType;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.replication.config.ClusterNode;
 import org.gridpacs.replication.tls.ClusterCertificates;
@@ -70,7 +71,7 @@ final class InProcessCluster implements AutoCloseable {
             java.util.Map<String, String> hosts = new java.util.LinkedHashMap<>();
             members.forEach(m -> hosts.put(m.name(), m.host()));
             try {
-                new ClusterCertificates(tlsDir, PASSWORD, 30, ClusterCertificates.KeyType.EC).write(hosts);
+                new ClusterCertificates(tlsDir, PASSWORD, 30, KeyType.EC).write(hosts);
             } catch (java.security.GeneralSecurityException e) {
                 throw new IOException(e);
             }

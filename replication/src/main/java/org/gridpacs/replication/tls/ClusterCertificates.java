@@ -4,18 +4,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+
+import org.gridpacs.pki.CertificateAuthority;
+import org.gridpacs.pki.CertificateRequest;
+import org.gridpacs.pki.Certificates;
+import org.gridpacs.pki.KeyStores;
+import org.gridpacs.pki.KeyType;
 
 /**
  * The cluster's own certificate authority and the nodes' key stores, in one folder:
@@ -27,14 +28,13 @@ import java.util.Map;
  * client).</li>
  * </ul>
  * Running again with more nodes issues only the missing key stores, with the existing CA; existing files are kept.
+ * The certificates themselves are {@link CertificateAuthority}'s; this class knows the folder's layout.
  */
 public final class ClusterCertificates {
     public static final String CA_KEY_STORE = "cluster-ca-key.p12";
     public static final String TRUST_STORE = "cluster-ca.p12";
     static final String CA_ALIAS = "cluster-ca";
-
-    /** EC P-256 (fast, small) or RSA 3072. */
-    public enum KeyType { EC, RSA }
+    private static final String ORGANISATION = "GridPACS";
 
     /** A node's key store: {@code written} now, or kept from an earlier run. */
     public record NodeKeyStore(String node, Path file, boolean written, X509Certificate certificate) {
@@ -71,63 +71,49 @@ public final class ClusterCertificates {
         Path caFile = dir.resolve(CA_KEY_STORE);
         Path trustFile = dir.resolve(TRUST_STORE);
         boolean newCa = !Files.exists(caFile);
-        KeyStore.PrivateKeyEntry ca = newCa ? newCa(caFile, trustFile) : KeyStores.privateKey(
-                KeyStores.load(caFile, password), password, caFile);
-        X509Certificate caCert = (X509Certificate) ca.getCertificate();
-        checkOrWriteTrustStore(trustFile, caCert);
+        CertificateAuthority ca = newCa ? newCa(caFile, trustFile)
+                : CertificateAuthority.of(KeyStores.privateKey(KeyStores.load(caFile, password), password, caFile));
+        checkOrWriteTrustStore(trustFile, ca.certificate());
 
         List<NodeKeyStore> nodes = new ArrayList<>();
         for (Map.Entry<String, String> e : hostByNode.entrySet()) {
             Path file = dir.resolve(keyStoreName(e.getKey()));
-            nodes.add(Files.exists(file) ? existing(e.getKey(), e.getValue(), file, caCert)
-                    : newNode(e.getKey(), e.getValue(), file, caCert, ca.getPrivateKey()));
+            nodes.add(Files.exists(file) ? existing(e.getKey(), e.getValue(), file, ca.certificate())
+                    : newNode(e.getKey(), e.getValue(), file, ca));
         }
-        return new Result(caFile, trustFile, newCa, caCert, nodes);
+        return new Result(caFile, trustFile, newCa, ca.certificate(), nodes);
     }
 
-    private KeyStore.PrivateKeyEntry newCa(Path caFile, Path trustFile) throws IOException, GeneralSecurityException {
+    private CertificateAuthority newCa(Path caFile, Path trustFile) throws IOException, GeneralSecurityException {
         if (Files.exists(trustFile)) {
             throw new IOException(trustFile + " exists but its CA key " + caFile + " does not: restore the key to add "
                     + "nodes, or move the folder away to start a new cluster CA (every node then needs new files)");
         }
-        KeyPair key = CertificateMaker.keyPair(keyType);
         // a random suffix tells this cluster's CA from another's made by the same tool
         byte[] id = new byte[4];
         new SecureRandom().nextBytes(id);
-        String cn = "GridPACS cluster CA " + HexFormat.of().formatHex(id);
-        X509Certificate cert = CertificateMaker.ca(key, cn, Instant.now().plus(validity));
-        KeyStore ks = emptyKeyStore();
-        ks.setKeyEntry(CA_ALIAS, key.getPrivate(), password, new Certificate[] {cert});
-        KeyStores.store(ks, caFile, password, true);
-        return new KeyStore.PrivateKeyEntry(key.getPrivate(), new Certificate[] {cert});
+        CertificateAuthority ca = CertificateAuthority.create(
+                Certificates.subject(ORGANISATION, "GridPACS cluster CA " + HexFormat.of().formatHex(id)), keyType, validity);
+        KeyStores.store(ca.keyStore(CA_ALIAS, password), caFile, password, KeyStores.Readers.OWNER);
+        return ca;
     }
 
     private void checkOrWriteTrustStore(Path trustFile, X509Certificate ca) throws IOException, GeneralSecurityException {
         if (Files.exists(trustFile)) {
-            KeyStore ts = KeyStores.load(trustFile, password);
-            if (ts.getCertificateAlias(ca) == null) {
+            if (!KeyStores.trusted(KeyStores.load(trustFile, password)).contains(ca)) {
                 throw new IOException(trustFile + " does not hold the CA certificate of " + dir.resolve(CA_KEY_STORE));
             }
             return;
         }
-        KeyStore ts = emptyKeyStore();
-        ts.setCertificateEntry(CA_ALIAS, ca);
-        KeyStores.store(ts, trustFile, password, false);
+        KeyStores.store(KeyStores.trustStore(CA_ALIAS, ca), trustFile, password, KeyStores.Readers.ALL);
     }
 
-    private NodeKeyStore newNode(String node, String host, Path file, X509Certificate ca, PrivateKey caKey)
+    private NodeKeyStore newNode(String node, String host, Path file, CertificateAuthority ca)
             throws IOException, GeneralSecurityException {
-        KeyPair key = CertificateMaker.keyPair(keyType);
-        // a node certificate cannot outlive the CA that vouches for it
-        Instant notAfter = Instant.now().plus(validity);
-        if (notAfter.isAfter(ca.getNotAfter().toInstant())) {
-            notAfter = ca.getNotAfter().toInstant();
-        }
-        X509Certificate cert = CertificateMaker.node(key, node, host, ca, caKey, notAfter);
-        KeyStore ks = emptyKeyStore();
-        ks.setKeyEntry(node, key.getPrivate(), password, new Certificate[] {cert, ca});
-        KeyStores.store(ks, file, password, true);
-        return new NodeKeyStore(node, file, true, cert);
+        var issued = ca.issue(CertificateRequest.tlsPeer(Certificates.subject(ORGANISATION, node), List.of(host), validity)
+                .withKeyType(keyType));
+        KeyStores.store(issued.keyStore(node, password), file, password, KeyStores.Readers.OWNER);
+        return new NodeKeyStore(node, file, true, issued.certificate());
     }
 
     /** A key store from an earlier run: kept, if it is still right for this CA and host. */
@@ -135,12 +121,12 @@ public final class ClusterCertificates {
             throws IOException, GeneralSecurityException {
         X509Certificate cert = (X509Certificate) KeyStores.privateKey(KeyStores.load(file, password), password, file)
                 .getCertificate();
-        if (!PeerTls.issuedBy(cert, List.of(ca))) {
+        if (!Certificates.issuedBy(cert, List.of(ca))) {
             throw new IOException(file + " was not issued by the cluster CA in " + dir.resolve(CA_KEY_STORE)
                     + "; delete it and run again to issue a new one");
         }
-        if (!PeerTls.names(cert).contains(host)) {
-            throw new IOException(file + " is for " + PeerTls.names(cert) + ", not " + host
+        if (!Certificates.matchesHost(cert, host)) {
+            throw new IOException(file + " is for " + Certificates.names(cert) + ", not " + host
                     + "; delete it and run again to issue a new one");
         }
         return new NodeKeyStore(node, file, false, cert);
@@ -151,11 +137,5 @@ public final class ClusterCertificates {
             throw new IllegalArgumentException("a node name is 1 to 32 letters, digits, '-' or '_' (and not "
                     + CA_ALIAS + "), not '" + node + "'");
         }
-    }
-
-    private static KeyStore emptyKeyStore() throws GeneralSecurityException, IOException {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        return ks;
     }
 }

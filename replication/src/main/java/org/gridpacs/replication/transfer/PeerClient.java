@@ -24,6 +24,7 @@ import javax.net.ssl.SSLContext;
 
 import org.gridpacs.archive.index.CopyCatalog.StudyDigest;
 import org.gridpacs.archive.index.IndexedInstance;
+import org.gridpacs.pki.TlsContexts;
 import org.gridpacs.replication.config.ClusterNode;
 
 /**
@@ -47,7 +48,8 @@ public final class PeerClient {
         HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2));
         if (sslContext != null) {
-            b.sslContext(sslContext);
+            // the one TLS policy; the peer's certificate must name the host in the URL
+            b.sslContext(sslContext).sslParameters(TlsContexts.clientParameters(sslContext, true));
         }
         this.http = b.build();
         this.tls = sslContext != null;

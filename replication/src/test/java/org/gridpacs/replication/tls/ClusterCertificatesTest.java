@@ -13,13 +13,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.gridpacs.pki.Certificates;
+import org.gridpacs.pki.KeyStores;
+import org.gridpacs.pki.KeyType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,13 +32,12 @@ class ClusterCertificatesTest {
 
     @Test
     void makesACaAndNodeKeyStoresThenAddsANodeWithTheSameCa() throws Exception {
-        ClusterCertificates certs = new ClusterCertificates(dir, PW, 100, ClusterCertificates.KeyType.EC);
+        ClusterCertificates certs = new ClusterCertificates(dir, PW, 100, KeyType.EC);
         ClusterCertificates.Result first = certs.write(hosts("node1", "127.0.0.1", "node2", "pacs2.example.org"));
         assertTrue(first.caWritten());
         X509Certificate ca = first.ca();
-        assertEquals(ca.getSubjectX500Principal(), ca.getIssuerX500Principal());
-        assertEquals(0, ca.getBasicConstraints()); // a CA, path length 0
-        ca.verify(ca.getPublicKey());
+        // what a CA and its certificates hold is CertificateAuthorityTest's (pki); here: the folder and its files
+        assertTrue(ca.getSubjectX500Principal().getName().startsWith("CN=GridPACS cluster CA "), ca.toString());
         assertEquals("rw-------", perms(dir.resolve("cluster-ca-key.p12")));
         assertEquals("rw-r--r--", perms(dir.resolve("cluster-ca.p12")));
 
@@ -47,16 +48,13 @@ class ClusterCertificatesTest {
 
         X509Certificate node1 = nodeCertificate("node1", ca);
         assertEquals("CN=node1,O=GridPACS", node1.getSubjectX500Principal().getName());
-        assertEquals(List.of("127.0.0.1"), PeerTls.names(node1));
-        assertEquals(List.of(7), node1.getSubjectAlternativeNames().stream().map(san -> san.get(0)).toList()); // iPAddress
+        assertEquals(List.of("127.0.0.1"), Certificates.names(node1));
         assertEquals(List.of("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"), node1.getExtendedKeyUsage());
-        assertEquals(-1, node1.getBasicConstraints());
         Duration validity = Duration.between(Instant.now(), node1.getNotAfter().toInstant());
         assertTrue(validity.toDays() >= 99 && validity.toDays() <= 100, validity.toString());
         assertEquals("rw-------", perms(dir.resolve("node1.p12")));
         X509Certificate node2 = nodeCertificate("node2", ca);
-        assertEquals(List.of(2), node2.getSubjectAlternativeNames().stream().map(san -> san.get(0)).toList()); // dNSName
-        assertEquals(List.of("pacs2.example.org"), PeerTls.names(node2));
+        assertEquals(List.of("pacs2.example.org"), Certificates.names(node2));
 
         byte[] node1File = Files.readAllBytes(dir.resolve("node1.p12"));
         byte[] caFile = Files.readAllBytes(dir.resolve("cluster-ca-key.p12"));
@@ -71,18 +69,16 @@ class ClusterCertificatesTest {
     }
 
     @Test
-    void rsaKeysAreRsa3072() throws Exception {
-        ClusterCertificates.Result r = new ClusterCertificates(dir, PW, 10, ClusterCertificates.KeyType.RSA)
+    void theKeyTypeIsForTheCaAndTheNodes() throws Exception {
+        ClusterCertificates.Result r = new ClusterCertificates(dir, PW, 10, KeyType.RSA)
                 .write(hosts("node1", "127.0.0.1"));
-        assertEquals(3072, ((RSAPublicKey) r.ca().getPublicKey()).getModulus().bitLength());
-        X509Certificate node = nodeCertificate("node1", r.ca());
-        assertEquals(3072, ((RSAPublicKey) node.getPublicKey()).getModulus().bitLength());
-        assertEquals("SHA256withRSA", node.getSigAlgName());
+        assertEquals("RSA", r.ca().getPublicKey().getAlgorithm());
+        assertEquals("SHA256withRSA", nodeCertificate("node1", r.ca()).getSigAlgName());
     }
 
     @Test
     void refusesToStartANewCaBesideAnOldTrustStoreOrToKeepAStaleNodeKeyStore() throws Exception {
-        ClusterCertificates certs = new ClusterCertificates(dir, PW, 10, ClusterCertificates.KeyType.EC);
+        ClusterCertificates certs = new ClusterCertificates(dir, PW, 10, KeyType.EC);
         certs.write(hosts("node1", "127.0.0.1"));
         IOException e = assertThrows(IOException.class, () -> certs.write(hosts("node1", "10.0.0.1")));
         assertTrue(e.getMessage().contains("node1.p12 is for [127.0.0.1], not 10.0.0.1"), e.getMessage());

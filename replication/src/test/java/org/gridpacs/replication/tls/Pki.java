@@ -7,6 +7,9 @@ import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 
+import org.gridpacs.pki.KeyStores;
+import org.gridpacs.pki.KeyType;
+import org.gridpacs.pki.TlsContexts;
 import org.gridpacs.replication.config.ClusterConfig;
 
 /** Test support: a folder made by {@link ClusterCertificates}, and TLS settings and contexts from its files. */
@@ -20,7 +23,7 @@ record Pki(Path dir) {
             String[] nameHost = n.split("=");
             hosts.put(nameHost[0], nameHost.length > 1 ? nameHost[1] : "127.0.0.1");
         }
-        new ClusterCertificates(dir, PASSWORD, 30, ClusterCertificates.KeyType.EC).write(hosts);
+        new ClusterCertificates(dir, PASSWORD, 30, KeyType.EC).write(hosts);
         return new Pki(dir);
     }
 
@@ -50,6 +53,6 @@ record Pki(Path dir) {
 
     /** Keys of {@code keyOwner}'s node (null: no key), trusting {@code trustOwner}'s CA. */
     static SSLContext context(Pki keyOwner, String node, Pki trustOwner) throws Exception {
-        return PeerTls.context(keyOwner == null ? null : keyOwner.keys(node), PASSWORD, trustOwner.trust());
+        return TlsContexts.context(keyOwner == null ? null : keyOwner.keys(node), PASSWORD, trustOwner.trust());
     }
 }
