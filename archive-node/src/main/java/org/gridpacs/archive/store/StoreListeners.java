@@ -56,6 +56,10 @@ public final class StoreListeners implements Closeable {
         try {
             thread.execute(() -> deliver(event));
         } catch (RejectedExecutionException e) {
+            if (thread.isShutdown()) {
+                LOG.debug("Node stopping: no listener hears of {}", event.sopInstanceUID());
+                return;
+            }
             long n = dropped.incrementAndGet();
             if (n == 1 || n % 1000 == 0) {
                 LOG.warn("Store listeners are behind: dropped the news of {} ({} dropped so far)",
