@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The store the protocol adapters and the dose service use, telling the {@link StoreListeners} of each instance
  * it stored: around this node's {@link StoreService} or the cluster's replicating store, so that an event follows
- * only what the sender is told succeeded (committed, and in the cluster on the copies the quorum asks for), and
- * copies a node receives from its peers (which do not come this way) raise none.
+ * the commit and the copies the cluster made at once, and copies a node receives from its peers (which do not
+ * come this way) raise none. An instance stored here whose write quorum failed ({@link UnconfirmedStoreException})
+ * is heard of too: it is in the archive, and the sender's resend will be a duplicate.
  */
 public final class NotifyingStore implements InstanceStore {
     private static final Logger LOG = LoggerFactory.getLogger(NotifyingStore.class);
@@ -28,12 +29,22 @@ public final class NotifyingStore implements InstanceStore {
 
     @Override
     public StoreResult store(StoreRequest request, InputStream data) throws StoreException, IOException {
-        return published(request, store.store(request, data));
+        try {
+            return published(request, store.store(request, data));
+        } catch (UnconfirmedStoreException e) {
+            published(request, e.result());
+            throw e;
+        }
     }
 
     @Override
     public StoreResult store(StoreRequest request, DataSet dataSet) throws StoreException {
-        return published(request, store.store(request, dataSet));
+        try {
+            return published(request, store.store(request, dataSet));
+        } catch (UnconfirmedStoreException e) {
+            published(request, e.result());
+            throw e;
+        }
     }
 
     private StoreResult published(StoreRequest request, StoreResult result) {

@@ -1,9 +1,11 @@
 package org.gridpacs.archive.store;
 
 /**
- * Hears of each instance stored, after its index entry is committed and (in a cluster) its required copies made,
- * once per instance on the node that received it from its sender; not again for the copies peers hold, which
- * reach them through replication or repair, not through a protocol adapter. Subscribed in the composition root
+ * Hears of each instance stored, after its index entry is committed and (in a cluster) the copies it could make at
+ * once are made, once per instance on the node that received it from its sender; not again for the copies peers
+ * hold, which reach them through replication or repair, not through a protocol adapter. An instance stored on this
+ * node is heard of even when the cluster's write quorum failed and the sender got a failure status: it is in the
+ * archive, and the sender's resend will be a duplicate. Subscribed in the composition root
  * ({@link StoreListeners#add}).
  *
  * <p>Called on the listeners' own thread, never on the sender's: a listener that throws or takes long cannot

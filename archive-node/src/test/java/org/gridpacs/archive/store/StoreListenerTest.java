@@ -164,6 +164,31 @@ class StoreListenerTest {
         release.countDown();
     }
 
+    /** The cluster's store throws this when the write quorum fails: the instance is in this node's index all the same. */
+    @Test
+    void anInstanceStoredHereWithoutItsQuorumIsHeardAndTheSenderToldOfTheFailure() throws Exception {
+        listeners.add(heard::add);
+        InstanceStore quorumFails = new InstanceStore() {
+            @Override
+            public StoreResult store(StoreRequest request, java.io.InputStream data) throws StoreException,
+                    java.io.IOException {
+                throw new UnconfirmedStoreException(Status.OUT_OF_RESOURCES, "1 copy of 2",
+                        archive.store.store(request, data));
+            }
+
+            @Override
+            public StoreResult store(StoreRequest request, DataSet dataSet) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        store = new NotifyingStore(quorumFails, listeners, "node1");
+        DataSet ds = TestArchive.withPixels(study, 0, 0);
+        assertEquals(Status.OUT_OF_RESOURCES, assertThrows(StoreException.class, () -> store(ds)).status());
+        InstanceStored e = next();
+        assertEquals(study.sopUID(0, 0), e.sopInstanceUID());
+        assertTrue(e.isNew());
+    }
+
     @Test
     void aDataSetStoreIsHeardLikeAStreamedOne() throws Exception {
         listeners.add(heard::add);

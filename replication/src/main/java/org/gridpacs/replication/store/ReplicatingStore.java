@@ -19,6 +19,7 @@ import org.gridpacs.archive.store.StoreException;
 import org.gridpacs.archive.store.StoreRequest;
 import org.gridpacs.archive.store.StoreResult;
 import org.gridpacs.archive.store.StoreService;
+import org.gridpacs.archive.store.UnconfirmedStoreException;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.net.dimse.Status;
 import org.gridpacs.replication.config.ClusterConfig;
@@ -123,9 +124,9 @@ public final class ReplicatingStore implements InstanceStore {
         if (durable < quorum) {
             LOG.warn("{} from {} is stored on {} copies, {} required: {}", sop, request.callingAETitle(), durable,
                     quorum, String.join("; ", failures));
-            throw new StoreException(Status.OUT_OF_RESOURCES, "stored on " + durable + " node(s), but the cluster"
-                    + " requires " + quorum + " copies before it confirms (" + String.join("; ", failures)
-                    + "); the missing copy will be made later, or send it again");
+            throw new UnconfirmedStoreException(Status.OUT_OF_RESOURCES, "stored on " + durable + " node(s), but the"
+                    + " cluster requires " + quorum + " copies before it confirms (" + String.join("; ", failures)
+                    + "); the missing copy will be made later, or send it again", result);
         }
         if (!failures.isEmpty()) {
             LOG.info("{}: copy postponed ({}); it will be made when the node is back", sop, String.join("; ", failures));
