@@ -1,6 +1,8 @@
 package org.gridpacs.archive.dimse;
 
 import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -9,6 +11,10 @@ import java.util.Set;
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.query.QueryException;
 import org.gridpacs.archive.query.QueryModel;
+import org.gridpacs.archive.retrieve.Destination;
+import org.gridpacs.archive.retrieve.DestinationTransforms;
+import org.gridpacs.archive.retrieve.Requester;
+import org.gridpacs.archive.retrieve.RetrieveContext;
 import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
@@ -22,6 +28,7 @@ import org.gridpacs.dicom.net.dimse.CommandField;
 import org.gridpacs.dicom.net.dimse.Status;
 import org.gridpacs.dicom.net.pdu.AAssociateRQ;
 import org.gridpacs.dicom.net.pdu.PresentationContext;
+import org.gridpacs.dicom.net.pdu.UserIdentityRQ;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,13 +45,22 @@ public final class RetrieveScp implements Handlers.Retrieve {
     private final ApplicationEntities entities;
     private final String localAETitle;
     private final Connector connector;
+    private final DestinationTransforms transforms;
     private final SubOperation subOperation;
 
+    /** Every destination gets the instances as stored. */
     public RetrieveScp(RetrieveService service, ApplicationEntities entities, String localAETitle, Connector connector) {
+        this(service, entities, localAETitle, connector, DestinationTransforms.NONE);
+    }
+
+    /** {@code transforms}: what each destination (move destination, C-GET requester) gets done to the instances. */
+    public RetrieveScp(RetrieveService service, ApplicationEntities entities, String localAETitle, Connector connector,
+                       DestinationTransforms transforms) {
         this.service = service;
         this.entities = entities;
         this.localAETitle = localAETitle;
         this.connector = connector;
+        this.transforms = transforms;
         this.subOperation = new SubOperation(service);
     }
 
@@ -87,14 +103,28 @@ public final class RetrieveScp implements Handlers.Retrieve {
         }
         Association as = move ? connect(destination, instances) : request.association();
         try {
+            RetrieveContext context = RetrieveContext.of(requester(request.association()),
+                    move ? Destination.moveDestination(destination.aeTitle())
+                            : Destination.requester(request.callingAETitle()),
+                    as::acceptedTransferSyntaxes, transforms);
             // on a C-MOVE's own association its reader may send the sub-operations; a C-GET shares the requester's
-            new SubOperationRun(subOperation, as, move, instances, move ? request.callingAETitle() : null,
+            new SubOperationRun(subOperation, as, move, context, instances, move ? request.callingAETitle() : null,
                     request.messageID(), responder).perform();
         } finally {
             if (move) {
                 as.release();
             }
         }
+    }
+
+    /** The requester as its association shows it: AE title, the user it named (if any) and its address. */
+    static Requester requester(Association requestor) {
+        UserIdentityRQ identity = requestor.associateRQ().userInformation().userIdentityRQ();
+        String user = identity != null && (identity.userIdentityType() == UserIdentityRQ.USERNAME
+                || identity.userIdentityType() == UserIdentityRQ.USERNAME_AND_PASSCODE)
+                ? new String(identity.primaryField(), StandardCharsets.UTF_8) : null;
+        SocketAddress address = requestor.remoteAddress();
+        return new Requester(requestor.callingAETitle(), user, address != null ? address.toString() : null);
     }
 
     private Association connect(ApplicationEntities.KnownAE destination, List<IndexedInstance> instances)

@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.gridpacs.archive.index.IndexedInstance;
+import org.gridpacs.archive.retrieve.RetrieveContext;
 import org.gridpacs.dicom.net.Association;
 import org.gridpacs.dicom.net.Handlers;
 import org.slf4j.Logger;
@@ -35,6 +36,7 @@ final class SubOperationRun {
     private final SubOperation subOperation;
     private final Association as;
     private final boolean privateAssociation;
+    private final RetrieveContext context;
     private final List<IndexedInstance> instances;
     private final String originator;
     private final int messageID;
@@ -54,14 +56,16 @@ final class SubOperationRun {
 
     /**
      * {@code privateAssociation}: {@code as} carries nothing but this run (a C-MOVE's association to its
-     * destination), so its reader may send the next sub-operation.
+     * destination), so its reader may send the next sub-operation. {@code context}: the retrieve's requester,
+     * destination, the syntaxes {@code as} accepted and the destination's transform.
      */
-    SubOperationRun(SubOperation subOperation, Association as, boolean privateAssociation,
+    SubOperationRun(SubOperation subOperation, Association as, boolean privateAssociation, RetrieveContext context,
                     List<IndexedInstance> instances, String originator, int messageID,
                     Handlers.RetrieveResponder responder) {
         this.subOperation = subOperation;
         this.as = as;
         this.privateAssociation = privateAssociation;
+        this.context = context;
         this.instances = instances;
         this.originator = originator;
         this.messageID = messageID;
@@ -118,7 +122,7 @@ final class SubOperationRun {
                 CompletableFuture<SubOperation.Result> result;
                 sending = true;
                 try {
-                    result = subOperation.send(as, instance, originator, messageID);
+                    result = subOperation.send(as, context, instance, originator, messageID);
                 } finally {
                     sending = false;
                     lastActivity = System.nanoTime();

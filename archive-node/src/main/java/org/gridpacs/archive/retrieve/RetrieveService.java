@@ -14,6 +14,7 @@ import org.gridpacs.archive.query.QueryService;
 import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
+import org.gridpacs.dicom.data.UIDs;
 import org.gridpacs.dicom.io.FileMetaInformation;
 import org.gridpacs.dicom.io.TransferSyntax;
 
@@ -21,6 +22,15 @@ import org.gridpacs.dicom.io.TransferSyntax;
  * Finds the instances a retrieve asks for and opens their stored copies; C-MOVE, C-GET and WADO are thin
  * adapters over it. Copies held only by other nodes are read through {@link RemoteCopies} (the replication
  * module), after this node's own.
+ *
+ * <p>A caller that is not a DIMSE adapter (WADO-RS, export) builds a {@link RetrieveContext}, resolves the
+ * instances and opens each for that context:
+ * <pre>
+ * for (IndexedInstance i : service.resolve(QueryModel.STUDY_ROOT, identifier)) {
+ *     try (RetrievedInstance r = service.open(context, i)) {
+ *         r.writeTo(part);   // in r.transferSyntax(), transformed for the context's destination
+ *     }
+ * }</pre>
  */
 public final class RetrieveService {
     private final QueryService query;
@@ -40,6 +50,39 @@ public final class RetrieveService {
     /** The instances the identifier's unique keys select at its Query/Retrieve Level, in study/series order. */
     public List<IndexedInstance> resolve(QueryModel model, DataSet identifier) throws QueryException {
         return query.resolve(model, identifier);
+    }
+
+    /**
+     * Opens an instance for a retrieve: chooses the transfer syntax from those the context's destination accepts
+     * for its SOP class (the stored one when accepted, so that it goes as stored) and prepares the context's
+     * transform. Throws {@link NoAcceptableTransferSyntaxException} when the destination accepts nothing it can
+     * be sent in (nothing is opened then), an IOException when no copy can be read.
+     */
+    public RetrievedInstance open(RetrieveContext context, IndexedInstance instance)
+            throws IOException, NoAcceptableTransferSyntaxException {
+        List<String> accepted = context.acceptedTransferSyntaxes().forSopClass(instance.sopClassUID());
+        if (accepted.isEmpty()) {
+            throw new NoAcceptableTransferSyntaxException(context.destination().name() + " accepts no transfer syntax for "
+                    + name(instance.sopClassUID()));
+        }
+        StoredInstance stored = open(instance);
+        try {
+            String chosen = TransferSyntaxChoice.choose(stored.transferSyntax(), accepted);
+            if (chosen == null) {
+                throw new NoAcceptableTransferSyntaxException("it is stored as " + stored.transferSyntax()
+                        + ", which cannot be converted to what " + context.destination().name() + " accepts ("
+                        + String.join(", ", accepted.stream().map(RetrieveService::name).toList()) + ") without a codec");
+            }
+            return RetrievedInstance.of(stored, TransferSyntax.of(chosen), context.transform());
+        } catch (IOException | NoAcceptableTransferSyntaxException | RuntimeException e) {
+            stored.close();
+            throw e;
+        }
+    }
+
+    private static String name(String uid) {
+        String n = UIDs.nameOf(uid);
+        return n != null ? n : uid;
     }
 
     /**

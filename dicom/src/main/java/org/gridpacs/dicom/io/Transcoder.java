@@ -36,17 +36,37 @@ public final class Transcoder {
         DicomInputStream dis = new DicomInputStream(in);
         dis.setTransferSyntax(from);
         DataSet header = dis.readDataSet(Tag.PixelData);
+        writeHeaderAndRest(header, dis, from, out, to);
+    }
+
+    /**
+     * Writes {@code header} (read from {@code rest} up to Pixel Data, then perhaps changed by the caller: a
+     * coercion, a de-identification) in {@code to}, then what follows it in {@code rest}: as it is when the
+     * syntax stays the same (so compressed pixel data passes too), converted otherwise. Only the header is in
+     * memory; the pixel data streams.
+     */
+    public static void writeHeaderAndRest(DataSet header, DicomInputStream rest, TransferSyntax from, OutputStream out,
+                                          TransferSyntax to) throws IOException {
+        boolean same = from.uid().equals(to.uid());
+        if (!same && !canConvert(from, to)) {
+            throw new DicomStreamException("cannot convert " + from + " to " + to + " without a codec");
+        }
         DicomOutputStream dos = new DicomOutputStream(out);
         dos.setTransferSyntax(to);
         dos.writeDataSet(header);
-        if (dis.stoppedAtTag()) {
-            // the remainder is already inflated: read it with the same syntax, less the deflate
-            TransferSyntax rest = from.deflated() ? TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN : from;
-            InputStream remainder = dis.remainder();
-            copyPixelData(remainder, rest, dos, from.bigEndian() != to.bigEndian());
-            DicomInputStream tail = new DicomInputStream(remainder);
-            tail.setTransferSyntax(rest);
-            dos.writeDataSet(tail.readDataSet());
+        if (rest.stoppedAtTag()) {
+            InputStream remainder = rest.remainder();
+            if (same) {
+                // through the output stream, not around it: a deflated syntax compresses the remainder again
+                remainder.transferTo(dos);
+            } else {
+                // the remainder is already inflated: read it with the same syntax, less the deflate
+                TransferSyntax restSyntax = from.deflated() ? TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN : from;
+                copyPixelData(remainder, restSyntax, dos, from.bigEndian() != to.bigEndian());
+                DicomInputStream tail = new DicomInputStream(remainder);
+                tail.setTransferSyntax(restSyntax);
+                dos.writeDataSet(tail.readDataSet());
+            }
         }
         dos.finish();
     }

@@ -21,6 +21,8 @@ import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.archive.storage.Storages;
 import org.gridpacs.archive.store.InstanceStore;
+import org.gridpacs.archive.store.NotifyingStore;
+import org.gridpacs.archive.store.StoreListeners;
 import org.gridpacs.archive.store.StoreService;
 import org.gridpacs.archive.retrieve.RemoteCopies;
 import org.gridpacs.replication.Replication;
@@ -55,6 +57,10 @@ public final class ArchiveNode implements Closeable {
     /** The cluster this node is a member of, or null when it runs alone. */
     private final ClusterConfig cluster;
     private final List<Closeable> resources = new ArrayList<>();
+    /** Told of every instance this node receives and stores; other modules subscribe here. */
+    private final StoreListeners storeListeners = new StoreListeners();
+    private InstanceStore store;
+    private RetrieveService retrieve;
     private DicomServer server;
     private NodeHttpServer http;
     private volatile Replication replication;
@@ -85,6 +91,8 @@ public final class ArchiveNode implements Closeable {
     }
 
     private void startServices() throws IOException {
+        // closed after the DICOM server (resources close in reverse): the last stores' events are still delivered
+        resources.add(storeListeners);
         Files.createDirectories(config.dataDir());
         Storage storage = Storages.fromUri(config.storageId(), resolve(config.storageUri()), config.storageFsync());
         IndexDatabase database;
@@ -103,7 +111,7 @@ public final class ArchiveNode implements Closeable {
 
         QueryService query = new QueryService(database, config.aeTitle());
         StoreService localStore = new StoreService(storage, index, config.duplicatePolicy());
-        InstanceStore store = localStore;
+        store = localStore;
         RemoteCopies remote = RemoteCopies.NONE;
         http = new NodeHttpServer(config.bindAddress(), config.httpPort())
                 .route("/health", new HealthHandler(this::problem, config.aeTitle() + " DICOM port " + config.dicomPort()));
@@ -134,7 +142,9 @@ public final class ArchiveNode implements Closeable {
         // peers may push copies as soon as they see this node: the HTTP service is up before DICOM is
         http.start();
         resources.add(http);
-        RetrieveService retrieve = new RetrieveService(query, Map.of(storage.id(), storage), remote);
+        // events once per instance on the node that received it: copies from peers bypass this wrapper
+        store = new NotifyingStore(store, storeListeners, cluster != null ? cluster.self() : config.aeTitle());
+        retrieve = new RetrieveService(query, Map.of(storage.id(), storage), remote);
         RetrieveScp retrieveScp = new RetrieveScp(retrieve, config.applicationEntities(), config.aeTitle(),
                 new Connector(config.network()));
         Services services = new Services()
@@ -195,6 +205,28 @@ public final class ArchiveNode implements Closeable {
     /** The DICOM port actually listened on (the configured one, or a free one when 0 was asked for). */
     public int dicomPort() {
         return server.port();
+    }
+
+    /**
+     * The listeners told of each instance this node stores (after the commit, and in a cluster once the quorum
+     * holds it; not for copies received from peers), on their own thread: subscribe with
+     * {@code storeListeners().add(listener)}.
+     */
+    public StoreListeners storeListeners() {
+        return storeListeners;
+    }
+
+    /**
+     * The store the DICOM adapter uses (indexed, replicated, heard by the store listeners), for other senders:
+     * the dose service stores its RT Dose here.
+     */
+    public InstanceStore store() {
+        return store;
+    }
+
+    /** The retrieve service, for retrieves that are not DIMSE (WADO-RS, export, the dose service's CT reads). */
+    public RetrieveService retrieveService() {
+        return retrieve;
     }
 
     /** This node's replication, or null when it runs alone. */

@@ -84,6 +84,11 @@ final class RunningNode implements AutoCloseable {
         return dataDir.resolve("storage");
     }
 
+    /** The node itself, for what it offers other modules (store listeners, its store and retrieve services). */
+    ArchiveNode archiveNode() {
+        return node;
+    }
+
     boolean isRunning() {
         return node != null;
     }

@@ -19,6 +19,8 @@ import org.gridpacs.archive.store.StoreException;
 import org.gridpacs.archive.store.StoreRequest;
 import org.gridpacs.archive.store.StoreResult;
 import org.gridpacs.archive.store.StoreService;
+import org.gridpacs.archive.store.UnconfirmedStoreException;
+import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.net.dimse.Status;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.replication.membership.Membership;
@@ -61,7 +63,17 @@ public final class ReplicatingStore implements InstanceStore {
 
     @Override
     public StoreResult store(StoreRequest request, InputStream data) throws StoreException, IOException {
-        StoreResult result = local.store(request, data);
+        return replicate(request, local.store(request, data));
+    }
+
+    /** A data set built in memory (the dose service's RT Dose): stored here, then replicated like a C-STORE. */
+    @Override
+    public StoreResult store(StoreRequest request, DataSet dataSet) throws StoreException {
+        return replicate(request, local.store(request, dataSet));
+    }
+
+    /** Makes the copies the instance stored here needs and answers when the write quorum holds it. */
+    private StoreResult replicate(StoreRequest request, StoreResult result) throws StoreException {
         String sop = request.sopInstanceUID();
         List<String> live = new ArrayList<>(membership.liveNodes());
         Set<String> holders = holders(result);
@@ -112,9 +124,9 @@ public final class ReplicatingStore implements InstanceStore {
         if (durable < quorum) {
             LOG.warn("{} from {} is stored on {} copies, {} required: {}", sop, request.callingAETitle(), durable,
                     quorum, String.join("; ", failures));
-            throw new StoreException(Status.OUT_OF_RESOURCES, "stored on " + durable + " node(s), but the cluster"
-                    + " requires " + quorum + " copies before it confirms (" + String.join("; ", failures)
-                    + "); the missing copy will be made later, or send it again");
+            throw new UnconfirmedStoreException(Status.OUT_OF_RESOURCES, "stored on " + durable + " node(s), but the"
+                    + " cluster requires " + quorum + " copies before it confirms (" + String.join("; ", failures)
+                    + "); the missing copy will be made later, or send it again", result);
         }
         if (!failures.isEmpty()) {
             LOG.info("{}: copy postponed ({}); it will be made when the node is back", sop, String.join("; ", failures));
