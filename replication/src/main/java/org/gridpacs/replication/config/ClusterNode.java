@@ -1,7 +1,8 @@
 package org.gridpacs.replication.config;
 
 /**
- * One member of the cluster as configured: its name (also the storage id of its copies in every node's index),
+ * One member of the cluster as configured: its name (by default also the id of its home storage, the storage id
+ * of its copies in every node's index: {@link org.gridpacs.archive.storage.StorageRegistry}),
  * its host, and the ports of its DICOM service, its HTTP service (health, peer transfer, DICOMweb) and its
  * membership (Hazelcast) endpoint.
  */
