@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,14 +55,16 @@ public final class ArchiveNode implements Closeable {
     private final NodeConfig config;
     /** The cluster this node is a member of, or null when it runs alone. */
     private final ClusterConfig cluster;
+    private final ClusterStorages storages;
     private final List<Closeable> resources = new ArrayList<>();
     private DicomServer server;
     private NodeHttpServer http;
     private volatile Replication replication;
 
-    private ArchiveNode(NodeConfig config, ClusterConfig cluster) {
+    private ArchiveNode(NodeConfig config, ClusterConfig cluster, ClusterStorages storages) {
         this.config = config;
         this.cluster = cluster;
+        this.storages = storages;
     }
 
     /** Opens storage and index, repairs what an unclean stop left, and starts listening; alone. */
@@ -74,7 +77,13 @@ public final class ArchiveNode implements Closeable {
      * {@code cluster} (null: alone).
      */
     public static ArchiveNode start(NodeConfig config, ClusterConfig cluster) throws IOException {
-        ArchiveNode node = new ArchiveNode(config, cluster);
+        return start(config, cluster, cluster != null ? ClusterStorages.defaults(cluster) : null);
+    }
+
+    /** As {@link #start(NodeConfig, ClusterConfig)}, with the cluster's storages ({@code cluster.storage.*}). */
+    public static ArchiveNode start(NodeConfig config, ClusterConfig cluster, ClusterStorages storages)
+            throws IOException {
+        ArchiveNode node = new ArchiveNode(config, cluster, storages);
         try {
             node.startServices();
             return node;
@@ -114,8 +123,8 @@ public final class ArchiveNode implements Closeable {
             resources.add(membership);
             try {
                 // set before the node serves: the health check says "catching up" until its first index sync
-                replication = new Replication(cluster, membership, storage, database, index, localStore,
-                        tls != null ? tls.sslContext() : null);
+                replication = new Replication(cluster, storages.registry(), membership, storage, database, index,
+                        localStore, tls != null ? tls.sslContext() : null);
             } catch (java.sql.SQLException e) {
                 throw new IOException("cannot prepare the replication tables in the index: " + e.getMessage(), e);
             }
@@ -127,7 +136,7 @@ public final class ArchiveNode implements Closeable {
         // peers may push copies as soon as they see this node: the HTTP service is up before DICOM is
         http.start();
         resources.add(http);
-        RetrieveService retrieve = new RetrieveService(query, Map.of(storage.id(), storage), remote);
+        RetrieveService retrieve = new RetrieveService(query, readableStorages(storage), remote);
         RetrieveScp retrieveScp = new RetrieveScp(retrieve, config.applicationEntities(), config.aeTitle(),
                 new Connector(config.network()));
         Services services = new Services()
@@ -148,6 +157,21 @@ public final class ArchiveNode implements Closeable {
         }
         LOG.info("Archive node {} listening on port {}; storage {} at {}, index {}", config.aeTitle(), server.port(),
                 storage.id(), config.storageUri(), config.indexUrl());
+    }
+
+    /**
+     * The storages this node reads copies from directly: its own, and in a cluster its other node-local ones and
+     * the shared ones (an object store is read where it is, not through a peer). Only the home storage is
+     * written and checked at start.
+     */
+    private Map<String, Storage> readableStorages(Storage home) {
+        Map<String, Storage> out = new LinkedHashMap<>();
+        out.put(home.id(), home);
+        if (cluster != null) {
+            storages.readableBy(cluster.self()).forEach((id, uri) ->
+                    out.put(id, Storages.fromUri(id, resolve(uri), config.storageFsync())));
+        }
+        return out;
     }
 
     private static PeerTls peerTls(ClusterConfig cluster) throws IOException {
