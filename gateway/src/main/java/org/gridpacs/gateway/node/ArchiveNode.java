@@ -159,21 +159,6 @@ public final class ArchiveNode implements Closeable {
                 storage.id(), config.storageUri(), config.indexUrl());
     }
 
-    /**
-     * The storages this node reads copies from directly: its own, and in a cluster its other node-local ones and
-     * the shared ones (an object store is read where it is, not through a peer). Only the home storage is
-     * written and checked at start.
-     */
-    private Map<String, Storage> readableStorages(Storage home) {
-        Map<String, Storage> out = new LinkedHashMap<>();
-        out.put(home.id(), home);
-        if (cluster != null) {
-            storages.readableBy(cluster.self()).forEach((id, uri) ->
-                    out.put(id, Storages.fromUri(id, resolve(uri), config.storageFsync())));
-        }
-        return out;
-    }
-
     private static PeerTls peerTls(ClusterConfig cluster) throws IOException {
         try {
             return PeerTls.load(cluster.tls());
@@ -207,6 +192,21 @@ public final class ArchiveNode implements Closeable {
             return "file:" + config.dataDir().resolve(uri);
         }
         return uri;
+    }
+
+    /**
+     * The storages this node reads copies from directly: its own, and in a cluster its other node-local ones and
+     * the shared ones (an object store is read where it is, not through a peer). Only the home storage is
+     * written and checked at start.
+     */
+    private Map<String, Storage> readableStorages(Storage home) {
+        Map<String, Storage> out = new LinkedHashMap<>();
+        out.put(home.id(), home);
+        if (cluster != null) {
+            storages.readableBy(cluster.self()).forEach((id, uri) ->
+                    out.put(id, Storages.fromUri(id, resolve(uri), config.storageFsync())));
+        }
+        return out;
     }
 
     /** The DICOM port actually listened on (the configured one, or a free one when 0 was asked for). */
