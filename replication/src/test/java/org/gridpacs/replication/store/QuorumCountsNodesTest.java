@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -24,20 +22,15 @@ import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.archive.storage.StorageRegistry;
 import org.gridpacs.archive.store.DuplicatePolicy;
 import org.gridpacs.archive.store.StoreException;
-import org.gridpacs.archive.store.StoreRequest;
 import org.gridpacs.archive.store.StoreResult;
 import org.gridpacs.archive.store.StoreService;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
-import org.gridpacs.dicom.data.UID;
-import org.gridpacs.dicom.data.VR;
-import org.gridpacs.dicom.io.DicomOutputStream;
-import org.gridpacs.dicom.io.TransferSyntax;
 import org.gridpacs.dicom.net.dimse.Status;
+import org.gridpacs.replication.SyntheticInstance;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.replication.config.ClusterNode;
-import org.gridpacs.replication.membership.Membership;
-import org.gridpacs.replication.membership.MembershipListener;
+import org.gridpacs.replication.membership.FixedMembership;
 import org.gridpacs.replication.outbox.Outbox;
 import org.gridpacs.replication.placement.NodeCopies;
 import org.gridpacs.replication.placement.Placement;
@@ -55,8 +48,6 @@ import org.junit.jupiter.api.io.TempDir;
  * does count.
  */
 class QuorumCountsNodesTest {
-    private static final String TS = TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid();
-
     @TempDir
     Path dir;
     IndexDatabase db;
@@ -101,28 +92,11 @@ class QuorumCountsNodesTest {
     }
 
     private static DataSet instance() {
-        DataSet ds = new DataSet();
-        ds.setString(Tag.SOPClassUID, VR.UI, UID.CTImageStorage);
-        ds.setString(Tag.SOPInstanceUID, VR.UI, "1.2.826.0.1.3680043.10.1.5");
-        ds.setString(Tag.StudyInstanceUID, VR.UI, "1.2.826.0.1.3680043.10.1");
-        ds.setString(Tag.SeriesInstanceUID, VR.UI, "1.2.826.0.1.3680043.10.1.1");
-        ds.setString(Tag.PatientID, VR.LO, "Q1");
-        ds.setString(Tag.PatientName, VR.PN, "Quorum^Test");
-        ds.setString(Tag.Modality, VR.CS, "CT");
-        ds.setInt(Tag.InstanceNumber, VR.IS, 1);
-        return ds;
+        return SyntheticInstance.of("1.2.826.0.1.3680043.10.1");
     }
 
     private static StoreResult store(org.gridpacs.archive.store.InstanceStore store) throws Exception {
-        DataSet ds = instance();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DicomOutputStream out = new DicomOutputStream(bytes)) {
-            out.setTransferSyntax(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
-            out.writeDataSet(ds);
-            out.finish();
-        }
-        return store.store(new StoreRequest(ds.getString(Tag.SOPClassUID), ds.getString(Tag.SOPInstanceUID), TS,
-                "MODALITY"), new ByteArrayInputStream(bytes.toByteArray()));
+        return SyntheticInstance.store(store, instance());
     }
 
     private ReplicatingStore replicatingStore() throws Exception {
@@ -131,7 +105,7 @@ class QuorumCountsNodesTest {
         Storage home = storage("node1");
         SqlCopyCatalog catalog = new SqlCopyCatalog(db);
         return new ReplicatingStore(new StoreService(home, index, DuplicatePolicy.REJECT), cluster, new Placement(2),
-                new NodeCopies(storages), new BothUp(), new CopyPusher("node1", home, storages, catalog,
+                new NodeCopies(storages), new FixedMembership("node1", "node2"), new CopyPusher("node1", home, storages, catalog,
                 new PeerClient(null)), new Outbox(db), entries -> { }, pushes);
     }
 
@@ -154,26 +128,5 @@ class QuorumCountsNodesTest {
         StoreResult r = store(replicatingStore());
         assertEquals(StoreResult.Outcome.STORED, r.outcome());
         assertEquals(0, peerConnections.get(), "node2 already holds the instance: no copy is pushed");
-    }
-
-    /** Both members up, as membership sees them. */
-    private static final class BothUp implements Membership {
-        @Override
-        public List<String> liveNodes() {
-            return List.of("node1", "node2");
-        }
-
-        @Override
-        public boolean isUp(String node) {
-            return true;
-        }
-
-        @Override
-        public void addListener(MembershipListener listener) {
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
