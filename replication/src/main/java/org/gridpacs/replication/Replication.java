@@ -17,6 +17,7 @@ import org.gridpacs.archive.index.InstanceIndex;
 import org.gridpacs.archive.index.SqlCopyCatalog;
 import org.gridpacs.archive.retrieve.RemoteCopies;
 import org.gridpacs.archive.storage.Storage;
+import org.gridpacs.archive.storage.StorageRegistry;
 import org.gridpacs.archive.store.InstanceStore;
 import org.gridpacs.archive.store.StoreService;
 import org.gridpacs.replication.config.ClusterConfig;
@@ -25,6 +26,7 @@ import org.gridpacs.replication.membership.Membership;
 import org.gridpacs.replication.membership.MembershipListener;
 import org.gridpacs.replication.outbox.Outbox;
 import org.gridpacs.replication.outbox.OutboxSender;
+import org.gridpacs.replication.placement.NodeCopies;
 import org.gridpacs.replication.placement.Placement;
 import org.gridpacs.replication.repair.ClusterRepair;
 import org.gridpacs.replication.store.CopyPusher;
@@ -43,6 +45,7 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
     private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
 
     private final ClusterConfig cluster;
+    private final NodeCopies nodeCopies;
     private final Membership membership;
     private final PeerClient client;
     private final ReplicatingStore store;
@@ -53,29 +56,49 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
     private final ExecutorService pushes;
 
     /**
+     * With the default storages: one per node, named after it ({@link StorageRegistry#oneLocalPerNode}).
+     *
      * @param sslContext mutual TLS for the peer transport (the same context as the HTTP service's), or null
      */
     public Replication(ClusterConfig cluster, Membership membership, Storage storage, IndexDatabase database,
                        InstanceIndex index, StoreService localStore, SSLContext sslContext) throws SQLException {
+        this(cluster, StorageRegistry.oneLocalPerNode(cluster.members().stream().map(ClusterNode::name).toList()),
+                membership, storage, database, index, localStore, sslContext);
+    }
+
+    /**
+     * @param storages   which storage is which node's, or shared; the same on every node
+     * @param storage    this node's home storage in {@code storages}, the one {@code localStore} writes into
+     * @param sslContext mutual TLS for the peer transport (the same context as the HTTP service's), or null
+     */
+    public Replication(ClusterConfig cluster, StorageRegistry storages, Membership membership, Storage storage,
+                       IndexDatabase database, InstanceIndex index, StoreService localStore, SSLContext sslContext)
+            throws SQLException {
+        if (!storage.id().equals(storages.homeOf(cluster.self()))) {
+            throw new IllegalArgumentException("node " + cluster.self() + " writes into storage " + storage.id()
+                    + ", but its home storage is " + storages.homeOf(cluster.self()));
+        }
         this.cluster = cluster;
+        this.nodeCopies = new NodeCopies(storages);
         this.membership = membership;
         this.client = new PeerClient(sslContext);
         CopyCatalog catalog = new SqlCopyCatalog(database);
         Placement placement = new Placement(cluster.replicationFactor());
         this.outbox = new Outbox(database);
         for (ClusterNode peer : cluster.peers()) {
-            senders.add(new OutboxSender(cluster.self(), peer, outbox, catalog, client, membership));
+            senders.add(new OutboxSender(storage.id(), peer, outbox, catalog, client, membership));
         }
         this.pushes = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "replica-push");
             t.setDaemon(true);
             return t;
         });
-        this.store = new ReplicatingStore(localStore, cluster, placement, membership,
-                new CopyPusher(cluster.self(), storage, catalog, client), outbox, this::awaitAnnounced, pushes);
-        this.handler = new PeerHandler(cluster.self(), storage, localStore, catalog, this);
-        this.repair = new ClusterRepair(cluster, membership, placement, catalog, index, client, localStore, storage,
-                outbox, this::wakeSenders);
+        this.store = new ReplicatingStore(localStore, cluster, placement, nodeCopies, membership,
+                new CopyPusher(cluster.self(), storage, storages, catalog, client), outbox, this::awaitAnnounced,
+                pushes);
+        this.handler = new PeerHandler(cluster.self(), storage, storages, localStore, catalog, this);
+        this.repair = new ClusterRepair(cluster, membership, placement, nodeCopies, catalog, index, client, localStore,
+                storage, outbox, this::wakeSenders);
     }
 
     /** Starts delivering the outbox and repairing; call once the HTTP service answers. */
@@ -93,14 +116,19 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
         return store;
     }
 
-    /** Reads of copies held by other members. */
+    /**
+     * Reads of copies held by other members, on their home storage (the one their peer transport serves). A copy
+     * on this node's own storages, on a shared storage (read directly, where the node opened it) or on a storage
+     * no member serves is not read from a peer: null.
+     */
     public RemoteCopies remoteCopies() {
         return location -> {
-            if (location.storageId().equals(cluster.self())
-                    || cluster.members().stream().noneMatch(n -> n.name().equals(location.storageId()))) {
+            String node = nodeCopies.nodeOf(location.storageId());
+            if (node == null || node.equals(cluster.self()) || !nodeCopies.servedByItsNode(location.storageId())
+                    || cluster.members().stream().noneMatch(n -> n.name().equals(node))) {
                 return null;
             }
-            return client.open(cluster.node(location.storageId()), location);
+            return client.open(cluster.node(node), location);
         };
     }
 

@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which storage (in a cluster: which node) holds a copy of which instance, as the cluster's replication reads and
+ * Which storage holds a copy of which instance (whose node that is: {@link
+ * org.gridpacs.archive.storage.StorageRegistry}), as the cluster's replication reads and
  * changes it: copies announced by other nodes, per-study digests to compare two nodes' views, and the records
  * that let another node index an instance it has never seen. Every change is idempotent.
  */

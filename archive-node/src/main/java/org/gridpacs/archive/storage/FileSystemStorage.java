@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * one step and its folder forced, so that after a crash an object is either whole under its key or a temporary
  * file that {@link #sweepIncomplete()} removes. Names starting with "." are never objects. Concurrent writers
  * into the same folder share the forcing of the folder (one fsync covers every rename done before it started).
+ *
+ * <p>It computes no checksum ({@link #create} answers null for it): {@link ChecksummingStorage}, which {@link
+ * StorageProviders} puts around every storage it opens, does that for every provider alike.
  */
 public final class FileSystemStorage implements Storage {
     private static final Logger LOG = LoggerFactory.getLogger(FileSystemStorage.class);
@@ -100,9 +103,9 @@ public final class FileSystemStorage implements Storage {
             buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
         }
         try {
-            ChecksummingFileOutput out;
+            BufferedChannelOutput out;
             try (FileChannel channel = openNew(dir, leftover)) {
-                out = new ChecksummingFileOutput(channel, buffer);
+                out = new BufferedChannelOutput(channel, buffer);
                 writer.writeTo(out);
                 out.finish();
                 if (fsync) {
@@ -118,7 +121,7 @@ public final class FileSystemStorage implements Storage {
             if (fsync) {
                 forceOf(dir).force();
             }
-            return new StoredObject(id, folder + "/" + name + SUFFIX, out.size(), Checksums.format(out.crc()));
+            return new StoredObject(id, folder + "/" + name + SUFFIX, out.size(), null);
         } catch (Throwable e) {
             try {
                 Files.deleteIfExists(leftover);

@@ -8,8 +8,9 @@ import java.util.function.Consumer;
 /**
  * Where instance files live: a handful of operations on opaque keys, as Orthanc's storage area and
  * dcm4chee-arc's Storage SPI keep it. Everything else (checksums, placement, caching) is layered above.
- * Implementations are chosen by the URI scheme of the configured location ({@code file:} today, {@code s3:}
- * later) and must be safe for concurrent use.
+ * Implementations come from a {@link StorageProvider} chosen by the URI scheme of the configured location
+ * ({@code file:} here, {@code s3:} in a module of its own) and must be safe for concurrent use. Whether a
+ * storage is one node's or shared by all is not the storage's business: {@link StorageRegistry}.
  */
 public interface Storage {
 
@@ -27,9 +28,10 @@ public interface Storage {
     String id();
 
     /**
-     * Creates a new object with what {@code writer} writes, computing its size and CRC-32C while it streams.
-     * When this returns the object is durable (on disk: fsync'd and renamed into place); when it throws,
-     * nothing is left behind.
+     * Creates a new object with what {@code writer} writes, counting its size. When this returns the object is
+     * durable (on disk: fsync'd and renamed into place); when it throws, nothing is left behind. The checksum is
+     * computed above the provider's storage, by {@link ChecksummingStorage} (which every storage opened through
+     * {@link StorageProviders} is wrapped in), while the writer streams: a provider's own storage answers null.
      */
     StoredObject create(ContentWriter writer) throws IOException;
 

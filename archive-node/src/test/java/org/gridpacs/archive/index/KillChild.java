@@ -4,7 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.gridpacs.archive.storage.ChecksummingStorage;
 import org.gridpacs.archive.storage.FileSystemStorage;
+import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.archive.store.DuplicatePolicy;
 import org.gridpacs.archive.store.StoreRequest;
 import org.gridpacs.archive.store.StoreResult;
@@ -73,7 +75,7 @@ public final class KillChild {
     }
 
     private static void storeUntilKilled(IndexDatabase db, Path dir) throws Exception {
-        FileSystemStorage storage = new FileSystemStorage(STORAGE_ID, dir.resolve("storage"), true);
+        Storage storage = ChecksummingStorage.of(new FileSystemStorage(STORAGE_ID, dir.resolve("storage"), true));
         StoreService store = new StoreService(storage, new SqlInstanceIndex(db), DuplicatePolicy.REPLACE);
         TestInstances.Study study = study();
         for (int i = 0; ; i++) {

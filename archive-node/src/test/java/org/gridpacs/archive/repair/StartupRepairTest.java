@@ -14,7 +14,9 @@ import java.sql.SQLException;
 
 import org.gridpacs.archive.index.InstanceHeader;
 import org.gridpacs.archive.index.HeaderEncoder;
+import org.gridpacs.archive.storage.ChecksummingStorage;
 import org.gridpacs.archive.storage.FileSystemStorage;
+import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.archive.storage.StoredObject;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
@@ -29,8 +31,8 @@ class StartupRepairTest {
 
     private final InMemoryInstanceIndex index = new InMemoryInstanceIndex();
 
-    private FileSystemStorage storage() {
-        return new FileSystemStorage("fs1", root);
+    private Storage storage() {
+        return ChecksummingStorage.of(new FileSystemStorage("fs1", root));
     }
 
     private StartupRepair.Result repair() throws IOException, SQLException {
@@ -136,7 +138,7 @@ class StartupRepairTest {
 
     @Test
     void filesThatAreNotDicomAreReportedAndLeft() throws Exception {
-        FileSystemStorage s = storage();
+        Storage s = storage();
         StoredObject garbage = s.create(out -> out.write("not a DICOM file at all".getBytes()));
         StoredObject noUids = s.create(out -> TestInstances.write(out, withoutStudy()));
         StoredObject truncated = s.create(out -> {
@@ -168,7 +170,7 @@ class StartupRepairTest {
 
     @Test
     void aSecondFileOfAnIndexedInstanceIsLeftAlone() throws Exception {
-        FileSystemStorage s = storage();
+        Storage s = storage();
         StoredObject indexed = s.create(TestInstances.instance("1.2.3.12"));
         index.add("1.2.3.12", "fs1", indexed.key(), "OK");
         StoredObject second = s.create(TestInstances.instance("1.2.3.12"));

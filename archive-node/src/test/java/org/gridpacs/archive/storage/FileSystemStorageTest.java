@@ -2,6 +2,7 @@ package org.gridpacs.archive.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,8 +33,9 @@ class FileSystemStorageTest {
     @TempDir
     Path root;
 
-    private FileSystemStorage storage() {
-        return new FileSystemStorage("fs1", root);
+    /** As the node opens it: checksums are computed above the file storage, by {@link ChecksummingStorage}. */
+    private Storage storage() {
+        return ChecksummingStorage.of(new FileSystemStorage("fs1", root));
     }
 
     private static byte[] bytes(int n, long seed) {
@@ -63,7 +65,7 @@ class FileSystemStorageTest {
 
     @Test
     void roundTripWithSizeAndChecksum() throws IOException {
-        FileSystemStorage s = storage();
+        Storage s = storage();
         byte[] content = bytes(1_000_003, 1);
         StoredObject o = s.create(out -> out.write(content));
         assertEquals("fs1", o.storageId());
@@ -73,6 +75,15 @@ class FileSystemStorageTest {
         assertTrue(o.key().matches("\\d{4}/\\d{2}/\\d{2}/\\d{2}/[0-9a-f]{32}\\.dcm"), o.key());
         assertArrayEquals(content, read(s.open(o.key())));
         assertEquals(List.of(root.resolve(o.key())), files());
+    }
+
+    @Test
+    void theFileStorageItselfComputesNoChecksum() throws IOException {
+        byte[] content = bytes(1000, 21);
+        StoredObject o = new FileSystemStorage("fs1", root).create(out -> out.write(content));
+        assertEquals(content.length, o.size());
+        assertNull(o.checksum());
+        assertEquals(crc32c(content), Checksums.measure(storage().open(o.key())).checksum());
     }
 
     @Test
@@ -114,7 +125,7 @@ class FileSystemStorageTest {
 
     @Test
     void openRange() throws IOException {
-        FileSystemStorage s = storage();
+        Storage s = storage();
         byte[] content = bytes(100_000, 4);
         String key = s.create(out -> out.write(content)).key();
         assertArrayEquals(java.util.Arrays.copyOfRange(content, 1234, 1234 + 5000), read(s.openRange(key, 1234, 5000)));
@@ -126,7 +137,7 @@ class FileSystemStorageTest {
 
     @Test
     void openRangeBeyondTheEndIsAnErrorNotAShortRead() throws IOException {
-        FileSystemStorage s = storage();
+        Storage s = storage();
         String key = s.create(out -> out.write(bytes(1000, 5))).key();
         assertThrows(EOFException.class, () -> s.openRange(key, 900, 101));
         assertThrows(EOFException.class, () -> s.openRange(key, 1001, 0));
@@ -137,7 +148,7 @@ class FileSystemStorageTest {
 
     @Test
     void rangeOfAFileCutShortWhileReadIsAnError() throws IOException {
-        FileSystemStorage s = storage();
+        Storage s = storage();
         String key = s.create(out -> out.write(bytes(10_000, 6))).key();
         try (InputStream in = s.openRange(key, 1000, 9000)) {
             assertEquals(100, in.readNBytes(100).length);
@@ -150,7 +161,7 @@ class FileSystemStorageTest {
 
     @Test
     void removeIsIdempotent() throws IOException {
-        FileSystemStorage s = storage();
+        Storage s = storage();
         String key = s.create(out -> out.write(1)).key();
         assertTrue(s.exists(key));
         s.remove(key);
@@ -163,7 +174,7 @@ class FileSystemStorageTest {
 
     @Test
     void writerThatFailsLeavesNothing() {
-        FileSystemStorage s = storage();
+        Storage s = storage();
         RuntimeException boom = new IllegalStateException("boom");
         RuntimeException thrown = assertThrows(IllegalStateException.class, () -> s.create(out -> {
             out.write(bytes(1_000_000, 7)); // past the buffer: some of it is in the file already
@@ -186,7 +197,7 @@ class FileSystemStorageTest {
 
     @Test
     void aFilesystemErrorPropagatesAndLeavesNothing() throws IOException {
-        FileSystemStorage s = storage();
+        Storage s = storage();
         s.remove(s.create(out -> out.write(1)).key());
         // a plain file where the storage's folders belong: creating anything fails, even for root
         try (Stream<Path> st = Files.walk(root)) {
@@ -210,7 +221,7 @@ class FileSystemStorageTest {
 
     @Test
     void listSkipsTemporaryAndHiddenFiles() throws IOException {
-        FileSystemStorage s = storage();
+        Storage s = storage();
         StoredObject a = s.create(out -> out.write(bytes(10, 10)));
         StoredObject b = s.create(out -> out.write(bytes(20, 11)));
         Path folder = root.resolve(a.key()).getParent();
@@ -235,7 +246,7 @@ class FileSystemStorageTest {
 
     @Test
     void sweepRemovesOnlyTemporaryFiles() throws IOException {
-        FileSystemStorage s = storage();
+        Storage s = storage();
         StoredObject a = s.create(out -> out.write(bytes(10, 12)));
         Path folder = root.resolve(a.key()).getParent();
         Files.write(folder.resolve(".0123abcd.part"), new byte[5]);
@@ -251,7 +262,7 @@ class FileSystemStorageTest {
 
     @Test
     void keysThatLeaveTheRootAreRejected() throws IOException {
-        FileSystemStorage s = storage();
+        Storage s = storage();
         Files.write(root.resolveSibling("secret.txt"), new byte[] {1});
         for (String key : List.of("../secret.txt", "2020/../../secret.txt", "/etc/passwd", "a\\b.dcm", "",
                 "a//b.dcm", "./a.dcm", "a/./b.dcm", "a/", "..", "a\0b")) {
@@ -265,7 +276,7 @@ class FileSystemStorageTest {
 
     @Test
     void concurrentCreatesAreDistinctAndIntact() throws Exception {
-        FileSystemStorage s = storage();
+        Storage s = storage();
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Future<List<StoredObject>>> futures = new ArrayList<>();
@@ -300,7 +311,7 @@ class FileSystemStorageTest {
 
     @Test
     void withoutFsyncTheSameResults() throws IOException {
-        FileSystemStorage s = new FileSystemStorage("fs2", root, false);
+        Storage s = ChecksummingStorage.of(new FileSystemStorage("fs2", root, false));
         byte[] content = bytes(300_000, 13);
         StoredObject o = s.create(out -> out.write(content));
         assertEquals(crc32c(content), o.checksum());

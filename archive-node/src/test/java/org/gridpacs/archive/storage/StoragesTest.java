@@ -14,7 +14,7 @@ class StoragesTest {
     private static Path rootOf(String uri) {
         Storage s = Storages.fromUri("fs1", uri);
         assertEquals("fs1", s.id());
-        return assertInstanceOf(FileSystemStorage.class, s).root();
+        return assertInstanceOf(FileSystemStorage.class, assertInstanceOf(ChecksummingStorage.class, s).unwrap()).root();
     }
 
     @Test

@@ -27,7 +27,7 @@ public final class WriteThroughput {
             for (boolean fsync : new boolean[] {true, false}) {
                 for (int threads : new int[] {1, 4}) {
                     Path root = dir.resolve("r" + round + (fsync ? "sync" : "nosync") + threads);
-                    FileSystemStorage s = new FileSystemStorage("bench", root, fsync);
+                    Storage s = ChecksummingStorage.of(new FileSystemStorage("bench", root, fsync));
                     double seconds = run(s, content, threads);
                     System.out.printf("round %d fsync=%-5s threads=%d: %d MB in %.2f s = %.0f MB/s%n", round, fsync,
                             threads, OBJECTS * (long) OBJECT / 1_000_000, seconds,
@@ -38,7 +38,7 @@ public final class WriteThroughput {
         }
     }
 
-    private static double run(FileSystemStorage s, byte[] content, int threads) throws Exception {
+    private static double run(Storage s, byte[] content, int threads) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long t0 = System.nanoTime();
         Future<?>[] f = new Future<?>[threads];

@@ -12,6 +12,7 @@ import org.gridpacs.archive.index.IndexDatabase;
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.index.SqlInstanceIndex;
 import org.gridpacs.archive.index.TestInstances;
+import org.gridpacs.archive.storage.ChecksummingStorage;
 import org.gridpacs.archive.storage.FileSystemStorage;
 import org.gridpacs.archive.storage.StoredObject;
 import org.gridpacs.dicom.data.DataSet;
@@ -50,8 +51,8 @@ class StoreResultCopiesTest {
     }
 
     private void stores(DuplicatePolicy policy) {
-        here = new StoreService(new FileSystemStorage("here", dir.resolve("here"), false), index, policy);
-        peer = new StoreService(new FileSystemStorage("peer", dir.resolve("peer"), false), index, policy);
+        here = new StoreService(ChecksummingStorage.of(new FileSystemStorage("here", dir.resolve("here"), false)), index, policy);
+        peer = new StoreService(ChecksummingStorage.of(new FileSystemStorage("peer", dir.resolve("peer"), false)), index, policy);
     }
 
     /** The instance with 1 KiB of pixel data; {@code version} changes the pixels (and so the checksum). */

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 
 import org.gridpacs.gateway.node.ArchiveNode;
 import org.gridpacs.gateway.node.ClusterConfigFile;
+import org.gridpacs.gateway.node.ClusterStorages;
 import org.gridpacs.gateway.node.NodeConfig;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.slf4j.Logger;
@@ -57,10 +58,12 @@ final class NodeCommand implements Callable<Integer> {
             throw new UsageException("configuration " + (file != null ? file : "defaults") + ": " + e.getMessage());
         }
         ClusterConfig cluster = null;
+        ClusterStorages storages = null;
         if (nodeName != null) {
             Path cf = clusterFile != null ? clusterFile : installed("cluster.properties");
             try {
                 cluster = ClusterConfigFile.load(cf, nodeName, members);
+                storages = ClusterConfigFile.storages(cf, cluster);
             } catch (IllegalArgumentException e) {
                 throw new UsageException("cluster configuration " + cf + ": " + e.getMessage());
             }
@@ -71,7 +74,7 @@ final class NodeCommand implements Callable<Integer> {
         if (port != null) {
             cfg = cfg.withDicomPort(port);
         }
-        node = ArchiveNode.start(cfg, cluster);
+        node = ArchiveNode.start(cfg, cluster, storages);
         Thread hook = new Thread(this::stop, "node-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.printf("GridPACS archive node %sready: AE title %s, DICOM port %d, HTTP port %d, data in %s%n",

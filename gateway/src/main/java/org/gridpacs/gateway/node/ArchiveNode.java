@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -56,6 +57,7 @@ public final class ArchiveNode implements Closeable {
     private final NodeConfig config;
     /** The cluster this node is a member of, or null when it runs alone. */
     private final ClusterConfig cluster;
+    private final ClusterStorages storages;
     private final List<Closeable> resources = new ArrayList<>();
     /** Told of every instance this node receives and stores; other modules subscribe here. */
     private final StoreListeners storeListeners = new StoreListeners();
@@ -65,9 +67,10 @@ public final class ArchiveNode implements Closeable {
     private NodeHttpServer http;
     private volatile Replication replication;
 
-    private ArchiveNode(NodeConfig config, ClusterConfig cluster) {
+    private ArchiveNode(NodeConfig config, ClusterConfig cluster, ClusterStorages storages) {
         this.config = config;
         this.cluster = cluster;
+        this.storages = storages;
     }
 
     /** Opens storage and index, repairs what an unclean stop left, and starts listening; alone. */
@@ -80,7 +83,13 @@ public final class ArchiveNode implements Closeable {
      * {@code cluster} (null: alone).
      */
     public static ArchiveNode start(NodeConfig config, ClusterConfig cluster) throws IOException {
-        ArchiveNode node = new ArchiveNode(config, cluster);
+        return start(config, cluster, cluster != null ? ClusterStorages.defaults(cluster) : null);
+    }
+
+    /** As {@link #start(NodeConfig, ClusterConfig)}, with the cluster's storages ({@code cluster.storage.*}). */
+    public static ArchiveNode start(NodeConfig config, ClusterConfig cluster, ClusterStorages storages)
+            throws IOException {
+        ArchiveNode node = new ArchiveNode(config, cluster, storages);
         try {
             node.startServices();
             return node;
@@ -129,8 +138,8 @@ public final class ArchiveNode implements Closeable {
             resources.add(membership);
             try {
                 // set before the node serves: the health check says "catching up" until its first index sync
-                replication = new Replication(cluster, membership, storage, database, index, localStore,
-                        tls != null ? tls.sslContext() : null);
+                replication = new Replication(cluster, storages.registry(), membership, storage, database, index,
+                        localStore, tls != null ? tls.sslContext() : null);
             } catch (java.sql.SQLException e) {
                 throw new IOException("cannot prepare the replication tables in the index: " + e.getMessage(), e);
             }
@@ -144,7 +153,7 @@ public final class ArchiveNode implements Closeable {
         resources.add(http);
         // events once per instance on the node that received it: copies from peers bypass this wrapper
         store = new NotifyingStore(store, storeListeners, cluster != null ? cluster.self() : config.aeTitle());
-        retrieve = new RetrieveService(query, Map.of(storage.id(), storage), remote);
+        retrieve = new RetrieveService(query, readableStorages(storage), remote);
         RetrieveScp retrieveScp = new RetrieveScp(retrieve, config.applicationEntities(), config.aeTitle(),
                 new Connector(config.network()));
         Services services = new Services()
@@ -200,6 +209,21 @@ public final class ArchiveNode implements Closeable {
             return "file:" + config.dataDir().resolve(uri);
         }
         return uri;
+    }
+
+    /**
+     * The storages this node reads copies from directly: its own, and in a cluster its other node-local ones and
+     * the shared ones (an object store is read where it is, not through a peer). Only the home storage is
+     * written and checked at start.
+     */
+    private Map<String, Storage> readableStorages(Storage home) {
+        Map<String, Storage> out = new LinkedHashMap<>();
+        out.put(home.id(), home);
+        if (cluster != null) {
+            storages.readableBy(cluster.self()).forEach((id, uri) ->
+                    out.put(id, Storages.fromUri(id, resolve(uri), config.storageFsync())));
+        }
+        return out;
     }
 
     /** The DICOM port actually listened on (the configured one, or a free one when 0 was asked for). */

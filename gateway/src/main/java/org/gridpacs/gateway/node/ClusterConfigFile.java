@@ -42,6 +42,11 @@ public final class ClusterConfigFile {
         return out;
     }
 
+    /** The cluster's storages from the same file ({@code cluster.storage.*}), for {@code cluster}. */
+    public static ClusterStorages storages(Path file, ClusterConfig cluster) throws IOException {
+        return ClusterStorages.from(Settings.load(file), cluster);
+    }
+
     static ClusterConfig from(Properties p, Path confDir, String self, List<String> memberNames) {
         Settings s = new Settings(p, "");
         List<String> names = memberNames != null ? memberNames

@@ -34,8 +34,9 @@ public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int d
     }
 
     /**
-     * As a member of a cluster: the member's DICOM and HTTP ports, and its name as the storage id, so that every
-     * node's index says which node holds each copy.
+     * As a member of a cluster: the member's DICOM and HTTP ports, and its name as the id of its home storage,
+     * which every node's {@link org.gridpacs.archive.storage.StorageRegistry} reads as that node's
+     * ({@link ClusterStorages}), so that every node's index says which node holds each copy.
      */
     public NodeConfig asClusterNode(ClusterNode node) {
         return new NodeConfig(dataDir, aeTitle, bindAddress, node.dicomPort(), node.httpPort(), network, node.name(),

@@ -1,10 +1,11 @@
 package org.gridpacs.replication.config;
 
 /**
- * One member of the cluster as configured: its name, its host (the address its peers reach it on, and where its
- * peer endpoints listen), and the ports of its DICOM service, its user-facing HTTP service (health, later DICOMweb
- * and the viewer), its membership (Hazelcast) endpoint and its peer endpoints (copies, index news, repair; mutual
- * TLS by default).
+ * One member of the cluster as configured: its name (by default also the id of its home storage, the storage id
+ * of its copies in every node's index: {@link org.gridpacs.archive.storage.StorageRegistry}), its host (the address
+ * its peers reach it on, and where its peer endpoints listen), and the ports of its DICOM service, its user-facing
+ * HTTP service (health, later DICOMweb and the viewer), its membership (Hazelcast) endpoint and its peer endpoints
+ * (copies, index news, repair; mutual TLS by default).
  */
 public record ClusterNode(String name, String host, int dicomPort, int httpPort, int membershipPort, int peerPort) {
 

@@ -23,7 +23,8 @@ public final class OutboxSender implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
     private static final int BATCH = 500;
 
-    private final String self;
+    /** The storage this node speaks for: its home storage (by default its own name). */
+    private final String ownStorage;
     private final ClusterNode peer;
     private final Outbox outbox;
     private final CopyCatalog catalog;
@@ -41,9 +42,9 @@ public final class OutboxSender implements Closeable {
     /** Batches delivered so far. */
     private long batches;
 
-    public OutboxSender(String self, ClusterNode peer, Outbox outbox, CopyCatalog catalog, PeerClient client,
+    public OutboxSender(String ownStorage, ClusterNode peer, Outbox outbox, CopyCatalog catalog, PeerClient client,
                         Membership membership) {
-        this.self = self;
+        this.ownStorage = ownStorage;
         this.peer = peer;
         this.outbox = outbox;
         this.catalog = catalog;
@@ -115,9 +116,9 @@ public final class OutboxSender implements Closeable {
         List<Announcement> out = new ArrayList<>(tasks.size());
         for (Outbox.Task t : tasks) {
             if (t.kind() == Outbox.Kind.DROP) {
-                out.add(Announcement.drop(t.sopInstanceUID(), self, t.storageKey()));
+                out.add(Announcement.drop(t.sopInstanceUID(), ownStorage, t.storageKey()));
             } else {
-                Optional<CopyCatalog.CopyRecord> copy = catalog.copy(self, t.sopInstanceUID());
+                Optional<CopyCatalog.CopyRecord> copy = catalog.copy(ownStorage, t.sopInstanceUID());
                 copy.ifPresent(r -> out.add(Announcement.copy(r)));
             }
         }

@@ -20,6 +20,7 @@ import org.gridpacs.archive.index.CopyCatalog.StudyDigest;
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.index.InstanceIndex;
 import org.gridpacs.archive.storage.Storage;
+import org.gridpacs.archive.storage.StorageRegistry;
 import org.gridpacs.archive.store.StoreException;
 import org.gridpacs.archive.store.StoreResult;
 import org.gridpacs.archive.store.StoreService;
@@ -27,6 +28,7 @@ import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.replication.config.ClusterNode;
 import org.gridpacs.replication.membership.Membership;
 import org.gridpacs.replication.outbox.Outbox;
+import org.gridpacs.replication.placement.NodeCopies;
 import org.gridpacs.replication.placement.Placement;
 import org.gridpacs.replication.transfer.Announcement;
 import org.gridpacs.replication.transfer.AnnouncementApplier;
@@ -47,10 +49,13 @@ public final class ClusterRepair implements Closeable {
     private final ClusterConfig cluster;
     private final Membership membership;
     private final Placement placement;
+    private final NodeCopies nodeCopies;
+    private final StorageRegistry storages;
     private final CopyCatalog catalog;
     private final PeerClient client;
     private final AnnouncementApplier applier;
     private final CopyFetcher fetcher;
+    /** This node's home storage: where it makes its copies and the only one whose copies it removes. */
     private final Storage storage;
     private final Outbox outbox;
     private final Runnable outboxChanged;
@@ -73,21 +78,24 @@ public final class ClusterRepair implements Closeable {
     /** Set once this node has compared its index with every live peer's (the first pass after start). */
     private volatile boolean indexSynced;
 
-    public ClusterRepair(ClusterConfig cluster, Membership membership, Placement placement, CopyCatalog catalog,
-                         InstanceIndex index, PeerClient client, StoreService store, Storage storage, Outbox outbox,
-                         Runnable outboxChanged) {
+    public ClusterRepair(ClusterConfig cluster, Membership membership, Placement placement, NodeCopies nodeCopies,
+                         CopyCatalog catalog, InstanceIndex index, PeerClient client, StoreService store,
+                         Storage storage, Outbox outbox, Runnable outboxChanged) {
         this.cluster = cluster;
         this.membership = membership;
         this.placement = placement;
+        this.nodeCopies = nodeCopies;
+        this.storages = nodeCopies.storages();
         this.catalog = catalog;
         this.client = client;
         this.applier = new AnnouncementApplier(catalog);
-        this.fetcher = new CopyFetcher(cluster, client, store);
+        this.fetcher = new CopyFetcher(client, store);
         this.storage = storage;
         this.outbox = outbox;
         this.outboxChanged = outboxChanged;
         this.throttle = new Throttle(cluster.repairCopiesPerSecond());
-        this.scrubber = new Scrubber(cluster, membership, catalog, index, storage, outbox, outboxChanged, () -> closed);
+        this.scrubber = new Scrubber(cluster, membership, catalog, index, storage, storages, outbox, outboxChanged,
+                () -> closed);
     }
 
     public ClusterRepair start() {
@@ -213,8 +221,10 @@ public final class ClusterRepair implements Closeable {
     /** Brings this node's view of {@code peer}'s copies up to date; returns how many studies changed. */
     int syncIndexFrom(ClusterNode peer) {
         try {
+            // a peer speaks for the copies on its home storage (its digests, its copies, its announcements)
+            String theirStorage = storages.homeOf(peer.name());
             Map<String, StudyDigest> theirs = client.digests(peer);
-            Map<String, StudyDigest> mine = catalog.digests(peer.name());
+            Map<String, StudyDigest> mine = catalog.digests(theirStorage);
             Set<String> studies = new LinkedHashSet<>(theirs.keySet());
             studies.addAll(mine.keySet());
             int changed = 0;
@@ -228,9 +238,9 @@ public final class ClusterRepair implements Closeable {
                 applier.apply(copies);
                 Set<String> held = new HashSet<>();
                 copies.forEach(a -> held.add(a.sopInstanceUID()));
-                for (CopyCatalog.CopyRecord r : catalog.copies(peer.name(), study)) {
+                for (CopyCatalog.CopyRecord r : catalog.copies(theirStorage, study)) {
                     if (!held.contains(r.sopInstanceUID())) {
-                        catalog.removeCopy(peer.name(), r.sopInstanceUID());
+                        catalog.removeCopy(theirStorage, r.sopInstanceUID());
                     }
                 }
                 changed++;
@@ -253,10 +263,12 @@ public final class ClusterRepair implements Closeable {
                 if (closed) {
                     break;
                 }
-                IndexedInstance.Location own = location(instance, cluster.self());
+                IndexedInstance.Location own = nodeCopies.copyOf(instance, cluster.self());
                 if (mine && own == null) {
                     counts[0] += fetch(instance, live) ? 1 : 0;
-                } else if (!mine && own != null && heldByAll(instance, replicas, own.checksum())) {
+                } else if (!mine && own != null && own.storageId().equals(storage.id())
+                        && heldByAll(instance, replicas, own.checksum())) {
+                    // only a copy on the home storage is removed here: that is the storage this repair writes
                     counts[1] += drop(instance, own) ? 1 : 0;
                 }
             }
@@ -268,31 +280,34 @@ public final class ClusterRepair implements Closeable {
 
     private boolean fetch(IndexedInstance instance, List<String> live) {
         for (IndexedInstance.Location from : instance.locations()) {
-            if (!"OK".equals(from.status()) || from.storageId().equals(cluster.self()) || !live.contains(from.storageId())) {
+            // from a live peer that serves that storage; a shared storage's copy is not fetched from (see cluster.md)
+            String node = nodeCopies.nodeOf(from.storageId());
+            if (!"OK".equals(from.status()) || node == null || node.equals(cluster.self()) || !live.contains(node)
+                    || !nodeCopies.servedByItsNode(from.storageId())) {
                 continue;
             }
             try {
                 throttle.acquire();
-                StoreResult copy = fetcher.fetch(instance, from);
+                StoreResult copy = fetcher.fetch(instance, cluster.node(node), from);
                 outbox.add(peerNames(), Outbox.Kind.COPY, instance.sopInstanceUID(), null);
                 outboxChanged.run();
-                LOG.debug("Made this node's copy of {} from node {} ({})", instance.sopInstanceUID(), from.storageId(),
+                LOG.debug("Made this node's copy of {} from node {} ({})", instance.sopInstanceUID(), node,
                         copy.outcome());
                 return true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             } catch (IOException | StoreException | SQLException | RuntimeException e) {
-                LOG.info("Could not copy {} from node {}: {}", instance.sopInstanceUID(), from.storageId(), e.getMessage());
+                LOG.info("Could not copy {} from node {}: {}", instance.sopInstanceUID(), node, e.getMessage());
             }
         }
         return false;
     }
 
-    /** Every node of the replica set holds a usable copy of the same object. */
-    private static boolean heldByAll(IndexedInstance instance, List<String> replicas, String checksum) {
+    /** Every node of the replica set holds a usable copy of the same object (a shared storage's copy is no node's). */
+    private boolean heldByAll(IndexedInstance instance, List<String> replicas, String checksum) {
         for (String node : replicas) {
-            IndexedInstance.Location l = location(instance, node);
+            IndexedInstance.Location l = nodeCopies.copyOf(instance, node);
             if (l == null || checksum == null || !checksum.equals(l.checksum())) {
                 return false;
             }
@@ -303,7 +318,7 @@ public final class ClusterRepair implements Closeable {
     private boolean drop(IndexedInstance instance, IndexedInstance.Location own) {
         try {
             throttle.acquire();
-            catalog.removeCopy(cluster.self(), instance.sopInstanceUID());
+            catalog.removeCopy(own.storageId(), instance.sopInstanceUID());
             outbox.add(peerNames(), Outbox.Kind.DROP, instance.sopInstanceUID(), own.storageKey());
             outboxChanged.run();
             storage.remove(own.storageKey());
@@ -316,15 +331,6 @@ public final class ClusterRepair implements Closeable {
                     e.getMessage());
             return false;
         }
-    }
-
-    private static IndexedInstance.Location location(IndexedInstance instance, String node) {
-        for (IndexedInstance.Location l : instance.locations()) {
-            if (l.storageId().equals(node) && "OK".equals(l.status())) {
-                return l;
-            }
-        }
-        return null;
     }
 
     private List<String> peerNames() {

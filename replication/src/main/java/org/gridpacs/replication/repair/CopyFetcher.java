@@ -12,7 +12,7 @@ import org.gridpacs.archive.store.StoreService;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.io.FileMetaInformation;
-import org.gridpacs.replication.config.ClusterConfig;
+import org.gridpacs.replication.config.ClusterNode;
 import org.gridpacs.replication.transfer.PeerClient;
 
 /**
@@ -20,24 +20,26 @@ import org.gridpacs.replication.transfer.PeerClient;
  * streams) through this node's store service, so it is stored and indexed exactly as if a modality had sent it.
  */
 final class CopyFetcher {
-    private final ClusterConfig cluster;
     private final PeerClient client;
     private final StoreService store;
 
-    CopyFetcher(ClusterConfig cluster, PeerClient client, StoreService store) {
-        this.cluster = cluster;
+    CopyFetcher(PeerClient client, StoreService store) {
         this.client = client;
         this.store = store;
     }
 
-    /** Returns this node's new copy; IOException when the source or the copy is not right (nothing is kept then). */
-    StoreResult fetch(IndexedInstance instance, IndexedInstance.Location from) throws IOException, StoreException {
-        try (InputStream in = new BufferedInputStream(client.open(cluster.node(from.storageId()), from), 64 * 1024)) {
+    /**
+     * Returns this node's new copy of what {@code node} holds at {@code from}; IOException when the source or the
+     * copy is not right (nothing is kept then).
+     */
+    StoreResult fetch(IndexedInstance instance, ClusterNode node, IndexedInstance.Location from)
+            throws IOException, StoreException {
+        try (InputStream in = new BufferedInputStream(client.open(node, from), 64 * 1024)) {
             DataSet meta = FileMetaInformation.read(in);
             StoreRequest request = new StoreRequest(meta.getString(Tag.MediaStorageSOPClassUID),
                     meta.getString(Tag.MediaStorageSOPInstanceUID), meta.getString(Tag.TransferSyntaxUID), null);
             if (!instance.sopInstanceUID().equals(request.sopInstanceUID())) {
-                throw new IOException("node " + from.storageId() + " sent " + request.sopInstanceUID() + " for "
+                throw new IOException("node " + node.name() + " sent " + request.sopInstanceUID() + " for "
                         + instance.sopInstanceUID());
             }
             return store.store(request, in);

@@ -13,6 +13,7 @@ import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.index.InstanceIndex;
 import org.gridpacs.archive.storage.Checksums;
 import org.gridpacs.archive.storage.Storage;
+import org.gridpacs.archive.storage.StorageRegistry;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.replication.config.ClusterNode;
 import org.gridpacs.replication.membership.Membership;
@@ -33,7 +34,9 @@ final class Scrubber {
     private final Membership membership;
     private final CopyCatalog catalog;
     private final InstanceIndex index;
+    /** This node's home storage, whose copies it scrubs. */
     private final Storage storage;
+    private final StorageRegistry storages;
     private final Outbox outbox;
     private final Runnable outboxChanged;
     private final long bytesPerSecond;
@@ -41,12 +44,13 @@ final class Scrubber {
 
     /** {@code stopped} is asked before each copy: a scrub takes hours, a shutdown must not wait for it. */
     Scrubber(ClusterConfig cluster, Membership membership, CopyCatalog catalog, InstanceIndex index, Storage storage,
-             Outbox outbox, Runnable outboxChanged, BooleanSupplier stopped) {
+             StorageRegistry storages, Outbox outbox, Runnable outboxChanged, BooleanSupplier stopped) {
         this.cluster = cluster;
         this.membership = membership;
         this.catalog = catalog;
         this.index = index;
         this.storage = storage;
+        this.storages = storages;
         this.outbox = outbox;
         this.outboxChanged = outboxChanged;
         this.bytesPerSecond = cluster.scrubMegabytesPerSecond() * 1_000_000L;
@@ -59,7 +63,7 @@ final class Scrubber {
         long start = System.nanoTime();
         long bytes = 0;
         for (String study : catalog.studies()) {
-            for (CopyCatalog.CopyRecord copy : catalog.copies(cluster.self(), study)) {
+            for (CopyCatalog.CopyRecord copy : catalog.copies(storage.id(), study)) {
                 if (stopped.getAsBoolean()) {
                     return counts;
                 }
@@ -116,7 +120,7 @@ final class Scrubber {
         boolean intactElsewhere = false;
         List<String> live = membership.liveNodes();
         for (ClusterNode peer : cluster.peers()) {
-            if (live.contains(peer.name()) && catalog.copy(peer.name(), copy.sopInstanceUID())
+            if (live.contains(peer.name()) && catalog.copy(storages.homeOf(peer.name()), copy.sopInstanceUID())
                     .filter(c -> "OK".equals(c.location().status()) && l.checksum() != null
                             && l.checksum().equals(c.location().checksum())).isPresent()) {
                 intactElsewhere = true;
@@ -124,13 +128,13 @@ final class Scrubber {
             }
         }
         if (!intactElsewhere) {
-            index.markLocation(cluster.self(), l.storageKey(), "CORRUPT");
+            index.markLocation(storage.id(), l.storageKey(), "CORRUPT");
             LOG.error("The copy {} of {} on node {} is damaged ({}) and no other node holds it intact: it is no longer"
                     + " served; send the instance again to restore it", l.storageKey(), copy.sopInstanceUID(),
                     cluster.self(), problem);
             return;
         }
-        catalog.removeCopy(cluster.self(), copy.sopInstanceUID());
+        catalog.removeCopy(storage.id(), copy.sopInstanceUID());
         outbox.add(cluster.peers().stream().map(ClusterNode::name).toList(), Outbox.Kind.DROP, copy.sopInstanceUID(),
                 l.storageKey());
         outboxChanged.run();

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 
-import org.gridpacs.archive.storage.StoredObject;
 import org.gridpacs.archive.store.InstanceStore;
 import org.gridpacs.archive.store.StoreException;
 import org.gridpacs.archive.store.StoreRequest;
@@ -25,6 +24,7 @@ import org.gridpacs.dicom.net.dimse.Status;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.replication.membership.Membership;
 import org.gridpacs.replication.outbox.Outbox;
+import org.gridpacs.replication.placement.NodeCopies;
 import org.gridpacs.replication.placement.Placement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,18 +42,20 @@ public final class ReplicatingStore implements InstanceStore {
     private final StoreService local;
     private final ClusterConfig cluster;
     private final Placement placement;
+    private final NodeCopies nodeCopies;
     private final Membership membership;
     private final CopyPusher pusher;
     private final Outbox outbox;
     private final Consumer<Map<String, Long>> announced;
     private final ExecutorService pushes;
 
-    public ReplicatingStore(StoreService local, ClusterConfig cluster, Placement placement,
+    public ReplicatingStore(StoreService local, ClusterConfig cluster, Placement placement, NodeCopies nodeCopies,
                             Membership membership, CopyPusher pusher, Outbox outbox,
                             Consumer<Map<String, Long>> announced, ExecutorService pushes) {
         this.local = local;
         this.cluster = cluster;
         this.placement = placement;
+        this.nodeCopies = nodeCopies;
         this.membership = membership;
         this.pusher = pusher;
         this.outbox = outbox;
@@ -76,7 +78,8 @@ public final class ReplicatingStore implements InstanceStore {
     private StoreResult replicate(StoreRequest request, StoreResult result) throws StoreException {
         String sop = request.sopInstanceUID();
         List<String> live = new ArrayList<>(membership.liveNodes());
-        Set<String> holders = holders(result);
+        // nodes, not storages: a copy in a shared bucket or on a second disk of this node is no other node's copy
+        Set<String> holders = nodeCopies.nodesHolding(result.copies(), result.object().checksum());
         holders.add(cluster.self());
         List<String> failures = new ArrayList<>();
         Set<String> unreachable = new LinkedHashSet<>();
@@ -132,21 +135,6 @@ public final class ReplicatingStore implements InstanceStore {
             LOG.info("{}: copy postponed ({}); it will be made when the node is back", sop, String.join("; ", failures));
         }
         return result;
-    }
-
-    /**
-     * Nodes whose copy of the instance is usable and the same object, from the copies the local store read (no
-     * index lookup of its own).
-     */
-    private static Set<String> holders(StoreResult result) {
-        String checksum = result.object().checksum();
-        Set<String> out = new LinkedHashSet<>();
-        for (StoredObject copy : result.copies()) {
-            if (checksum != null && checksum.equals(copy.checksum())) {
-                out.add(copy.storageId());
-            }
-        }
-        return out;
     }
 
     /**

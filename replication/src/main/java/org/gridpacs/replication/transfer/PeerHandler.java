@@ -21,6 +21,7 @@ import org.gridpacs.archive.index.CopyCatalog;
 import org.gridpacs.archive.index.CopyCatalog.StudyDigest;
 import org.gridpacs.archive.index.HierarchyConflictException;
 import org.gridpacs.archive.storage.Storage;
+import org.gridpacs.archive.storage.StorageRegistry;
 import org.gridpacs.archive.store.StoreException;
 import org.gridpacs.archive.store.StoreRequest;
 import org.gridpacs.archive.store.StoreResult;
@@ -58,15 +59,19 @@ public final class PeerHandler extends Handler.Abstract {
     }
 
     private final String self;
+    /** This node's home storage: the one it writes into and speaks for (its id is in its copies' location rows). */
     private final Storage storage;
+    private final StorageRegistry storages;
     private final StoreService store;
     private final CopyCatalog catalog;
     private final AnnouncementApplier applier;
     private final Events events;
 
-    public PeerHandler(String self, Storage storage, StoreService store, CopyCatalog catalog, Events events) {
+    public PeerHandler(String self, Storage storage, StorageRegistry storages, StoreService store, CopyCatalog catalog,
+                       Events events) {
         this.self = self;
         this.storage = storage;
+        this.storages = storages;
         this.store = store;
         this.catalog = catalog;
         this.applier = new AnnouncementApplier(catalog);
@@ -107,6 +112,14 @@ public final class PeerHandler extends Handler.Abstract {
                     + " headers");
             return;
         }
+        String originStorage;
+        try {
+            // the origin names a node; its copy is on that node's home storage, the one it pushes from
+            originStorage = storages.homeOf(origin);
+        } catch (IllegalArgumentException e) {
+            answer(response, callback, 400, "the origin " + origin + " is no node of this cluster");
+            return;
+        }
         InputStream in = new BufferedInputStream(Content.Source.asInputStream(request), 64 * 1024);
         DataSet meta;
         try {
@@ -129,7 +142,7 @@ public final class PeerHandler extends Handler.Abstract {
         if (checksum != null && !checksum.isEmpty() && !checksum.equals(result.object().checksum())) {
             // never keep a copy that differs from the origin's: it would pass for a replica
             if (result.outcome() == StoreResult.Outcome.STORED) {
-                catalog.removeCopy(self, req.sopInstanceUID());
+                catalog.removeCopy(storage.id(), req.sopInstanceUID());
                 storage.remove(result.object().key());
             }
             answer(response, callback, 422, "the copy arrived with checksum " + result.object().checksum() + ", not "
@@ -137,7 +150,7 @@ public final class PeerHandler extends Handler.Abstract {
             return;
         }
         try {
-            catalog.addCopy(result.header(), sourceAET, new org.gridpacs.archive.index.IndexedInstance.Location(origin,
+            catalog.addCopy(result.header(), sourceAET, new org.gridpacs.archive.index.IndexedInstance.Location(originStorage,
                     originKey, result.object().size(), checksum == null || checksum.isEmpty() ? null : checksum, "OK"));
         } catch (HierarchyConflictException e) {
             LOG.warn("Copy of {} from {}: {}", req.sopInstanceUID(), origin, e.getMessage());
@@ -192,7 +205,7 @@ public final class PeerHandler extends Handler.Abstract {
     }
 
     private void sendDigests(Response response, Callback callback) throws IOException, SQLException {
-        Map<String, StudyDigest> digests = catalog.digests(self);
+        Map<String, StudyDigest> digests = catalog.digests(storage.id());
         StringBuilder sb = new StringBuilder(digests.size() * 90);
         for (StudyDigest d : digests.values()) {
             sb.append(d.studyInstanceUID()).append(' ').append(d.copies()).append(' ').append(d.digest()).append('\n');
@@ -206,7 +219,7 @@ public final class PeerHandler extends Handler.Abstract {
             answer(response, callback, 400, "which study? ?study= is missing");
             return;
         }
-        List<Announcement> copies = catalog.copies(self, study).stream().map(Announcement::copy).toList();
+        List<Announcement> copies = catalog.copies(storage.id(), study).stream().map(Announcement::copy).toList();
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
         try (OutputStream out = Content.Sink.asOutputStream(response)) {

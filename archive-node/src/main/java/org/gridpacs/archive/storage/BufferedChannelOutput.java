@@ -5,25 +5,24 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Objects;
-import java.util.zip.CRC32C;
 
 /**
  * The stream a {@link Storage.ContentWriter} writes a new file through: one large buffer in front of the
- * channel, and the size and CRC-32C counted on the way (CRC32C on arrays is a JIT intrinsic, so this costs
- * little at C-STORE rates). Bytes reach the file only when the buffer is full and at {@link #finish()}.
+ * channel, and the size counted on the way (the checksum is not this storage's business: {@link
+ * ChecksummingStorage} computes it above every storage). Bytes reach the file only when the buffer is full and
+ * at {@link #finish()}.
  *
  * <p>The buffer is the caller's, lent for one file: a direct one that the caller reuses from file to file, so
  * that a store neither allocates (and zeroes) a new buffer per file nor has the JDK copy a heap buffer into a
  * temporary direct one on every write.
  */
-final class ChecksummingFileOutput extends OutputStream {
+final class BufferedChannelOutput extends OutputStream {
     private final FileChannel channel;
     private final ByteBuffer buffer;
-    private final CRC32C crc = new CRC32C();
     private long size;
 
     /** Writes through {@code buffer}, which is cleared first and must not be used elsewhere until this is done. */
-    ChecksummingFileOutput(FileChannel channel, ByteBuffer buffer) {
+    BufferedChannelOutput(FileChannel channel, ByteBuffer buffer) {
         this.channel = channel;
         this.buffer = buffer.clear();
     }
@@ -34,14 +33,12 @@ final class ChecksummingFileOutput extends OutputStream {
             drain();
         }
         buffer.put((byte) b);
-        crc.update(b);
         size++;
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        crc.update(b, off, len);
         size += len;
         // through the (direct) buffer whatever the size: a heap array handed to the channel would be copied into a
         // temporary direct buffer by the JDK first, and a slice of a huge array would stay there for good
@@ -73,10 +70,6 @@ final class ChecksummingFileOutput extends OutputStream {
 
     long size() {
         return size;
-    }
-
-    CRC32C crc() {
-        return crc;
     }
 
     private void drain() throws IOException {

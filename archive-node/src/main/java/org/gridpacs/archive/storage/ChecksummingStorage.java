@@ -1,0 +1,91 @@
+package org.gridpacs.archive.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.Consumer;
+
+/**
+ * The one place where a new object's checksum (CRC-32C) is computed, around any storage a provider gives: while
+ * the writer streams the object into the storage, so that the C-STORE path reads its data once and every scheme
+ * ({@code file:}, {@code s3:}, a test's {@code mem:}) gets the same checksum in its location rows without
+ * computing it itself. {@link StorageProviders} puts one around every storage it opens; the other operations
+ * pass straight through.
+ */
+public final class ChecksummingStorage implements Storage {
+    private final Storage storage;
+
+    private ChecksummingStorage(Storage storage) {
+        this.storage = storage;
+    }
+
+    /** {@code storage} with checksums; one already wrapped is given back as it is (a checksum is computed once). */
+    public static Storage of(Storage storage) {
+        return storage instanceof ChecksummingStorage ? storage : new ChecksummingStorage(storage);
+    }
+
+    @Override
+    public String id() {
+        return storage.id();
+    }
+
+    @Override
+    public StoredObject create(ContentWriter writer) throws IOException {
+        ChecksummingOutputStream[] counted = new ChecksummingOutputStream[1];
+        StoredObject object = storage.create(out -> {
+            counted[0] = new ChecksummingOutputStream(out);
+            writer.writeTo(counted[0]);
+        });
+        if (counted[0] == null || object.size() != counted[0].size()) {
+            // a storage that lost or added bytes must not get an index row with a checksum of other content
+            long written = counted[0] == null ? 0 : counted[0].size();
+            try {
+                storage.remove(object.key());
+            } catch (IOException | RuntimeException e) {
+                // the startup check finds the unindexed object
+            }
+            throw new IOException("storage " + storage.id() + " kept " + object.size() + " bytes of " + written
+                    + " written to " + object.key());
+        }
+        return new StoredObject(object.storageId(), object.key(), object.size(), counted[0].checksum());
+    }
+
+    @Override
+    public InputStream open(String key) throws IOException {
+        return storage.open(key);
+    }
+
+    @Override
+    public InputStream openRange(String key, long offset, long length) throws IOException {
+        return storage.openRange(key, offset, length);
+    }
+
+    @Override
+    public boolean exists(String key) throws IOException {
+        return storage.exists(key);
+    }
+
+    @Override
+    public void remove(String key) throws IOException {
+        storage.remove(key);
+    }
+
+    @Override
+    public void list(Consumer<StoredObject> visitor) throws IOException {
+        storage.list(visitor);
+    }
+
+    @Override
+    public int sweepIncomplete() throws IOException {
+        return storage.sweepIncomplete();
+    }
+
+    /** The storage underneath (tests, administration: a file storage's root). */
+    public Storage unwrap() {
+        return storage;
+    }
+
+    @Override
+    public String toString() {
+        return storage.toString();
+    }
+}
