@@ -14,6 +14,7 @@ import org.gridpacs.archive.index.HierarchyConflictException;
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.index.InstanceHeader;
 import org.gridpacs.archive.index.InstanceIndex;
+import org.gridpacs.archive.storage.ChecksummingStorage;
 import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.archive.storage.StoredObject;
 import org.gridpacs.dicom.data.DataSet;
@@ -46,7 +47,9 @@ public final class StoreService implements InstanceStore {
     private final DuplicatePolicy duplicatePolicy;
 
     public StoreService(Storage storage, InstanceIndex index, DuplicatePolicy duplicatePolicy) {
-        this.storage = storage;
+        // every stored object gets its checksum (duplicate detection and verified copies rely on it), whoever
+        // made the storage; one already wrapped is not wrapped twice
+        this.storage = ChecksummingStorage.of(storage);
         this.index = index;
         this.duplicatePolicy = duplicatePolicy;
     }
