@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * DCMTK's SCUs against our SCP: echoscu, storescu (uncompressed and JPEG), findscu, movescu (our SCP
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(30)
+@ProcessTest
 class DcmtkScuInteropTest {
     private static final String SCP = "GRIDSCP";
     private static final String SCU = "DCMTKSCU";

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /** {@code pacs echo}, and how failures read for an administrator. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -17,6 +18,7 @@ class EchoTest {
     Path tmp;
 
     @Test
+    @ProcessTest
     void echoesStorescpAndPrintsTheRoundTripTime() throws Exception {
         int port = Cli.freePort();
         Process scp = Cli.startServer(port, tmp.resolve("storescp.log"), "storescp", "-od", tmp.toString(),
@@ -59,6 +61,7 @@ class EchoTest {
     }
 
     @Test
+    @ProcessTest
     void storescpRefusingGivesTheReason() throws Exception {
         int port = Cli.freePort();
         Process scp = Cli.startServer(port, tmp.resolve("storescp.log"), "storescp", "--refuse", String.valueOf(port));

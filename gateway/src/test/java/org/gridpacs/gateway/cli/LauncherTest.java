@@ -11,9 +11,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /** scripts/pacs as an administrator runs it: from any folder, stopped by a signal. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ProcessTest
 class LauncherTest {
     @TempDir
     Path tmp;

@@ -12,6 +12,7 @@ import org.gridpacs.dicom.data.UID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * C-GET of compressed instances, against Orthanc: an SCP that picks, for each instance, an accepted context in the
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * only ever uses the first accepted context of a SOP class, so it cannot send compressed instances back.)
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ProcessTest
 class OrthancGetTest {
     @TempDir
     Path tmp;

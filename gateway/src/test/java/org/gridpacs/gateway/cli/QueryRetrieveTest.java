@@ -14,12 +14,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * {@code pacs find}, {@code move} and {@code get} against DCMTK's dcmqrscp, loaded with {@code pacs store}. The
  * move destination is our own receiver, which dcmqrscp knows from its HostTable.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ProcessTest
 class QueryRetrieveTest {
     static final String CT_STUDY = "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322";
     static final String MR_STUDY = "1.3.6.1.4.1.5962.1.2.4.20040826185059.5457";

@@ -15,9 +15,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /** {@code pacs receive} as the peer of DCMTK's echoscu and storescu: what arrives must be what was sent. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@ProcessTest
 class ReceiveTest {
     @TempDir
     Path tmp;

@@ -30,6 +30,7 @@ import org.gridpacs.dicom.net.dimse.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /** {@code pacs store} to DCMTK's storescp and to our own receiver. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -50,6 +51,7 @@ class StoreTest {
     }
 
     @Test
+    @ProcessTest
     void sendsEachFileInItsOwnTransferSyntaxToStorescp() throws Exception {
         int port = Cli.freePort();
         Path out = tmp.resolve("storescp");
@@ -75,6 +77,7 @@ class StoreTest {
     }
 
     @Test
+    @ProcessTest
     void convertsNativeSyntaxesAndFailsCompressedFilesTheyCannotConvert() throws Exception {
         int port = Cli.freePort();
         Path out = tmp.resolve("storescp");

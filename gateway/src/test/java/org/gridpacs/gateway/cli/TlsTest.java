@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /** The TLS options: our sender and our receiver authenticating each other with a self-signed certificate. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -17,6 +18,7 @@ class TlsTest {
     Path tmp;
 
     @Test
+    @ProcessTest
     void storesOverMutualTls() throws Exception {
         Path ks = tmp.resolve("pacs.p12");
         Path cert = tmp.resolve("pacs.crt");

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * The known-AE rules of the running node with security.acceptUnknownCallers=false: unknown callers are rejected at
@@ -48,6 +49,7 @@ class ApplicationEntityRulesTest {
     }
 
     @Test
+    @ProcessTest
     void unknownCallingAeTitleIsRejectedAtAssociation() throws Exception {
         AssociationRejectedException e = assertThrows(AssociationRejectedException.class,
                 () -> node.connectForStore("STRANGER", UID.CTImageStorage));
@@ -87,6 +89,7 @@ class ApplicationEntityRulesTest {
     }
 
     @Test
+    @ProcessTest
     void moveToAnUnknownDestinationGetsA801() throws Exception {
         DataSet ds = TestInstances.ct("MOVE-ME");
         try (Association as = node.connectForStore("MODALITY", UID.CTImageStorage)) {

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * The same study (3 series of 20 instances) sent at once over several associations, every association sending
@@ -88,6 +89,7 @@ class ConcurrentStoreTest {
 
     /** Four storescu processes, started together, each sending the whole study on its association. */
     @Test
+    @ProcessTest
     void sameStudyOverFourStorescuAssociations() throws Exception {
         node = RunningNode.start(tmp.resolve("node"));
         Study study = generate("CONC4");

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * The running archive node end to end with DCMTK as every peer: {@code storescu} sends, {@code findscu} finds,
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * back must be what was sent, element by element and in the transfer syntax it was sent in.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
+@ProcessTest
 class DcmtkEndToEndTest {
     @TempDir
     static Path shared;

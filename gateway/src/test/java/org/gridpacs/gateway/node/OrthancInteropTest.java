@@ -41,6 +41,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * The running node with Orthanc 1.10 on both sides of C-MOVE: the node moves studies to Orthanc (a known AE), and
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * naming the node as destination. Orthanc is checked through its REST API, the node through C-FIND and its files.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ProcessTest
 class OrthancInteropTest {
     @TempDir
     static Path tmp;
