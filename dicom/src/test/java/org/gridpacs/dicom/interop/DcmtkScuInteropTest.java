@@ -22,6 +22,7 @@ import org.gridpacs.dicom.net.DicomServer;
 import org.gridpacs.dicom.net.Services;
 import org.gridpacs.dicom.testutil.Dcmtk;
 import org.gridpacs.dicom.testutil.Peers;
+import org.gridpacs.dicom.testutil.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class DcmtkScuInteropTest {
 
         storescp = Peers.storescp(tmp.resolve("storescp"), "STORESCP");
         catalog.destination("STORESCP", Peers.HOST, storescp.port());
-        catalog.destination("CLOSEDPORT", Peers.HOST, Peers.freePort());
+        catalog.destination("CLOSEDPORT", Peers.HOST, Ports.freePort());
         incoming = Files.createDirectories(tmp.resolve("incoming"));
         server = new DicomServer(Interop.SETTINGS, new AcceptPolicy(SCP).accept(AcceptPolicy.ANY, AcceptPolicy.ANY),
                 new Services().store(Interop.folderStore(incoming)).find(catalog.find()).move(catalog.move())
