@@ -1,8 +1,6 @@
 package org.gridpacs.gateway.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import org.gridpacs.dicom.testutil.Dcmtk;
-import org.gridpacs.dicom.testutil.Ports;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,10 +13,15 @@ import java.util.concurrent.TimeUnit;
 
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.io.DicomInputStream;
+import org.gridpacs.dicom.testutil.Dcmtk;
+import org.gridpacs.dicom.testutil.Ports;
 
 import picocli.CommandLine;
 
-/** Test support: running pacs commands in-process, DCMTK tools as subprocesses, and comparing instances. */
+/**
+ * Test support: running pacs commands in-process, DCMTK tools as subprocesses (the toolkit's Dcmtk), the pacs
+ * receiver; reading and comparing instances is dicom's testutil Instances, free ports its Ports.
+ */
 final class Cli {
     static final Path TEST_FILES = Path.of("/usr/lib/python3/dist-packages/pydicom/data/test_files");
     /** scripts/pacs, from the gateway module folder surefire runs in. */
