@@ -20,6 +20,7 @@ import org.gridpacs.archive.storage.FileSystemStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * What was acknowledged must survive kill -9: a child process ({@link KillChild}) works and reports each call
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * recovered half applied): see {@link IndexDatabase#H2_SETTINGS}.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@ProcessTest
 class KillDurabilityTest {
     private static final int ACKS = 300;
 

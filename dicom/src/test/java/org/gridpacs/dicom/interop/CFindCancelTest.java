@@ -29,12 +29,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * C-CANCEL of a C-FIND whose SCP produces matches slowly: by our SCU and by DCMTK findscu against our SCP.
  * The operation ends with status Cancel (0xFE00) soon after, and the association stays usable.
  */
 @Timeout(30)
+@ProcessTest
 class CFindCancelTest {
     private static final int MATCHES = 50;
     private static final long DELAY_MS = 50;

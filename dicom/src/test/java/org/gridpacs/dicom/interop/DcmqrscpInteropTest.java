@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * Our SCU against DCMTK dcmqrscp: C-STORE into its database, C-FIND at every level of the Patient Root
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(30)
+@ProcessTest
 class DcmqrscpInteropTest {
     private static final String QR = "QRSCP";
     private static final String SCU = "GRIDSCU";

@@ -22,12 +22,14 @@ import org.gridpacs.dicom.net.DicomServer;
 import org.gridpacs.dicom.net.Services;
 import org.gridpacs.dicom.testutil.Dcmtk;
 import org.gridpacs.dicom.testutil.Peers;
+import org.gridpacs.dicom.testutil.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * DCMTK's SCUs against our SCP: echoscu, storescu (uncompressed and JPEG), findscu, movescu (our SCP
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(30)
+@ProcessTest
 class DcmtkScuInteropTest {
     private static final String SCP = "GRIDSCP";
     private static final String SCU = "DCMTKSCU";
@@ -66,7 +69,7 @@ class DcmtkScuInteropTest {
 
         storescp = Peers.storescp(tmp.resolve("storescp"), "STORESCP");
         catalog.destination("STORESCP", Peers.HOST, storescp.port());
-        catalog.destination("CLOSEDPORT", Peers.HOST, Peers.freePort());
+        catalog.destination("CLOSEDPORT", Peers.HOST, Ports.freePort());
         incoming = Files.createDirectories(tmp.resolve("incoming"));
         server = new DicomServer(Interop.SETTINGS, new AcceptPolicy(SCP).accept(AcceptPolicy.ANY, AcceptPolicy.ANY),
                 new Services().store(Interop.folderStore(incoming)).find(catalog.find()).move(catalog.move())

@@ -38,6 +38,8 @@ import org.gridpacs.dicom.net.pdu.PresentationContext;
 import org.gridpacs.dicom.net.pdu.RoleSelection;
 import org.gridpacs.dicom.net.pdu.UserInformation;
 import org.gridpacs.dicom.net.dimse.Status;
+import org.gridpacs.dicom.testutil.DataSetDiff;
+import org.gridpacs.dicom.testutil.Instances;
 import org.gridpacs.dicom.testutil.TestData;
 
 /** What the interoperability tests share: test instances, association proposals, a folder store and comparisons. */
@@ -301,83 +303,8 @@ final class Interop {
                 assertEquals(s.transferSyntaxUID(), r.transferSyntaxUID(), s.name() + ": transfer syntax");
             }
             assertEquals(s.sopClassUID(), r.sopClassUID(), s.name() + ": SOP class in the meta information");
-            assertSameDataSet(withoutPadding(s.dataSet()), withoutPadding(r.dataSet()), s.name());
+            DataSetDiff.assertSameDataSet(Instances.withoutTrailingPadding(s.dataSet()), Instances.withoutTrailingPadding(r.dataSet()), s.name());
         }
     }
 
-    /** Data Set Trailing Padding (FFFC,FFFC) carries nothing and DCMTK drops it on writing (PS3.10 7.2 lets it). */
-    static DataSet withoutPadding(DataSet ds) {
-        if (!ds.contains(Tag.DataSetTrailingPadding)) {
-            return ds;
-        }
-        DataSet copy = ds.copy();
-        copy.remove(Tag.DataSetTrailingPadding);
-        return copy;
-    }
-
-    /** assertEquals on data sets, naming the first element that differs. */
-    static void assertSameDataSet(DataSet expected, DataSet actual, String what) {
-        if (expected.equals(actual)) {
-            return;
-        }
-        String diff = firstDifference(expected, actual, "");
-        fail(what + ": data sets differ at " + diff);
-    }
-
-    private static String firstDifference(DataSet a, DataSet b, String path) {
-        Map<Integer, Integer> ia = new LinkedHashMap<>();
-        Map<Integer, Integer> ib = new LinkedHashMap<>();
-        for (int k = 0; k < a.size(); k++) {
-            ia.put(a.tagAt(k), k);
-        }
-        for (int k = 0; k < b.size(); k++) {
-            ib.put(b.tagAt(k), k);
-        }
-        Set<Integer> tags = new java.util.TreeSet<>((x, y) -> Integer.compareUnsigned(x, y));
-        tags.addAll(ia.keySet());
-        tags.addAll(ib.keySet());
-        for (int tag : tags) {
-            String name = path + ElementDictionary.toString(tag) + " " + ElementDictionary.keywordOf(tag);
-            Integer ka = ia.get(tag);
-            Integer kb = ib.get(tag);
-            if (ka == null) {
-                return name + ": only in the received data set (" + b.vrAt(kb) + ")";
-            }
-            if (kb == null) {
-                return name + ": missing from the received data set";
-            }
-            if (a.vrAt(ka) != b.vrAt(kb)) {
-                return name + ": VR " + a.vrAt(ka) + " sent, " + b.vrAt(kb) + " received";
-            }
-            Object va = a.valueAt(ka);
-            Object vb = b.valueAt(kb);
-            if (va instanceof org.gridpacs.dicom.data.Sequence sa && vb instanceof org.gridpacs.dicom.data.Sequence sb) {
-                if (sa.size() != sb.size()) {
-                    return name + ": " + sa.size() + " items sent, " + sb.size() + " received";
-                }
-                for (int i = 0; i < sa.size(); i++) {
-                    if (!sa.get(i).equals(sb.get(i))) {
-                        return firstDifference(sa.get(i), sb.get(i), name + " item " + (i + 1) + " > ");
-                    }
-                }
-                continue;
-            }
-            DataSet one = new DataSet();
-            one.setValue(tag, a.vrAt(ka), va);
-            DataSet two = new DataSet();
-            two.setValue(tag, b.vrAt(kb), vb);
-            if (!one.equals(two)) {
-                return name + ": sent " + describe(va) + ", received " + describe(vb);
-            }
-        }
-        return path + "(no element differs: ordering?)";
-    }
-
-    private static String describe(Object v) {
-        if (v instanceof byte[] b) {
-            String s = new String(b, 0, Math.min(b.length, 64), java.nio.charset.StandardCharsets.ISO_8859_1);
-            return b.length + " bytes [" + s.replaceAll("[^\\x20-\\x7e]", ".") + "]";
-        }
-        return String.valueOf(v);
-    }
 }

@@ -34,10 +34,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /** Our SCU against Orthanc: C-ECHO, C-STORE, C-FIND at study level, C-MOVE to our SCP, and C-GET. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(30)
+@ProcessTest
 class OrthancInteropTest {
     private static final String ORTHANC = "ORTHANC";
     private static final String SCU = "GRIDSCU";

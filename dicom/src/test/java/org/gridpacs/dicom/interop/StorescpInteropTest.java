@@ -17,9 +17,11 @@ import org.gridpacs.dicom.testutil.Peers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /** Our SCU against DCMTK storescp: C-ECHO, and C-STORE of real files in their own transfer syntaxes. */
 @Timeout(60)
+@ProcessTest
 class StorescpInteropTest {
     /** One file per transfer syntax worth checking, each with a SOP Instance UID of its own. */
     static final String[] FILES = {

@@ -20,12 +20,14 @@ import org.gridpacs.dicom.testutil.Dcmtk;
 import org.gridpacs.dicom.testutil.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * Every file of pydicom's test corpus that DCMTK's dcmdump reads is read and written back by the toolkit
  * with the same content (dcmdump listings compared line by line); every file DCMTK rejects is rejected by
  * the toolkit with a clear error.
  */
+@ProcessTest
 class CorpusRoundTripTest {
     @TempDir
     Path tmp;

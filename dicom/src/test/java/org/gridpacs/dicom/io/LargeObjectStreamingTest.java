@@ -22,11 +22,13 @@ import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.data.VR;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * A multi-frame object of over 2 GiB (Pixel Data longer than a Java int can count) passes through a JVM with a
  * 64 MiB heap: {@link PassThrough} parses the header and streams the rest, and the copy is identical.
  */
+@ProcessTest
 class LargeObjectStreamingTest {
     private static final int ROWS = 512;
     private static final int COLUMNS = 512;

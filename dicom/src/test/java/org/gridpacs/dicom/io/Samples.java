@@ -131,46 +131,7 @@ final class Samples {
 
     /** Asserts {@code DataSet.equals}, naming the first element that differs when it fails. */
     static void assertSameDataSet(DataSet expected, DataSet actual, String context) {
-        if (!expected.equals(actual)) {
-            org.junit.jupiter.api.Assertions.fail(context + ": data sets differ at " + firstDifference(expected, actual, "")
-                    + "\nexpected:\n" + expected + "actual:\n" + actual);
-        }
-    }
-
-    private static String firstDifference(DataSet a, DataSet b, String path) {
-        for (int k = 0; k < Math.max(a.size(), b.size()); k++) {
-            if (k >= a.size() || k >= b.size() || a.tagAt(k) != b.tagAt(k)) {
-                return path + "element #" + k + ": "
-                        + (k < a.size() ? org.gridpacs.dicom.data.ElementDictionary.toString(a.tagAt(k)) : "none") + " vs "
-                        + (k < b.size() ? org.gridpacs.dicom.data.ElementDictionary.toString(b.tagAt(k)) : "none");
-            }
-            String where = path + org.gridpacs.dicom.data.ElementDictionary.toString(a.tagAt(k));
-            if (a.vrAt(k) != b.vrAt(k)) {
-                return where + ": VR " + a.vrAt(k) + " vs " + b.vrAt(k);
-            }
-            if (a.valueAt(k) instanceof Sequence x && b.valueAt(k) instanceof Sequence y) {
-                if (x.size() != y.size()) {
-                    return where + ": " + x.size() + " vs " + y.size() + " items";
-                }
-                for (int i = 0; i < x.size(); i++) {
-                    if (!x.get(i).equals(y.get(i))) {
-                        return firstDifference(x.get(i), y.get(i), where + " item " + (i + 1) + " / ");
-                    }
-                }
-            }
-            DataSet one = new DataSet();
-            one.setValue(a.tagAt(k), a.vrAt(k), a.valueAt(k));
-            DataSet other = new DataSet();
-            other.setValue(b.tagAt(k), b.vrAt(k), b.valueAt(k));
-            if (!one.equals(other)) {
-                return where + ": value " + describe(a.valueAt(k)) + " vs " + describe(b.valueAt(k));
-            }
-        }
-        return "(nowhere)";
-    }
-
-    private static String describe(Object v) {
-        return v instanceof byte[] b ? java.util.HexFormat.ofDelimiter(" ").formatHex(b) : String.valueOf(v);
+        org.gridpacs.dicom.testutil.DataSetDiff.assertSameDataSet(expected, actual, context);
     }
 
     static DataSet fmi(TransferSyntax ts) {

@@ -32,6 +32,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * Sequences and items of defined and undefined length, sequences hidden in UN elements of undefined length,
@@ -71,6 +72,7 @@ class SequenceAndEncapsulationTest {
 
     /** Checks the test encoder itself: DCMTK reads its defined-length encoding as what our writer writes. */
     @Test
+    @ProcessTest
     void dcmtkAgreesWithTheDefinedLengthEncoding() throws Exception {
         Dcmtk.require();
         TransferSyntax ts = TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN;

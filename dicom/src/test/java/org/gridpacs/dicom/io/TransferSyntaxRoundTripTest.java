@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * The data set of {@link Samples#rich()} written and read back in each native transfer syntax, bare and as a
@@ -184,6 +185,7 @@ class TransferSyntaxRoundTripTest {
 
     @ParameterizedTest
     @MethodSource("syntaxes")
+    @ProcessTest
     void dcmdumpReadsOurPart10File(TransferSyntax ts) throws Exception {
         Dcmtk.require();
         Path file = tmp.resolve("rich.dcm");
@@ -196,6 +198,7 @@ class TransferSyntaxRoundTripTest {
 
     @ParameterizedTest
     @MethodSource("syntaxes")
+    @ProcessTest
     void dcmdumpReadsOurBareDataSet(TransferSyntax ts) throws Exception {
         if (ts.deflated()) {
             return; // dcmdump cannot be told that a bare data set is deflated
@@ -225,6 +228,7 @@ class TransferSyntaxRoundTripTest {
     /** dcmconv writes sequences and items with defined length by default, which our writer never does. */
     @ParameterizedTest
     @MethodSource("dcmconvOptions")
+    @ProcessTest
     void weReadWhatDcmconvWrites(String option, TransferSyntax expected) throws Exception {
         Dcmtk.require();
         DataSet original = Samples.rich();
@@ -242,6 +246,7 @@ class TransferSyntaxRoundTripTest {
 
     /** Also the other way round: from DCMTK's big endian and implicit files to each of our syntaxes and back. */
     @Test
+    @ProcessTest
     void dcmconvBigEndianAndImplicitFilesSurviveOurRewriting() throws Exception {
         Dcmtk.require();
         DataSet original = Samples.rich();

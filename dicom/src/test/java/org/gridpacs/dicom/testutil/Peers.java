@@ -1,10 +1,6 @@
 package org.gridpacs.dicom.testutil;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,13 +83,6 @@ public final class Peers {
         }
     }
 
-    /** A free TCP port on the loopback interface (free when asked; the caller binds it soon after). */
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     /**
      * DCMTK storescp writing what it receives into {@code dir/files}, accepting every transfer syntax it knows
      * ({@code +xa}) and keeping the received one in the files.
@@ -155,7 +144,7 @@ public final class Peers {
     public static Peer orthanc(Path dir, String aet, Map<String, Modality> modalities) throws IOException {
         Files.createDirectories(dir);
         Path cfg = dir.resolve("orthanc.json");
-        int httpPort = freePort();
+        int httpPort = Ports.freePort();
         return startOnFreePort(dir, aet, "Orthanc", port -> {
             StringBuilder mods = new StringBuilder();
             for (Map.Entry<String, Modality> m : modalities.entrySet()) {
@@ -212,7 +201,7 @@ public final class Peers {
             throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            int port = freePort();
+            int port = Ports.freePort();
             Path log = dir.resolve(name + "-" + port + ".log");
             ProcessBuilder pb = new ProcessBuilder(commandLine.forPort(port)).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
@@ -222,7 +211,7 @@ public final class Peers {
             }
             Process p = pb.start();
             try {
-                awaitPort(p, port, START_TIMEOUT_MS);
+                Ports.awaitPort(p, port, START_TIMEOUT_MS);
                 return new Peer(p, aet, port, dir, log);
             } catch (IOException e) {
                 stop(p);
@@ -231,30 +220,6 @@ public final class Peers {
             }
         }
         throw last;
-    }
-
-    /** Waits until something accepts TCP connections on the loopback {@code port}, failing early if {@code p} exits. */
-    public static void awaitPort(Process p, int port, long timeoutMs) throws IOException {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (true) {
-            if (p != null && !p.isAlive()) {
-                throw new IOException("the process exited with code " + p.exitValue());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(HOST, port), 500);
-                return;
-            } catch (IOException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IOException("nothing listening after " + timeoutMs + " ms");
-                }
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted");
-            }
-        }
     }
 
     private static void stop(Process p) {

@@ -15,6 +15,7 @@ import org.gridpacs.dose.source.BeamSource;
 import org.gridpacs.dose.source.ParallelBeam;
 import org.gridpacs.dose.source.Source;
 import org.junit.jupiter.api.Test;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /** Heterogeneous slabs: 6 MV through water/lung/water, and 15 MeV electrons (DPM benchmark, shape). */
 class SlabTest {
@@ -29,6 +30,7 @@ class SlabTest {
     }
 
     @Test
+    @ProcessTest
     void lungSlabLowersDoseAndBuildsUpAfter() {
         Phantom lung = SyntheticPhantoms.waterBox(20, 20, 20, 1.0, 0.5, 1.0);
         lung.slabY(3, 10, Media.LUNG, SyntheticPhantoms.LUNG_DENSITY);
@@ -71,6 +73,7 @@ class SlabTest {
      * range relation R50 = E0 / 2.33 cm/MeV (IAEA TRS-398) instead.
      */
     @Test
+    @ProcessTest
     void fifteenMeVElectrons() {
         Phantom p = SyntheticPhantoms.waterBox(20, 10, 20, 2.0, 0.1, 2.0);
         Source src = new ParallelBeam(Source.ELECTRON, 15.0, 10, 0);

@@ -14,6 +14,7 @@ import org.gridpacs.dose.physics.Csv;
 import org.gridpacs.dose.source.Beam;
 import org.gridpacs.dose.source.BeamSource;
 import org.junit.jupiter.api.Test;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * Validation in water, 10 x 10 cm at SSD 100 (bounded for CI on 2 cores): central-axis depth doses against
@@ -78,11 +79,13 @@ class WaterValidationTest {
     }
 
     @Test
+    @ProcessTest
     void sixMegavoltDepthDose() {
         checkAgainstReference("6MV", depthDose(Beam.symmetric(Beam.Kind.MV6, 1, 10, 10, 0, 0, 0), 16_000_000, 11));
     }
 
     @Test
+    @ProcessTest
     void cobaltDepthDose() {
         checkAgainstReference("Co-60", depthDose(Beam.symmetric(Beam.Kind.CO60, 1, 10, 10, 0, 0, 0), 16_000_000, 12));
     }
@@ -92,6 +95,7 @@ class WaterValidationTest {
      * as the inverse square of the source distance.
      */
     @Test
+    @ProcessTest
     void inverseSquare() {
         Beam near = Beam.symmetric(Beam.Kind.CO60, 1, 10, 10, 0, 0, 0);
         double f = 100.0 / 120.0;

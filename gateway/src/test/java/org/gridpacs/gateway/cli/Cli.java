@@ -1,33 +1,27 @@
 package org.gridpacs.gateway.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import org.gridpacs.dicom.testutil.DataSetDiff;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.gridpacs.dicom.data.DataSet;
-import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.io.DicomInputStream;
+import org.gridpacs.dicom.testutil.Dcmtk;
+import org.gridpacs.dicom.testutil.Ports;
 
 import picocli.CommandLine;
 
-/** Test support: running pacs commands in-process, DCMTK tools as subprocesses, and comparing instances. */
+/**
+ * Test support: running pacs commands in-process, DCMTK tools as subprocesses (the toolkit's Dcmtk), the pacs
+ * receiver; reading and comparing instances is dicom's testutil Instances, free ports its Ports.
+ */
 final class Cli {
     static final Path TEST_FILES = Path.of("/usr/lib/python3/dist-packages/pydicom/data/test_files");
     /** scripts/pacs, from the gateway module folder surefire runs in. */
@@ -62,49 +56,10 @@ final class Cli {
         return p;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    static void awaitPort(int port, long timeoutMillis) throws InterruptedException, IOException {
-        long end = System.currentTimeMillis() + timeoutMillis;
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException e) {
-                if (System.currentTimeMillis() > end) {
-                    throw new IOException("nothing listens on port " + port + " after " + timeoutMillis + " ms");
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
-    /** Runs a tool to completion (with TCP_NODELAY=1 for DCMTK), output and errors merged. */
+    /** Runs a tool to completion (with TCP_NODELAY=1 for DCMTK), output and errors merged (in {@code out}). */
     static Result run(long timeoutSeconds, String... command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("TCP_NODELAY", "1");
-        Process p = pb.start();
-        // read in the background so that a tool that hangs cannot hang the test past its timeout
-        StringBuilder sb = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try (InputStream in = p.getInputStream()) {
-                sb.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException ignored) {
-                // process killed
-            }
-        });
-        reader.start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            reader.join(1000);
-            throw new IOException("timed out after " + timeoutSeconds + " s: " + String.join(" ", command) + "\n" + sb);
-        }
-        reader.join();
-        return new Result(p.exitValue(), sb.toString(), "");
+        Dcmtk.Result r = Dcmtk.run(timeoutSeconds, command);
+        return new Result(r.exitCode(), r.output(), "");
     }
 
     /** Starts a server process (storescp, dcmqrscp) and waits until it listens on {@code port}. */
@@ -113,7 +68,7 @@ final class Cli {
         pb.environment().put("TCP_NODELAY", "1");
         Process p = pb.start();
         try {
-            awaitPort(port, 10_000);
+            Ports.awaitPort(null, port, 10_000);
         } catch (IOException e) {
             p.destroyForcibly();
             throw new IOException(e.getMessage() + ": " + String.join(" ", command) + "\n" + Files.readString(log), e);
@@ -128,86 +83,6 @@ final class Cli {
                 p.destroyForcibly();
             }
         }
-    }
-
-    /** A Part 10 file read back: its meta information (null if none), data set and transfer syntax. */
-    record Instance(DataSet fmi, DataSet dataSet, String transferSyntaxUID) {
-        String sopInstanceUID() {
-            return dataSet.getString(Tag.SOPInstanceUID);
-        }
-    }
-
-    static Instance read(Path file) throws IOException {
-        try (InputStream raw = Files.newInputStream(file); DicomInputStream in = new DicomInputStream(raw)) {
-            DataSet fmi = in.readFileMetaInformation();
-            DataSet ds = in.readDataSet();
-            return new Instance(fmi, ds, in.transferSyntax().uid());
-        }
-    }
-
-    /** Every regular file below {@code dir} by the SOP Instance UID of its data set. */
-    static Map<String, Path> bySopInstanceUID(Path dir) throws IOException {
-        Map<String, Path> map = new HashMap<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                if (!p.getFileName().toString().startsWith(".")) {
-                    map.put(read(p).sopInstanceUID(), p);
-                }
-            }
-        }
-        return map;
-    }
-
-    /**
-     * Asserts that {@code received} holds the same data set as {@code sent}, element by element, and (when
-     * {@code sameSyntax}) in the same transfer syntax.
-     */
-    static void assertSameInstance(Path sent, Path received, boolean sameSyntax) throws IOException {
-        assertSameInstance(sent, received, sameSyntax, false);
-    }
-
-    /**
-     * As {@link #assertSameInstance(Path, Path, boolean)}, for instances DCMTK has decoded and re-encoded on
-     * the way: DCMTK always drops Data Set Trailing Padding (FFFC,FFFC) and writes encapsulated Pixel Data as
-     * OB even when the file had OW; neither changes the instance.
-     */
-    static void assertSameInstanceAfterDcmtk(Path sent, Path received, boolean sameSyntax) throws IOException {
-        assertSameInstance(sent, received, sameSyntax, true);
-    }
-
-    private static DataSet normalizeLikeDcmtk(DataSet ds) {
-        ds.remove(Tag.DataSetTrailingPadding);
-        if (ds.getValue(Tag.PixelData) instanceof org.gridpacs.dicom.data.Fragments f) {
-            ds.setValue(Tag.PixelData, org.gridpacs.dicom.data.VR.OB, f);
-        }
-        return ds;
-    }
-
-    private static void assertSameInstance(Path sent, Path received, boolean sameSyntax, boolean dcmtk)
-            throws IOException {
-        Instance a = read(sent);
-        Instance b = read(received);
-        if (dcmtk) {
-            normalizeLikeDcmtk(a.dataSet());
-            normalizeLikeDcmtk(b.dataSet());
-        }
-        assertTrue(b.fmi() != null, received + " has no File Meta Information");
-        assertEquals(b.transferSyntaxUID(), b.fmi().getString(Tag.TransferSyntaxUID));
-        // the data set names the instance; some test files lack SOP Class UID there and have it only in the meta
-        assertEquals(uid(a, Tag.SOPInstanceUID, Tag.MediaStorageSOPInstanceUID), b.fmi().getString(Tag.MediaStorageSOPInstanceUID));
-        assertEquals(uid(a, Tag.SOPClassUID, Tag.MediaStorageSOPClassUID), b.fmi().getString(Tag.MediaStorageSOPClassUID));
-        if (sameSyntax) {
-            assertEquals(a.transferSyntaxUID(), b.transferSyntaxUID(), "transfer syntax of " + received + " (sent " + sent + ")");
-        }
-        if (!a.dataSet().equals(b.dataSet())) {
-            throw new AssertionError("data set of " + received + " differs from " + sent + ":\n"
-                    + String.join("\n", DataSetDiff.diff(a.dataSet(), b.dataSet())));
-        }
-    }
-
-    private static String uid(Instance i, int tag, int metaTag) {
-        String s = i.dataSet().getString(tag);
-        return s != null ? s : i.fmi().getString(metaTag);
     }
 
     /** The data set as it reads after writing it in {@code ts}. */
@@ -234,7 +109,7 @@ final class Cli {
         private final StringWriter err = new StringWriter();
 
         Receiver(String aet, Path directory, String... extraArgs) throws IOException, InterruptedException {
-            this(aet, directory, freePort(), extraArgs);
+            this(aet, directory, Ports.freePort(), extraArgs);
         }
 
         Receiver(String aet, Path directory, int port, String... extraArgs) throws IOException, InterruptedException {

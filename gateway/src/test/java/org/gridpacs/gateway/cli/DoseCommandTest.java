@@ -9,11 +9,13 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /** {@code pacs dose}: a small run writes the central axis, profiles and summary; bad options are usage errors. */
 class DoseCommandTest {
 
     @Test
+    @ProcessTest
     void writesCentralAxisProfilesAndSummary(@TempDir Path dir) throws Exception {
         Cli.Result r = Cli.pacs("dose", "--phantom", "slab-lung", "--beam", "co60", "--field", "10x10", "--ssd", "100",
                 "--voxel", "2", "--histories", "200000", "--threads", "2", "--seed", "7", "--out", dir.toString());

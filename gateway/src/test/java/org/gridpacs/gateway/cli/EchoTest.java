@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
+import org.gridpacs.dicom.testutil.Ports;
 
 /** {@code pacs echo}, and how failures read for an administrator. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -17,8 +19,9 @@ class EchoTest {
     Path tmp;
 
     @Test
+    @ProcessTest
     void echoesStorescpAndPrintsTheRoundTripTime() throws Exception {
-        int port = Cli.freePort();
+        int port = Ports.freePort();
         Process scp = Cli.startServer(port, tmp.resolve("storescp.log"), "storescp", "-od", tmp.toString(),
                 String.valueOf(port));
         try {
@@ -33,7 +36,7 @@ class EchoTest {
 
     @Test
     void unreachablePortSaysCannotConnect() throws Exception {
-        int port = Cli.freePort();
+        int port = Ports.freePort();
         Cli.Result res = Cli.pacs("echo", "-c", "NOBODY@127.0.0.1:" + port);
         assertEquals(1, res.exitCode(), res.toString());
         assertEquals("pacs echo: cannot connect to 127.0.0.1:" + port + ": Connection refused\n", res.err());
@@ -59,8 +62,9 @@ class EchoTest {
     }
 
     @Test
+    @ProcessTest
     void storescpRefusingGivesTheReason() throws Exception {
-        int port = Cli.freePort();
+        int port = Ports.freePort();
         Process scp = Cli.startServer(port, tmp.resolve("storescp.log"), "storescp", "--refuse", String.valueOf(port));
         try {
             Cli.Result res = Cli.pacs("echo", "-c", "STORESCP@127.0.0.1:" + port);

@@ -11,9 +11,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
+import org.gridpacs.dicom.testutil.Ports;
+import org.gridpacs.dicom.testutil.Instances;
 
 /** scripts/pacs as an administrator runs it: from any folder, stopped by a signal. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ProcessTest
 class LauncherTest {
     @TempDir
     Path tmp;
@@ -43,17 +47,17 @@ class LauncherTest {
 
     @Test
     void receiveRunsUntilSigterm() throws Exception {
-        int port = Cli.freePort();
+        int port = Ports.freePort();
         Path in = tmp.resolve("in");
         File log = tmp.resolve("receive.log").toFile();
         Process p = pacs("receive", "-b", "RECV:" + port, "--directory", in.toString())
                 .redirectErrorStream(true).redirectOutput(log).start();
         try {
-            Cli.awaitPort(port, 20_000);
+            Ports.awaitPort(null, port, 20_000);
             Path ct = Cli.testFile("CT_small.dcm");
             Cli.Result res = Cli.run(20, "storescu", "-aec", "RECV", "127.0.0.1", String.valueOf(port), ct.toString());
             assertEquals(0, res.exitCode(), res.toString());
-            assertTrue(Files.isRegularFile(in.resolve(Cli.read(ct).sopInstanceUID() + ".dcm")));
+            assertTrue(Files.isRegularFile(in.resolve(Instances.read(ct).sopInstanceUID() + ".dcm")));
         } finally {
             p.destroy(); // SIGTERM: the shutdown hook closes the server
         }

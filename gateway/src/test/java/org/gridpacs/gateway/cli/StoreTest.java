@@ -30,6 +30,9 @@ import org.gridpacs.dicom.net.dimse.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
+import org.gridpacs.dicom.testutil.Ports;
+import org.gridpacs.dicom.testutil.Instances;
 
 /** {@code pacs store} to DCMTK's storescp and to our own receiver. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -50,8 +53,9 @@ class StoreTest {
     }
 
     @Test
+    @ProcessTest
     void sendsEachFileInItsOwnTransferSyntaxToStorescp() throws Exception {
-        int port = Cli.freePort();
+        int port = Ports.freePort();
         Path out = tmp.resolve("storescp");
         // +xa: every transfer syntax; +B: storescp writes the data set bytes exactly as they arrived
         Process scp = storescp(port, out, "+xa", "+B");
@@ -65,18 +69,19 @@ class StoreTest {
         }
         assertEquals(0, res.exitCode(), res + Files.readString(tmp.resolve("storescp.log")));
         assertTrue(res.out().contains("Sent " + VARIED.size() + " of " + VARIED.size() + " instances"), res.out());
-        Map<String, Path> stored = Cli.bySopInstanceUID(out);
+        Map<String, Path> stored = Instances.bySopInstanceUIDLastWins(out);
         for (String n : VARIED) {
             Path sent = Cli.testFile(n);
-            Path received = stored.get(Cli.read(sent).sopInstanceUID());
+            Path received = stored.get(Instances.read(sent).sopInstanceUID());
             assertTrue(received != null, n + " not stored by storescp");
-            Cli.assertSameInstance(sent, received, true);
+            Instances.assertSameInstance(sent, received, true);
         }
     }
 
     @Test
+    @ProcessTest
     void convertsNativeSyntaxesAndFailsCompressedFilesTheyCannotConvert() throws Exception {
-        int port = Cli.freePort();
+        int port = Ports.freePort();
         Path out = tmp.resolve("storescp");
         Process scp = storescp(port, out, "+xi", "+B"); // implicit VR little endian only, written as received
         Cli.Result res;
@@ -92,13 +97,13 @@ class StoreTest {
         assertTrue(res.out().contains("Sent 2 of 3 instances"), res.out());
         assertTrue(res.out().contains("Failed: " + jpeg + ": the peer accepts Secondary Capture Image Storage only in "
                 + "Implicit VR Little Endian, and the file is JPEG Baseline"), res.out());
-        Map<String, Path> stored = Cli.bySopInstanceUID(out);
+        Map<String, Path> stored = Instances.bySopInstanceUIDLastWins(out);
         for (Path sent : convertible) {
-            Cli.Instance received = Cli.read(stored.get(Cli.read(sent).sopInstanceUID()));
+            Instances.Instance received = Instances.read(stored.get(Instances.read(sent).sopInstanceUID()));
             assertEquals(UID.ImplicitVRLittleEndian, received.transferSyntaxUID());
             // implicit VR loses the VR where the dictionary allows two (US or SS): compare with the original as
             // it reads after the same conversion
-            DataSet expected = Cli.roundTrip(Cli.read(sent).dataSet(), TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
+            DataSet expected = Cli.roundTrip(Instances.read(sent).dataSet(), TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
             assertEquals(List.of(), org.gridpacs.dicom.testutil.DataSetDiff.diff(expected, received.dataSet()), sent.toString());
         }
     }
@@ -118,7 +123,7 @@ class StoreTest {
         assertTrue(res.out().contains("Sent 20 of 20 instances"), res.out());
         assertTrue(res.out().contains("Warnings: 0, failed: 0, skipped (not DICOM): 1"), res.out());
         for (Path f : files) {
-            Cli.assertSameInstance(f, in.resolve(Cli.read(f).sopInstanceUID() + ".dcm"), true);
+            Instances.assertSameInstance(f, in.resolve(Instances.read(f).sopInstanceUID() + ".dcm"), true);
         }
     }
 
@@ -141,7 +146,7 @@ class StoreTest {
         assertEquals(0, res.exitCode(), res.toString());
         assertTrue(res.out().contains("Sent 70 of 70 instances"), res.out());
         for (Path f : files) {
-            Cli.assertSameInstance(f, in.resolve(Cli.read(f).sopInstanceUID() + ".dcm"), true);
+            Instances.assertSameInstance(f, in.resolve(Instances.read(f).sopInstanceUID() + ".dcm"), true);
         }
     }
 
@@ -149,8 +154,8 @@ class StoreTest {
     void reportsFailureAndWarningStatusesPerFile() throws Exception {
         Path src = tmp.resolve("src");
         List<Path> files = copiesWithNewUIDs(Cli.testFile("CT_small.dcm"), src, 3, null);
-        String failing = Cli.read(files.get(0)).sopInstanceUID();
-        String warned = Cli.read(files.get(1)).sopInstanceUID();
+        String failing = Instances.read(files.get(0)).sopInstanceUID();
+        String warned = Instances.read(files.get(1)).sopInstanceUID();
         Services services = new Services().store((rq, data) -> {
             data.readAllBytes();
             if (rq.sopInstanceUID().equals(failing)) {
@@ -174,7 +179,7 @@ class StoreTest {
 
     @Test
     void unreachablePeerFailsEveryFileWithTheReason() throws Exception {
-        int port = Cli.freePort();
+        int port = Ports.freePort();
         Cli.Result res = Cli.pacs("store", "-c", "NOBODY@127.0.0.1:" + port, Cli.testFile("CT_small.dcm").toString(),
                 Cli.testFile("rtplan.dcm").toString());
         assertEquals(1, res.exitCode(), res.toString());
@@ -204,7 +209,7 @@ class StoreTest {
     /** {@code n} copies of a file with new SOP Instance UIDs (and SOP Class UID, if given), in explicit VR LE. */
     static List<Path> copiesWithNewUIDs(Path original, Path dir, int n, String sopClassUID) throws IOException {
         Files.createDirectories(dir);
-        DataSet ds = Cli.read(original).dataSet();
+        DataSet ds = Instances.read(original).dataSet();
         List<Path> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String iuid = org.gridpacs.dicom.Implementation.newUID();

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
+import org.gridpacs.dicom.testutil.Instances;
 
 /** The TLS options: our sender and our receiver authenticating each other with a self-signed certificate. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -17,6 +19,7 @@ class TlsTest {
     Path tmp;
 
     @Test
+    @ProcessTest
     void storesOverMutualTls() throws Exception {
         Path ks = tmp.resolve("pacs.p12");
         Path cert = tmp.resolve("pacs.crt");
@@ -36,7 +39,7 @@ class TlsTest {
             String[] store = concat(new String[] {"store", "-c", "RECV@127.0.0.1:" + r.port, ct.toString()}, tls);
             Cli.Result res = Cli.pacs(store);
             assertEquals(0, res.exitCode(), res.toString());
-            Cli.assertSameInstance(ct, in.resolve(Cli.read(ct).sopInstanceUID() + ".dcm"), true);
+            Instances.assertSameInstance(ct, in.resolve(Instances.read(ct).sopInstanceUID() + ".dcm"), true);
 
             // a client without TLS does not get in, and does not hang either
             Cli.Result plain = Cli.pacs("echo", "-c", "RECV@127.0.0.1:" + r.port, "--connect-timeout", "3000");

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * The disaster test: a node of the cluster killed (kill -9) while eight clients upload and eight others download
@@ -75,11 +76,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  *     associations and up to 3 answers "Success" with part of the study).</li>
  * </ol>
  *
- * <p><b>Read after write</b> is reported, not failed, unless {@code -Ddisaster.strictReadAfterWrite=true}: a
- * getscu through HAProxy of a study all of whose instances were acknowledged that ends with status Success but
- * without all of them. It happens with 3 nodes: the node HAProxy picks may be outside the study's replica set
- * and learn of the newest instances only from the holders' announcements, which are sent after the
- * acknowledgement (docs/cluster.md, the outbox); that node then answers with what its index knows so far.
+ * <p><b>Read after write</b> and <b>orphan files</b> are strict by default: a getscu through HAProxy of a study
+ * all of whose instances were acknowledged that ends with status Success but without all of them fails the test,
+ * and so does a file in a node's storage that no row of its index names (after the clean stop) unless the node's
+ * startup check reported it as holding an instance already indexed with another file (a store cut by the kill,
+ * then sent again; the check leaves such a file in place, as KillDurabilityTest expects). Either can be
+ * relaxed to a WARNING note in the report, for investigating other failures first:
+ * {@code -Ddisaster.strictReadAfterWrite=false}, {@code -Ddisaster.strictOrphanFiles=false}. The read-after-write
+ * gap was seen with 3 nodes before a node that is not a study's holder waited for the live peers' announcements
+ * (docs/cluster.md, the outbox; docs/operations.md); orphan files were seen when the repair was stopped between
+ * dropping a surplus copy's row and its file, before ClusterRepair.close waited for the step in progress.
  *
  * <p>CI runs two cases: 2 nodes and 3 nodes, each killed at 10 s. {@code -Ddisaster.matrix=full} runs 2 and 3
  * nodes x kill at 10, 20 and 40 s; {@code -Ddisaster.cases=3@20,2@40} picks cases. Other knobs (system
@@ -89,6 +95,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (12: give up waiting for repair once nothing has changed this long).
  */
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
+@ProcessTest
 class ClusterDisasterTest {
     static final int PAIRS = Integer.getInteger("disaster.pairs", 8);
     static final int SLICES = Integer.getInteger("disaster.slices", 20);
@@ -98,7 +105,12 @@ class ClusterDisasterTest {
     static final String VICTIM = System.getProperty("disaster.victim", "node1");
     static final int REPAIR_TIMEOUT_SECONDS = Integer.getInteger("disaster.repairTimeoutSeconds", 90);
     static final int STABLE_SECONDS = Integer.getInteger("disaster.stableSeconds", 12);
-    static final boolean STRICT_READ_AFTER_WRITE = Boolean.getBoolean("disaster.strictReadAfterWrite");
+    /** Strict unless -Ddisaster.strictReadAfterWrite=false: an incomplete "Success" download fails the test. */
+    static final boolean STRICT_READ_AFTER_WRITE = Boolean.parseBoolean(
+            System.getProperty("disaster.strictReadAfterWrite", "true"));
+    /** Strict unless -Ddisaster.strictOrphanFiles=false: a stored file no index row names fails the test. */
+    static final boolean STRICT_ORPHAN_FILES = Boolean.parseBoolean(
+            System.getProperty("disaster.strictOrphanFiles", "true"));
     static final int REPLICATION_FACTOR = 2;
     /** Attempts of a client whose association fails (connection refused, aborted, timed out). */
     static final int MAX_ATTEMPTS = 10;
@@ -786,10 +798,12 @@ class ClusterDisasterTest {
 
     /**
      * After a clean stop: every node's index lists every acknowledged instance, and agrees with its storage
-     * ({@link IndexStorageCheck}: its own locations sound, no temporary file, the counts). Files no index row
-     * names are reported, not failed: seen in the 3-node case on a node that was not killed, most likely a surplus
-     * copy the repair was dropping at the stop (ClusterRepair.drop removes the row, then the file; ClusterRepair.close
-     * now waits for the step in progress, and the last runs showed none); the node's startup check indexes it again.
+     * ({@link IndexStorageCheck}: its own locations sound, no temporary file, the counts), and no file in its
+     * storage is one no index row names, apart from those its startup check reported as duplicates left in place
+     * (-Ddisaster.strictOrphanFiles=false reports the others instead of failing).
+     * Such files were seen in the 3-node case on a node that was not killed, most likely a surplus copy the repair
+     * was dropping at the stop (ClusterRepair.drop removes the row, then the file); ClusterRepair.close now waits
+     * for the step in progress, and the node's startup check would index such a file again.
      */
     static void checkIndexes(ClusterProcesses cluster, Workload work, Report report) throws Exception {
         Map<String, Set<String>> ownCopies = new TreeMap<>();
@@ -810,9 +824,23 @@ class ClusterDisasterTest {
                 report.problem("index", n.name() + ": its index and its storage disagree in " + r.problems().size()
                         + " places, e.g. " + r.problems().stream().limit(3).toList());
             }
-            if (!r.unnamedFiles().isEmpty()) {
-                report.notes.add("WARNING " + n.name() + ": " + r.unnamedFiles().size() + " files in its storage that "
-                        + "no index row names (reported, not failed), e.g. " + r.unnamedFiles().stream().limit(3).toList());
+            // as in KillDurabilityTest: the only files no row names may be those the startup check reported as
+            // holding an instance already indexed with another file (a store cut by the kill, sent again)
+            Set<String> duplicates = startupCheckDuplicates(n);
+            List<String> orphans = r.unnamedFiles().stream().filter(k -> !duplicates.contains(k)).toList();
+            if (r.unnamedFiles().size() > orphans.size()) {
+                report.notes.add(n.name() + ": " + (r.unnamedFiles().size() - orphans.size()) + " files no index row "
+                        + "names, each reported by its startup check as holding an instance already indexed with "
+                        + "another file (left in place)");
+            }
+            if (!orphans.isEmpty()) {
+                String text = n.name() + ": " + orphans.size() + " files in its storage that no index row names "
+                        + "and no startup check reported, e.g. " + orphans.stream().limit(3).toList();
+                if (STRICT_ORPHAN_FILES) {
+                    report.problem("orphan files", text);
+                } else {
+                    report.notes.add("WARNING " + text + " (reported, not failed: -Ddisaster.strictOrphanFiles=false)");
+                }
             }
             Set<String> storageIds = r.locations().stream().map(IndexStorageCheck.Location::storageId)
                     .collect(Collectors.toSet());
@@ -828,6 +856,24 @@ class ClusterDisasterTest {
             report.problem("index", under + " acknowledged instances have fewer than " + expected + " sound copies "
                     + "according to the nodes' own location rows");
         }
+    }
+
+    private static final java.util.regex.Pattern LEFT_IN_PLACE = java.util.regex.Pattern.compile(
+            "Startup check: (\\S+) in storage \\S+ holds SOP Instance UID \\S+, which is already indexed with another "
+                    + "file; left in place");
+
+    /** The storage keys that the node's startup checks (every start, in its log) left in place as duplicates. */
+    static Set<String> startupCheckDuplicates(ClusterProcesses.Node n) throws IOException {
+        Set<String> keys = new HashSet<>();
+        if (java.nio.file.Files.exists(n.log())) {
+            for (String line : java.nio.file.Files.readAllLines(n.log(), java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                java.util.regex.Matcher m = LEFT_IN_PLACE.matcher(line);
+                if (m.find()) {
+                    keys.add(m.group(1));
+                }
+            }
+        }
+        return keys;
     }
 
     // ------------------------------------------------------------------ report

@@ -3,8 +3,6 @@ package org.gridpacs.gateway.cluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
@@ -26,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import org.gridpacs.dicom.testutil.Ports;
 
 /**
  * A cluster of archive node processes behind HAProxy, for tests: what {@code scripts/cluster} runs, on free
@@ -709,15 +708,7 @@ public final class ClusterProcesses implements AutoCloseable {
 
     /** A free loopback port, not one of the product's defaults and not already handed out. */
     static int freePort(Set<Integer> taken) throws IOException {
-        for (int i = 0; i < 100; i++) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int port = s.getLocalPort();
-                if (!DEFAULT_PORTS.contains(port) && taken.add(port)) {
-                    return port;
-                }
-            }
-        }
-        throw new IOException("no free port found");
+        return Ports.freePort(taken, DEFAULT_PORTS);
     }
 
     /** The HTTP status of a GET, or -1 when nothing answers within a second. */

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * The cluster's replication end to end with DCMTK clients: nodes in this JVM (real Hazelcast membership, peer
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * duplicate anywhere.
  */
 @Timeout(300)
+@ProcessTest
 class ClusterReplicationTest {
     private static final Pattern UID = Pattern.compile("\\[([0-9.]+)\\]");
 

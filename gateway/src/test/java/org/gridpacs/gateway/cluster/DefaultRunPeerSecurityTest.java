@@ -26,6 +26,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
+import org.gridpacs.dicom.testutil.ProcessTest;
 import org.gridpacs.gateway.node.ClusterConfigFile;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.replication.config.ClusterNode;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with a node certificate the run made gets in.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
+@ProcessTest
 class DefaultRunPeerSecurityTest {
     private static final Path ROOT = ClusterProcesses.ROOT;
     /** Every peer endpoint, with the method it answers (docs/cluster.md). */

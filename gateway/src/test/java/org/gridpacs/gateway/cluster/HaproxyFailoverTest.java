@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * HAProxy in front of two archive node processes (conf/haproxy.cfg as scripts/cluster generates it): C-ECHO
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ProcessTest
 class HaproxyFailoverTest {
     /** What the configuration promises for a dead node: out of rotation within 3 s. */
     static final Duration MARK_DOWN_LIMIT = Duration.ofSeconds(3);

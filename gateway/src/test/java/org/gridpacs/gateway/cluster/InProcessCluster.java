@@ -1,8 +1,6 @@
 package org.gridpacs.gateway.cluster;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 import org.gridpacs.gateway.node.ArchiveNode;
@@ -21,6 +18,7 @@ import org.gridpacs.pki.KeyType;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.replication.config.ClusterNode;
 import org.gridpacs.replication.tls.ClusterCertificates;
+import org.gridpacs.dicom.testutil.Ports;
 
 /**
  * Test support: N archive nodes in this JVM forming a cluster over loopback (real Hazelcast, real Jetty, real H2
@@ -173,31 +171,10 @@ final class InProcessCluster implements AutoCloseable {
     /** node1..nodeN on 127.0.0.1; membership ports from 6000-6099 (not shared with the membership tests). */
     private static List<ClusterNode> members(int n) throws IOException {
         List<ClusterNode> out = new ArrayList<>();
-        int start = ThreadLocalRandom.current().nextInt(100);
-        for (int i = 0; i < 100 && out.size() < n; i++) {
-            int port = 6000 + (start + i) % 100;
-            if (free(port)) {
-                out.add(new ClusterNode("node" + (out.size() + 1), "127.0.0.1", freePort(), freePort(), port,
-                        freePort()));
-            }
-        }
-        if (out.size() < n) {
-            throw new IOException("fewer than " + n + " free ports in 6000-6099");
+        for (int port : Ports.freePortsInRange(6000, 100, n)) {
+            out.add(new ClusterNode("node" + (out.size() + 1), "127.0.0.1", Ports.freePort(), Ports.freePort(), port,
+                    Ports.freePort()));
         }
         return out;
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
+import org.gridpacs.dicom.testutil.SyntheticInstances;
 
 /**
  * The known-AE rules of the running node with security.acceptUnknownCallers=false: unknown callers are rejected at
@@ -48,6 +50,7 @@ class ApplicationEntityRulesTest {
     }
 
     @Test
+    @ProcessTest
     void unknownCallingAeTitleIsRejectedAtAssociation() throws Exception {
         AssociationRejectedException e = assertThrows(AssociationRejectedException.class,
                 () -> node.connectForStore("STRANGER", UID.CTImageStorage));
@@ -68,7 +71,7 @@ class ApplicationEntityRulesTest {
 
     @Test
     void knownAeWithoutTheStoreRightGets0124() throws Exception {
-        DataSet ds = TestInstances.ct("NOT-ALLOWED");
+        DataSet ds = SyntheticInstances.ct("NOT-ALLOWED");
         try (Association as = node.connectForStore("VIEWER", UID.CTImageStorage)) {
             DimseResponse rsp = RunningNode.store(as, ds);
             assertEquals(Status.NOT_AUTHORIZED, rsp.status(), rsp.describe());
@@ -76,7 +79,7 @@ class ApplicationEntityRulesTest {
         }
         // the same object from an AE with the right is stored: the refusal was about who sent it
         try (Association as = node.connectForStore("MODALITY", UID.CTImageStorage)) {
-            assertEquals(Status.SUCCESS, RunningNode.store(as, TestInstances.ct("ALLOWED")).status());
+            assertEquals(Status.SUCCESS, RunningNode.store(as, SyntheticInstances.ct("ALLOWED")).status());
             as.release();
         }
         assertTrue(node.findAs("VIEWER", "STUDY", Tag.PatientID, "NOT-ALLOWED").isEmpty());
@@ -87,8 +90,9 @@ class ApplicationEntityRulesTest {
     }
 
     @Test
+    @ProcessTest
     void moveToAnUnknownDestinationGetsA801() throws Exception {
-        DataSet ds = TestInstances.ct("MOVE-ME");
+        DataSet ds = SyntheticInstances.ct("MOVE-ME");
         try (Association as = node.connectForStore("MODALITY", UID.CTImageStorage)) {
             assertEquals(Status.SUCCESS, RunningNode.store(as, ds).status());
             as.release();

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.SyntheticInstances;
 
 /**
  * What the running node does with objects it must not keep: each gets its failure status, leaves nothing in the
@@ -48,7 +49,7 @@ class BadInputTest {
 
     @Test
     void dataSetWithoutSopInstanceUidGetsA900() throws Exception {
-        DataSet ds = TestInstances.ct("NO-SOP-UID");
+        DataSet ds = SyntheticInstances.ct("NO-SOP-UID");
         String iuid = ds.getString(Tag.SOPInstanceUID);
         ds.remove(Tag.SOPInstanceUID); // the C-STORE request still names it (Affected SOP Instance UID)
         refusedWhileOthersStore(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
@@ -58,7 +59,7 @@ class BadInputTest {
 
     @Test
     void dataSetWithoutStudyInstanceUidGetsA900() throws Exception {
-        DataSet ds = TestInstances.ct("NO-STUDY-UID");
+        DataSet ds = SyntheticInstances.ct("NO-STUDY-UID");
         ds.remove(Tag.StudyInstanceUID);
         refusedWhileOthersStore(Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, as -> RunningNode.store(as, ds));
         assertTrue(node.find("PATIENT", Tag.PatientID, "NO-STUDY-UID").isEmpty());
@@ -69,7 +70,7 @@ class BadInputTest {
     /** The data set ends inside the value of an element of the header (the last before Pixel Data). */
     @Test
     void dataSetEndingInsideAHeaderElementGetsC000() throws Exception {
-        DataSet ds = TestInstances.ct("CUT-IN-HEADER");
+        DataSet ds = SyntheticInstances.ct("CUT-IN-HEADER");
         DataSet header = ds.copy();
         header.remove(Tag.PixelData);
         int headerLength = RunningNode.encode(header).length;
@@ -82,7 +83,7 @@ class BadInputTest {
     /** The data set ends inside the Pixel Data value: the header parses, the object is still incomplete. */
     @Test
     void dataSetEndingInsidePixelDataGetsC000() throws Exception {
-        DataSet ds = TestInstances.ct("CUT-IN-PIXELS");
+        DataSet ds = SyntheticInstances.ct("CUT-IN-PIXELS");
         byte[] whole = RunningNode.encode(ds);
         byte[] cut = Arrays.copyOf(whole, whole.length - 1000);
         refusedWhileOthersStore(Status.CANNOT_UNDERSTAND,
@@ -98,14 +99,14 @@ class BadInputTest {
     @Test
     void storageFailureGetsA700AndTheNodeRecoversWithTheStorage() throws Exception {
         try (Association good = node.connectForStore("GOOD", UID.CTImageStorage)) {
-            assertEquals(Status.SUCCESS, RunningNode.store(good, TestInstances.ct("BEFORE")).status());
+            assertEquals(Status.SUCCESS, RunningNode.store(good, SyntheticInstances.ct("BEFORE")).status());
             good.release();
         }
         Path root = node.storageRoot();
         Path away = root.resolveSibling("storage-away");
         Files.move(root, away);
         Files.writeString(root, "a regular file where the storage folder was");
-        DataSet lost = TestInstances.ct("DISK-FAILED");
+        DataSet lost = SyntheticInstances.ct("DISK-FAILED");
         try (Association as = node.connectForStore("BAD", UID.CTImageStorage)) {
             DimseResponse rsp = RunningNode.store(as, lost);
             assertEquals(Status.OUT_OF_RESOURCES, rsp.status(), rsp.describe());
@@ -115,11 +116,11 @@ class BadInputTest {
 
             Files.delete(root);
             Files.move(away, root);
-            assertEquals(Status.SUCCESS, RunningNode.store(as, TestInstances.ct("AFTER")).status());
+            assertEquals(Status.SUCCESS, RunningNode.store(as, SyntheticInstances.ct("AFTER")).status());
             as.release();
         }
         try (Association other = node.connectForStore("GOOD", UID.CTImageStorage)) {
-            assertEquals(Status.SUCCESS, RunningNode.store(other, TestInstances.ct("AFTER-2")).status());
+            assertEquals(Status.SUCCESS, RunningNode.store(other, SyntheticInstances.ct("AFTER-2")).status());
             other.release();
         }
         assertNotIndexed(lost, lost.getString(Tag.SOPInstanceUID), 3);
@@ -147,7 +148,7 @@ class BadInputTest {
         Thread storer = new Thread(() -> {
             try {
                 for (int n = 1; !stopOthers; n++) {
-                    statuses.add(RunningNode.store(other, TestInstances.ct("OTHER", study, series, n, n)).status());
+                    statuses.add(RunningNode.store(other, SyntheticInstances.ct("OTHER", study, series, n, n)).status());
                 }
             } catch (Throwable e) {
                 failure[0] = e;
@@ -160,7 +161,7 @@ class BadInputTest {
                 DimseResponse rsp = bad.store(as);
                 assertEquals(status, rsp.status(), "status of the bad store: " + rsp.describe());
                 assertTrue(rsp.errorComment() != null && !rsp.errorComment().isBlank(), "an error comment says why");
-                DimseResponse next = RunningNode.store(as, TestInstances.ct("SAME-ASSOCIATION"));
+                DimseResponse next = RunningNode.store(as, SyntheticInstances.ct("SAME-ASSOCIATION"));
                 assertEquals(Status.SUCCESS, next.status(), "the association goes on: " + next.describe());
                 as.release();
             }

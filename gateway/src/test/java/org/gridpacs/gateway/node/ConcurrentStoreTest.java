@@ -35,6 +35,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
+import org.gridpacs.dicom.testutil.SyntheticInstances;
 
 /**
  * The same study (3 series of 20 instances) sent at once over several associations, every association sending
@@ -72,7 +74,7 @@ class ConcurrentStoreTest {
         for (int s = 0; s < SERIES; s++) {
             series.add(Implementation.newUID());
             for (int i = 1; i <= PER_SERIES; i++) {
-                DataSet ds = TestInstances.ct(patientID, study, series.get(s), i, s * 100 + i);
+                DataSet ds = SyntheticInstances.ct(patientID, study, series.get(s), i, s * 100 + i);
                 ds.setInt(Tag.SeriesNumber, org.gridpacs.dicom.data.VR.IS, s + 1);
                 instances.add(ds);
                 try (OutputStream os = Files.newOutputStream(dir.resolve(String.format("s%d-%02d.dcm", s, i)));
@@ -88,6 +90,7 @@ class ConcurrentStoreTest {
 
     /** Four storescu processes, started together, each sending the whole study on its association. */
     @Test
+    @ProcessTest
     void sameStudyOverFourStorescuAssociations() throws Exception {
         node = RunningNode.start(tmp.resolve("node"));
         Study study = generate("CONC4");

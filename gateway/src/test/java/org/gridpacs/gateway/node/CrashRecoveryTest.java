@@ -49,6 +49,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /**
  * kill -9 of a node in the middle of an upload loses nothing it acknowledged and leaves nothing half done.
@@ -72,6 +73,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * configuration, to run the same test against another setting (e.g. another {@code index.url}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ProcessTest
 class CrashRecoveryTest {
     static final Path LAUNCHER = Path.of("..", "scripts", "pacs").toAbsolutePath().normalize();
     static final int SENDERS = 16;

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.Instances;
+import org.gridpacs.dicom.testutil.SyntheticInstances;
 
 /**
  * store.duplicatePolicy on the running node: the same object sent again is a success and stays one instance; a
@@ -38,8 +40,8 @@ class DuplicatePolicyTest {
 
     /** The original, and a different object with the same UIDs: other pixels, another Instance Number. */
     private static DataSet[] originalAndImpostor() {
-        DataSet original = TestInstances.ct("DUP");
-        DataSet impostor = TestInstances.ct("DUP", original.getString(Tag.StudyInstanceUID),
+        DataSet original = SyntheticInstances.ct("DUP");
+        DataSet impostor = SyntheticInstances.ct("DUP", original.getString(Tag.StudyInstanceUID),
                 original.getString(Tag.SeriesInstanceUID), 7, 42);
         impostor.setString(Tag.SOPInstanceUID, VR.UI, original.getString(Tag.SOPInstanceUID));
         return new DataSet[] {original, impostor};

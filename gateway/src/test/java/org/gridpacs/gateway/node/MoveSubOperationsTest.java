@@ -35,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.SyntheticInstances;
 
 /**
  * The C-STORE sub-operations of a C-MOVE, sent one after the other by whichever thread receives the previous
@@ -81,7 +82,7 @@ class MoveSubOperationsTest {
         String seriesUID = org.gridpacs.dicom.Implementation.newUID();
         try (Association as = node.connectForStore("MODALITY", UID.CTImageStorage)) {
             for (int i = 1; i <= COUNT; i++) {
-                DataSet ds = TestInstances.ct("MOVE", studyUID, seriesUID, i, i);
+                DataSet ds = SyntheticInstances.ct("MOVE", studyUID, seriesUID, i, i);
                 assertEquals(Status.SUCCESS, RunningNode.store(as, ds).status());
                 sent.add(ds.getString(Tag.SOPInstanceUID));
             }
@@ -158,7 +159,7 @@ class MoveSubOperationsTest {
         List<String> all = new ArrayList<>(sent);
         try (Association as = node.connectForStore("MODALITY", UID.CTImageStorage)) {
             for (int i = 1; i <= COUNT; i++) {
-                DataSet ds = TestInstances.ct("GET2", otherStudy, otherSeries, i, 100 + i);
+                DataSet ds = SyntheticInstances.ct("GET2", otherStudy, otherSeries, i, 100 + i);
                 assertEquals(Status.SUCCESS, RunningNode.store(as, ds).status());
                 all.add(ds.getString(Tag.SOPInstanceUID));
             }

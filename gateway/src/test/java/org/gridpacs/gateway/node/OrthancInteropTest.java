@@ -34,6 +34,7 @@ import org.gridpacs.dicom.net.pdu.AAssociateRQ;
 import org.gridpacs.dicom.net.pdu.PresentationContext;
 import org.gridpacs.dicom.testutil.Dcmtk.Result;
 import org.gridpacs.dicom.testutil.Peers;
+import org.gridpacs.dicom.testutil.Ports;
 import org.gridpacs.dicom.testutil.TestData;
 import org.gridpacs.gateway.synthetic.SyntheticCtSeries;
 import org.junit.jupiter.api.AfterAll;
@@ -41,6 +42,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
+import org.gridpacs.dicom.testutil.Instances;
 
 /**
  * The running node with Orthanc 1.10 on both sides of C-MOVE: the node moves studies to Orthanc (a known AE), and
@@ -48,6 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * naming the node as destination. Orthanc is checked through its REST API, the node through C-FIND and its files.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ProcessTest
 class OrthancInteropTest {
     @TempDir
     static Path tmp;
@@ -59,7 +63,7 @@ class OrthancInteropTest {
     static void startOrthancAndNode() throws Exception {
         org.gridpacs.dicom.testutil.Dcmtk.require();
         // each needs the other's port: the node's is chosen first and given to Orthanc's configuration
-        int nodePort = Peers.freePort();
+        int nodePort = Ports.freePort();
         orthanc = Peers.orthanc(tmp.resolve("orthanc"), "ORTHANC",
                 Map.of("GRIDPACS", new Peers.Modality(RunningNode.AET, Peers.HOST, nodePort)));
         Matcher m = Pattern.compile("\"HttpPort\"\\s*:\\s*(\\d+)")
@@ -130,8 +134,8 @@ class OrthancInteropTest {
             String sop = Instances.read(file).sopInstanceUID();
             Path original = bySop.get(sop);
             if (original != null) {
-                // Orthanc keeps what it receives, but through DCMTK: see Instances.normalizeLikeDcmtk
-                Instances.assertSame(original, file, true);
+                // Orthanc keeps what it receives, but through DCMTK: see Instances.normalizeLikeDcmtkStoring
+                Instances.assertSameInstance(original, file, true, Instances::normalizeLikeDcmtkStoring);
                 found++;
             }
         }
@@ -196,7 +200,7 @@ class OrthancInteropTest {
             assertEquals(1, match.size(), "C-FIND on the node for " + f);
             Path file = stored.get(i.sopInstanceUID());
             assertNotNull(file, f + " is not in the node's storage");
-            Instances.assertSame(f, file, true);
+            Instances.assertSameInstance(f, file, true, Instances::normalizeLikeDcmtkStoring);
         }
         List<DataSet> series = node.find("SERIES", Tag.StudyInstanceUID, movedStudy, Tag.SeriesInstanceUID, "",
                 Tag.NumberOfSeriesRelatedInstances, "");

@@ -1,14 +1,12 @@
 package org.gridpacs.replication.membership;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.replication.config.ClusterNode;
+import org.gridpacs.dicom.testutil.Ports;
 
 /** Test support: loopback clusters on free membership ports (5800-5899, shared with other test runs). */
 final class Clusters {
@@ -18,15 +16,8 @@ final class Clusters {
     /** Members node1..nodeN on 127.0.0.1, each with a membership port free right now. */
     static List<ClusterNode> loopback(int n) throws IOException {
         List<ClusterNode> nodes = new ArrayList<>();
-        int start = ThreadLocalRandom.current().nextInt(100);
-        for (int i = 0; i < 100 && nodes.size() < n; i++) {
-            int port = 5800 + (start + i) % 100;
-            if (free(port)) {
-                nodes.add(new ClusterNode("node" + (nodes.size() + 1), "127.0.0.1", 1, 1, port));
-            }
-        }
-        if (nodes.size() < n) {
-            throw new IOException("fewer than " + n + " free ports in 5800-5899");
+        for (int port : Ports.freePortsInRange(5800, 100, n)) {
+            nodes.add(new ClusterNode("node" + (nodes.size() + 1), "127.0.0.1", 1, 1, port));
         }
         return nodes;
     }
@@ -48,13 +39,5 @@ final class Clusters {
             nodes.add(new ClusterNode(nameAddr[0], hostPort[0], 1, 1, Integer.parseInt(hostPort[1])));
         }
         return nodes;
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -12,9 +12,11 @@ import org.gridpacs.replication.config.ClusterNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.gridpacs.dicom.testutil.ProcessTest;
 
 /** A member in another JVM killed with SIGKILL (its connections close, it says nothing), then restarted. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ProcessTest
 class MembershipCrashTest {
     @TempDir
     Path tmp;

@@ -1,4 +1,4 @@
-package org.gridpacs.gateway.node;
+package org.gridpacs.dicom.testutil;
 
 import org.gridpacs.dicom.Implementation;
 import org.gridpacs.dicom.data.DataSet;
@@ -6,16 +6,19 @@ import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.data.UID;
 import org.gridpacs.dicom.data.VR;
 
-/** Small generated CT instances for the tests that need many, or need to break them. */
-final class TestInstances {
-    private TestInstances() {
+/**
+ * Small generated CT instances (32 x 32, 2 KiB of pixels) for the tests that need many, or need to break them
+ * (dicom's test-jar).
+ */
+public final class SyntheticInstances {
+    private SyntheticInstances() {
     }
 
     /**
      * A complete 32 x 32 CT image of the given patient, study and series, with a new SOP Instance UID; its pixels
      * depend on {@code seed}, so that two seeds give two different objects.
      */
-    static DataSet ct(String patientID, String study, String series, int instanceNumber, int seed) {
+    public static DataSet ct(String patientID, String study, String series, int instanceNumber, int seed) {
         DataSet ds = new DataSet();
         ds.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 100");
         ds.setString(Tag.ImageType, VR.CS, "ORIGINAL", "PRIMARY", "AXIAL");
@@ -56,7 +59,7 @@ final class TestInstances {
     }
 
     /** A CT image in a study and series of its own. */
-    static DataSet ct(String patientID) {
+    public static DataSet ct(String patientID) {
         return ct(patientID, Implementation.newUID(), Implementation.newUID(), 1, 0);
     }
 }
