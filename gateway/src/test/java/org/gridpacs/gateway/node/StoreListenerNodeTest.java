@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.gridpacs.dicom.testutil.SyntheticInstances;
 import org.gridpacs.archive.store.InstanceStored;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
@@ -46,8 +47,8 @@ class StoreListenerNodeTest {
                         }
                     })
                     .add(heard::add);
-            DataSet first = TestInstances.ct("LISTEN");
-            DataSet second = TestInstances.ct("LISTEN");
+            DataSet first = SyntheticInstances.ct("LISTEN");
+            DataSet second = SyntheticInstances.ct("LISTEN");
             try (Association as = node.connectForStore("MODALITY", UID.CTImageStorage)) {
                 assertEquals(Status.SUCCESS, RunningNode.store(as, first).status());
                 // the data set does not match the command: refused, and not heard of
