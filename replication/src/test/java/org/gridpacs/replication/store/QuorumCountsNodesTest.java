@@ -101,7 +101,7 @@ class QuorumCountsNodesTest {
 
     private ReplicatingStore replicatingStore() throws Exception {
         ClusterConfig cluster = new ClusterConfig("node1", List.of(new ClusterNode("node1", "127.0.0.1", 1, 1, 1),
-                new ClusterNode("node2", "127.0.0.1", 1, brokenPeer.getLocalPort(), 1)), 2, 2, 60, 100, null);
+                new ClusterNode("node2", "127.0.0.1", 1, 2, 3, brokenPeer.getLocalPort())), 2, 2, 60, 100, null);
         Storage home = storage("node1");
         SqlCopyCatalog catalog = new SqlCopyCatalog(db);
         return new ReplicatingStore(new StoreService(home, index, DuplicatePolicy.REJECT), cluster, new Placement(2),
