@@ -5,7 +5,6 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +69,8 @@ final class Migrations {
         }
     }
 
-    private static FluentConfiguration configure(DataSource ds, SchemaMigrations m) {
+    /** Flyway set up for {@code m}'s scripts and history table. */
+    static FluentConfiguration configure(DataSource ds, SchemaMigrations m) {
         return Flyway.configure(m.classLoader())
                 .dataSource(ds)
                 .locations("classpath:" + m.folder())
@@ -152,11 +152,5 @@ final class Migrations {
 
     private static MigrationVersion max(MigrationVersion a, MigrationVersion b) {
         return a == null || b.compareTo(a) > 0 ? b : a;
-    }
-
-    /** Test hook: the versions in a module's history, in order applied. */
-    static List<String> history(DataSource ds, SchemaMigrations m) {
-        return Arrays.stream(configure(ds, m).load().info().applied())
-                .map(i -> i.getVersion() + " " + i.getType()).toList();
     }
 }

@@ -38,7 +38,7 @@ class IndexDatabaseTest {
         }
         try (IndexDatabase db = IndexDatabase.openH2(dir)) {
             assertEquals(1, db.schemaVersion());
-            assertEquals(java.util.List.of("1 SQL"), Migrations.history(db.dataSource(), SchemaMigrations.ARCHIVE));
+            assertEquals(java.util.List.of("1 SQL"), MigrationsTest.history(db.dataSource(), SchemaMigrations.ARCHIVE));
             // had V1 run again, CREATE TABLE would have failed; the committed row is still there
             assertEquals(1L, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM patient WHERE patient_id = 'P1'")));
         }
