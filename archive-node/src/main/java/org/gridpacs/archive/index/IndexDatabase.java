@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The index database: a connection pool on a JDBC URL, the schema brought up to date on open, and transactions
+ * The index database: a connection pool on a JDBC URL, the schema brought up to date on open (Flyway, the
+ * archive's scripts and those other modules contribute: {@link SchemaMigrations}), and transactions
  * that are retried when the database says a concurrent transaction got in the way (as Orthanc retries its index
  * transactions). Plain JDBC and portable SQL, so that PostgreSQL can replace the embedded H2 default.
  */

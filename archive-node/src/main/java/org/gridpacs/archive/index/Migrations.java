@@ -58,10 +58,15 @@ final class Migrations {
             }
             MigrateResult result = configure(ds, m).load().migrate();
             for (MigrateOutput applied : result.migrations) {
-                LOG.info("index schema: applied {} V{}__{}", m.module(), applied.version, applied.description);
+                LOG.info("index schema: {} now at version {} ({})", m.module(), applied.version, applied.description);
             }
             String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
-            return version == null ? 0 : Integer.parseInt(version);
+            try {
+                return version == null ? 0 : Integer.parseInt(version);
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("index schema of module " + m.module() + ": versions are whole numbers"
+                        + " (V<n>__<what>.sql), not " + version, e);
+            }
         } catch (FlywayException e) {
             String newer = newerThanKnown(ds, m);
             throw new SQLException(newer != null ? newer
