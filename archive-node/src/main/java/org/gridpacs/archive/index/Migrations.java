@@ -30,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * <p>An index made before Flyway (its archive versions in a table {@code schema_version}) is baselined at the
  * version that table names: those scripts are not run again, later ones are. The old table is left as it was.
  * An index whose history names a version this build does not have (written by a newer release) is refused.
+ *
+ * <p>Why Flyway rather than the few dozen lines that ran a hard-coded list before: a module adds a script by
+ * putting a file in its folder (Flyway lists class path folders, in jars too), an edited released script is
+ * caught by its checksum, and a newer schema is refused. It costs about 0.3 s on a cold start (its classes) and
+ * some 20 ms per further module. Each script runs in a transaction, but H2 commits DDL at once: a script that
+ * fails halfway on H2 leaves its first statements applied and is recorded as failed, and the index does not
+ * open until that is repaired by hand; keep scripts small.
  */
 final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
