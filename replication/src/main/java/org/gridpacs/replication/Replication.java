@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.Handler;
 import org.gridpacs.archive.index.CopyCatalog;
 import org.gridpacs.archive.index.IndexDatabase;
 import org.gridpacs.archive.index.InstanceIndex;
+import org.gridpacs.archive.index.SchemaMigrations;
 import org.gridpacs.archive.index.SqlCopyCatalog;
 import org.gridpacs.archive.retrieve.RemoteCopies;
 import org.gridpacs.archive.storage.Storage;
@@ -43,6 +44,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Replication implements Closeable, MembershipListener, PeerHandler.Events {
     private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
+    /**
+     * The replication module's tables in the node's index (the outbox): the composition root passes this to
+     * {@link IndexDatabase#open(String, String, String, int, java.util.List)}. Scripts: {@code V<n>__<what>.sql}
+     * in {@code org/gridpacs/replication/db}, numbered on their own, run after the archive's.
+     */
+    public static final SchemaMigrations SCHEMA = SchemaMigrations.of("replication", Replication.class,
+            "org/gridpacs/replication/db");
 
     private final ClusterConfig cluster;
     private final NodeCopies nodeCopies;
@@ -61,7 +69,7 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
      * @param sslContext mutual TLS for the peer transport (the same context as the HTTP service's), or null
      */
     public Replication(ClusterConfig cluster, Membership membership, Storage storage, IndexDatabase database,
-                       InstanceIndex index, StoreService localStore, SSLContext sslContext) throws SQLException {
+                       InstanceIndex index, StoreService localStore, SSLContext sslContext) {
         this(cluster, StorageRegistry.oneLocalPerNode(cluster.members().stream().map(ClusterNode::name).toList()),
                 membership, storage, database, index, localStore, sslContext);
     }
@@ -69,11 +77,15 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
     /**
      * @param storages   which storage is which node's, or shared; the same on every node
      * @param storage    this node's home storage in {@code storages}, the one {@code localStore} writes into
+     * @param database   the index, opened with {@link #SCHEMA} among its migrations
      * @param sslContext mutual TLS for the peer transport (the same context as the HTTP service's), or null
      */
     public Replication(ClusterConfig cluster, StorageRegistry storages, Membership membership, Storage storage,
-                       IndexDatabase database, InstanceIndex index, StoreService localStore, SSLContext sslContext)
-            throws SQLException {
+                       IndexDatabase database, InstanceIndex index, StoreService localStore, SSLContext sslContext) {
+        if (database.schemaVersion(SCHEMA.module()) < 1) {
+            throw new IllegalStateException("the index was opened without the replication module's migrations:"
+                    + " pass Replication.SCHEMA to IndexDatabase.open");
+        }
         if (!storage.id().equals(storages.homeOf(cluster.self()))) {
             throw new IllegalArgumentException("node " + cluster.self() + " writes into storage " + storage.id()
                     + ", but its home storage is " + storages.homeOf(cluster.self()));

@@ -4,6 +4,9 @@ import java.io.Closeable;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -15,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The index database: a connection pool on a JDBC URL, the schema brought up to date on open, and transactions
+ * The index database: a connection pool on a JDBC URL, the schema brought up to date on open (Flyway, the
+ * archive's scripts and those other modules contribute: {@link SchemaMigrations}), and transactions
  * that are retried when the database says a concurrent transaction got in the way (as Orthanc retries its index
  * transactions). Plain JDBC and portable SQL, so that PostgreSQL can replace the embedded H2 default.
  */
@@ -59,12 +63,16 @@ public final class IndexDatabase implements Closeable {
     private static final long RETRY_BUDGET_NANOS = 20_000_000_000L;
 
     private final HikariDataSource pool;
-    private final int schemaVersion;
+    /** Each module's schema version after the migrations ran on open, the archive's first. */
+    private final Map<String, Integer> schemaVersions;
 
-    private IndexDatabase(HikariDataSource pool) throws SQLException {
+    private IndexDatabase(HikariDataSource pool, List<SchemaMigrations> contributions) throws SQLException {
         this.pool = pool;
         try {
-            this.schemaVersion = Migrations.migrate(pool);
+            List<SchemaMigrations> modules = new ArrayList<>();
+            modules.add(SchemaMigrations.ARCHIVE);
+            modules.addAll(contributions);
+            this.schemaVersions = Map.copyOf(Migrations.migrate(pool, modules));
         } catch (SQLException | RuntimeException e) {
             pool.close();
             throw e;
@@ -76,14 +84,32 @@ public final class IndexDatabase implements Closeable {
         return "jdbc:h2:file:" + directory.toAbsolutePath().resolve("index") + H2_SETTINGS;
     }
 
-    /** Opens (creating or migrating) the default embedded index in {@code directory}. */
+    /** Opens (creating or migrating) the default embedded index in {@code directory}: the archive's tables only. */
     public static IndexDatabase openH2(Path directory) throws SQLException {
-        return open(h2FileUrl(directory), "sa", "", 16);
+        return openH2(directory, List.of());
     }
 
-    /** Opens a pool of at most {@code maxConnections} on {@code jdbcUrl} and migrates the schema. */
+    /**
+     * Opens (creating or migrating) the default embedded index in {@code directory}, with the tables of the
+     * modules that {@code contributions} come from as well as the archive's.
+     */
+    public static IndexDatabase openH2(Path directory, List<SchemaMigrations> contributions) throws SQLException {
+        return open(h2FileUrl(directory), "sa", "", 16, contributions);
+    }
+
+    /** Opens a pool of at most {@code maxConnections} on {@code jdbcUrl} and migrates the archive's schema. */
     public static IndexDatabase open(String jdbcUrl, String user, String password, int maxConnections)
             throws SQLException {
+        return open(jdbcUrl, user, password, maxConnections, List.of());
+    }
+
+    /**
+     * Opens a pool of at most {@code maxConnections} on {@code jdbcUrl} and migrates the schema: the archive's
+     * scripts, then those of each of {@code contributions} in order (the modules above {@code archive-node} that
+     * keep tables in the index). Refuses an index whose schema is newer than the scripts of this build.
+     */
+    public static IndexDatabase open(String jdbcUrl, String user, String password, int maxConnections,
+                                     List<SchemaMigrations> contributions) throws SQLException {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
@@ -96,7 +122,7 @@ public final class IndexDatabase implements Closeable {
         config.setAutoCommit(false);
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         try {
-            return new IndexDatabase(new HikariDataSource(config));
+            return new IndexDatabase(new HikariDataSource(config), List.copyOf(contributions));
         } catch (RuntimeException e) {
             // Hikari reports a failing first connection as an unchecked PoolInitializationException
             if (e.getCause() instanceof SQLException s) {
@@ -110,9 +136,14 @@ public final class IndexDatabase implements Closeable {
         return pool;
     }
 
-    /** The schema version after the migrations run on open. */
+    /** The archive's schema version after the migrations ran on open. */
     public int schemaVersion() {
-        return schemaVersion;
+        return schemaVersion(SchemaMigrations.ARCHIVE.module());
+    }
+
+    /** The schema version of {@code module} after the migrations ran on open; 0 if they were not given to open. */
+    public int schemaVersion(String module) {
+        return schemaVersions.getOrDefault(module, 0);
     }
 
     /**

@@ -1,114 +1,168 @@
 package org.gridpacs.archive.index;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateOutput;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings the schema up to date: the numbered scripts {@code db/V<n>__<what>.sql} next to this class are run in
- * order, each one in its own transaction together with its row in {@code schema_version}.
+ * Brings the schema up to date with Flyway, one module after the other ({@link SchemaMigrations}): the archive's
+ * own scripts first, then each contribution in the order given. Each module has its own history table, so each
+ * numbers its scripts from 1 and no module needs to know another's versions.
  *
- * <p>Why not Flyway: it is one more dependency with its own history table and its own list of supported
- * database versions, for what the node needs here: a few dozen lines that run numbered scripts once. Scripts
- * are listed in {@link #SCRIPTS} (a class path folder cannot be listed portably inside a jar). They must keep to
- * SQL that H2 and PostgreSQL both run, one statement per ';', no ';' inside literals, comments only as "--".
+ * <p>An index made before Flyway (its archive versions in a table {@code schema_version}) is baselined at the
+ * version that table names: those scripts are not run again, later ones are. The old table is left as it was.
+ * An index whose history names a version this build does not have (written by a newer release) is refused.
+ *
+ * <p>Why Flyway rather than the few dozen lines that ran a hard-coded list before: a module adds a script by
+ * putting a file in its folder (Flyway lists class path folders, in jars too), an edited released script is
+ * caught by its checksum, and a newer schema is refused. It costs about 0.3 s on a cold start (its classes) and
+ * some 20 ms per further module. Each script runs in a transaction, but H2 commits DDL at once: a script that
+ * fails halfway on H2 leaves its first statements applied and is recorded as failed, and the index does not
+ * open until that is repaired by hand; keep scripts small.
  */
 final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
-
-    /** Every migration, oldest first. Add new ones at the end; never edit one that has been released. */
-    static final List<String> SCRIPTS = List.of("V1__schema.sql");
+    /** Where the archive's versions were kept before Flyway (version INT, script, applied). */
+    static final String LEGACY_TABLE = "schema_version";
 
     private Migrations() {
     }
 
-    /** Runs the scripts not yet applied; returns the schema version reached. */
-    static int migrate(DataSource ds) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, script VARCHAR(200) NOT NULL,"
-                        + " applied TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
+    /** Runs the scripts not yet applied, module by module; returns each module's schema version reached. */
+    static Map<String, Integer> migrate(DataSource ds, List<SchemaMigrations> modules) throws SQLException {
+        Map<String, Integer> versions = new LinkedHashMap<>();
+        for (SchemaMigrations m : modules) {
+            if (versions.containsKey(m.module())) {
+                throw new IllegalArgumentException("schema migrations of module " + m.module() + " given twice");
             }
-            c.commit();
-            int current = currentVersion(c);
-            for (String script : SCRIPTS) {
-                int version = versionOf(script);
-                if (version <= current) {
+            versions.put(m.module(), migrate(ds, m));
+        }
+        return versions;
+    }
+
+    private static int migrate(DataSource ds, SchemaMigrations m) throws SQLException {
+        try {
+            if (m.module().equals(SchemaMigrations.ARCHIVE.module())) {
+                baselineLegacy(ds, m);
+            }
+            MigrateResult result = configure(ds, m).load().migrate();
+            for (MigrateOutput applied : result.migrations) {
+                LOG.info("index schema: {} now at version {} ({})", m.module(), applied.version, applied.description);
+            }
+            String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+            try {
+                return version == null ? 0 : Integer.parseInt(version);
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("index schema of module " + m.module() + ": versions are whole numbers"
+                        + " (V<n>__<what>.sql), not " + version, e);
+            }
+        } catch (FlywayException e) {
+            String newer = newerThanKnown(ds, m);
+            throw new SQLException(newer != null ? newer
+                    : "index schema of module " + m.module() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Flyway set up for {@code m}'s scripts and history table. */
+    static FluentConfiguration configure(DataSource ds, SchemaMigrations m) {
+        return Flyway.configure(m.classLoader())
+                .dataSource(ds)
+                .locations("classpath:" + m.folder())
+                .table(m.historyTable())
+                .failOnMissingLocations(true)
+                .validateMigrationNaming(true)
+                // the index holds other modules' tables: a module's first run starts its history at 0 and runs V1 on
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                // Flyway's default ignores applied versions it has no script for ("*:future"): a schema written
+                // by a newer release would be opened silently
+                .ignoreMigrationPatterns("")
+                .loggers("slf4j");
+    }
+
+    /**
+     * An index made before Flyway: its {@code schema_version} table says up to which script the archive's
+     * schema is; Flyway's history starts there.
+     */
+    private static void baselineLegacy(DataSource ds, SchemaMigrations m) throws SQLException {
+        int legacy;
+        try (Connection c = ds.getConnection()) {
+            if (tableExists(c, m.historyTable()) || !tableExists(c, LEGACY_TABLE)) {
+                return;
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM " + LEGACY_TABLE)) {
+                rs.next();
+                legacy = rs.getInt(1);
+            }
+            c.rollback();
+        }
+        if (legacy <= 0) {
+            return;
+        }
+        LOG.info("index schema: {} was at version {} before Flyway ({}); baselined there", m.module(), legacy, LEGACY_TABLE);
+        configure(ds, m).baselineVersion(Integer.toString(legacy))
+                .baselineDescription("from " + LEGACY_TABLE + " (before Flyway)")
+                .load().baseline();
+    }
+
+    private static boolean tableExists(Connection c, String name) throws SQLException {
+        DatabaseMetaData meta = c.getMetaData();
+        for (String n : new String[] {name, name.toUpperCase(java.util.Locale.ROOT)}) {
+            try (ResultSet rs = meta.getTables(c.getCatalog(), c.getSchema(), n, new String[] {"TABLE"})) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A message if the index has versions of {@code m} applied that are newer than its latest script, else null. */
+    private static String newerThanKnown(DataSource ds, SchemaMigrations m) {
+        try {
+            MigrationInfo[] all = configure(ds, m).load().info().all();
+            MigrationVersion applied = null;
+            MigrationVersion known = null;
+            for (MigrationInfo i : all) {
+                if (i.getVersion() == null) {
                     continue;
                 }
-                LOG.info("index schema: applying {}", script);
-                try (Statement s = c.createStatement()) {
-                    for (String sql : statements(read(script))) {
-                        s.execute(sql);
-                    }
+                if (i.getState() == MigrationState.FUTURE_SUCCESS || i.getState() == MigrationState.FUTURE_FAILED) {
+                    applied = max(applied, i.getVersion());
+                } else if (i.getState().isResolved()) {
+                    known = max(known, i.getVersion());
                 }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO schema_version (version, script) VALUES (?, ?)")) {
-                    ps.setInt(1, version);
-                    ps.setString(2, script);
-                    ps.executeUpdate();
-                }
-                // A second node migrating the same PostgreSQL database at the same time fails here on the primary
-                // key and rolls its DDL back (PostgreSQL DDL is transactional); an embedded H2 file has one owner.
-                c.commit();
-                current = version;
             }
-            return current;
-        }
-    }
-
-    private static int currentVersion(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    static int versionOf(String script) {
-        int sep = script.indexOf("__");
-        if (!script.startsWith("V") || sep < 2) {
-            throw new IllegalStateException("migration script not named V<n>__<what>.sql: " + script);
-        }
-        return Integer.parseInt(script.substring(1, sep));
-    }
-
-    private static String read(String script) {
-        try (InputStream in = Migrations.class.getResourceAsStream("db/" + script)) {
-            if (in == null) {
-                throw new IllegalStateException("migration script missing from the class path: db/" + script);
+            if (applied == null) {
+                return null;
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return "the index's " + m.module() + " schema is at version " + applied + ", newer than this build knows ("
+                    + (known == null ? "none" : known) + "): it was opened by a newer GridPACS release; refusing to open"
+                    + " it, since this one cannot know what the newer one changed";
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
-    /** Splits a script into statements: comments dropped, one statement per ';'. */
-    static List<String> statements(String script) {
-        StringBuilder sb = new StringBuilder();
-        for (String line : script.split("\n")) {
-            int comment = line.indexOf("--");
-            sb.append(comment >= 0 ? line.substring(0, comment) : line).append('\n');
-        }
-        List<String> out = new ArrayList<>();
-        for (String stmt : sb.toString().split(";")) {
-            if (!stmt.isBlank()) {
-                out.add(stmt.trim());
-            }
-        }
-        return out;
+    private static MigrationVersion max(MigrationVersion a, MigrationVersion b) {
+        return a == null || b.compareTo(a) > 0 ? b : a;
     }
 }

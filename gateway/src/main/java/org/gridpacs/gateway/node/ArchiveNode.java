@@ -106,7 +106,8 @@ public final class ArchiveNode implements Closeable {
         Storage storage = Storages.fromUri(config.storageId(), resolve(config.storageUri()), config.storageFsync());
         IndexDatabase database;
         try {
-            database = IndexDatabase.open(indexUrl(), "sa", "", 16);
+            // the index holds replication's tables (the outbox) as well as the archive's, standalone or not
+            database = IndexDatabase.open(indexUrl(), "sa", "", 16, List.of(Replication.SCHEMA));
         } catch (java.sql.SQLException e) {
             throw new IOException("cannot open the index " + config.indexUrl() + ": " + e.getMessage(), e);
         }
@@ -136,13 +137,9 @@ public final class ArchiveNode implements Closeable {
                     tls != null ? tls.serverConnectors() : NodeHttpServer.PLAIN);
             Membership membership = HazelcastMembership.start(cluster);
             resources.add(membership);
-            try {
-                // set before the node serves: the health check says "catching up" until its first index sync
-                replication = new Replication(cluster, storages.registry(), membership, storage, database, index,
-                        localStore, tls != null ? tls.sslContext() : null);
-            } catch (java.sql.SQLException e) {
-                throw new IOException("cannot prepare the replication tables in the index: " + e.getMessage(), e);
-            }
+            // set before the node serves: the health check says "catching up" until its first index sync
+            replication = new Replication(cluster, storages.registry(), membership, storage, database, index,
+                    localStore, tls != null ? tls.sslContext() : null);
             resources.add(replication);
             store = replication.store();
             remote = replication.remoteCopies();

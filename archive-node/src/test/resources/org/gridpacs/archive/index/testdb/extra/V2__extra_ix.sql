@@ -1,0 +1,1 @@
+CREATE INDEX extra_mark_ix ON extra_mark (mark);
