@@ -82,7 +82,7 @@ class OutboxMigrationTest {
     void replicationRefusesAnIndexOpenedWithoutItsMigrations() throws Exception {
         try (IndexDatabase db = IndexDatabase.openH2(dir)) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> new Replication(null, null, null, db, null, null, null));
+                    () -> new Replication(null, null, null, null, db, null, null, null));
             assertTrue(e.getMessage().contains("Replication.SCHEMA"), e.getMessage());
         }
     }
