@@ -21,6 +21,7 @@ import org.gridpacs.archive.store.StoreResult;
 import org.gridpacs.archive.store.StoreService;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
+import org.gridpacs.replication.Replication;
 import org.gridpacs.replication.SyntheticInstance;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.replication.config.ClusterNode;
@@ -55,7 +56,7 @@ class RepairCountsNodesTest {
 
     @BeforeEach
     void open() throws Exception {
-        db = IndexDatabase.openH2(dir.resolve("index"));
+        db = IndexDatabase.openH2(dir.resolve("index"), List.of(Replication.SCHEMA));
         index = new SqlInstanceIndex(db);
         home = storage("node1");
         ClusterConfig cluster = new ClusterConfig("node1", List.of(new ClusterNode("node1", "127.0.0.1", 1, 1, 1),

@@ -27,6 +27,7 @@ import org.gridpacs.archive.store.StoreService;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.net.dimse.Status;
+import org.gridpacs.replication.Replication;
 import org.gridpacs.replication.SyntheticInstance;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.replication.config.ClusterNode;
@@ -63,7 +64,7 @@ class QuorumCountsNodesTest {
 
     @BeforeEach
     void open() throws Exception {
-        db = IndexDatabase.openH2(dir.resolve("index"));
+        db = IndexDatabase.openH2(dir.resolve("index"), List.of(Replication.SCHEMA));
         index = new SqlInstanceIndex(db);
         // node2 is up (it accepts connections) but fails every transfer: it takes no copy
         brokenPeer = new ServerSocket(0);
