@@ -67,7 +67,7 @@ public final class CertificateAuthority {
         return new CertificateAuthority(pair.getPrivate(), sign(b, pair.getPrivate()));
     }
 
-    /** The CA kept in a key store entry (see {@link #entry()}). */
+    /** The CA kept in a key store entry (see {@link #keyStore}). */
     public static CertificateAuthority of(KeyStore.PrivateKeyEntry entry) throws GeneralSecurityException {
         X509Certificate cert = (X509Certificate) entry.getCertificate();
         if (cert.getBasicConstraints() < 0) {
@@ -78,11 +78,6 @@ public final class CertificateAuthority {
 
     public X509Certificate certificate() {
         return certificate;
-    }
-
-    /** The key and certificate, to keep in a key store (with {@link KeyStores#store}, readable by the owner only). */
-    public KeyStore.PrivateKeyEntry entry() {
-        return new KeyStore.PrivateKeyEntry(key, new X509Certificate[] {certificate});
     }
 
     /** A key store with the key and certificate under {@code alias}, for {@link KeyStores#store} (owner only). */

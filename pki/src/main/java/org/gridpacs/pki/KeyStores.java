@@ -32,7 +32,7 @@ public final class KeyStores {
     }
 
     /** An empty PKCS#12 key store, to fill and {@link #store}. */
-    public static KeyStore empty() throws GeneralSecurityException {
+    private static KeyStore empty() throws GeneralSecurityException {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try {
             ks.load(null, null);

@@ -19,7 +19,7 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class TlsContexts {
     /** The protocols every GridPACS endpoint speaks, newest first. */
-    public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    private static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     /** Whether a server asks its clients for a certificate. */
     public enum ClientAuth { NONE, WANT, NEED }

@@ -64,17 +64,6 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
     private final ExecutorService pushes;
 
     /**
-     * With the default storages: one per node, named after it ({@link StorageRegistry#oneLocalPerNode}).
-     *
-     * @param sslContext mutual TLS for the peer transport (the same context as the HTTP service's), or null
-     */
-    public Replication(ClusterConfig cluster, Membership membership, Storage storage, IndexDatabase database,
-                       InstanceIndex index, StoreService localStore, SSLContext sslContext) {
-        this(cluster, StorageRegistry.oneLocalPerNode(cluster.members().stream().map(ClusterNode::name).toList()),
-                membership, storage, database, index, localStore, sslContext);
-    }
-
-    /**
      * @param storages   which storage is which node's, or shared; the same on every node
      * @param storage    this node's home storage in {@code storages}, the one {@code localStore} writes into
      * @param database   the index, opened with {@link #SCHEMA} among its migrations
@@ -135,9 +124,8 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
      */
     public RemoteCopies remoteCopies() {
         return location -> {
-            String node = nodeCopies.nodeOf(location.storageId());
-            if (node == null || node.equals(cluster.self()) || !nodeCopies.servedByItsNode(location.storageId())
-                    || cluster.members().stream().noneMatch(n -> n.name().equals(node))) {
+            String node = nodeCopies.servingPeer(location.storageId(), cluster.self());
+            if (node == null || cluster.members().stream().noneMatch(n -> n.name().equals(node))) {
                 return null;
             }
             return client.open(cluster.node(node), location);

@@ -3,7 +3,6 @@ package org.gridpacs.archive.store;
 import java.io.IOException;
 import java.io.InputStream;
 
-import org.gridpacs.dicom.data.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +30,6 @@ public final class NotifyingStore implements InstanceStore {
     public StoreResult store(StoreRequest request, InputStream data) throws StoreException, IOException {
         try {
             return published(request, store.store(request, data));
-        } catch (UnconfirmedStoreException e) {
-            published(request, e.result());
-            throw e;
-        }
-    }
-
-    @Override
-    public StoreResult store(StoreRequest request, DataSet dataSet) throws StoreException {
-        try {
-            return published(request, store.store(request, dataSet));
         } catch (UnconfirmedStoreException e) {
             published(request, e.result());
             throw e;

@@ -93,27 +93,7 @@ public final class StoreService implements InstanceStore {
         return index(request, header[0], object);
     }
 
-    /**
-     * Stores a data set built in memory: encoded once, then the stream path, so that it is checked, indexed and
-     * deduplicated exactly as a received instance.
-     */
-    @Override
-    public StoreResult store(StoreRequest request, DataSet dataSet) throws StoreException {
-        InputStream encoded;
-        try {
-            encoded = EncodedDataSet.of(dataSet, transferSyntax(request));
-        } catch (IOException e) {
-            throw new StoreException(Status.CANNOT_UNDERSTAND, "the data set cannot be encoded: " + e.getMessage(), e);
-        }
-        try {
-            return store(request, encoded);
-        } catch (IOException e) {
-            // reading memory does not fail: whatever this is, it is not the sender's
-            throw new StoreException(Status.PROCESSING_FAILURE, "the data set could not be stored: " + e.getMessage(), e);
-        }
-    }
-
-    private static TransferSyntax transferSyntax(StoreRequest request) throws StoreException {
+    static TransferSyntax transferSyntax(StoreRequest request) throws StoreException {
         try {
             return TransferSyntax.of(request.transferSyntaxUID());
         } catch (IllegalArgumentException e) {

@@ -30,7 +30,6 @@ public final class Calibration implements Serializable {
     private final double electronCut;
     private final double stepFraction;
     private final double wcc;
-    private final long histories;
 
     /**
      * The reference result.
@@ -43,13 +42,12 @@ public final class Calibration implements Serializable {
                             double[] depth, double[] pdd) implements Serializable {
     }
 
-    private Calibration(Map<Beam.Kind, Reference> references, DoseSettings s, long histories) {
+    private Calibration(Map<Beam.Kind, Reference> references, DoseSettings s) {
         this.references = new EnumMap<>(references);
         photonCut = s.photonCut();
         electronCut = s.electronCut();
         stepFraction = s.stepFraction();
         wcc = s.wcc();
-        this.histories = histories;
     }
 
     /**
@@ -61,7 +59,7 @@ public final class Calibration implements Serializable {
         for (Beam.Kind k : kinds) {
             refs.computeIfAbsent(k, kind -> simulate(kind, settings, histories));
         }
-        return new Calibration(refs, settings, histories);
+        return new Calibration(refs, settings);
     }
 
     /** The reference of a beam kind. @throws IllegalArgumentException if this calibration has none for it */
@@ -80,11 +78,6 @@ public final class Calibration implements Serializable {
     public boolean matches(DoseSettings s) {
         return photonCut == s.photonCut() && electronCut == s.electronCut() && stepFraction == s.stepFraction()
                 && wcc == s.wcc();
-    }
-
-    /** Histories of each reference simulation. */
-    public long histories() {
-        return histories;
     }
 
     /** Solid angle of the jaw opening seen from the source, sr. */

@@ -40,14 +40,6 @@ public final class DoseEngine {
         return Calibration.compute(kinds, settings, calibrationHistories);
     }
 
-    /** Calibrates for this calculation alone, then calculates (callers with several jobs should calibrate once). */
-    public DoseResult calculate(Phantom phantom, List<Beam> beams, DoseSettings settings, ProgressListener listener) {
-        if (beams.isEmpty()) {
-            throw new IllegalArgumentException("no beams");
-        }
-        return calculate(phantom, beams, settings, calibrate(beams, settings), listener);
-    }
-
     /** With a calibration made earlier, on a pool of {@code settings.threads()} threads of this JVM. */
     public DoseResult calculate(Phantom phantom, List<Beam> beams, DoseSettings settings, Calibration calibration,
                                 ProgressListener listener) {

@@ -36,8 +36,8 @@ public final class LocalPoolExecutor implements BatchExecutor {
     }
 
     @Override
-    public synchronized Tally run(DoseJob job, List<Batch> batches, BatchListener listener, Cancellation cancel)
-            throws InterruptedException {
+    public synchronized void run(DoseJob job, List<Batch> batches, Tally into, BatchListener listener,
+                                 Cancellation cancel) throws InterruptedException {
         if (job != preparedFor) {
             prepared = new PreparedJob(job); // once per job, shared read-only by the threads
             idleRunners = new ConcurrentLinkedQueue<>();
@@ -45,7 +45,6 @@ public final class LocalPoolExecutor implements BatchExecutor {
         }
         PreparedJob p = prepared;
         Queue<BatchRunner> idle = idleRunners;
-        Tally tally = new Tally(job.phantom().voxels());
         List<Future<?>> futures = new ArrayList<>(batches.size());
         for (Batch b : batches) {
             futures.add(pool.submit(() -> {
@@ -54,7 +53,7 @@ public final class LocalPoolExecutor implements BatchExecutor {
                     if (r == null) {
                         r = p.newRunner();
                     }
-                    cpuNanos.add(r.run(b, tally));
+                    cpuNanos.add(r.run(b, into));
                     idle.add(r); // not after a failure: its energy array may hold part of a batch
                     listener.batchDone(b);
                 }
@@ -72,7 +71,6 @@ public final class LocalPoolExecutor implements BatchExecutor {
             }
         }
         cancel.check();
-        return tally;
     }
 
     @Override

@@ -13,7 +13,6 @@ import org.gridpacs.dose.source.Source;
  */
 public final class MonteCarlo {
     /** Fixed-point unit of energy, MeV. */
-    static final double QUANTUM = Tally.QUANTUM;
     private static final double MEV_TO_J = 1.602176634e-13;
 
     private MonteCarlo() {
@@ -50,7 +49,7 @@ public final class MonteCarlo {
 
         /** Mean energy deposited in voxel i per history, MeV. */
         public double energyPerHistory(int i) {
-            return tally.sum[i] * QUANTUM / histories;
+            return tally.sum[i] * Tally.QUANTUM / histories;
         }
 
         /** Dose per history in voxel i, Gy. */
@@ -112,12 +111,11 @@ public final class MonteCarlo {
         double cpu0 = executor.cpuSeconds();
         DoseSettings s = job.settings();
         BatchPlan plan = new BatchPlan(s);
-        Tally total = null;
+        Tally total = new Tally(job.phantom().voxels());
         Raw raw = null;
         try {
             for (List<Batch> round = plan.nextRound(); !round.isEmpty(); round = plan.nextRound()) {
-                Tally t = executor.run(job, round, BatchListener.NONE, cancel);
-                total = total == null ? t : total.merge(t);
+                executor.run(job, round, total, BatchListener.NONE, cancel);
                 raw = new Raw(job.phantom(), total);
                 raw.uncertainty = raw.batches >= 2 ? raw.meanUncertaintyAboveHalfMax() : Double.NaN;
                 listener.progress(raw.histories, s.histories(), raw.uncertainty);

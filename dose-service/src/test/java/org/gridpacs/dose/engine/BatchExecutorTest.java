@@ -90,7 +90,8 @@ class BatchExecutorTest {
         try (LocalPoolExecutor local = new LocalPoolExecutor(1)) {
             Cancellation cancel = new Cancellation();
             AtomicInteger done = new AtomicInteger();
-            assertThrows(CancellationException.class, () -> local.run(job, batches, b -> {
+            int voxels = job.phantom().voxels();
+            assertThrows(CancellationException.class, () -> local.run(job, batches, new Tally(voxels), b -> {
                 done.incrementAndGet();
                 cancel.cancel();
             }, cancel));
@@ -98,8 +99,11 @@ class BatchExecutorTest {
             Cancellation already = new Cancellation();
             already.cancel();
             assertThrows(CancellationException.class, () -> MonteCarlo.run(job, local, ProgressListener.NONE, already));
-            Tally next = local.run(job, batches, BatchListener.NONE, new Cancellation());
-            assertEquals(new RoundTripExecutor(1, 3).run(job, batches, BatchListener.NONE, new Cancellation()), next);
+            Tally next = new Tally(voxels);
+            local.run(job, batches, next, BatchListener.NONE, new Cancellation());
+            Tally roundTrip = new Tally(voxels);
+            new RoundTripExecutor(1, 3).run(job, batches, roundTrip, BatchListener.NONE, new Cancellation());
+            assertEquals(roundTrip, next);
         }
     }
 

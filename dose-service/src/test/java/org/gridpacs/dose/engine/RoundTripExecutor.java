@@ -28,7 +28,7 @@ final class RoundTripExecutor implements BatchExecutor {
     }
 
     @Override
-    public Tally run(DoseJob job, List<Batch> batches, BatchListener listener, Cancellation cancel) {
+    public void run(DoseJob job, List<Batch> batches, Tally into, BatchListener listener, Cancellation cancel) {
         byte[] shipped = serialize(job);
         BatchRunner[] runners = new BatchRunner[machines];
         List<Batch> todo = new ArrayList<>(batches);
@@ -48,11 +48,9 @@ final class RoundTripExecutor implements BatchExecutor {
             listener.batchDone(todo.get(k));
         }
         Collections.shuffle(returned, order);
-        Tally total = new Tally(job.phantom().voxels());
         for (byte[] r : returned) {
-            total.merge(Tally.fromBytes(r));
+            into.merge(Tally.fromBytes(r));
         }
-        return total;
     }
 
     @Override

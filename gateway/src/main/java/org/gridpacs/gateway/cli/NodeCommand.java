@@ -62,8 +62,9 @@ final class NodeCommand implements Callable<Integer> {
         if (nodeName != null) {
             Path cf = clusterFile != null ? clusterFile : installed("cluster.properties");
             try {
-                cluster = ClusterConfigFile.load(cf, nodeName, members);
-                storages = ClusterConfigFile.storages(cf, cluster);
+                ClusterConfigFile.Member member = ClusterConfigFile.loadMember(cf, nodeName, members);
+                cluster = member.cluster();
+                storages = member.storages();
             } catch (IllegalArgumentException e) {
                 throw new UsageException("cluster configuration " + cf + ": " + e.getMessage());
             }

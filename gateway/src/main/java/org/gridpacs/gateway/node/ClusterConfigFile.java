@@ -42,9 +42,15 @@ public final class ClusterConfigFile {
         return out;
     }
 
-    /** The cluster's storages from the same file ({@code cluster.storage.*}), for {@code cluster}. */
-    public static ClusterStorages storages(Path file, ClusterConfig cluster) throws IOException {
-        return ClusterStorages.from(Settings.load(file), cluster);
+    /** A member's view of the cluster and the cluster's storages ({@code cluster.storage.*}), from one read. */
+    public record Member(ClusterConfig cluster, ClusterStorages storages) {
+    }
+
+    /** As {@link #load}, with the storages the same file lists. */
+    public static Member loadMember(Path file, String self, List<String> members) throws IOException {
+        Properties p = Settings.load(file);
+        ClusterConfig cluster = from(p, file.toAbsolutePath().getParent(), self, members);
+        return new Member(cluster, ClusterStorages.from(p, cluster));
     }
 
     static ClusterConfig from(Properties p, Path confDir, String self, List<String> memberNames) {
@@ -66,9 +72,9 @@ public final class ClusterConfigFile {
                 throw new IllegalArgumentException(key + " must be 'host DICOM-port HTTP-port membership-port "
                         + "[peer-port]', not '" + value.trim() + "'");
             }
-            int httpPort = port(key, w[2]);
-            int peerPort = w.length == 5 ? port(key, w[4]) : httpPort + ClusterNode.DEFAULT_PEER_PORT_OFFSET;
-            members.add(new ClusterNode(name, w[0], port(key, w[1]), httpPort, port(key, w[3]), peerPort));
+            members.add(w.length == 5
+                    ? new ClusterNode(name, w[0], port(key, w[1]), port(key, w[2]), port(key, w[3]), port(key, w[4]))
+                    : new ClusterNode(name, w[0], port(key, w[1]), port(key, w[2]), port(key, w[3])));
         }
         if (members.isEmpty()) {
             throw new IllegalArgumentException("cluster.members names no node");

@@ -68,4 +68,13 @@ public final class NodeCopies {
     public boolean servedByItsNode(String storageId) {
         return storages.isHome(storageId);
     }
+
+    /**
+     * The other node a copy on {@code storageId} is read from over the peer transport: the node whose home storage
+     * it is, unless that is {@code self}; null for this node's storages, shared ones and those no node serves.
+     */
+    public String servingPeer(String storageId, String self) {
+        String node = nodeOf(storageId);
+        return node != null && !node.equals(self) && servedByItsNode(storageId) ? node : null;
+    }
 }

@@ -281,9 +281,8 @@ public final class ClusterRepair implements Closeable {
     private boolean fetch(IndexedInstance instance, List<String> live) {
         for (IndexedInstance.Location from : instance.locations()) {
             // from a live peer that serves that storage; a shared storage's copy is not fetched from (see cluster.md)
-            String node = nodeCopies.nodeOf(from.storageId());
-            if (!"OK".equals(from.status()) || node == null || node.equals(cluster.self()) || !live.contains(node)
-                    || !nodeCopies.servedByItsNode(from.storageId())) {
+            String node = nodeCopies.servingPeer(from.storageId(), cluster.self());
+            if (!"OK".equals(from.status()) || node == null || !live.contains(node)) {
                 continue;
             }
             try {

@@ -19,7 +19,6 @@ import org.gridpacs.archive.store.StoreRequest;
 import org.gridpacs.archive.store.StoreResult;
 import org.gridpacs.archive.store.StoreService;
 import org.gridpacs.archive.store.UnconfirmedStoreException;
-import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.net.dimse.Status;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.replication.membership.Membership;
@@ -66,12 +65,6 @@ public final class ReplicatingStore implements InstanceStore {
     @Override
     public StoreResult store(StoreRequest request, InputStream data) throws StoreException, IOException {
         return replicate(request, local.store(request, data));
-    }
-
-    /** A data set built in memory (the dose service's RT Dose): stored here, then replicated like a C-STORE. */
-    @Override
-    public StoreResult store(StoreRequest request, DataSet dataSet) throws StoreException {
-        return replicate(request, local.store(request, dataSet));
     }
 
     /** Makes the copies the instance stored here needs and answers when the write quorum holds it. */
