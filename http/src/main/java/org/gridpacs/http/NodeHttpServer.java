@@ -17,6 +17,8 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.gridpacs.http.auth.BasicAuthentication;
+import org.gridpacs.http.auth.UserAccounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * certificate of the cluster.</li>
  * </ul>
  * A route is served only on the connector it was added for: {@code /peer/*} on the user port answers 404.
+ * User routes need an account ({@link BasicAuthentication} over {@link #users}) unless added as public
+ * ({@code /health}, which the load balancer polls): secure by default, a route that forgets to ask is protected.
  */
 public final class NodeHttpServer implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeHttpServer.class);
@@ -50,6 +54,7 @@ public final class NodeHttpServer implements Closeable {
         final int port;
         final ConnectorFactory factory;
         final Map<String, Handler> routes = new LinkedHashMap<>();
+        final java.util.Set<String> open = new java.util.HashSet<>();
         ServerConnector connector;
 
         Endpoint(String name, String host, int port, ConnectorFactory factory) {
@@ -62,6 +67,7 @@ public final class NodeHttpServer implements Closeable {
 
     private final Endpoint user;
     private Endpoint peer;
+    private UserAccounts accounts = UserAccounts.none();
     private Server server;
 
     /** A user connector with plain HTTP. */
@@ -79,9 +85,26 @@ public final class NodeHttpServer implements Closeable {
         return this;
     }
 
-    /** Serves {@code pathSpec} (a servlet-style path spec: "/health", "/dicom-web/*") on the user connector. */
+    /**
+     * Serves {@code pathSpec} (a servlet-style path spec: "/dose/jobs/*", "/dicom-web/*") on the user connector, to
+     * holders of an account only.
+     */
     public NodeHttpServer route(String pathSpec, Handler handler) {
         user.routes.put(pathSpec, handler);
+        user.open.remove(pathSpec);
+        return this;
+    }
+
+    /** Serves {@code pathSpec} on the user connector to anyone: only for what holds no patient data (/health). */
+    public NodeHttpServer publicRoute(String pathSpec, Handler handler) {
+        user.routes.put(pathSpec, handler);
+        user.open.add(pathSpec);
+        return this;
+    }
+
+    /** The accounts the user routes accept (none by default: they refuse everyone). */
+    public NodeHttpServer users(UserAccounts accounts) {
+        this.accounts = accounts;
         return this;
     }
 
@@ -106,7 +129,8 @@ public final class NodeHttpServer implements Closeable {
             e.connector.setPort(e.port);
             server.addConnector(e.connector);
             PathMappingsHandler mappings = new PathMappingsHandler();
-            e.routes.forEach((spec, handler) -> mappings.addMapping(PathSpec.from(spec), handler));
+            e.routes.forEach((spec, handler) -> mappings.addMapping(PathSpec.from(spec),
+                    e == peer || e.open.contains(spec) ? handler : new BasicAuthentication(accounts, "GridPACS", handler)));
             perConnector.add(new OnConnector(e.connector, mappings));
         }
         server.setHandler(new Handler.Sequence(perConnector));

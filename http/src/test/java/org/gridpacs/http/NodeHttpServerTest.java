@@ -23,7 +23,7 @@ class NodeHttpServerTest {
     @Test
     void eachConnectorServesOnlyItsOwnRoutes() throws Exception {
         try (NodeHttpServer server = new NodeHttpServer("127.0.0.1", 0)
-                .route("/health", new HealthHandler(() -> null, "user"))
+                .publicRoute("/health", new HealthHandler(() -> null, "user"))
                 .peerConnector("127.0.0.2", 0, NodeHttpServer.PLAIN)
                 .peerRoute("/peer/*", new HealthHandler(() -> null, "peer"))
                 .start()) {
@@ -43,7 +43,7 @@ class NodeHttpServerTest {
     @Test
     void healthSaysWhyNot() throws Exception {
         try (NodeHttpServer server = new NodeHttpServer("127.0.0.1", 0)
-                .route("/health", new HealthHandler(() -> "catching up", "user")).start()) {
+                .publicRoute("/health", new HealthHandler(() -> "catching up", "user")).start()) {
             assertEquals("503 DOWN catching up\n", get("127.0.0.1", server.port(), "/health"));
         }
     }

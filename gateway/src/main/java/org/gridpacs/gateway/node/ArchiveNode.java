@@ -39,6 +39,7 @@ import org.gridpacs.dicom.net.Services;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.http.HealthHandler;
 import org.gridpacs.http.NodeHttpServer;
+import org.gridpacs.http.auth.UserAccounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,7 +125,8 @@ public final class ArchiveNode implements Closeable {
         store = localStore;
         RemoteCopies remote = RemoteCopies.NONE;
         http = new NodeHttpServer(config.bindAddress(), config.httpPort())
-                .route("/health", new HealthHandler(this::problem, config.aeTitle() + " DICOM port " + config.dicomPort()));
+                .users(httpAccounts())
+                .publicRoute("/health", new HealthHandler(this::problem, config.aeTitle() + " DICOM port " + config.dicomPort()));
         if (cluster != null) {
             PeerTls tls = cluster.tlsEnabled() ? peerTls(cluster) : null;
             if (tls == null) {
@@ -171,6 +173,18 @@ public final class ArchiveNode implements Closeable {
         }
         LOG.info("Archive node {} listening on port {}; storage {} at {}, index {}", config.aeTitle(), server.port(),
                 storage.id(), config.storageUri(), config.indexUrl());
+    }
+
+    /** The accounts of the user HTTP endpoints; none (everyone refused, said at WARN) when the file is missing. */
+    private UserAccounts httpAccounts() throws IOException {
+        UserAccounts accounts = UserAccounts.load(config.httpUsers());
+        if (accounts.isEmpty()) {
+            LOG.warn("No HTTP accounts in {}: the dose job and DICOMweb endpoints refuse every request until one is "
+                    + "added with: pacs http-user add NAME", config.httpUsers());
+        } else {
+            LOG.info("HTTP accounts from {}: {}", config.httpUsers(), accounts.names().size());
+        }
+        return accounts;
     }
 
     private static PeerTls peerTls(ClusterConfig cluster) throws IOException {

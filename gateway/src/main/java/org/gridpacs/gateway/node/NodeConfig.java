@@ -18,19 +18,21 @@ import org.gridpacs.replication.config.ClusterNode;
  */
 public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int dicomPort, int httpPort,
                          NetworkSettings network, String storageId, String storageUri, boolean storageFsync,
-                         String indexUrl, DuplicatePolicy duplicatePolicy, ApplicationEntities applicationEntities) {
+                         String indexUrl, DuplicatePolicy duplicatePolicy, ApplicationEntities applicationEntities,
+                         Path httpUsers) {
 
     private static final java.util.Set<String> RIGHTS = java.util.Set.of("store", "query", "retrieve");
 
     /** Reads {@code file} (which may be absent: defaults then) with its data folder {@code dataDir}. */
     public static NodeConfig load(Path file, Path dataDir) throws IOException {
-        return from(file != null ? Settings.load(file) : new Properties(), dataDir);
+        Path conf = file != null && file.toAbsolutePath().getParent() != null ? file.toAbsolutePath().getParent() : dataDir;
+        return from(file != null ? Settings.load(file) : new Properties(), dataDir, conf);
     }
 
     /** The same with another DICOM port. */
     public NodeConfig withDicomPort(int port) {
         return new NodeConfig(dataDir, aeTitle, bindAddress, port, httpPort, network, storageId, storageUri,
-                storageFsync, indexUrl, duplicatePolicy, applicationEntities);
+                storageFsync, indexUrl, duplicatePolicy, applicationEntities, httpUsers);
     }
 
     /**
@@ -40,11 +42,16 @@ public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int d
      */
     public NodeConfig asClusterNode(ClusterNode node) {
         return new NodeConfig(dataDir, aeTitle, bindAddress, node.dicomPort(), node.httpPort(), network, node.name(),
-                storageUri, storageFsync, indexUrl, duplicatePolicy, applicationEntities);
+                storageUri, storageFsync, indexUrl, duplicatePolicy, applicationEntities, httpUsers);
     }
 
-    /** From settings already read (tests, embedding). */
+    /** From settings already read (tests, embedding); the data folder stands for the configuration folder. */
     public static NodeConfig from(Properties p, Path dataDir) {
+        return from(p, dataDir, dataDir);
+    }
+
+    /** From settings already read; {@code ${conf}} in a path is {@code confDir}. */
+    public static NodeConfig from(Properties p, Path dataDir, Path confDir) {
         Settings s = new Settings(p, dataDir.toAbsolutePath().toString());
         NetworkSettings network = NetworkSettings.DEFAULT
                 .withMaxAssociations(s.integer("dicom.maxAssociations", 50, 1, 10_000))
@@ -65,7 +72,9 @@ public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int d
                 s.integer("http.port", 8080, 0, 65535), network, s.text("storage.id", "fs1"),
                 s.text("storage.uri", "file:storage"), s.bool("storage.fsync", true),
                 s.text("index.url", "jdbc:h2:file:${data}/index/index"), duplicatePolicy,
-                new ApplicationEntities(knownAEs(p, s), s.bool("security.acceptUnknownCallers", true)));
+                new ApplicationEntities(knownAEs(p, s), s.bool("security.acceptUnknownCallers", true)),
+                Path.of(s.text("http.users", "${conf}/http-users.properties")
+                        .replace("${conf}", confDir.toAbsolutePath().toString())));
     }
 
     private static Map<String, ApplicationEntities.KnownAE> knownAEs(Properties p, Settings s) {

@@ -95,7 +95,7 @@ class PeerTlsTest {
 
     private static NodeHttpServer server(PeerTls tls) throws IOException {
         return new NodeHttpServer("127.0.0.1", 0, tls.serverConnectors())
-                .route("/health", new HealthHandler(() -> null, "test")).start();
+                .publicRoute("/health", new HealthHandler(() -> null, "test")).start();
     }
 
     private static HttpResponse<String> get(HttpClient.Builder client, NodeHttpServer server)
