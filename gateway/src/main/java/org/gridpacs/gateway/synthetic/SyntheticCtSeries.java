@@ -19,21 +19,47 @@ import org.gridpacs.dicom.io.DicomOutputStream;
 import org.gridpacs.dicom.io.FileMetaInformation;
 
 /**
- * Writes a synthetic CT series: a water cylinder with a bone rod and a lung-density insert, 12-bit stored
- * values in 16-bit pixels with rescale to Hounsfield units, every attribute the CT Image IOD makes mandatory. Used by tests
- * and benchmarks in place of patient data.
+ * Writes a synthetic CT series: a water cylinder with a bone rod and a lung-density insert (or a plain water box,
+ * the dosimetry phantom), 12-bit stored values in 16-bit pixels with rescale to Hounsfield units, every attribute
+ * the CT Image IOD makes mandatory. Used by tests and benchmarks in place of patient data. The series is centred on
+ * x = y = 0; slice k is at z = k x slice thickness.
  */
 public final class SyntheticCtSeries {
+    /** What the slices show. */
+    public enum Body {
+        /** A water cylinder (0.84 of the field of view) with a bone rod and a lung insert, a little noise. */
+        CYLINDER,
+        /** A box of water (0 HU, no noise) of {@link #boxSideMm} across, in air: the dosimetry phantom. */
+        WATER_BOX
+    }
+
     private final int rows;
     private final int columns;
     private final double pixelSpacingMm;
     private final double sliceThicknessMm;
+    private final Body body;
+    private final double boxSideMm;
 
     public SyntheticCtSeries(int rows, int columns, double pixelSpacingMm, double sliceThicknessMm) {
+        this(rows, columns, pixelSpacingMm, sliceThicknessMm, Body.CYLINDER, 0);
+    }
+
+    private SyntheticCtSeries(int rows, int columns, double pixelSpacingMm, double sliceThicknessMm, Body body,
+                              double boxSideMm) {
         this.rows = rows;
         this.columns = columns;
         this.pixelSpacingMm = pixelSpacingMm;
         this.sliceThicknessMm = sliceThicknessMm;
+        this.body = body;
+        this.boxSideMm = boxSideMm;
+    }
+
+    /**
+     * A water box {@code sideMm} across (x and y) filling every slice, in air: n x n pixels of {@code spacingMm},
+     * slices {@code sliceMm} apart. Its anterior surface (the skin of a gantry-0 beam) is at y = -sideMm / 2.
+     */
+    public static SyntheticCtSeries waterBox(int n, double spacingMm, double sliceMm, double sideMm) {
+        return new SyntheticCtSeries(n, n, spacingMm, sliceMm, Body.WATER_BOX, sideMm);
     }
 
     /** The usual 512 x 512 CT slice, 0.98 mm pixels, 3 mm slices. */
@@ -82,7 +108,9 @@ public final class SyntheticCtSeries {
         ds.setString(Tag.Manufacturer, VR.LO, "GridPACS synthetic phantom");
         ds.setString(Tag.ReferringPhysicianName, VR.PN, "");
         ds.setString(Tag.StudyDescription, VR.LO, "Synthetic CT phantom");
-        ds.setString(Tag.SeriesDescription, VR.LO, "Water cylinder with bone and lung inserts");
+        ds.setString(Tag.SeriesDescription, VR.LO, body == Body.WATER_BOX
+                ? String.format(java.util.Locale.ROOT, "Water box %.0f mm", boxSideMm)
+                : "Water cylinder with bone and lung inserts");
         ds.setString(Tag.PatientName, VR.PN, patientName);
         ds.setString(Tag.PatientID, VR.LO, patientID);
         ds.setString(Tag.PatientBirthDate, VR.DA, "19700101");
@@ -119,8 +147,25 @@ public final class SyntheticCtSeries {
         return ds;
     }
 
-    /** Stored values: HU + 1024 (air -1000, water 0, lung -700, bone +1000), a little deterministic noise. */
+    /** Stored values: HU + 1024. */
     private void fillPixels(byte[] pixels, int slice) {
+        if (body == Body.WATER_BOX) {
+            double half = boxSideMm / 2;
+            double x0 = -(columns - 1) * pixelSpacingMm / 2;
+            double y0 = -(rows - 1) * pixelSpacingMm / 2;
+            for (int y = 0; y < rows; y++) {
+                for (int x = 0; x < columns; x++) {
+                    boolean water = Math.abs(x0 + x * pixelSpacingMm) < half && Math.abs(y0 + y * pixelSpacingMm) < half;
+                    LittleEndian.put16(pixels, (y * columns + x) * 2, (water ? 0 : -1000) + 1024);
+                }
+            }
+            return;
+        }
+        fillCylinder(pixels, slice);
+    }
+
+    /** Air -1000, water 0, lung -700, bone +1000 HU, a little deterministic noise. */
+    private void fillCylinder(byte[] pixels, int slice) {
         double cx = columns / 2.0;
         double cy = rows / 2.0;
         double radius = Math.min(rows, columns) * 0.42;
