@@ -36,6 +36,48 @@ public final class FrameDecoder {
                 || JPEG_LOSSLESS.contains(transferSyntaxUid);
     }
 
+    /**
+     * The transfer syntax of a data set whose File Meta Information was not kept: its (0002,0010) when present; else
+     * Explicit VR Little Endian for native Pixel Data (the reader already normalised it to little endian); else told
+     * from the first fragment's bytes (PS3.5 A.4): RLE header, JPEG start-of-frame marker (process 14 lossless, baseline,
+     * extended, progressive, JPEG-LS), JPEG 2000 codestream. A guess for encapsulated data (SV1 comes out as process
+     * 14, which it is a case of; JPEG 2000 as .91 even when lossless-only): prefer the real UID.
+     */
+    public static String transferSyntaxOf(DataSet ds) throws PixelDataException {
+        String ts = ds.getString(Tag.TransferSyntaxUID);
+        if (ts != null && !ts.isBlank()) {
+            return ts.trim();
+        }
+        if (!(ds.getValue(Tag.PixelData) instanceof Fragments f)) {
+            return UID.ExplicitVRLittleEndian;
+        }
+        byte[] b = f.size() > 1 && f.get(1) instanceof byte[] first ? first : new byte[0];
+        if (b.length >= 8 && LittleEndian.i32(b, 0) >= 1 && LittleEndian.i32(b, 0) <= 15 && LittleEndian.i32(b, 4) == 64) {
+            return UID.RLELossless;
+        }
+        if (b.length >= 4 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0x4F) {
+            return UID.JPEG2000;
+        }
+        if (b.length >= 12 && b[4] == 'j' && b[5] == 'P') {
+            return UID.JPEG2000; // JP2 file format box
+        }
+        if (b.length >= 4 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8) {
+            int pos = 2;
+            while (pos + 4 <= b.length && (b[pos] & 0xFF) == 0xFF) {
+                int marker = b[pos + 1] & 0xFF;
+                switch (marker) {
+                    case 0xC3: return UID.JPEGLossless;
+                    case 0xC0: return UID.JPEGBaseline8Bit;
+                    case 0xC1: return UID.JPEGExtended12Bit;
+                    case 0xC2: return UID.JPEGFullProgressionNonHierarchical1012;
+                    case 0xF7: return UID.JPEGLSLossless;
+                    default: pos += 2 + ((b[pos + 2] & 0xFF) << 8 | (b[pos + 3] & 0xFF));
+                }
+            }
+        }
+        throw new PixelDataException("encapsulated Pixel Data of an unknown compression and no transfer syntax given");
+    }
+
     /** Frame {@code frame} (0-based) of a data set held in memory (values as byte[], not bulk data). */
     public static byte[] decode(DataSet ds, String transferSyntaxUid, int frame) throws PixelDataException {
         try {

@@ -116,6 +116,22 @@ class FrameDecoderTest {
         assertTrue(e.getMessage().contains("bulk data"), e.getMessage());
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "MR_small_RLE.dcm", "JPEG2000.dcm", "MR_small_jpeg_ls_lossless.dcm", "JPEG-lossy.dcm",
+        "SC_rgb_jpeg_dcmtk.dcm", "CT_small.dcm", "rtdose_rle.dcm",
+    })
+    void transferSyntaxToldFromThePixelDataWhenTheMetaInformationIsGone(String file) throws Exception {
+        PixelFiles f = PixelFiles.read(TestData.pydicomFile(file));
+        assertEquals(f.transferSyntaxUid(), FrameDecoder.transferSyntaxOf(f.dataSet()), file);
+    }
+
+    @Test
+    void selectionValue1IsToldAsProcess14WhichDecodesIt() throws Exception {
+        PixelFiles f = PixelFiles.read(TestData.pydicomFile("SC_rgb_jpeg_gdcm.dcm"));
+        assertEquals("1.2.840.10008.1.2.4.57", FrameDecoder.transferSyntaxOf(f.dataSet()));
+    }
+
     static String md5(byte[] b) throws Exception {
         return String.format("%032x", new BigInteger(1, MessageDigest.getInstance("MD5").digest(b)));
     }
