@@ -25,9 +25,14 @@ final class DoseFixtures {
 
     /** columns x rows x slices of water (0 HU), first pixel at (-20.5, -31, -12) mm, spacing 1.5 x 2 (rows) x 2.5 mm. */
     static CtSeries ct(int columns, int rows, int slices) throws DoseInputException {
+        return ct(columns, rows, slices, 2.0, 1.5);
+    }
+
+    static CtSeries ct(int columns, int rows, int slices, double rowSpacing, double columnSpacing)
+            throws DoseInputException {
         CtSeriesReader reader = new CtSeriesReader(HuCalibration.fourMedium());
         for (int k = slices - 1; k >= 0; k--) {
-            reader.add(SyntheticCt.slice(k + 1, rows, columns, 2.0, 1.5, -20.5, -31, -12 + 2.5 * k,
+            reader.add(SyntheticCt.slice(k + 1, rows, columns, rowSpacing, columnSpacing, -20.5, -31, -12 + 2.5 * k,
                     SyntheticCt.uniform(rows * columns, 1024)));
         }
         return reader.build();
