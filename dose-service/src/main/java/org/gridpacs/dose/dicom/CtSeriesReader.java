@@ -2,10 +2,8 @@ package org.gridpacs.dose.dicom;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
@@ -193,12 +191,13 @@ public final class CtSeriesReader {
         CtSlice first = sorted.get(0);
         Phantom ph = new Phantom(columns, rows, sorted.size(), vx, vy, vz, first.x / 10 - vx / 2,
                 first.y / 10 - vy / 2, first.z / 10 - vz / 2);
-        Map<String, HuTable> tables = new HashMap<>();
+        HuTable table = null; // consecutive slices almost always share their rescale: keep the last table only
         short[] values = new short[rows * columns];
         for (int k = 0; k < sorted.size(); k++) {
             CtSlice s = sorted.get(k);
-            HuTable table = tables.computeIfAbsent(s.slope + "/" + s.intercept + "/" + s.signed,
-                    key -> new HuTable(calibration, s.slope, s.intercept, s.signed));
+            if (table == null || !table.matches(s)) {
+                table = new HuTable(calibration, s.slope, s.intercept, s.signed);
+            }
             s.copyTo(values);
             int base = ph.index(0, 0, k);
             for (int i = 0; i < values.length; i++) {
@@ -214,13 +213,23 @@ public final class CtSeriesReader {
     private static final class HuTable {
         final byte[] medium = new byte[65536];
         final float[] density = new float[65536];
+        private final double slope;
+        private final double intercept;
+        private final boolean signed;
 
         HuTable(HuCalibration c, double slope, double intercept, boolean signed) {
+            this.slope = slope;
+            this.intercept = intercept;
+            this.signed = signed;
             for (int v = 0; v < 65536; v++) {
                 double hu = (signed ? (short) v : v) * slope + intercept;
                 medium[v] = c.medium(hu);
                 density[v] = c.density(hu);
             }
+        }
+
+        boolean matches(CtSlice s) {
+            return s.slope == slope && s.intercept == intercept && s.signed == signed;
         }
     }
 

@@ -16,7 +16,8 @@ import org.gridpacs.dose.phantom.Phantom;
 record DoseGrid(int nx, int ny, int nz, double dx, double dy, double dz, double x0, double y0, double z0,
                 float[] dose, float[] error) {
 
-    static DoseGrid of(DoseResult result, double gridMm) {
+    /** @param withError false leaves {@link #error()} null (no uncertainty object is written) */
+    static DoseGrid of(DoseResult result, double gridMm, boolean withError) {
         Phantom p = result.phantom();
         float[] d = result.dose();
         float[] u = result.uncertainty();
@@ -24,14 +25,15 @@ record DoseGrid(int nx, int ny, int nz, double dx, double dy, double dz, double 
         Axis ay = Axis.of(p.ny, p.dy * 10, p.y0 * 10, gridMm);
         Axis az = Axis.of(p.nz, p.dz * 10, p.z0 * 10, gridMm);
         int n = ax.count * ay.count * az.count;
-        float[] dose = new float[n];
-        float[] error = new float[n];
+        float[] dose;
+        float[] error = withError ? new float[n] : null;
         if (ax.identity && ay.identity && az.identity) {
-            for (int i = 0; i < n; i++) {
-                dose[i] = d[i];
+            dose = d; // read only: no copy of a CT-sized array
+            for (int i = 0; withError && i < n; i++) {
                 error[i] = (float) absolute(d[i], u == null ? 0 : u[i]);
             }
         } else {
+            dose = new float[n];
             double[] sum = new double[n];
             double[] var = new double[n];
             int[] count = new int[n];
@@ -50,7 +52,9 @@ record DoseGrid(int nx, int ny, int nz, double dx, double dy, double dz, double 
             }
             for (int c = 0; c < n; c++) {
                 dose[c] = (float) (sum[c] / count[c]);
-                error[c] = (float) (Math.sqrt(var[c]) / count[c]);
+                if (withError) {
+                    error[c] = (float) (Math.sqrt(var[c]) / count[c]);
+                }
             }
         }
         return new DoseGrid(ax.count, ay.count, az.count, ax.spacing, ay.spacing, az.spacing, ax.firstCentre,

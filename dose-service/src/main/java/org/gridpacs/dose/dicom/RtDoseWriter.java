@@ -42,7 +42,7 @@ public final class RtDoseWriter {
      */
     public static List<DataSet> write(DoseResult result, CtSeries ct, String planSopInstanceUid, DerivedIds ids,
                                       RtDoseOptions options) {
-        DoseGrid grid = DoseGrid.of(result, options.gridMm());
+        DoseGrid grid = DoseGrid.of(result, options.gridMm(), options.errorDose());
         List<DataSet> out = new ArrayList<>(2);
         String comment = String.format(Locale.ROOT, "Monte Carlo, %d histories, mean uncertainty %.2f%%",
                 result.histories(), 100 * result.meanUncertainty());
