@@ -132,6 +132,35 @@ class FrameDecoderTest {
         assertEquals("1.2.840.10008.1.2.4.57", FrameDecoder.transferSyntaxOf(f.dataSet()));
     }
 
+    @Test
+    void framesFoundByOffsetTableOneFragmentEachOrEndOfImage() throws Exception {
+        byte[] a1 = {(byte) 0xFF, (byte) 0xD8, 1, 2};
+        byte[] a2 = {3, 4, (byte) 0xFF, (byte) 0xD9};
+        byte[] b1 = {(byte) 0xFF, (byte) 0xD8, 5, (byte) 0xFF, (byte) 0xD9, 0};
+        org.gridpacs.dicom.data.Fragments noTable = fragments(new byte[0], a1, a2, b1);
+        assertArrayEquals(new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3, 4, (byte) 0xFF, (byte) 0xD9},
+                FrameDecoder.encapsulatedFrame(noTable, 2, 0, BulkDataLoader.NONE, true));
+        assertArrayEquals(b1, FrameDecoder.encapsulatedFrame(noTable, 2, 1, BulkDataLoader.NONE, true));
+        // Basic Offset Table: frame 1 at 0, frame 2 after two items of 8 + 4 bytes
+        byte[] table = {0, 0, 0, 0, 24, 0, 0, 0};
+        org.gridpacs.dicom.data.Fragments withTable = fragments(table, a1, a2, b1);
+        assertArrayEquals(b1, FrameDecoder.encapsulatedFrame(withTable, 2, 1, BulkDataLoader.NONE, false));
+        assertEquals(8, FrameDecoder.encapsulatedFrame(withTable, 2, 0, BulkDataLoader.NONE, false).length);
+        org.gridpacs.dicom.data.Fragments oneEach = fragments(new byte[0], a1, b1);
+        assertArrayEquals(b1, FrameDecoder.encapsulatedFrame(oneEach, 2, 1, BulkDataLoader.NONE, false));
+        PixelDataException e = assertThrows(PixelDataException.class,
+                () -> FrameDecoder.encapsulatedFrame(noTable, 2, 1, BulkDataLoader.NONE, false));
+        assertEquals("3 fragments for 2 frames and no Basic Offset Table: cannot tell the frames apart", e.getMessage());
+    }
+
+    private static org.gridpacs.dicom.data.Fragments fragments(byte[]... items) {
+        org.gridpacs.dicom.data.Fragments f = new org.gridpacs.dicom.data.Fragments(org.gridpacs.dicom.data.VR.OB);
+        for (byte[] b : items) {
+            f.add(b);
+        }
+        return f;
+    }
+
     static String md5(byte[] b) throws Exception {
         return String.format("%032x", new BigInteger(1, MessageDigest.getInstance("MD5").digest(b)));
     }
