@@ -4,8 +4,9 @@ import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dose.phantom.Phantom;
 
 /**
- * A CT series made ready for the engine: the phantom on the CT's own grid (voxel (0,0,0) is the first pixel of the
- * lowest slice; corner = first pixel centre - half a voxel, cm), and what an object derived from it must copy.
+ * A CT series made ready for the engine: the phantom on the CT's own grid (voxel (0,0,0) is the (-x, -y) corner pixel
+ * of the lowest slice, which is its first pixel unless the slices were mirrored (feet-first/prone orientation); corner
+ * = that pixel's centre - half a voxel, cm), and what an object derived from it must copy.
  *
  * @param phantom             density and medium per voxel, on the CT grid
  * @param studyInstanceUid    the CT's study

@@ -1,12 +1,11 @@
 package org.gridpacs.dose.phantom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.gridpacs.dose.physics.Media;
 import org.junit.jupiter.api.Test;
 
-/** HU calibrations and CT arrays to phantom. */
+/** HU calibrations (CT slices to phantom: CtSeriesReaderTest). */
 class PhantomTest {
 
     @Test
@@ -45,42 +44,5 @@ class PhantomTest {
         assertEquals(Media.BONE, c.medium(120));
         assertEquals(Media.BONE, c.medium(1700));
         assertEquals(Media.BONE, c.medium(5000));
-    }
-
-    @Test
-    void ctSlicesSortedRescaledAndPlaced() {
-        HuCalibration c = HuCalibration.fourMedium();
-        short[][] px = new short[3][];
-        double[][] pos = new double[3][];
-        // stored value = HU + 1024 (slope 1, intercept -1024); slices given out of order
-        int[] order = {2, 0, 1};
-        for (int k = 0; k < 3; k++) {
-            int z = order[k];
-            px[k] = new short[] {(short) (z == 0 ? 24 : 1024), 1024, 1024, 1024, 1024, 1024};
-            pos[k] = new double[] {-10, -20, 5 + 2.5 * z};
-        }
-        Phantom p = CtVolume.toPhantom(px, pos, new double[] {1, 0, 0, 0, 1, 0}, 2, 3, 2.0, 1.0, 1, -1024, c);
-        assertEquals(3, p.nx);
-        assertEquals(2, p.ny);
-        assertEquals(3, p.nz);
-        assertEquals(0.1, p.dx, 1e-12);
-        assertEquals(0.2, p.dy, 1e-12);
-        assertEquals(0.25, p.dz, 1e-12);
-        assertEquals(-1.05, p.x0, 1e-12);
-        assertEquals(0.5 - 0.125, p.z0, 1e-12);
-        assertEquals(Media.AIR, p.material[p.index(0, 0, 0)]);
-        assertEquals(Media.SOFT_TISSUE, p.material[p.index(0, 0, 1)]);
-    }
-
-    @Test
-    void refusesTiltedGantryAndObliqueSlices() {
-        HuCalibration c = HuCalibration.fourMedium();
-        short[][] px = {{0}, {0}};
-        double[][] tilted = {{0, 0, 0}, {0, 1.5, 2.5}};
-        assertThrows(IllegalArgumentException.class,
-                () -> CtVolume.toPhantom(px, tilted, new double[] {1, 0, 0, 0, 1, 0}, 1, 1, 1, 1, 1, 0, c));
-        double[][] ok = {{0, 0, 0}, {0, 0, 2.5}};
-        assertThrows(IllegalArgumentException.class,
-                () -> CtVolume.toPhantom(px, ok, new double[] {1, 0, 0, 0, 0.9, 0.436}, 1, 1, 1, 1, 1, 0, c));
     }
 }
