@@ -22,6 +22,8 @@ import org.gridpacs.dose.source.PatientPosition;
  */
 public final class RtPlanWriter {
     static final String MANUFACTURER = "GridPACS";
+    /** Series Number of generated plans: high, away from the scanner's own series numbers. */
+    static final String SERIES_NUMBER = "9001";
     private static final DateTimeFormatter DA = DateTimeFormatter.ofPattern("yyyyMMdd");
     private static final DateTimeFormatter TM = DateTimeFormatter.ofPattern("HHmmss");
 
@@ -56,7 +58,7 @@ public final class RtPlanWriter {
         // RT Series, Frame of Reference, General Equipment
         ds.setString(Tag.Modality, VR.CS, "RTPLAN");
         ds.setString(Tag.SeriesInstanceUID, VR.UI, ids.planSeriesUid());
-        ds.setNull(Tag.SeriesNumber, VR.IS);
+        ds.setString(Tag.SeriesNumber, VR.IS, SERIES_NUMBER);
         ds.setString(Tag.SeriesDescription, VR.LO, truncate(label, 64));
         ds.setNull(Tag.OperatorsName, VR.PN);
         ds.setString(Tag.FrameOfReferenceUID, VR.UI, ct.frameOfReferenceUid());
