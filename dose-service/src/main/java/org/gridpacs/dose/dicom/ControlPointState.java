@@ -19,9 +19,9 @@ record ControlPointState(double gantry, String gantryDirection, double collimato
 
     /** How many sub-segments the interval from this control point to {@code next} is sampled with. */
     int subdivisions(ControlPointState next) {
-        double turn = Math.max(Math.abs(turn(gantry, next.gantry, gantryDirection)),
-                Math.max(Math.abs(turn(collimator, next.collimator, collimatorDirection)),
-                        Math.abs(turn(couch, next.couch, couchDirection))));
+        double turn = Math.max(Math.abs(turn(gantry, next.gantry, gantryDirection, GANTRY_CW)),
+                Math.max(Math.abs(turn(collimator, next.collimator, collimatorDirection, COLLIMATOR_CW)),
+                        Math.abs(turn(couch, next.couch, couchDirection, COUCH_CW))));
         double travel = Math.max(travel(jawX, next.jawX), Math.max(travel(jawY, next.jawY), travel(leaves, next.leaves)));
         return (int) Math.max(1, Math.max(Math.ceil(turn / MAX_DEGREES - 1e-9), Math.ceil(travel / MAX_TRAVEL_MM - 1e-9)));
     }
@@ -29,26 +29,38 @@ record ControlPointState(double gantry, String gantryDirection, double collimato
     /** The machine a fraction {@code t} of the way from this control point to {@code next} (linear in each axis). */
     ControlPointState at(ControlPointState next, double t) {
         return new ControlPointState(
-                PlanAttributes.angle(gantry + t * turn(gantry, next.gantry, gantryDirection)), gantryDirection,
-                PlanAttributes.angle(collimator + t * turn(collimator, next.collimator, collimatorDirection)),
-                collimatorDirection,
-                PlanAttributes.angle(couch + t * turn(couch, next.couch, couchDirection)), couchDirection,
+                PlanAttributes.angle(gantry + t * turn(gantry, next.gantry, gantryDirection, GANTRY_CW)),
+                gantryDirection,
+                PlanAttributes.angle(collimator + t * turn(collimator, next.collimator, collimatorDirection,
+                        COLLIMATOR_CW)), collimatorDirection,
+                PlanAttributes.angle(couch + t * turn(couch, next.couch, couchDirection, COUCH_CW)), couchDirection,
                 lerp(iso, next.iso, t), lerp(jawX, next.jawX, t), lerp(jawY, next.jawY, t), lerp(leaves, next.leaves, t),
                 cumulativeWeight + t * (next.cumulativeWeight - cumulativeWeight));
     }
 
-    /**
-     * The signed rotation from {@code a} to {@code b}: CW (IEC: increasing angle) or CC (decreasing) as the control
-     * point says, the shorter way when it says NONE or nothing.
+    /*
+     * Which way CW turns each IEC 61217 angle (all right-handed). DICOM gives each direction as seen from a point:
+     * the gantry from the isocentre looking at the gantry (along +Yf: CW increases the angle), the collimator from the
+     * source (along -Zb: CW decreases it), the couch from above (along -Zs: CW decreases it).
      */
-    static double turn(double a, double b, String direction) {
+    static final boolean GANTRY_CW = true;
+    static final boolean COLLIMATOR_CW = false;
+    static final boolean COUCH_CW = false;
+
+    /**
+     * The signed rotation from {@code a} to {@code b} the way the control point's direction (CW or CC) says, the
+     * shorter way when it says NONE or nothing.
+     *
+     * @param cwIncreases whether CW increases this angle
+     */
+    static double turn(double a, double b, String direction, boolean cwIncreases) {
         double up = ((b - a) % 360 + 360) % 360; // in [0, 360)
         if (up == 0) {
             return 0;
         }
         return switch (direction) {
-            case "CW" -> up;
-            case "CC" -> up - 360;
+            case "CW" -> cwIncreases ? up : up - 360;
+            case "CC" -> cwIncreases ? up - 360 : up;
             default -> up <= 180 ? up : up - 360;
         };
     }

@@ -222,8 +222,8 @@ final class RtBeamReader {
             if (Double.isNaN(energy)) {
                 throw new DoseInputException(at + ": " + name(Tag.NominalBeamEnergy) + " is missing");
             }
-            kind = kind(energy);
-        } else if (!Double.isNaN(energy) && kind != kind(energy)) {
+            kind = kind(cp, energy);
+        } else if (!Double.isNaN(energy) && kind != kind(cp, energy)) {
             throw new DoseInputException(at + ": the energy changes within the beam");
         }
         for (int tag : new int[] {Tag.TableTopPitchAngle, Tag.TableTopRollAngle}) {
@@ -333,8 +333,8 @@ final class RtBeamReader {
         return v;
     }
 
-    private Beam.Kind kind(double energy) throws DoseInputException {
-        String unit = code(beam, Tag.NominalBeamEnergyUnit);
+    private Beam.Kind kind(DataSet cp, double energy) throws DoseInputException {
+        String unit = code(cp, Tag.NominalBeamEnergyUnit);
         if (!unit.isEmpty() && !unit.equals("MV") && !unit.equals("MEV")) {
             throw new DoseInputException(where + ": Nominal Beam Energy Unit " + unit + " is not modelled");
         }

@@ -151,6 +151,30 @@ class RtPlanReaderTest {
         }
     }
 
+    /** DICOM sees the collimator from the source and the couch from above: there CW decreases the IEC angle. */
+    @Test
+    void collimatorAndCouchDirectionsAreSeenFromTheSourceAndFromAbove() throws Exception {
+        int[][] expected = {{10, 170}, {10, 170}}; // CW, CC from 10 to 350 degrees: collimator, couch
+        int[] angleTag = {Tag.BeamLimitingDeviceAngle, Tag.PatientSupportAngle};
+        int[] directionTag = {Tag.BeamLimitingDeviceRotationDirection, Tag.PatientSupportRotationDirection};
+        for (int axis = 0; axis < 2; axis++) {
+            for (int d = 0; d < 2; d++) {
+                String dir = d == 0 ? "CW" : "CC";
+                PlanBuilder pb = new PlanBuilder("HFS", 1);
+                int tag = angleTag[axis];
+                PlanBuilder.BeamBuilder bb = pb.beam("ROT", 10, 6, null)
+                        .first(0, axis == 0 ? 10 : 0, axis == 1 ? 10 : 0, ISO, JAW, JAW, null)
+                        .then(1, cp -> cp.setDouble(tag, VR.DS, 350));
+                bb.firstControlPoint().setString(directionTag[axis], VR.CS, dir);
+                List<Beam> beams = RtPlanReader.read(pb.plan()).beams();
+                assertEquals(expected[axis][d], beams.size(), dir + " axis " + axis);
+                Beam first = beams.get(0);
+                double angle = axis == 0 ? first.collimatorDeg() : first.couchDeg();
+                assertEquals(d == 0 ? 9 : 11, angle, 1e-9, dir + " axis " + axis);
+            }
+        }
+    }
+
     @Test
     void couchAngleIsPatientSupportPlusEccentricAndPositionsAreRead() throws Exception {
         PlanBuilder pb = new PlanBuilder("FFP", 1);
