@@ -92,6 +92,9 @@ public final class RtPlanReader {
             if (meterset < 0) {
                 throw new DoseInputException(fg + ", " + where + ": Beam Meterset " + plain(meterset) + " is negative");
             }
+            if (meterset == 0) {
+                continue; // delivers nothing (a setup or imaging beam): not read, so not refused either
+            }
             PatientPosition position = setupOf(beam, setups, where);
             if (planPosition != null && position != planPosition) {
                 throw new DoseInputException(where + ": patient position " + position + " differs from "

@@ -190,6 +190,16 @@ class RtPlanReaderTest {
     }
 
     @Test
+    void beamsWithoutMetersetAreSkippedUnread() throws Exception {
+        PlanBuilder pb = new PlanBuilder("HFS", 3);
+        pb.beam("TREAT", 20, 6, null).first(0, 0, 0, ISO, JAW, JAW, null).then(1, cp -> { });
+        pb.beam("KV SETUP", 0, 0.12, null).first(90, 0, 0, ISO, JAW, JAW, null).then(1, cp -> { });
+        List<Beam> beams = RtPlanReader.read(pb.plan()).beams();
+        assertEquals(1, beams.size());
+        assertEquals(60, beams.get(0).mu(), 1e-9);
+    }
+
+    @Test
     void hfpPlan() throws Exception {
         PlanBuilder pb = new PlanBuilder("HFP", 1);
         pb.beam("P", 10, 6, null).first(180, 0, 0, ISO, JAW, JAW, null).then(1, cp -> { });
