@@ -14,7 +14,8 @@ import org.gridpacs.dose.source.BeamSource;
  * Absolute dose: 1 MU gives 1 cGy at the depth of maximum dose on the central axis of a 10 x 10 cm field at
  * SSD 100 cm in water (for 6 MV and for Co-60 alike, each at its own dmax). Found by simulating that reference
  * with a fixed seed; the result is the number of source photons per MU per steradian of the point source, so a
- * beam's photon count scales with the solid angle of its jaw opening (collimator scatter is not modelled).
+ * beam's photon count scales with the solid angle of its opening (jaws and MLC; collimator scatter and leaf
+ * transmission are not modelled).
  *
  * <p>A value, computed once per job (or once by a caller that runs several jobs with the same physics settings) and
  * carried with the {@link DoseJob}: no per-JVM cache, so a machine of a grid never recomputes it (a reference run is
@@ -80,14 +81,9 @@ public final class Calibration implements Serializable {
                 && wcc == s.wcc();
     }
 
-    /** Solid angle of the jaw opening seen from the source, sr. */
+    /** Solid angle of the beam's opening (jaws, and MLC if any) seen from the source, sr. */
     public static double solidAngle(Beam b) {
-        double l = b.sad();
-        return f(b.x2(), b.y2(), l) - f(b.x1(), b.y2(), l) - f(b.x2(), b.y1(), l) + f(b.x1(), b.y1(), l);
-    }
-
-    private static double f(double a, double c, double l) {
-        return Math.atan(a * c / (l * Math.sqrt(l * l + a * a + c * c)));
+        return b.aperture().solidAngle();
     }
 
     private static Reference simulate(Beam.Kind kind, DoseSettings settings, long histories) {
