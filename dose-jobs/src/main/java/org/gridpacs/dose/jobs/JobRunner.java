@@ -231,8 +231,11 @@ final class JobRunner implements Runnable, Closeable {
         List<IndexedInstance> ct = archive.instances(study, s.seriesUid());
         store.detail(job.id(), "reading CT 0/" + ct.size());
         double target = job.request().uncertainty() != null ? job.request().uncertainty() / 100 : 0;
-        return calculation.calculate(job, new ArchiveJobInputs(archive, s.seriesUid(), ct, plan),
-                text -> detail(job.id(), text), new ProgressThrottle(store, job.id(), target, progressMillis), cancel);
+        ProgressThrottle progress = new ProgressThrottle(store, job.id(), target, progressMillis);
+        DoseOutput out = calculation.calculate(job, new ArchiveJobInputs(archive, s.seriesUid(), ct, plan),
+                text -> detail(job.id(), text), progress, cancel);
+        progress.flush();
+        return out;
     }
 
     private void detail(String id, String text) {

@@ -19,6 +19,8 @@ final class ProgressThrottle implements ProgressListener {
     private final long intervalNanos;
     private final long start = System.nanoTime();
     private long last = Long.MIN_VALUE;
+    private long[] pending;
+    private double pendingUncertainty;
 
     /** @param target target uncertainty, fraction; 0 for a fixed number of histories */
     ProgressThrottle(JobStore store, String id, double target, long intervalMillis) {
@@ -31,10 +33,26 @@ final class ProgressThrottle implements ProgressListener {
     @Override
     public synchronized void progress(long done, long planned, double uncertainty) {
         long now = System.nanoTime();
-        if (last != Long.MIN_VALUE && now - last < intervalNanos) {
-            return;
+        pending = new long[] {done, planned};
+        pendingUncertainty = uncertainty;
+        if (last == Long.MIN_VALUE || now - last >= intervalNanos) {
+            last = now;
+            write(now);
         }
-        last = now;
+    }
+
+    /** Writes the last progress heard if the interval held it back (the end of the run). */
+    synchronized void flush() {
+        if (pending != null) {
+            write(System.nanoTime());
+        }
+    }
+
+    private void write(long now) {
+        long done = pending[0];
+        long planned = pending[1];
+        double uncertainty = pendingUncertainty;
+        pending = null;
         long expected = planned;
         if (target > 0 && uncertainty > 0 && Double.isFinite(uncertainty)) {
             double needed = done * (uncertainty / target) * (uncertainty / target);
