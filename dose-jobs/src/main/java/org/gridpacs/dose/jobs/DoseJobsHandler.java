@@ -53,7 +53,8 @@ public final class DoseJobsHandler extends Handler.Abstract {
     }
 
     private void answer(Request request, Response response, Callback callback) throws Exception {
-        String path = Request.getPathInContext(request);
+        // the raw URI path: PathMappingsHandler without a context handler fails on getPathInContext (Jetty 12.1)
+        String path = request.getHttpURI().getPath();
         String method = request.getMethod().toUpperCase(Locale.ROOT);
         if (path.equals(BASE) || path.equals(BASE + "/")) {
             switch (method) {
