@@ -113,7 +113,15 @@ final class JobRunner implements Runnable, Closeable {
             if (j.waitCtUntil() == null) {
                 return j;
             }
-            if (ctReady(j, now)) {
+            boolean ready;
+            try {
+                ready = ctReady(j, now);
+            } catch (java.io.IOException | org.gridpacs.archive.query.QueryException e) {
+                // this job's plan or the index cannot be read now: the other jobs go on, this one looks again later
+                LOG.warn("Dose job {} cannot check its CT series: {}", j.id(), e.toString());
+                continue;
+            }
+            if (ready) {
                 store.stopWaiting(j.id());
                 planFrames.remove(j.id());
                 return store.get(j.id()).orElse(null);
@@ -193,7 +201,7 @@ final class JobRunner implements Runnable, Closeable {
             if (!closing) {
                 store.fail(job.id(), "interrupted");
             }
-        } catch (Exception e) {
+        } catch (Exception | OutOfMemoryError e) { // a CT too large for the heap fails its job, not the runner
             if (closing) {
                 return;
             }
