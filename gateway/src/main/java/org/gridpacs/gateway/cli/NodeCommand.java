@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import org.gridpacs.gateway.node.ArchiveNode;
+import org.gridpacs.gateway.node.DoseSetup;
 import org.gridpacs.gateway.node.ClusterConfigFile;
 import org.gridpacs.gateway.node.ClusterStorages;
 import org.gridpacs.gateway.node.NodeConfig;
@@ -75,7 +76,13 @@ final class NodeCommand implements Callable<Integer> {
         if (port != null) {
             cfg = cfg.withDicomPort(port);
         }
-        node = ArchiveNode.start(cfg, cluster, storages);
+        DoseSetup dose;
+        try {
+            dose = DoseSetup.load(installed("dose.properties").getParent());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("dose configuration " + installed("dose.properties") + ": " + e.getMessage());
+        }
+        node = ArchiveNode.start(cfg, cluster, storages, dose);
         Thread hook = new Thread(this::stop, "node-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.printf("GridPACS archive node %sready: AE title %s, DICOM port %d, HTTP port %d, data in %s%n",

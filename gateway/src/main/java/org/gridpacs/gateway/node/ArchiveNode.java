@@ -36,6 +36,9 @@ import org.gridpacs.dicom.net.AcceptPolicy;
 import org.gridpacs.dicom.net.Connector;
 import org.gridpacs.dicom.net.DicomServer;
 import org.gridpacs.dicom.net.Services;
+import org.gridpacs.dose.jobs.DoseJobs;
+import org.gridpacs.dose.jobs.DoseJobsHandler;
+import org.gridpacs.dose.jobs.JobStore;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.http.HealthHandler;
 import org.gridpacs.http.NodeHttpServer;
@@ -59,6 +62,7 @@ public final class ArchiveNode implements Closeable {
     /** The cluster this node is a member of, or null when it runs alone. */
     private final ClusterConfig cluster;
     private final ClusterStorages storages;
+    private final DoseSetup dose;
     private final List<Closeable> resources = new ArrayList<>();
     /** Told of every instance this node receives and stores; other modules subscribe here. */
     private final StoreListeners storeListeners = new StoreListeners();
@@ -67,11 +71,14 @@ public final class ArchiveNode implements Closeable {
     private DicomServer server;
     private NodeHttpServer http;
     private volatile Replication replication;
+    /** The dose service, or null when dose.enabled is false. */
+    private DoseJobs doseJobs;
 
-    private ArchiveNode(NodeConfig config, ClusterConfig cluster, ClusterStorages storages) {
+    private ArchiveNode(NodeConfig config, ClusterConfig cluster, ClusterStorages storages, DoseSetup dose) {
         this.config = config;
         this.cluster = cluster;
         this.storages = storages;
+        this.dose = dose;
     }
 
     /** Opens storage and index, repairs what an unclean stop left, and starts listening; alone. */
@@ -90,7 +97,13 @@ public final class ArchiveNode implements Closeable {
     /** As {@link #start(NodeConfig, ClusterConfig)}, with the cluster's storages ({@code cluster.storage.*}). */
     public static ArchiveNode start(NodeConfig config, ClusterConfig cluster, ClusterStorages storages)
             throws IOException {
-        ArchiveNode node = new ArchiveNode(config, cluster, storages);
+        return start(config, cluster, storages, DoseSetup.defaults());
+    }
+
+    /** As {@link #start(NodeConfig, ClusterConfig, ClusterStorages)}, with the dose service set up as {@code dose}. */
+    public static ArchiveNode start(NodeConfig config, ClusterConfig cluster, ClusterStorages storages, DoseSetup dose)
+            throws IOException {
+        ArchiveNode node = new ArchiveNode(config, cluster, storages, dose);
         try {
             node.startServices();
             return node;
@@ -107,8 +120,9 @@ public final class ArchiveNode implements Closeable {
         Storage storage = Storages.fromUri(config.storageId(), resolve(config.storageUri()), config.storageFsync());
         IndexDatabase database;
         try {
-            // the index holds replication's tables (the outbox) as well as the archive's, standalone or not
-            database = IndexDatabase.open(indexUrl(), "sa", "", 16, List.of(Replication.SCHEMA));
+            // the index holds replication's tables (the outbox) and the dose jobs as well as the archive's,
+            // standalone or not
+            database = IndexDatabase.open(indexUrl(), "sa", "", 16, List.of(Replication.SCHEMA, JobStore.SCHEMA));
         } catch (java.sql.SQLException e) {
             throw new IOException("cannot open the index " + config.indexUrl() + ": " + e.getMessage(), e);
         }
@@ -147,12 +161,19 @@ public final class ArchiveNode implements Closeable {
             remote = replication.remoteCopies();
             http.peerRoute("/peer/*", replication.peerHandler());
         }
+        String nodeName = cluster != null ? cluster.self() : config.aeTitle();
+        // events once per instance on the node that received it: copies from peers bypass this wrapper
+        store = new NotifyingStore(store, storeListeners, nodeName);
+        retrieve = new RetrieveService(query, readableStorages(storage), remote);
+        if (dose.config().enabled()) {
+            // before the HTTP service starts: its routes are fixed then
+            doseJobs = startDose(database, query, nodeName);
+            resources.add(doseJobs);
+            http.route(DoseJobsHandler.ROUTE, doseJobs.handler());
+        }
         // peers may push copies as soon as they see this node: the HTTP service is up before DICOM is
         http.start();
         resources.add(http);
-        // events once per instance on the node that received it: copies from peers bypass this wrapper
-        store = new NotifyingStore(store, storeListeners, cluster != null ? cluster.self() : config.aeTitle());
-        retrieve = new RetrieveService(query, readableStorages(storage), remote);
         RetrieveScp retrieveScp = new RetrieveScp(retrieve, config.applicationEntities(), config.aeTitle(),
                 new Connector(config.network()));
         Services services = new Services()
@@ -185,6 +206,18 @@ public final class ArchiveNode implements Closeable {
             LOG.info("HTTP accounts from {}: {}", config.httpUsers(), accounts.names().size());
         }
         return accounts;
+    }
+
+    private DoseJobs startDose(IndexDatabase database, QueryService query, String nodeName) throws IOException {
+        DoseJobs.Archive archive = new DoseJobs.Archive(database, query, retrieve, store, storeListeners, nodeName);
+        try {
+            return dose.calculation() != null
+                    ? DoseJobs.start(dose.config(), archive, dose.calculation(), null)
+                    : DoseJobs.start(dose.config(), dose.huDir(), archive,
+                            dose.executor() != null ? dose.executor().get() : null);
+        } catch (java.sql.SQLException e) {
+            throw new IOException("cannot start the dose service: " + e.getMessage(), e);
+        }
     }
 
     private static PeerTls peerTls(ClusterConfig cluster) throws IOException {
@@ -262,6 +295,11 @@ public final class ArchiveNode implements Closeable {
     /** The retrieve service, for retrieves that are not DIMSE (WADO-RS, export, the dose service's CT reads). */
     public RetrieveService retrieveService() {
         return retrieve;
+    }
+
+    /** The dose service, or null when {@code dose.enabled} is false. */
+    public DoseJobs doseJobs() {
+        return doseJobs;
     }
 
     /** This node's replication, or null when it runs alone. */

@@ -1,0 +1,167 @@
+package org.gridpacs.dose.jobs;
+
+import java.io.Closeable;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.gridpacs.archive.index.IndexDatabase;
+import org.gridpacs.archive.query.QueryException;
+import org.gridpacs.archive.store.InstanceStore;
+import org.gridpacs.dicom.data.UID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dose jobs of one node: requests in (HTTP, the on-arrival rule), durable in the index, run one at a time by
+ * a {@link JobRunner}. At start, the jobs this node was running when it stopped are queued again: they rerun from
+ * the start and, their output being derived from the job's id and creation time, store the same objects.
+ *
+ * <pre>
+ *   DoseJobService jobs = new DoseJobService(config, database, inputs, store, "node1", calculation).start();
+ *   storeListeners.add(new PlanArrivalListener(jobs));
+ *   ...
+ *   jobs.close();   // before the index and the executor the calculation uses
+ * </pre>
+ */
+public final class DoseJobService implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(DoseJobService.class);
+    /** The sender the service's own stores name (the store listeners know its objects by it). */
+    public static final String ORIGIN = "GRIDPACS-DOSE";
+    /** The most jobs a list shows. */
+    static final int LIST_LIMIT = 500;
+
+    private final DoseJobsConfig config;
+    private final JobStore store;
+    private final ArchiveInputs archive;
+    private final CtStability stability;
+    private final JobRunner runner;
+
+    /**
+     * @param database    the index, opened with {@link JobStore#SCHEMA} among its migrations
+     * @param target      where results are stored: the node's notifying store (indexed, replicated)
+     * @param node        this node's name, the owner of the jobs it creates
+     * @param calculation the product's {@link MonteCarloCalculation}
+     */
+    public DoseJobService(DoseJobsConfig config, IndexDatabase database, ArchiveInputs archive, InstanceStore target,
+                          String node, DoseCalculation calculation) {
+        this(config, database, archive, target, node, calculation, 1000);
+    }
+
+    /** As above; {@code progressMillis}: the least time between progress writes to a job's row. */
+    DoseJobService(DoseJobsConfig config, IndexDatabase database, ArchiveInputs archive, InstanceStore target,
+                   String node, DoseCalculation calculation, long progressMillis) {
+        this.config = config;
+        this.store = new JobStore(database, node);
+        this.archive = archive;
+        this.stability = new CtStability(config.stable());
+        this.runner = new JobRunner(store, archive, calculation, target, ORIGIN, config, stability, progressMillis);
+    }
+
+    /** Queues again the jobs this node was running when it stopped, then starts running jobs. */
+    public DoseJobService start() throws SQLException {
+        int n = store.requeueRunning();
+        if (n > 0) {
+            LOG.info("{} dose job(s) interrupted by the last stop queued again", n);
+        }
+        runner.start();
+        return this;
+    }
+
+    public DoseJobsConfig config() {
+        return config;
+    }
+
+    /**
+     * Queues a requested job.
+     *
+     * @throws BadRequestException 422 when the study, or the named plan, is not in the archive
+     */
+    public JobRecord submit(JobRequest request) throws BadRequestException, SQLException, QueryException {
+        if (!archive.hasStudy(request.study())) {
+            throw new BadRequestException(422, "study " + request.study() + " is not in the archive");
+        }
+        if (request.plan() != null && archive.instance(request.study(), request.plan()) == null) {
+            throw new BadRequestException(422, "RT Plan " + request.plan() + " is not in study " + request.study());
+        }
+        JobRecord job = store.create(effective(request), JobOrigin.HTTP, seed(request), null, "queued");
+        LOG.info("Dose job {} queued for study {}", job.id(), request.study());
+        runner.wake();
+        return job;
+    }
+
+    /**
+     * The on-arrival rule: an RT Plan was stored. One job per plan SOP Instance UID (a plan stored again finds its
+     * job); it waits for its CT series, at most the configured time.
+     */
+    public JobRecord planArrived(String study, String planUid) throws SQLException {
+        JobStore.Created c = store.createForPlan(effective(JobRequest.forPlan(study, planUid)), config.seed(),
+                Instant.now().plus(config.waitForCt()), JobRunner.WAITING);
+        if (c.created()) {
+            LOG.info("Dose job {} queued for RT Plan {} on arrival", c.job().id(), planUid);
+            runner.wake();
+        }
+        return c.job();
+    }
+
+    /** A CT instance of {@code series} arrived: waiting jobs look again (and the series is not stable yet). */
+    public void ctArrived(String series) {
+        stability.arrived(series, Instant.now());
+        runner.wake();
+    }
+
+    public Optional<JobRecord> get(String id) throws SQLException {
+        return store.get(id);
+    }
+
+    /** Newest first, of one state or all (null). */
+    public List<JobRecord> list(JobState state) throws SQLException {
+        return store.list(state, LIST_LIMIT);
+    }
+
+    /** What a cancel did. */
+    public enum CancelOutcome {
+        CANCELLED, NOT_FOUND, ALREADY_FINISHED
+    }
+
+    /** Cancels a QUEUED or RUNNING job (a running one stops between rounds of its simulation). */
+    public CancelOutcome cancel(String id) throws SQLException {
+        Optional<JobRecord> j = store.get(id);
+        if (j.isEmpty()) {
+            return CancelOutcome.NOT_FOUND;
+        }
+        if (!store.cancel(id)) {
+            return CancelOutcome.ALREADY_FINISHED;
+        }
+        runner.cancelRunning(id);
+        LOG.info("Dose job {} cancelled", id);
+        return CancelOutcome.CANCELLED;
+    }
+
+    /** The request with its effective target, so that a rerun under other settings calculates the same. */
+    private JobRequest effective(JobRequest r) {
+        Double unc = r.uncertainty() != null ? r.uncertainty() : r.histories() == null ? config.uncertainty() : null;
+        return new JobRequest(r.study(), r.plan(), r.beams(), unc, r.histories(), seed(r));
+    }
+
+    private long seed(JobRequest r) {
+        return r.seed() != null ? r.seed() : config.seed();
+    }
+
+    /** Whether an instance is one the service stored itself (its generated plans and RT Doses start nothing). */
+    static boolean isOwn(String callingAETitle) {
+        return ORIGIN.equals(callingAETitle);
+    }
+
+    /** Whether a SOP class is the RT Plan's. */
+    static boolean isRtPlan(String sopClassUid) {
+        return UID.RTPlanStorage.equals(sopClassUid);
+    }
+
+    /** Stops running jobs; a running one stays RUNNING in the index and reruns at the next start. */
+    @Override
+    public void close() {
+        runner.close();
+    }
+}
