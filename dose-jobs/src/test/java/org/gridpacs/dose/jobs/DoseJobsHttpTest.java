@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.gridpacs.http.NodeHttpServer;
+import org.gridpacs.http.auth.UserAccounts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ class DoseJobsHttpTest {
     static final String STUDY = "1.2.826.0.1.3680043.10.3.1";
     static final String FRAME = STUDY + ".9";
     static final String PLAN = STUDY + ".5.1";
+    static final String PASSWORD = "dose-check-please";
 
     @TempDir
     Path dir;
@@ -40,7 +42,10 @@ class DoseJobsHttpTest {
             node.send(TestData.ct(STUDY, STUDY + ".2", FRAME, i));
         }
         node.send(TestData.plan(STUDY, PLAN, FRAME));
-        http = new NodeHttpServer("127.0.0.1", 0).route(DoseJobsHandler.ROUTE, node.dose.handler()).start();
+        Path accounts = dir.resolve("http-users.properties");
+        UserAccounts.put(accounts, "physicist", PASSWORD.toCharArray());
+        http = new NodeHttpServer("127.0.0.1", 0).users(UserAccounts.load(accounts))
+                .route(DoseJobsHandler.ROUTE, node.dose.handler()).start();
         base = "http://127.0.0.1:" + http.port();
     }
 
@@ -54,7 +59,8 @@ class DoseJobsHttpTest {
     }
 
     private Answer call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Basic "
+                + java.util.Base64.getEncoder().encodeToString(("physicist:" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
@@ -70,6 +76,17 @@ class DoseJobsHttpTest {
         Answer a = call(method, path, body);
         assertEquals(status, a.status(), a.json().toString());
         assertTrue(a.json().path("error").asText().contains(errorPart), a.json().toString());
+    }
+
+    @Test
+    void withoutAnAccountNothingIsAnswered() throws Exception {
+        for (String method : new String[] {"GET", "POST", "DELETE"}) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/dose/jobs"));
+            b.method(method, HttpRequest.BodyPublishers.ofString(method.equals("POST") ? "{\"study\":\"" + STUDY + "\"}" : ""));
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, r.statusCode(), method);
+        }
+        assertEquals(0, node.dose.service().list(null).size(), "nothing was queued");
     }
 
     @Test

@@ -12,12 +12,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The dose job API of a node, as the command line calls it. Every request is made by {@link #request}: the one
- * place where credentials (an Authorization header) go once the user connector asks for them.
+ * The dose job API of a node, as the command line calls it. Every request is made by {@link #request}, with the
+ * account's Authorization header.
  */
 final class DoseApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final URI server;
+    private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     /** An answer: the status and the JSON body (an empty object when the body was not JSON). */
@@ -25,18 +26,22 @@ final class DoseApiClient {
         /** The API's reason for a refusal, or the status line. */
         String error() {
             String e = json.path("error").asText("");
+            if (e.isEmpty() && !response.body().isBlank() && !response.body().trim().startsWith("{")) {
+                e = response.body().trim().lines().findFirst().orElse(""); // e.g. the 401's reason, in plain text
+            }
             return e.isEmpty() ? "HTTP " + status : e;
         }
     }
 
-    DoseApiClient(URI server) {
+    DoseApiClient(URI server, String authorization) {
         this.server = server;
+        this.authorization = authorization;
     }
 
     /** A request to {@code path} on the server; the one place to add headers every call needs. */
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(server.resolve(path)).timeout(Duration.ofSeconds(30))
-                .header("Accept", "application/json");
+                .header("Accept", "application/json").header("Authorization", authorization);
     }
 
     Answer post(String path, String json) throws IOException, InterruptedException {

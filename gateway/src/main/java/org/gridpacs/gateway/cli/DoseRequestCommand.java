@@ -33,6 +33,9 @@ import picocli.CommandLine.Spec;
                 + "iso=x,y,z (mm, patient coordinates), gantry=DEG, collimator=DEG, mu=MU (default 100)."})
 final class DoseRequestCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    HttpAccountOptions account = new HttpAccountOptions();
+
     @Option(names = "--server", required = true, paramLabel = "URL", description = "The node's HTTP address, e.g. http://pacs:8080.")
     URI server;
 
@@ -91,7 +94,7 @@ final class DoseRequestCommand implements Callable<Integer> {
         if (seed != null) {
             body.put("seed", seed);
         }
-        DoseApiClient api = new DoseApiClient(server);
+        DoseApiClient api = new DoseApiClient(server, account.authorization());
         DoseApiClient.Answer posted = api.post("/dose/jobs", JobJson.requestBody(body));
         if (posted.status() != 202) {
             err.println("pacs dose-request: the node refused the request: " + posted.error());

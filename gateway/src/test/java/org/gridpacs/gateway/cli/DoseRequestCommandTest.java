@@ -42,6 +42,7 @@ class DoseRequestCommandTest {
     Path dir;
     ArchiveNode node;
     String server;
+    Path passwordFile;
 
     /** A stand-in for the Monte Carlo calculation: reads the CT, reports two rounds, returns one RT Dose. */
     static final class QuickCalculation implements DoseCalculation {
@@ -80,6 +81,11 @@ class DoseRequestCommandTest {
         p.setProperty("dicom.port", "0");
         p.setProperty("http.port", "0");
         p.setProperty("storage.fsync", "false");
+        p.setProperty("http.users", dir.resolve("http-users.properties").toString());
+        passwordFile = dir.resolve("password");
+        java.nio.file.Files.writeString(passwordFile, "dose-check-please\n");
+        org.gridpacs.http.auth.UserAccounts.put(dir.resolve("http-users.properties"), "physicist",
+                "dose-check-please".toCharArray());
         DoseSetup dose = DoseSetup.defaults().withCalculation(new QuickCalculation())
                 .withConfig(org.gridpacs.dose.jobs.DoseJobsConfig.DEFAULTS.withOnArrival(false));
         node = ArchiveNode.start(NodeConfig.from(p, dir), null, null, dose);
@@ -110,8 +116,19 @@ class DoseRequestCommandTest {
     }
 
     @Test
+    void aWrongPasswordIsRefusedWithTheNodesReason() throws Exception {
+        Path wrong = dir.resolve("wrong");
+        java.nio.file.Files.writeString(wrong, "not-the-password\n");
+        Cli.Result r = Cli.pacs("dose-request", "--user", "physicist", "--password-file", wrong.toString(), "--server",
+                server, "--study", STUDY, "--poll", "0.1");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("wrong user name or password"), r.toString());
+        assertEquals(0, node.doseJobs().service().list(null).size(), "nothing was queued");
+    }
+
+    @Test
     void aDoneJobPrintsTheRtDoseUidAndExitsZero() throws Exception {
-        Cli.Result r = Cli.pacs("dose-request", "--server", server, "--study", STUDY, "--plan", STUDY + ".5.1",
+        Cli.Result r = Cli.pacs("dose-request", "--user", "physicist", "--password-file", passwordFile.toString(), "--server", server, "--study", STUDY, "--plan", STUDY + ".5.1",
                 "--uncertainty", "2", "--seed", "3", "--poll", "0.1", "--progress");
         assertEquals(0, r.exitCode(), r.toString());
         JobRecord job = node.doseJobs().service().list(JobState.DONE).get(0);
@@ -123,7 +140,7 @@ class DoseRequestCommandTest {
 
     @Test
     void aFailedJobExitsNonZeroWithItsError() {
-        Cli.Result r = Cli.pacs("dose-request", "--server", server, "--study", STUDY, "--plan", STUDY + ".5.2",
+        Cli.Result r = Cli.pacs("dose-request", "--user", "physicist", "--password-file", passwordFile.toString(), "--server", server, "--study", STUDY, "--plan", STUDY + ".5.2",
                 "--poll", "0.1");
         assertEquals(1, r.exitCode(), r.toString());
         assertEquals("", r.out());
@@ -132,17 +149,17 @@ class DoseRequestCommandTest {
 
     @Test
     void aRefusedRequestExitsTwoWithTheNodesReason() {
-        Cli.Result r = Cli.pacs("dose-request", "--server", server, "--study", "1.2.3", "--poll", "0.1");
+        Cli.Result r = Cli.pacs("dose-request", "--user", "physicist", "--password-file", passwordFile.toString(), "--server", server, "--study", "1.2.3", "--poll", "0.1");
         assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.err().contains("the node refused the request: study 1.2.3 is not in the archive"), r.toString());
-        Cli.Result beam = Cli.pacs("dose-request", "--server", server, "--study", STUDY, "--beam", "18mv 10x10");
+        Cli.Result beam = Cli.pacs("dose-request", "--user", "physicist", "--password-file", passwordFile.toString(), "--server", server, "--study", STUDY, "--beam", "18mv 10x10");
         assertEquals(2, beam.exitCode(), beam.toString());
         assertTrue(beam.err().contains("--beam: energy 18mv: only 6mv and co60 are modelled"), beam.toString());
     }
 
     @Test
     void aBeamDescriptionIsSentAsTheApiTakesIt() throws Exception {
-        Cli.Result r = Cli.pacs("dose-request", "--server", server, "--study", STUDY, "--beam",
+        Cli.Result r = Cli.pacs("dose-request", "--user", "physicist", "--password-file", passwordFile.toString(), "--server", server, "--study", STUDY, "--beam",
                 "6mv 10x10 ssd=100 mu=100 gantry=0", "--poll", "0.1");
         assertEquals(0, r.exitCode(), r.toString());
         JobRecord job = node.doseJobs().service().list(JobState.DONE).get(0);
