@@ -76,11 +76,13 @@ final class NodeCommand implements Callable<Integer> {
         if (port != null) {
             cfg = cfg.withDicomPort(port);
         }
+        // dose.properties beside the node configuration (conf/ of the installation by default)
+        Path confDir = file != null ? file.toAbsolutePath().getParent() : installed("dose.properties").getParent();
         DoseSetup dose;
         try {
-            dose = DoseSetup.load(installed("dose.properties").getParent());
+            dose = DoseSetup.load(confDir);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("dose configuration " + installed("dose.properties") + ": " + e.getMessage());
+            throw new UsageException("dose configuration " + confDir.resolve("dose.properties") + ": " + e.getMessage());
         }
         node = ArchiveNode.start(cfg, cluster, storages, dose);
         Thread hook = new Thread(this::stop, "node-shutdown");
