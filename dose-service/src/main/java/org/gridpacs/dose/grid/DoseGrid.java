@@ -55,7 +55,7 @@ public final class DoseGrid implements AutoCloseable {
             try {
                 ignite = GridNodes.start(config, name, true, Map.of());
             } catch (IgniteException e) {
-                throw new NoDoseWorkerException("none answered at " + String.join(", ", config.addresses())
+                throw new NoDoseWorkerException("none answered or let this node join at " + String.join(", ", config.addresses())
                         + " within " + config.joinTimeoutMillis() / 1000.0 + " s: " + rootMessage(e), e);
             }
         }

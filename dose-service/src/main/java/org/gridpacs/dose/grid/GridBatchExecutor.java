@@ -39,6 +39,7 @@ public final class GridBatchExecutor implements BatchExecutor {
     private final Ignite ignite;
     private final LongAdder cpuNanos = new LongAdder();
     private final LongAdder tallyBytes = new LongAdder();
+    private final LongAdder failovers = new LongAdder();
     private DoseJob current;
     private String jobKey;
     private byte[] jobBytes;
@@ -70,7 +71,7 @@ public final class GridBatchExecutor implements BatchExecutor {
         boolean attachAlways = false;
         while (!todo.isEmpty()) {
             RoundTask task = new RoundTask(jobKey, jobBytes, haveJob, attachAlways, todo, into, listener, cpuNanos,
-                    tallyBytes);
+                    tallyBytes, failovers);
             ComputeTaskFuture<Void> f;
             try {
                 f = ignite.compute(workers).executeAsync(task, null);
@@ -139,6 +140,11 @@ public final class GridBatchExecutor implements BatchExecutor {
     /** Compressed tally bytes received from the workers so far. */
     public long tallyBytesReceived() {
         return tallyBytes.sum();
+    }
+
+    /** Shares that failed over to another worker (their node left mid-round). */
+    public long failovers() {
+        return failovers.sum();
     }
 
     private void forgetCurrent(ClusterGroup workers) {

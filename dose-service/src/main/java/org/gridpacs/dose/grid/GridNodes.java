@@ -36,6 +36,7 @@ final class GridNodes {
     static IgniteConfiguration configuration(GridConfig c, String name, boolean client, Map<String, ?> attributes) {
         IgniteConfiguration cfg = new IgniteConfiguration();
         cfg.setIgniteInstanceName(name);
+        cfg.setConsistentId(name); // the name in logs and worker lists, not host:port
         cfg.setClientMode(client);
         cfg.setPeerClassLoadingEnabled(false);
         cfg.setGridLogger(new Slf4jLogger());

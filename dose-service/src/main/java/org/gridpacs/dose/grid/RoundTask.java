@@ -38,10 +38,11 @@ final class RoundTask extends ComputeTaskAdapter<Object, Void> {
     private final transient BatchListener listener;
     private final transient LongAdder cpuNanos;
     private final transient LongAdder bytesIn;
+    private final transient LongAdder failovers;
     private final transient List<Batch> rerun = new ArrayList<>();
 
     RoundTask(String jobKey, byte[] jobBytes, Set<UUID> haveJob, boolean attachAlways, List<Batch> batches, Tally into,
-              BatchListener listener, LongAdder cpuNanos, LongAdder bytesIn) {
+              BatchListener listener, LongAdder cpuNanos, LongAdder bytesIn, LongAdder failovers) {
         this.jobKey = jobKey;
         this.jobBytes = jobBytes;
         this.haveJob = haveJob;
@@ -51,6 +52,7 @@ final class RoundTask extends ComputeTaskAdapter<Object, Void> {
         this.listener = listener;
         this.cpuNanos = cpuNanos;
         this.bytesIn = bytesIn;
+        this.failovers = failovers;
     }
 
     @Override
@@ -88,6 +90,7 @@ final class RoundTask extends ComputeTaskAdapter<Object, Void> {
                         + res.getException().getMessage(), res.getException());
             }
             share.attach(jobBytes);
+            failovers.increment();
             return policy;
         }
         ShareResult r = res.getData();

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.gridpacs.dicom.testutil.ProcessTest;
@@ -128,25 +127,41 @@ class GridBatchExecutorTest {
     @Test
     @Order(2)
     void aWorkerKilledMidJobChangesNoByte() throws Exception {
-        DoseJob job = job(7);
+        // 3 rounds of 10 batches of 20 000 histories: a round takes long enough to kill a worker in the middle of it
+        DoseJob job = DoseJob.raw(SyntheticPhantoms.water(1.0), new BeamSource(Beam.symmetric(Beam.Kind.MV6, 1, 10,
+                10, 0, 0, 0)), DoseSettings.histories(600_000, 7).withTarget(0, 20_000).withThreads(2));
         byte[] expected = local(job);
-        CountDownLatch firstBatch = new CountDownLatch(1);
         byte[] bytes;
-        try (BatchExecutor e = client.executor()) {
-            Thread killer = new Thread(() -> {
-                try {
-                    firstBatch.await();
-                    worker3.destroyForcibly(); // kill -9: its share of the running round fails over
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
+        try (GridBatchExecutor e = (GridBatchExecutor) client.executor()) {
+            AtomicInteger rounds = new AtomicInteger();
+            BatchExecutor killing = new BatchExecutor() {
+                @Override
+                public void run(DoseJob j, List<Batch> batches, Tally into,
+                                org.gridpacs.dose.engine.BatchListener listener, Cancellation cancel)
+                        throws InterruptedException {
+                    if (rounds.incrementAndGet() == 2) {
+                        Thread killer = new Thread(() -> {
+                            try {
+                                Thread.sleep(150);
+                            } catch (InterruptedException ignored) {
+                                return;
+                            }
+                            worker3.destroyForcibly(); // kill -9 while its share of round 2 runs
+                        });
+                        killer.start();
+                    }
+                    e.run(j, batches, into, listener, cancel);
                 }
-            });
-            killer.start();
-            bytes = MonteCarlo.run(job, new CountingExecutor(e, firstBatch), ProgressListener.NONE,
-                    new Cancellation()).tally.toBytes();
-            killer.join();
+
+                @Override
+                public void close() {
+                }
+            };
+            bytes = MonteCarlo.run(job, killing, ProgressListener.NONE, new Cancellation()).tally.toBytes();
+            System.out.println("failovers: " + e.failovers());
+            assertTrue(e.failovers() > 0, "worker3 was killed between rounds, not during one: no failover tested");
         }
-        assertTrue(!worker3.isAlive());
+        assertTrue(worker3.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
         assertArrayEquals(expected, bytes);
     }
 
@@ -216,21 +231,5 @@ class GridBatchExecutorTest {
             Thread.sleep(50);
         }
         assertEquals(n, client.workers().size());
-    }
-
-    /** Opens a latch after the first batch comes back: the moment to kill a worker. */
-    private record CountingExecutor(BatchExecutor inner, CountDownLatch first) implements BatchExecutor {
-        @Override
-        public void run(DoseJob job, List<Batch> batches, Tally into, org.gridpacs.dose.engine.BatchListener listener,
-                        Cancellation cancel) throws InterruptedException {
-            inner.run(job, batches, into, b -> {
-                first.countDown();
-                listener.batchDone(b);
-            }, cancel);
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
