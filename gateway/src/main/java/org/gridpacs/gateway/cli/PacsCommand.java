@@ -26,6 +26,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "DICOM network tool of GridPACS: verify, send, query, retrieve and receive DICOM instances.",
         subcommands = {EchoCommand.class, StoreCommand.class, FindCommand.class, MoveCommand.class, GetCommand.class,
                 ReceiveCommand.class, NodeCommand.class, DumpCommand.class, SyntheticCtCommand.class, DoseCommand.class,
+                DoseWorkerCommand.class,
                 ClusterCertsCommand.class, HelpCommand.class},
         footer = {"", "Examples:",
                 "  pacs echo -c PACS@pacs:104",
@@ -61,7 +62,7 @@ public final class PacsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: one of echo, store, find, move, get, receive, node, dump, synthetic-ct, dose, cluster-certs");
+        throw new ParameterException(spec.commandLine(), "Missing command: one of echo, store, find, move, get, receive, node, dump, synthetic-ct, dose, dose-worker, cluster-certs");
     }
 
     /** The command line with our error handling; tests use it to run commands in-process. */
