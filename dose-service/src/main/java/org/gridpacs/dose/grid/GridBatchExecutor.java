@@ -36,10 +36,12 @@ import org.gridpacs.dose.engine.Tally;
  */
 public final class GridBatchExecutor implements BatchExecutor {
     private static final long POLL_MILLIS = 20;
+    private static final long FORGET_WAIT_MILLIS = 1000;
     private final Ignite ignite;
     private final LongAdder cpuNanos = new LongAdder();
     private final LongAdder tallyBytes = new LongAdder();
     private final LongAdder failovers = new LongAdder();
+    private final LongAdder reduceNanos = new LongAdder();
     private DoseJob current;
     private String jobKey;
     private byte[] jobBytes;
@@ -71,7 +73,7 @@ public final class GridBatchExecutor implements BatchExecutor {
         boolean attachAlways = false;
         while (!todo.isEmpty()) {
             RoundTask task = new RoundTask(jobKey, jobBytes, haveJob, attachAlways, todo, into, listener, cpuNanos,
-                    tallyBytes, failovers);
+                    tallyBytes, failovers, reduceNanos);
             ComputeTaskFuture<Void> f;
             try {
                 f = ignite.compute(workers).executeAsync(task, null);
@@ -142,6 +144,11 @@ public final class GridBatchExecutor implements BatchExecutor {
         return tallyBytes.sum();
     }
 
+    /** Time spent inflating the workers' tallies and merging them into the caller's, s. */
+    public double reduceSeconds() {
+        return reduceNanos.sum() / 1e9;
+    }
+
     /** Shares that failed over to another worker (their node left mid-round). */
     public long failovers() {
         return failovers.sum();
@@ -150,7 +157,9 @@ public final class GridBatchExecutor implements BatchExecutor {
     private void forgetCurrent(ClusterGroup workers) {
         if (jobKey != null) {
             try {
-                ignite.compute(workers).broadcastAsync(new ForgetJob(jobKey)); // best effort: expiry covers a miss
+                // best effort (expiry covers a miss), but briefly awaited: a client closed right after would
+                // otherwise cancel it
+                ignite.compute(workers).broadcastAsync(new ForgetJob(jobKey)).get(FORGET_WAIT_MILLIS);
             } catch (IgniteException e) {
                 // a worker that does not hear it drops the job when it expires
             }

@@ -64,6 +64,7 @@ final class GridNodes {
         communication.setLocalAddress(c.host());
         communication.setLocalPort(c.communicationPort());
         communication.setLocalPortRange(c.portRange());
+        communication.setMessageQueueLimit(1024); // bounded (Ignite warns of the unbounded default)
         cfg.setCommunicationSpi(communication);
 
         // compute only: no caches of ours; Ignite's own system caches need a little memory
@@ -83,7 +84,9 @@ final class GridNodes {
     /** Ignite reads these once, from system properties, before its first node starts. */
     private static void quiet() {
         System.setProperty("IGNITE_UPDATE_NOTIFIER", "false");
-        setIfAbsent("IGNITE_QUIET", "true");
+        // not quiet: quiet mode prints its own summary lines to standard output, which pacs keeps for results;
+        // everything then goes through SLF4J, where the logging configuration keeps Ignite at WARN
+        setIfAbsent("IGNITE_QUIET", "false");
         setIfAbsent("IGNITE_NO_ASCII", "true");
         setIfAbsent("IGNITE_PERFORMANCE_SUGGESTIONS_DISABLED", "true");
         setIfAbsent("java.net.preferIPv4Stack", "true");

@@ -39,10 +39,12 @@ final class RoundTask extends ComputeTaskAdapter<Object, Void> {
     private final transient LongAdder cpuNanos;
     private final transient LongAdder bytesIn;
     private final transient LongAdder failovers;
+    private final transient LongAdder reduceNanos;
     private final transient List<Batch> rerun = new ArrayList<>();
 
     RoundTask(String jobKey, byte[] jobBytes, Set<UUID> haveJob, boolean attachAlways, List<Batch> batches, Tally into,
-              BatchListener listener, LongAdder cpuNanos, LongAdder bytesIn, LongAdder failovers) {
+              BatchListener listener, LongAdder cpuNanos, LongAdder bytesIn, LongAdder failovers,
+              LongAdder reduceNanos) {
         this.jobKey = jobKey;
         this.jobBytes = jobBytes;
         this.haveJob = haveJob;
@@ -53,6 +55,7 @@ final class RoundTask extends ComputeTaskAdapter<Object, Void> {
         this.cpuNanos = cpuNanos;
         this.bytesIn = bytesIn;
         this.failovers = failovers;
+        this.reduceNanos = reduceNanos;
     }
 
     @Override
@@ -100,10 +103,12 @@ final class RoundTask extends ComputeTaskAdapter<Object, Void> {
             }
             return ComputeJobResultPolicy.WAIT;
         }
+        long t0 = System.nanoTime();
         Tally t = WireBytes.tally(r.tally);
         synchronized (into) {
             into.merge(t);
         }
+        reduceNanos.add(System.nanoTime() - t0);
         haveJob.add(res.getNode().id());
         cpuNanos.add(r.cpuNanos);
         bytesIn.add(r.tally.length);
