@@ -104,9 +104,9 @@ final class RoundTask extends ComputeTaskAdapter<Object, Void> {
             return ComputeJobResultPolicy.WAIT;
         }
         long t0 = System.nanoTime();
-        Tally t = WireBytes.tally(r.tally);
+        byte[] t = WireBytes.tallyBytes(r.tally);
         synchronized (into) {
-            into.merge(t);
+            into.mergeBytes(t); // sparse: no phantom-sized tally per share
         }
         reduceNanos.add(System.nanoTime() - t0);
         haveJob.add(res.getNode().id());

@@ -70,7 +70,8 @@ final class WireBytes {
         }
     }
 
-    static Tally tally(byte[] data) {
+    /** The {@link Tally#toBytes()} bytes of a deflated tally. */
+    static byte[] tallyBytes(byte[] data) {
         int length = ((data[0] & 0xff) << 24) | ((data[1] & 0xff) << 16) | ((data[2] & 0xff) << 8) | (data[3] & 0xff);
         Inflater inflater = new Inflater();
         try {
@@ -87,7 +88,7 @@ final class WireBytes {
             if (n != length) {
                 throw new IllegalArgumentException("truncated tally from the grid: " + n + " of " + length + " bytes");
             }
-            return Tally.fromBytes(raw);
+            return raw;
         } catch (DataFormatException e) {
             throw new IllegalArgumentException("corrupt tally from the grid: " + e.getMessage(), e);
         } finally {

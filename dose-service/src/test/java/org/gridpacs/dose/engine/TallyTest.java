@@ -68,6 +68,25 @@ class TallyTest {
         }
         assertEquals(12, sequential.batches());
         assertEquals(12 * 1000 + 66, sequential.histories());
+        // merging the encoded parts directly (the grid's sparse reduce) gives the same bytes
+        Tally fromWire = new Tally(VOXELS);
+        for (Tally p : parts) {
+            fromWire.mergeBytes(p.toBytes());
+        }
+        assertArrayEquals(expected, fromWire.toBytes());
+    }
+
+    @Test
+    void mergeBytesCarriesLikeMergeAndRefusesForeignBytes() {
+        double[] e = new double[VOXELS];
+        e[3] = 40; // squares overflow the low word: the carry must reach the high word
+        Tally merged = single(e, 1).merge(single(e, 1)).merge(single(e, 1));
+        Tally wire = single(e, 1);
+        wire.mergeBytes(single(e, 1).toBytes()).mergeBytes(single(e, 1).toBytes());
+        assertArrayEquals(merged.toBytes(), wire.toBytes());
+        assertThrows(IllegalArgumentException.class, () -> new Tally(VOXELS + 1).mergeBytes(merged.toBytes()));
+        byte[] cut = java.util.Arrays.copyOf(merged.toBytes(), merged.toBytes().length - 3);
+        assertThrows(IllegalArgumentException.class, () -> new Tally(VOXELS).mergeBytes(cut));
     }
 
     @Test
