@@ -25,6 +25,7 @@ public final class Tally implements Serializable {
     /** Fixed-point unit of energy, MeV. */
     public static final double QUANTUM = 1e-8;
     private static final int MAGIC = 0x44544c59; // "DTLY"
+    private static final long COMPACT_MAGIC = 0x44544c43; // "DTLC"
 
     final long[] sum;
     final long[] sqHi;
@@ -135,37 +136,79 @@ public final class Tally implements Serializable {
     }
 
     /**
-     * Adds a tally encoded by {@link #toBytes()} into this one, voxel by encoded voxel: the same result as
-     * {@code merge(fromBytes(data))} without a phantom-sized tally in between (what a grid's reduce does per share).
+     * A compact encoding for the grid, where a share's tally of a large phantom crosses the network every round: a
+     * header, then per scored voxel the gap to the previous one, the sum and the square sums as variable-length
+     * integers, and no square sums at all where they are the square of the sum (a voxel one batch scored, most of
+     * them outside the field). Several times smaller than {@link #toBytes()} and fast enough (no general-purpose
+     * compression) to encode and merge in tens of milliseconds for millions of voxels.
      */
-    public Tally mergeBytes(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            if (in.readInt() != MAGIC) {
-                throw new IllegalArgumentException("not a dose tally");
+    public byte[] toCompactBytes() {
+        Varints out = new Varints(64 + sum.length / 4);
+        out.putLong(COMPACT_MAGIC);
+        out.putLong(sum.length);
+        out.putLong(batches);
+        out.putLong(histories);
+        out.putLong(enteringQ);
+        out.putLong(escapedQ);
+        out.putLong(depositedQ);
+        int previous = -1;
+        for (int i = 0; i < sum.length; i++) {
+            long s = sum[i];
+            long hi = sqHi[i];
+            long lo = sqLo[i];
+            if ((s | hi | lo) != 0) {
+                boolean single = lo == s * s && hi == Math.multiplyHigh(s, s);
+                out.putUnsigned(((long) (i - previous - 1) << 1) | (single ? 1 : 0));
+                out.putUnsigned((s << 1) ^ (s >> 63)); // zigzag: sums may wrap negative
+                if (!single) {
+                    out.putUnsigned(hi);
+                    out.putUnsigned(lo);
+                }
+                previous = i;
             }
-            int voxels = in.readInt();
+        }
+        return out.toArray();
+    }
+
+    /** Adds a tally encoded by {@link #toCompactBytes()} into this one (the grid's reduce, voxel by encoded voxel). */
+    public Tally mergeCompactBytes(byte[] data) {
+        Varints in = new Varints(data);
+        try {
+            if (in.getLong() != COMPACT_MAGIC) {
+                throw new IllegalArgumentException("not a compact dose tally");
+            }
+            long voxels = in.getLong();
             if (voxels != sum.length) {
                 throw new IllegalArgumentException("tally of " + sum.length + " voxels, other of " + voxels);
             }
-            long b = in.readLong();
-            long h = in.readLong();
-            long en = in.readLong();
-            long es = in.readLong();
-            long de = in.readLong();
-            int nonZero = in.readInt();
-            if (nonZero < 0 || nonZero > voxels || (long) nonZero * 28 != data.length - 52L) {
-                throw new IllegalArgumentException("bad dose tally: " + nonZero + " voxels in " + data.length + " bytes");
-            }
-            for (int k = 0; k < nonZero; k++) {
-                int i = in.readInt();
-                if (i < 0 || i >= voxels) {
-                    throw new IllegalArgumentException("bad dose tally: voxel " + i + " of " + voxels);
+            long b = in.getLong();
+            long h = in.getLong();
+            long en = in.getLong();
+            long es = in.getLong();
+            long de = in.getLong();
+            int i = -1;
+            while (in.remaining()) {
+                long gapAndFlag = in.getUnsigned();
+                long next = i + 1 + (gapAndFlag >>> 1);
+                if (next >= sum.length || next < 0) {
+                    throw new IllegalArgumentException("bad compact dose tally: voxel " + next + " of " + voxels);
                 }
-                sum[i] += in.readLong();
-                long oHi = in.readLong();
-                long lo = sqLo[i] + in.readLong();
-                sqHi[i] += oHi + (Long.compareUnsigned(lo, sqLo[i]) < 0 ? 1 : 0);
-                sqLo[i] = lo;
+                i = (int) next;
+                long z = in.getUnsigned();
+                long s = (z >>> 1) ^ -(z & 1);
+                long hi;
+                long lo;
+                if ((gapAndFlag & 1) != 0) {
+                    hi = Math.multiplyHigh(s, s);
+                    lo = s * s;
+                } else {
+                    hi = in.getUnsigned();
+                    lo = in.getUnsigned();
+                }
+                sum[i] += s;
+                long nl = sqLo[i] + lo;
+                sqHi[i] += hi + (Long.compareUnsigned(nl, sqLo[i]) < 0 ? 1 : 0);
+                sqLo[i] = nl;
             }
             batches += b;
             histories += h;
@@ -173,8 +216,68 @@ public final class Tally implements Serializable {
             escapedQ += es;
             depositedQ += de;
             return this;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("truncated dose tally", e);
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("truncated compact dose tally", e);
+        }
+    }
+
+    /** Unsigned LEB128 variable-length integers in a byte array. */
+    private static final class Varints {
+        private byte[] buf;
+        private int pos;
+        private final int end;
+
+        Varints(int capacity) {
+            buf = new byte[Math.max(64, capacity)];
+            end = -1;
+        }
+
+        Varints(byte[] data) {
+            buf = data;
+            end = data.length;
+        }
+
+        void putLong(long v) {
+            putUnsigned((v << 1) ^ (v >> 63));
+        }
+
+        void putUnsigned(long v) {
+            if (pos + 10 > buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            while ((v & ~0x7FL) != 0) {
+                buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[pos++] = (byte) v;
+        }
+
+        long getLong() {
+            long z = getUnsigned();
+            return (z >>> 1) ^ -(z & 1);
+        }
+
+        long getUnsigned() {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                if (pos >= end) {
+                    throw new ArrayIndexOutOfBoundsException("end of data");
+                }
+                byte b = buf[pos++];
+                v |= (long) (b & 0x7F) << shift;
+                if (b >= 0) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("bad compact dose tally: a number longer than 64 bits");
+        }
+
+        boolean remaining() {
+            return pos < end;
+        }
+
+        byte[] toArray() {
+            return Arrays.copyOf(buf, pos);
         }
     }
 

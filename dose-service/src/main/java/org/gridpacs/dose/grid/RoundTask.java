@@ -104,9 +104,8 @@ final class RoundTask extends ComputeTaskAdapter<Object, Void> {
             return ComputeJobResultPolicy.WAIT;
         }
         long t0 = System.nanoTime();
-        byte[] t = WireBytes.tallyBytes(r.tally);
         synchronized (into) {
-            into.mergeBytes(t); // sparse: no phantom-sized tally per share
+            into.mergeCompactBytes(r.tally); // voxel by voxel: no phantom-sized tally per share
         }
         reduceNanos.add(System.nanoTime() - t0);
         haveJob.add(res.getNode().id());

@@ -100,7 +100,7 @@ final class ShareJob implements ComputeJob {
         if (cancelled) {
             throw new IgniteException("dose share cancelled"); // ignored by the cancelled task: nothing partial leaves
         }
-        return ShareResult.of(WireBytes.tally(tally), cpu.get());
+        return ShareResult.of(tally.toCompactBytes(), cpu.get());
     }
 
     @Override

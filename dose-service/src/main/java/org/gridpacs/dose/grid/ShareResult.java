@@ -3,7 +3,7 @@ package org.gridpacs.dose.grid;
 import java.io.Serializable;
 
 /**
- * What a worker sends back for its share of a round: the tally of all its batches (deflated {@code Tally} bytes:
+ * What a worker sends back for its share of a round: the tally of all its batches ({@code Tally.toCompactBytes()}:
  * whole batches only, since a share that failed half-way sends nothing) and the CPU time they took; or, when the
  * worker did not have the job, a request for it.
  */
