@@ -133,7 +133,7 @@ public final class GridBench {
                             run.jobEncodeSeconds(), (r1 - r0) / 1e9, emptyRound, emptyRound * 1e3, rounds[0] * 1e3,
                             emptyReduce * 1e3);
                     System.out.printf("   run %.3f s (local %.3f s: overhead %+.3f s), %d rounds, reduce %.3f s, tallies "
-                                    + "%.1f MB deflated (%.2f MB per share), worker CPU %.2f s (%.0f histories/s per "
+                                    + "%.1f MB (%.2f MB per share), worker CPU %.2f s (%.0f histories/s per "
                                     + "thread); same bytes as the local pool: %s%n", wall, local, wall - local,
                             raw.batches / DoseSettings.BATCHES_PER_ROUND, run.reduceSeconds(),
                             run.tallyBytesReceived() / 1e6, run.tallyBytesReceived() / 1e6
