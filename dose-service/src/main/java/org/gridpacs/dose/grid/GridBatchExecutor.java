@@ -63,7 +63,7 @@ public final class GridBatchExecutor implements BatchExecutor {
         if (job != current) {
             forgetCurrent(workers);
             long t0 = System.nanoTime();
-            jobBytes = WireBytes.job(job);
+            jobBytes = JobBytes.encode(job);
             jobEncodeNanos = System.nanoTime() - t0;
             jobKey = UUID.randomUUID().toString();
             haveJob = ConcurrentHashMap.newKeySet();

@@ -9,6 +9,7 @@ import org.apache.ignite.configuration.DataStorageConfiguration;
 import org.apache.ignite.configuration.IgniteConfiguration;
 import org.apache.ignite.configuration.SystemDataRegionConfiguration;
 import org.apache.ignite.failure.StopNodeFailureHandler;
+import org.apache.ignite.failure.StopNodeOrHaltFailureHandler;
 import org.apache.ignite.logger.slf4j.Slf4jLogger;
 import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
 import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
@@ -45,8 +46,9 @@ final class GridNodes {
         cfg.setWorkDirectory(c.workDirectory().toAbsolutePath().toString());
         cfg.setUserAttributes(attributes);
         cfg.setClientConnectorConfiguration(null); // no thin-client port: nobody needs one
-        // a failure of the client node must not halt the archive node's JVM (the default halts it)
-        cfg.setFailureHandler(new StopNodeFailureHandler());
+        // a failure of the client node must not halt the archive node's JVM (the default may); a worker's JVM has
+        // nothing else to do, so it exits and shows as not running rather than idling without a node
+        cfg.setFailureHandler(client ? new StopNodeFailureHandler() : new StopNodeOrHaltFailureHandler());
 
         TcpDiscoveryVmIpFinder finder = new TcpDiscoveryVmIpFinder();
         finder.setAddresses(c.addresses());

@@ -63,7 +63,7 @@ final class ShareJob implements ComputeJob {
     public Object execute() {
         WorkerJobs jobs = WorkerJobs.of(ignite);
         byte[] carried = jobBytes;
-        WorkerJobs.Entry e = carried != null ? jobs.getOrPrepare(jobKey, WireBytes.job(carried)) : jobs.get(jobKey);
+        WorkerJobs.Entry e = carried != null ? jobs.getOrPrepare(jobKey, JobBytes.decode(carried)) : jobs.get(jobKey);
         if (e == null) {
             return ShareResult.jobMissing();
         }

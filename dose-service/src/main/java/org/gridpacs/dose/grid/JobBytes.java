@@ -18,11 +18,11 @@ import org.gridpacs.dose.engine.DoseJob;
  * {@link org.gridpacs.dose.engine.Tally#toCompactBytes()}: general-purpose compression of millions of voxels every
  * round costs seconds.
  */
-final class WireBytes {
-    private WireBytes() {
+final class JobBytes {
+    private JobBytes() {
     }
 
-    static byte[] job(DoseJob job) {
+    static byte[] encode(DoseJob job) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
         Deflater deflater = new Deflater(Deflater.BEST_SPEED);
         try (ObjectOutputStream out = new ObjectOutputStream(new DeflaterOutputStream(bytes, deflater, 1 << 16))) {
@@ -35,7 +35,7 @@ final class WireBytes {
         return bytes.toByteArray();
     }
 
-    static DoseJob job(byte[] data) {
+    static DoseJob decode(byte[] data) {
         try (ObjectInputStream in = new ObjectInputStream(new java.util.zip.InflaterInputStream(
                 new ByteArrayInputStream(data), new Inflater(), 1 << 16))) {
             return (DoseJob) in.readObject();
