@@ -68,4 +68,17 @@ public final class Dcmtk {
         }
         return lines;
     }
+
+    /** A query identifier as a Part 10 file, for findscu, movescu and getscu. */
+    public static Path queryFile(Path file, org.gridpacs.dicom.data.DataSet identifier) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (java.io.OutputStream os = Files.newOutputStream(file);
+             org.gridpacs.dicom.io.DicomOutputStream dos = new org.gridpacs.dicom.io.DicomOutputStream(os)) {
+            dos.writeFileMetaInformation(org.gridpacs.dicom.io.FileMetaInformation.create(
+                    org.gridpacs.dicom.data.UID.StudyRootQueryRetrieveInformationModelFind,
+                    org.gridpacs.dicom.Implementation.newUID(), org.gridpacs.dicom.data.UID.ExplicitVRLittleEndian, null));
+            dos.writeDataSet(identifier);
+        }
+        return file;
+    }
 }

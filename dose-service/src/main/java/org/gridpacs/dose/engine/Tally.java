@@ -25,6 +25,7 @@ public final class Tally implements Serializable {
     /** Fixed-point unit of energy, MeV. */
     public static final double QUANTUM = 1e-8;
     private static final int MAGIC = 0x44544c59; // "DTLY"
+    private static final long COMPACT_MAGIC = 0x44544c43; // "DTLC"
 
     final long[] sum;
     final long[] sqHi;
@@ -132,6 +133,152 @@ public final class Tally implements Serializable {
         escapedQ += other.escapedQ;
         depositedQ += other.depositedQ;
         return this;
+    }
+
+    /**
+     * A compact encoding for the grid, where a share's tally of a large phantom crosses the network every round: a
+     * header, then per scored voxel the gap to the previous one, the sum and the square sums as variable-length
+     * integers, and no square sums at all where they are the square of the sum (a voxel one batch scored, most of
+     * them outside the field). Several times smaller than {@link #toBytes()} and fast enough (no general-purpose
+     * compression) to encode and merge in tens of milliseconds for millions of voxels.
+     */
+    public byte[] toCompactBytes() {
+        Varints out = new Varints(64 + sum.length / 4);
+        out.putLong(COMPACT_MAGIC);
+        out.putLong(sum.length);
+        out.putLong(batches);
+        out.putLong(histories);
+        out.putLong(enteringQ);
+        out.putLong(escapedQ);
+        out.putLong(depositedQ);
+        int previous = -1;
+        for (int i = 0; i < sum.length; i++) {
+            long s = sum[i];
+            long hi = sqHi[i];
+            long lo = sqLo[i];
+            if ((s | hi | lo) != 0) {
+                boolean single = lo == s * s && hi == Math.multiplyHigh(s, s);
+                out.putUnsigned(((long) (i - previous - 1) << 1) | (single ? 1 : 0));
+                out.putUnsigned((s << 1) ^ (s >> 63)); // zigzag: sums may wrap negative
+                if (!single) {
+                    out.putUnsigned(hi);
+                    out.putUnsigned(lo);
+                }
+                previous = i;
+            }
+        }
+        return out.toArray();
+    }
+
+    /** Adds a tally encoded by {@link #toCompactBytes()} into this one (the grid's reduce, voxel by encoded voxel). */
+    public Tally mergeCompactBytes(byte[] data) {
+        Varints in = new Varints(data);
+        try {
+            if (in.getLong() != COMPACT_MAGIC) {
+                throw new IllegalArgumentException("not a compact dose tally");
+            }
+            long voxels = in.getLong();
+            if (voxels != sum.length) {
+                throw new IllegalArgumentException("tally of " + sum.length + " voxels, other of " + voxels);
+            }
+            long b = in.getLong();
+            long h = in.getLong();
+            long en = in.getLong();
+            long es = in.getLong();
+            long de = in.getLong();
+            int i = -1;
+            while (in.remaining()) {
+                long gapAndFlag = in.getUnsigned();
+                long next = i + 1 + (gapAndFlag >>> 1);
+                if (next >= sum.length || next < 0) {
+                    throw new IllegalArgumentException("bad compact dose tally: voxel " + next + " of " + voxels);
+                }
+                i = (int) next;
+                long z = in.getUnsigned();
+                long s = (z >>> 1) ^ -(z & 1);
+                long hi;
+                long lo;
+                if ((gapAndFlag & 1) != 0) {
+                    hi = Math.multiplyHigh(s, s);
+                    lo = s * s;
+                } else {
+                    hi = in.getUnsigned();
+                    lo = in.getUnsigned();
+                }
+                sum[i] += s;
+                long nl = sqLo[i] + lo;
+                sqHi[i] += hi + (Long.compareUnsigned(nl, sqLo[i]) < 0 ? 1 : 0);
+                sqLo[i] = nl;
+            }
+            batches += b;
+            histories += h;
+            enteringQ += en;
+            escapedQ += es;
+            depositedQ += de;
+            return this;
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("truncated compact dose tally", e);
+        }
+    }
+
+    /** Unsigned LEB128 variable-length integers in a byte array. */
+    private static final class Varints {
+        private byte[] buf;
+        private int pos;
+        private final int end;
+
+        Varints(int capacity) {
+            buf = new byte[Math.max(64, capacity)];
+            end = -1;
+        }
+
+        Varints(byte[] data) {
+            buf = data;
+            end = data.length;
+        }
+
+        void putLong(long v) {
+            putUnsigned((v << 1) ^ (v >> 63));
+        }
+
+        void putUnsigned(long v) {
+            if (pos + 10 > buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            while ((v & ~0x7FL) != 0) {
+                buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[pos++] = (byte) v;
+        }
+
+        long getLong() {
+            long z = getUnsigned();
+            return (z >>> 1) ^ -(z & 1);
+        }
+
+        long getUnsigned() {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                if (pos >= end) {
+                    throw new ArrayIndexOutOfBoundsException("end of data");
+                }
+                byte b = buf[pos++];
+                v |= (long) (b & 0x7F) << shift;
+                if (b >= 0) {
+                    return v;
+                }
+            }
+            throw new IllegalArgumentException("bad compact dose tally: a number longer than 64 bits");
+        }
+
+        boolean remaining() {
+            return pos < end;
+        }
+
+        byte[] toArray() {
+            return Arrays.copyOf(buf, pos);
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package org.gridpacs.dose.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -68,6 +69,31 @@ class TallyTest {
         }
         assertEquals(12, sequential.batches());
         assertEquals(12 * 1000 + 66, sequential.histories());
+        // merging the compact encodings of the parts (the grid's reduce) gives the same bytes
+        Tally fromWire = new Tally(VOXELS);
+        for (Tally p : parts) {
+            fromWire.mergeCompactBytes(p.toCompactBytes());
+        }
+        assertArrayEquals(expected, fromWire.toBytes());
+    }
+
+    @Test
+    void compactBytesCarryLikeMergeAndRefuseForeignBytes() {
+        double[] e = new double[VOXELS];
+        e[3] = 40; // squares overflow the low word: the carry must reach the high word
+        e[VOXELS - 1] = 1e-8 * 5;
+        Tally merged = single(e, 1).merge(single(e, 1)).merge(single(e, 1));
+        Tally wire = single(e, 1);
+        wire.mergeCompactBytes(single(e, 1).toCompactBytes()).mergeCompactBytes(single(e, 1).toCompactBytes());
+        assertArrayEquals(merged.toBytes(), wire.toBytes());
+        // a tally of several batches per voxel (squares not the square of the sum) round-trips too
+        Tally twice = new Tally(VOXELS).mergeCompactBytes(merged.toCompactBytes());
+        assertArrayEquals(merged.toBytes(), twice.toBytes());
+        assertTrue(merged.toCompactBytes().length < merged.toBytes().length);
+        assertThrows(IllegalArgumentException.class, () -> new Tally(VOXELS + 1).mergeCompactBytes(merged.toCompactBytes()));
+        byte[] cut = java.util.Arrays.copyOf(merged.toCompactBytes(), merged.toCompactBytes().length - 3);
+        assertThrows(IllegalArgumentException.class, () -> new Tally(VOXELS).mergeCompactBytes(cut));
+        assertThrows(IllegalArgumentException.class, () -> new Tally(VOXELS).mergeCompactBytes(merged.toBytes()));
     }
 
     @Test

@@ -26,7 +26,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "DICOM network tool of GridPACS: verify, send, query, retrieve and receive DICOM instances.",
         subcommands = {EchoCommand.class, StoreCommand.class, FindCommand.class, MoveCommand.class, GetCommand.class,
                 ReceiveCommand.class, NodeCommand.class, DumpCommand.class, SyntheticCtCommand.class, DoseCommand.class,
-                DoseRequestCommand.class, ClusterCertsCommand.class, HttpUserCommand.class, HelpCommand.class},
+                DoseRequestCommand.class, DoseWorkerCommand.class, ClusterCertsCommand.class, HttpUserCommand.class,
+                HelpCommand.class},
         footer = {"", "Examples:",
                 "  pacs echo -c PACS@pacs:104",
                 "  pacs store -c PACS@pacs:104 --parallel 8 /data/export",
@@ -63,7 +64,7 @@ public final class PacsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: one of echo, store, find, move, get, receive, node, dump, synthetic-ct, dose, dose-request, cluster-certs, http-user");
+        throw new ParameterException(spec.commandLine(), "Missing command: one of echo, store, find, move, get, receive, node, dump, synthetic-ct, dose, dose-request, dose-worker, cluster-certs, http-user");
     }
 
     /** The command line with our error handling; tests use it to run commands in-process. */

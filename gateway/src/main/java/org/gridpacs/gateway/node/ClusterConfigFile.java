@@ -81,26 +81,34 @@ public final class ClusterConfigFile {
         }
         int rf = s.integer("cluster.replicationFactor", 2, 1, 16);
         int quorum = s.integer("cluster.writeQuorum", Math.min(2, rf), 1, 16);
-        ClusterConfig.Tls tls = null;
-        // on unless switched off: the peer endpoints hand out whole studies and accept copies
-        if (s.bool("cluster.tls.enabled", true)) {
-            tls = new ClusterConfig.Tls(
-                    path(s, "cluster.tls.keyStore", "${conf}/cluster-tls/${node}.p12", confDir, self),
-                    s.text("cluster.tls.keyStorePassword", "changeit").toCharArray(),
-                    path(s, "cluster.tls.trustStore", "${conf}/cluster-tls/cluster-ca.p12", confDir, self),
-                    s.text("cluster.tls.trustStorePassword", "changeit").toCharArray());
-        }
+        ClusterConfig.Tls tls = tls(s, confDir, self);
         return new ClusterConfig(self, members, rf, quorum, s.integer("cluster.repair.intervalSeconds", 60, 1, 86_400),
                 s.integer("cluster.repair.copiesPerSecond", 200, 1, 100_000), tls,
                 s.integer("cluster.repair.scrubIntervalHours", 24, 1, 24 * 365),
                 s.integer("cluster.repair.scrubMegabytesPerSecond", 50, 1, 100_000));
     }
 
+    /**
+     * The cluster's TLS files for node {@code self} (cluster.tls.*, ${node} replaced by its name), or null when
+     * cluster.tls.enabled is false. The peer transport and the dose grid both use them.
+     */
+    static ClusterConfig.Tls tls(Settings s, Path confDir, String self) {
+        // on unless switched off: the peer endpoints hand out whole studies and accept copies
+        if (!s.bool("cluster.tls.enabled", true)) {
+            return null;
+        }
+        return new ClusterConfig.Tls(
+                path(s, "cluster.tls.keyStore", "${conf}/cluster-tls/${node}.p12", confDir, self),
+                s.text("cluster.tls.keyStorePassword", "changeit").toCharArray(),
+                path(s, "cluster.tls.trustStore", "${conf}/cluster-tls/cluster-ca.p12", confDir, self),
+                s.text("cluster.tls.trustStorePassword", "changeit").toCharArray());
+    }
+
     private static Path path(Settings s, String key, String def, Path confDir, String self) {
         return Path.of(s.text(key, def).replace("${conf}", confDir.toString()).replace("${node}", self));
     }
 
-    private static int port(String key, String v) {
+    static int port(String key, String v) {
         try {
             int port = Integer.parseInt(v);
             if (port < 1 || port > 65535) {

@@ -49,6 +49,9 @@ import org.gridpacs.dicom.testutil.Ports;
 public final class ClusterProcesses implements AutoCloseable {
     public static final String AET = "PACS";
     public static final String HOST = "127.0.0.1";
+    /** The HTTP account every cluster started here has (in its folder's http-users.properties). */
+    public static final String HTTP_USER = "tester";
+    public static final String HTTP_PASSWORD = "cluster-processes-test";
     /** The repository (tests run in gateway/). */
     public static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path LAUNCHER = ROOT.resolve("scripts").resolve("pacs");
@@ -173,6 +176,7 @@ public final class ClusterProcesses implements AutoCloseable {
         private int startTimeoutSeconds = 120;
         private final List<String> nodeSettings = new ArrayList<>();
         private final List<String> clusterSettings = new ArrayList<>();
+        private final List<String> doseSettings = new ArrayList<>();
 
         Builder(Path dir) {
             this.dir = dir;
@@ -221,6 +225,12 @@ public final class ClusterProcesses implements AutoCloseable {
         /** A "key = value" line added to cluster.properties (e.g. cluster.repair.intervalSeconds = 5). */
         public Builder clusterSetting(String line) {
             clusterSettings.add(line);
+            return this;
+        }
+
+        /** A "key = value" line of the nodes' dose.properties (e.g. dose.stableSeconds = 2). */
+        public Builder doseSetting(String line) {
+            doseSettings.add(line);
             return this;
         }
 
@@ -334,6 +344,11 @@ public final class ClusterProcesses implements AutoCloseable {
         p.append("store.duplicatePolicy = REJECT\n");
         settings.nodeSettings.forEach(s -> p.append(s).append('\n'));
         Files.writeString(nodeConfig, p);
+        // beside node.properties, where pacs node reads them: the dose settings and an HTTP account for the tests
+        StringBuilder d = new StringBuilder("# written by ClusterProcesses\n");
+        settings.doseSettings.forEach(s -> d.append(s).append('\n'));
+        Files.writeString(dir.resolve("dose.properties"), d);
+        org.gridpacs.http.auth.UserAccounts.put(dir.resolve("http-users.properties"), HTTP_USER, HTTP_PASSWORD.toCharArray());
     }
 
     /** What scripts/cluster start does first: the cluster CA and node key stores where cluster.tls.* names them. */
@@ -457,6 +472,12 @@ public final class ClusterProcesses implements AutoCloseable {
     }
 
     /** HAProxy's statistics page (http://127.0.0.1:port/). */
+    /** The Authorization header of {@link #HTTP_USER}. */
+    public static String httpAuthorization() {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((HTTP_USER + ":" + HTTP_PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
     public int statsPort() {
         return statsPort;
     }

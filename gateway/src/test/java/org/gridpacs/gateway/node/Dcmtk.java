@@ -77,13 +77,7 @@ final class Dcmtk {
      * elements as the keys, lists of UIDs included (no shell or -k quoting of backslashes needed).
      */
     static Path queryFile(Path file, DataSet identifier) throws IOException {
-        Files.createDirectories(file.getParent());
-        try (OutputStream os = Files.newOutputStream(file); DicomOutputStream dos = new DicomOutputStream(os)) {
-            dos.writeFileMetaInformation(FileMetaInformation.create(UID.StudyRootQueryRetrieveInformationModelFind,
-                    Implementation.newUID(), UID.ExplicitVRLittleEndian, null));
-            dos.writeDataSet(identifier);
-        }
-        return file;
+        return org.gridpacs.dicom.testutil.Dcmtk.queryFile(file, identifier);
     }
 
     /** The last "Received Final ... Response (...)" or "Received Store Response (...)" text in a tool's output. */
