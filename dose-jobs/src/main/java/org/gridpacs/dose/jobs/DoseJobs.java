@@ -11,28 +11,27 @@ import org.gridpacs.archive.query.QueryService;
 import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.archive.store.InstanceStore;
 import org.gridpacs.archive.store.StoreListeners;
-import org.gridpacs.dose.engine.BatchExecutor;
+import org.gridpacs.dose.engine.BatchExecutors;
 import org.gridpacs.dose.engine.DoseEngine;
-import org.gridpacs.dose.engine.LocalPoolExecutor;
 import org.gridpacs.dose.phantom.HuCalibration;
 
 /**
  * The dose service as the composition root wires it: the job service, its on-arrival listener and its HTTP
- * handler, and the executor it owns. Open the index with {@link JobStore#SCHEMA}; route {@link #handler()} at
+ * handler, and the executors it owns. Open the index with {@link JobStore#SCHEMA}; route {@link #handler()} at
  * {@link DoseJobsHandler#ROUTE} on the user connector; close before the index.
  */
 public final class DoseJobs implements Closeable {
     private final DoseJobService service;
     private final PlanArrivalListener listener;
     private final StoreListeners listeners;
-    private final BatchExecutor executor;
+    private final java.util.List<BatchExecutors> executors;
     private final DoseJobsHandler handler;
 
-    private DoseJobs(DoseJobService service, StoreListeners listeners, BatchExecutor executor) {
+    private DoseJobs(DoseJobService service, StoreListeners listeners, java.util.List<BatchExecutors> executors) {
         this.service = service;
         this.listeners = listeners;
         this.listener = new PlanArrivalListener(service);
-        this.executor = executor;
+        this.executors = executors;
         this.handler = new DoseJobsHandler(service);
         listeners.add(listener);
     }
@@ -43,35 +42,37 @@ public final class DoseJobs implements Closeable {
     }
 
     /**
-     * The product: the Monte Carlo calculation on {@code executor} (null: a {@link LocalPoolExecutor} of
-     * {@code dose.threads}); the executor is closed with the service.
+     * The product: the Monte Carlo calculation on {@code grid} (the compute grid; null for none), falling back to
+     * a local pool of {@code dose.threads} threads when the grid has no worker; both are closed with the service.
      *
      * @param huDir folder of the HU calibration tables (conf/dose), null for the built-in copies
      */
-    public static DoseJobs start(DoseJobsConfig config, Path huDir, Archive archive, BatchExecutor executor)
+    public static DoseJobs start(DoseJobsConfig config, Path huDir, Archive archive, BatchExecutors grid)
             throws IOException, SQLException {
-        BatchExecutor ex = executor != null ? executor : new LocalPoolExecutor(config.effectiveThreads());
+        BatchExecutors local = BatchExecutors.local(config.effectiveThreads());
+        java.util.List<BatchExecutors> owned = grid != null ? java.util.List.of(grid, local) : java.util.List.of(local);
         try {
             HuCalibration hu = HuCalibration.load(huDir, config.huCalibration());
-            return start(config, archive, new MonteCarloCalculation(config, hu, ex, new DoseEngine()), ex);
+            return start(config, archive, new MonteCarloCalculation(config, hu, grid != null ? grid : local,
+                    grid != null ? local : null, new DoseEngine()), owned, 1000);
         } catch (IOException | SQLException | RuntimeException e) {
-            ex.close();
+            owned.forEach(BatchExecutors::close);
             throw e;
         }
     }
 
-    /** With a calculation of the caller's (tests of the job machinery); {@code executor} may be null. */
-    public static DoseJobs start(DoseJobsConfig config, Archive archive, DoseCalculation calculation,
-                                 BatchExecutor executor) throws SQLException {
-        return start(config, archive, calculation, executor, 1000);
+    /** With a calculation of the caller's (tests of the job machinery). */
+    public static DoseJobs start(DoseJobsConfig config, Archive archive, DoseCalculation calculation)
+            throws SQLException {
+        return start(config, archive, calculation, java.util.List.of(), 1000);
     }
 
-    static DoseJobs start(DoseJobsConfig config, Archive a, DoseCalculation calculation, BatchExecutor executor,
-                          long progressMillis) throws SQLException {
+    static DoseJobs start(DoseJobsConfig config, Archive a, DoseCalculation calculation,
+                          java.util.List<BatchExecutors> owned, long progressMillis) throws SQLException {
         DoseJobService service = new DoseJobService(config, a.database(), new ArchiveInputs(a.query(), a.retrieve()),
                 a.store(), a.node(), calculation, progressMillis);
         service.start();
-        return new DoseJobs(service, a.listeners(), executor);
+        return new DoseJobs(service, a.listeners(), owned);
     }
 
     public DoseJobService service() {
@@ -83,13 +84,11 @@ public final class DoseJobs implements Closeable {
         return handler;
     }
 
-    /** Stops hearing of stores, stops the runner (a running job reruns at the next start), closes the executor. */
+    /** Stops hearing of stores, stops the runner (a running job reruns at the next start), closes the executors. */
     @Override
     public void close() {
         listeners.remove(listener);
         service.close();
-        if (executor != null) {
-            executor.close();
-        }
+        executors.forEach(BatchExecutors::close);
     }
 }

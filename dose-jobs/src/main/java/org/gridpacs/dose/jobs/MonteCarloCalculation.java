@@ -14,6 +14,8 @@ import org.gridpacs.dose.dicom.RtPlanReader;
 import org.gridpacs.dose.dicom.RtPlanWriter;
 import org.gridpacs.dose.dicom.TreatmentPlan;
 import org.gridpacs.dose.engine.BatchExecutor;
+import org.gridpacs.dose.engine.BatchExecutors;
+import org.gridpacs.dose.grid.NoDoseWorkerException;
 import org.gridpacs.dose.engine.Calibration;
 import org.gridpacs.dose.engine.Cancellation;
 import org.gridpacs.dose.engine.DoseEngine;
@@ -36,18 +38,23 @@ public final class MonteCarloCalculation implements DoseCalculation {
 
     private final DoseJobsConfig config;
     private final HuCalibration hu;
-    private final BatchExecutor executor;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MonteCarloCalculation.class);
+    private final BatchExecutors executors;
+    private final BatchExecutors fallback;
     private final DoseEngine engine;
     private final CalibrationCache calibrations;
 
     /**
-     * @param executor where the batches run (the local pool, or the compute grid); owned by the caller
-     * @param engine   the engine (its calibration histories: the default, or fewer in tests)
+     * @param executors where the batches run (the compute grid, or a local pool); owned by the caller
+     * @param fallback  where they run when the grid has no worker (a local pool), or null
+     * @param engine    the engine (its calibration histories: the default, or fewer in tests)
      */
-    public MonteCarloCalculation(DoseJobsConfig config, HuCalibration hu, BatchExecutor executor, DoseEngine engine) {
+    public MonteCarloCalculation(DoseJobsConfig config, HuCalibration hu, BatchExecutors executors,
+                                 BatchExecutors fallback, DoseEngine engine) {
         this.config = config;
         this.hu = hu;
-        this.executor = executor;
+        this.executors = executors;
+        this.fallback = fallback;
         this.engine = engine;
         this.calibrations = new CalibrationCache(engine);
     }
@@ -87,12 +94,30 @@ public final class MonteCarloCalculation implements DoseCalculation {
         detail.set("calibrating");
         Calibration calibration = calibrations.get(beams, settings);
         detail.set("simulating");
-        DoseResult result = engine.calculate(DoseJob.forBeams(ct.phantom(), beams, settings, calibration), executor,
-                progress, cancel);
+        DoseResult result = simulate(job, DoseJob.forBeams(ct.phantom(), beams, settings, calibration), progress,
+                cancel);
         detail.set("writing the RT Dose");
         List<DataSet> doses = RtDoseWriter.write(result, ct, planUid, ids,
                 new RtDoseOptions(config.bitsAllocated(), config.gridMm(), config.errorDose()));
         return new DoseOutput(generated, doses);
+    }
+
+    /**
+     * On the grid; if it has no worker, on the fallback from the start (the result is the same bytes wherever the
+     * batches run, so nothing is lost but time).
+     */
+    private DoseResult simulate(JobRecord job, DoseJob dj, ProgressListener progress, Cancellation cancel) {
+        try (BatchExecutor ex = executors.open()) {
+            return engine.calculate(dj, ex, progress, cancel);
+        } catch (NoDoseWorkerException e) {
+            if (fallback == null) {
+                throw e;
+            }
+            LOG.warn("Dose job {}: {}; it runs on {} instead", job.id(), e.getMessage(), fallback.describe());
+            try (BatchExecutor ex = fallback.open()) {
+                return engine.calculate(dj, ex, progress, cancel);
+            }
+        }
     }
 
     /** To the request's (or the configured) uncertainty, at most the request's (or configured) histories. */

@@ -65,7 +65,7 @@ class BeamDescriptionTest {
     @Test
     void aJobRunsToItsUncertaintyOrForItsHistories() {
         DoseJobsConfig c = DoseJobsConfig.DEFAULTS;
-        MonteCarloCalculation calc = new MonteCarloCalculation(c, null, null, null);
+        MonteCarloCalculation calc = new MonteCarloCalculation(c, null, null, null, null);
         DoseSettings target = calc.settings(new JobRequest("1.2", "1.3", List.of(), 1.5, null, 9L));
         assertEquals(0.015, target.targetUncertainty(), 1e-12);
         assertEquals(9, target.seed());

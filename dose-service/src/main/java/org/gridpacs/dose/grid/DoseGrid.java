@@ -6,6 +6,7 @@ import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteException;
 import org.apache.ignite.cluster.ClusterNode;
 import org.gridpacs.dose.engine.BatchExecutor;
+import org.gridpacs.dose.engine.BatchExecutors;
 
 /**
  * The archive node's way into the dose compute grid: a long-lived Ignite client node (it joins once, seconds; every
@@ -13,7 +14,7 @@ import org.gridpacs.dose.engine.BatchExecutor;
  * {@link #executor()}, so an archive node starts whether or not the workers are up; if the join fails, the next call
  * tries again.
  */
-public final class DoseGrid implements AutoCloseable {
+public final class DoseGrid implements BatchExecutors {
     private final GridConfig config;
     private final String name;
     private Ignite ignite;
@@ -34,6 +35,16 @@ public final class DoseGrid implements AutoCloseable {
      */
     public synchronized BatchExecutor executor() {
         return new GridBatchExecutor(node());
+    }
+
+    @Override
+    public BatchExecutor open() {
+        return executor();
+    }
+
+    @Override
+    public String describe() {
+        return "the dose compute grid (" + String.join(", ", config.addresses()) + ")";
     }
 
     /** The dose workers in the grid now and their threads. */

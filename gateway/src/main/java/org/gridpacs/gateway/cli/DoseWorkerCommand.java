@@ -41,6 +41,10 @@ final class DoseWorkerCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Threads for batches (default: every core).")
     Integer threads;
 
+    @Option(names = "--key-of", paramLabel = "NODE", description = "Use the certificate (cluster.tls.keyStore) and "
+            + "host of this cluster member: an extra worker on that member's machine (default: --name).")
+    String keyOf;
+
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Ignite's work folder (default: var/dose-grid/NAME).")
     Path workDir;
 
@@ -49,7 +53,7 @@ final class DoseWorkerCommand implements Callable<Integer> {
         Path cf = clusterFile != null ? clusterFile : installed("cluster.properties");
         GridConfig config;
         try {
-            config = DoseGridConfigFile.load(cf, name, host,
+            config = DoseGridConfigFile.load(cf, keyOf != null ? keyOf : name, host,
                     workDir != null ? workDir : Path.of(home(), "var", "dose-grid", name));
             if (addresses != null) {
                 config = new GridConfig(addresses, config.host(), config.discoveryPort(), config.communicationPort(),

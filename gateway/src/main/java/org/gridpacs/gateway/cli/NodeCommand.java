@@ -5,6 +5,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import org.gridpacs.gateway.node.ArchiveNode;
+import org.gridpacs.dose.grid.DoseGrid;
+import org.gridpacs.gateway.node.DoseGridConfigFile;
 import org.gridpacs.gateway.node.DoseSetup;
 import org.gridpacs.gateway.node.ClusterConfigFile;
 import org.gridpacs.gateway.node.ClusterStorages;
@@ -83,6 +85,17 @@ final class NodeCommand implements Callable<Integer> {
             dose = DoseSetup.load(confDir);
         } catch (IllegalArgumentException e) {
             throw new UsageException("dose configuration " + confDir.resolve("dose.properties") + ": " + e.getMessage());
+        }
+        if (cluster != null) {
+            // a member sends its jobs' batches to the dose workers of the cluster's compute grid (a client node of
+            // its own, joined at the first job; a local pool when the grid has no worker)
+            Path cf = clusterFile != null ? clusterFile : installed("cluster.properties");
+            try {
+                dose = dose.withGrid(new DoseGrid(DoseGridConfigFile.load(cf, nodeName, null,
+                        data.resolve("dose-grid-client")), "dose-client-" + nodeName));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("cluster configuration " + cf + ": " + e.getMessage());
+            }
         }
         node = ArchiveNode.start(cfg, cluster, storages, dose);
         Thread hook = new Thread(this::stop, "node-shutdown");

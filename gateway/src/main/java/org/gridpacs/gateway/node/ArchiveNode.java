@@ -212,9 +212,8 @@ public final class ArchiveNode implements Closeable {
         DoseJobs.Archive archive = new DoseJobs.Archive(database, query, retrieve, store, storeListeners, nodeName);
         try {
             return dose.calculation() != null
-                    ? DoseJobs.start(dose.config(), archive, dose.calculation(), null)
-                    : DoseJobs.start(dose.config(), dose.huDir(), archive,
-                            dose.executor() != null ? dose.executor().get() : null);
+                    ? DoseJobs.start(dose.config(), archive, dose.calculation())
+                    : DoseJobs.start(dose.config(), dose.huDir(), archive, dose.grid());
         } catch (java.sql.SQLException e) {
             throw new IOException("cannot start the dose service: " + e.getMessage(), e);
         }

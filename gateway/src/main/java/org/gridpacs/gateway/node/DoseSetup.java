@@ -2,9 +2,8 @@ package org.gridpacs.gateway.node;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.function.Supplier;
 
-import org.gridpacs.dose.engine.BatchExecutor;
+import org.gridpacs.dose.engine.BatchExecutors;
 import org.gridpacs.dose.jobs.DoseCalculation;
 import org.gridpacs.dose.jobs.DoseJobsConfig;
 
@@ -13,11 +12,12 @@ import org.gridpacs.dose.jobs.DoseJobsConfig;
  * tables ({@code conf/dose}), and where its batches run.
  *
  * @param huDir       folder of the HU calibration tables, null for the built-in copies
- * @param executor    makes the executor the service runs batches on (the compute grid's); null for a local pool of
- *                    {@code dose.threads} threads. The service closes what it gets.
+ * @param grid        the compute grid the service runs batches on (it falls back to a local pool of
+ *                    {@code dose.threads} threads when the grid has no worker); null for the local pool alone. The
+ *                    service closes what it gets.
  * @param calculation null for the product's Monte Carlo calculation; tests of the job machinery put a quick one here
  */
-public record DoseSetup(DoseJobsConfig config, Path huDir, Supplier<BatchExecutor> executor,
+public record DoseSetup(DoseJobsConfig config, Path huDir, BatchExecutors grid,
                         DoseCalculation calculation) {
 
     /** The defaults: the service on, the built-in tables, a local pool. */
@@ -33,11 +33,16 @@ public record DoseSetup(DoseJobsConfig config, Path huDir, Supplier<BatchExecuto
 
     /** The same with a calculation of the caller's (tests). */
     public DoseSetup withCalculation(DoseCalculation c) {
-        return new DoseSetup(config, huDir, executor, c);
+        return new DoseSetup(config, huDir, grid, c);
+    }
+
+    /** The same on a compute grid. */
+    public DoseSetup withGrid(BatchExecutors g) {
+        return new DoseSetup(config, huDir, g, calculation);
     }
 
     /** The same with other settings. */
     public DoseSetup withConfig(DoseJobsConfig c) {
-        return new DoseSetup(c, huDir, executor, calculation);
+        return new DoseSetup(c, huDir, grid, calculation);
     }
 }

@@ -177,6 +177,8 @@ public final class ClusterProcesses implements AutoCloseable {
         private final List<String> nodeSettings = new ArrayList<>();
         private final List<String> clusterSettings = new ArrayList<>();
         private final List<String> doseSettings = new ArrayList<>();
+        private int doseWorkers;
+        private int workerThreads = 1;
 
         Builder(Path dir) {
             this.dir = dir;
@@ -225,6 +227,17 @@ public final class ClusterProcesses implements AutoCloseable {
         /** A "key = value" line added to cluster.properties (e.g. cluster.repair.intervalSeconds = 5). */
         public Builder clusterSetting(String line) {
             clusterSettings.add(line);
+            return this;
+        }
+
+        /**
+         * Starts {@code n} dose workers (scripts/pacs dose-worker, Ignite server nodes of the cluster's compute grid,
+         * worker1..workerN, each with its own JVM and {@code threads} threads) on free port ranges; default none, and
+         * the nodes then calculate on their own threads.
+         */
+        public Builder doseWorkers(int n, int threads) {
+            this.doseWorkers = n;
+            this.workerThreads = threads;
             return this;
         }
 
@@ -284,6 +297,8 @@ public final class ClusterProcesses implements AutoCloseable {
     private int httpEntryPort;
     private int statsPort;
     private Process haproxy;
+    private final Map<String, Process> workers = new LinkedHashMap<>();
+    private int gridPortBase;
     private boolean closed;
 
     private ClusterProcesses(Builder settings, Path dir) throws IOException {
@@ -312,8 +327,14 @@ public final class ClusterProcesses implements AutoCloseable {
         entryPort = freePort(taken);
         httpEntryPort = freePort(taken);
         statsPort = freePort(taken);
+        if (settings.doseWorkers > 0) {
+            gridPortBase = freeRange(taken, 20);
+        }
         writeConfiguration();
         makeCertificates();
+        for (int i = 1; i <= settings.doseWorkers; i++) {
+            startWorker("worker" + i);
+        }
         for (Node n : nodes.values()) {
             launch(n);
         }
@@ -335,6 +356,12 @@ public final class ClusterProcesses implements AutoCloseable {
         }
         c.append("cluster.replicationFactor = ").append(settings.replicationFactor).append('\n');
         c.append("cluster.writeQuorum = ").append(settings.writeQuorum).append('\n');
+        if (gridPortBase > 0) {
+            c.append("cluster.dose.grid.discoveryPorts = ").append(gridPortBase).append("..").append(gridPortBase + 9)
+                    .append('\n');
+            c.append("cluster.dose.grid.communicationPorts = ").append(gridPortBase + 10).append("..")
+                    .append(gridPortBase + 19).append('\n');
+        }
         settings.clusterSettings.forEach(s -> c.append(s).append('\n'));
         Files.writeString(clusterFile, c);
         StringBuilder p = new StringBuilder("# written by ClusterProcesses\n");
@@ -361,6 +388,57 @@ public final class ClusterProcesses implements AutoCloseable {
             p.destroyForcibly();
             throw new IOException("pacs cluster-certs failed:\n" + Files.readString(log));
         }
+    }
+
+    /**
+     * Starts a dose worker as scripts/cluster does and waits for its ready line. It holds the certificate of node1
+     * (workers of a machine use its node's key store; {@code --name} is the worker's grid name).
+     */
+    public void startWorker(String name) throws IOException, InterruptedException {
+        Path workerDir = Files.createDirectories(dir.resolve(name));
+        Path log = dir.resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "dose-worker", "--name", name, "--key-of", "node1",
+                "--cluster", clusterFile.toString(), "--host", HOST, "--threads", String.valueOf(settings.workerThreads),
+                "--work-dir", workerDir.resolve("dose-grid").toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("PACS_JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC");
+        Process p = pb.start();
+        LIVE.add(p);
+        workers.put(name, p);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.startTimeoutSeconds);
+        while (!tail(log, 200).contains("dose worker " + name + " ready")) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                throw new IOException("dose worker " + name + " did not start:\n" + tail(log, 40));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Kills a dose worker with SIGKILL (kill -9), as a crash would. */
+    public void killWorker(String name) throws InterruptedException {
+        Process p = workers.get(name);
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+        LIVE.remove(p);
+    }
+
+    /** A free range of {@code size} consecutive ports (for the compute grid's discovery and communication ports). */
+    private static int freeRange(Set<Integer> taken, int size) throws IOException {
+        java.util.Random r = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = 20_000 + r.nextInt(30_000);
+            boolean free = true;
+            for (int port = base; port < base + size && free; port++) {
+                free = !taken.contains(port) && Ports.isFree(port);
+            }
+            if (free) {
+                for (int port = base; port < base + size; port++) {
+                    taken.add(port);
+                }
+                return base;
+            }
+        }
+        throw new IOException("no " + size + " consecutive free ports");
     }
 
     private void launch(Node n) throws IOException {
@@ -680,6 +758,12 @@ public final class ClusterProcesses implements AutoCloseable {
                     stopping.add(n.process);
                 }
             }
+            for (Process p : workers.values()) {
+                if (p.isAlive()) {
+                    p.destroy();
+                    stopping.add(p);
+                }
+            }
             for (Process p : stopping) {
                 stopProcess(p, 30);
             }
@@ -690,6 +774,7 @@ public final class ClusterProcesses implements AutoCloseable {
                     n.process.destroyForcibly();
                 }
             });
+            workers.values().forEach(Process::destroyForcibly);
             if (haproxy != null) {
                 haproxy.destroyForcibly();
             }
@@ -713,6 +798,12 @@ public final class ClusterProcesses implements AutoCloseable {
             for (Node n : nodes.values()) {
                 if (Files.exists(n.log)) {
                     Files.copy(n.log, keep.resolve(n.log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            for (String w : workers.keySet()) {
+                Path log = dir.resolve(w + ".log");
+                if (Files.exists(log)) {
+                    Files.copy(log, keep.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
             for (Path p : List.of(haproxyLog, haproxyConfig, clusterFile, nodeConfig)) {

@@ -77,7 +77,7 @@ class DoseServiceEndToEndTest {
         Path planFile = DoseFiles.write(plan, tmp.resolve("plan.dcm"));
 
         try (ClusterProcesses cluster = ClusterProcesses.builder(tmp.resolve("cluster")).nodes(2).fsync(false)
-                .doseSetting("dose.stableSeconds = 2").doseSetting("dose.uncertainty = 2").start()) {
+                .doseWorkers(2, 1).doseSetting("dose.stableSeconds = 2").doseSetting("dose.uncertainty = 2").start()) {
             List<Path> all = new ArrayList<>(ct);
             all.add(planFile);
             List<String> storescu = new ArrayList<>(List.of("storescu", "-aet", "TPS", "-aec", ClusterProcesses.AET,
@@ -95,7 +95,7 @@ class DoseServiceEndToEndTest {
             List<String> found = findRtDoses(cluster, study);
             assertEquals(List.of(doseUid, errorUid).stream().sorted().toList(), found.stream().sorted().toList());
 
-            Path got = retrieve(cluster, study, tmp.resolve("got"));
+            Path got = retrieve(cluster.entryPort(), study, tmp.resolve("got"));
             DoseFiles.RtDose dose = DoseFiles.RtDose.read(got.resolve(doseUid));
             DoseFiles.RtDose error = DoseFiles.RtDose.read(got.resolve(errorUid));
             checkIdentity(dose.dataSet(), ct.get(0), plan);
@@ -104,7 +104,78 @@ class DoseServiceEndToEndTest {
             checkDmax(dose, error);
             Dcmtk.Result v = Dcmtk.run(60, "dciodvfy", got.resolve(doseUid).toString());
             assertTrue(v.output().lines().noneMatch(l -> l.startsWith("Error")), v.output());
+            for (ClusterProcesses.Node n : cluster.nodes()) {
+                assertTrue(!n.logTail(2000).contains("it runs on"), "the job ran on the compute grid: " + n.logTail(40));
+            }
         }
+    }
+
+    /**
+     * The same request (same seed, fixed histories) on 1, 2 and 3 dose workers, and with a worker killed with
+     * kill -9 in the middle of the job, gives RT Dose pixel data identical byte for byte.
+     */
+    @Test
+    void theSameRequestGivesTheSameDoseBytesWhateverTheWorkers() throws Exception {
+        Path ctDir = tmp.resolve("ct");
+        String study = SyntheticCtSeries.waterBox(PIXELS, MM, MM, 300).write(ctDir, SLICES, "DOSE-GRID", "Water^Grid");
+        List<Path> ct;
+        try (Stream<Path> s = Files.list(ctDir)) {
+            ct = s.sorted().toList();
+        }
+        DataSet plan = RtPlanWriter.write(List.of(Beam.symmetric(Beam.Kind.MV6, 100, 10, 10, 0, -14.75, 6.0)),
+                DoseFiles.planningView(ct.get(0)), "10x10 SSD100",
+                new DerivedIds("tps-grid-" + study, LocalDateTime.of(2026, 12, 6, 12, 0)));
+        List<Path> all = new ArrayList<>(ct);
+        all.add(DoseFiles.write(plan, tmp.resolve("plan.dcm")));
+        try (ClusterProcesses cluster = ClusterProcesses.builder(tmp.resolve("cluster")).nodes(1).haproxy(false)
+                .fsync(false).doseWorkers(1, 1).doseSetting("dose.onArrival = false").start()) {
+            int http = cluster.nodes().get(0).httpPort();
+            List<String> storescu = new ArrayList<>(List.of("storescu", "-aet", "TPS", "-aec", ClusterProcesses.AET,
+                    ClusterProcesses.HOST, String.valueOf(cluster.nodes().get(0).dicomPort())));
+            all.forEach(f -> storescu.add(f.toString()));
+            assertEquals(0, Dcmtk.run(120, storescu.toArray(new String[0])).exitCode());
+            String request = "{\"study\":\"" + study + "\",\"plan\":\"" + plan.getString(Tag.SOPInstanceUID)
+                    + "\",\"histories\":3000000,\"seed\":11}";
+
+            byte[] one = doseBytes(cluster, http, request, study, null);
+            cluster.startWorker("worker2");
+            byte[] two = doseBytes(cluster, http, request, study, null);
+            cluster.startWorker("worker3");
+            byte[] three = doseBytes(cluster, http, request, study, null);
+            byte[] killed = doseBytes(cluster, http, request, study, "worker2");
+            assertTrue(one.length == PIXELS * PIXELS * SLICES * 2, "16-bit pixel data of the whole grid");
+            assertArrayEquals(one, two, "1 and 2 workers");
+            assertArrayEquals(one, three, "1 and 3 workers");
+            assertArrayEquals(one, killed, "3 workers, one killed with kill -9 during the job");
+        }
+    }
+
+    /** Posts the request, optionally kills a worker once the job is under way, and returns its RT Dose pixels. */
+    private byte[] doseBytes(ClusterProcesses cluster, int http, String request, String study, String kill)
+            throws Exception {
+        HttpResponse<String> posted = this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/dose/jobs"))
+                .header("Authorization", ClusterProcesses.httpAuthorization()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, posted.statusCode(), posted.body());
+        String id = JSON.readTree(posted.body()).path("id").asText();
+        JsonNode job;
+        while (true) {
+            job = get(http, "/dose/jobs/" + id);
+            String state = job.path("state").asText();
+            if (kill != null && state.equals("RUNNING") && job.path("historiesDone").asLong() > 0) {
+                cluster.killWorker(kill);
+                kill = null;
+            }
+            if (state.equals("DONE") || state.equals("FAILED") || state.equals("CANCELLED")) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        assertEquals("DONE", job.path("state").asText(), job.toString());
+        assertTrue(kill == null, "the worker was killed while the job ran");
+        Path dir = Files.createDirectories(tmp.resolve("job-" + id));
+        retrieve(cluster.nodes().get(0).dicomPort(), study, dir);
+        return Instances.read(dir.resolve(job.path("result").path("rtDose").asText())).dataSet().getBytes(Tag.PixelData);
     }
 
     /** Study, patient, Frame of Reference, plan reference and the RT Dose module's values. */
@@ -219,15 +290,15 @@ class DoseServiceEndToEndTest {
     }
 
     /** The study by C-GET (getscu) through the entry point; files named by SOP Instance UID. */
-    private static Path retrieve(ClusterProcesses cluster, String study, Path dir) throws Exception {
+    private static Path retrieve(int port, String study, Path dir) throws Exception {
         Path raw = Files.createDirectories(dir.resolve("raw"));
         Dcmtk.Result r = Dcmtk.run(120, "getscu", "-S", "-aet", "PHYSICIST", "-aec", ClusterProcesses.AET, "-od",
                 raw.toString(), "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + study,
-                ClusterProcesses.HOST, String.valueOf(cluster.entryPort()));
+                ClusterProcesses.HOST, String.valueOf(port));
         assertEquals(0, r.exitCode(), r.output());
         try (Stream<Path> s = Files.list(raw)) {
             for (Path p : s.toList()) {
-                Files.move(p, dir.resolve(Instances.read(p).sopInstanceUID()));
+                Files.move(p, dir.resolve(Instances.read(p).sopInstanceUID()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
         return dir;
