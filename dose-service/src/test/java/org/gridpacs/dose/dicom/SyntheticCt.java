@@ -6,16 +6,16 @@ import org.gridpacs.dicom.data.UID;
 import org.gridpacs.dicom.data.VR;
 
 /** CT Image Storage slices built in code: uncompressed, signed 16-bit unless changed. */
-final class SyntheticCt {
-    static final String STUDY = "1.2.826.0.1.3680043.10.543.1";
-    static final String SERIES = "1.2.826.0.1.3680043.10.543.2";
-    static final String FRAME_OF_REFERENCE = "1.2.826.0.1.3680043.10.543.3";
+public final class SyntheticCt {
+    public static final String STUDY = "1.2.826.0.1.3680043.10.543.1";
+    public static final String SERIES = "1.2.826.0.1.3680043.10.543.2";
+    public static final String FRAME_OF_REFERENCE = "1.2.826.0.1.3680043.10.543.3";
 
     private SyntheticCt() {
     }
 
     /** A slice with its first pixel at (x, y, z) mm, rows along +x and columns along +y. */
-    static DataSet slice(int number, int rows, int columns, double rowSpacing, double columnSpacing, double x,
+    public static DataSet slice(int number, int rows, int columns, double rowSpacing, double columnSpacing, double x,
                          double y, double z, short[] stored) {
         DataSet ds = new DataSet();
         ds.setString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 100");
@@ -60,7 +60,7 @@ final class SyntheticCt {
     }
 
     /** Every pixel the same stored value. */
-    static short[] uniform(int n, int value) {
+    public static short[] uniform(int n, int value) {
         short[] s = new short[n];
         java.util.Arrays.fill(s, (short) value);
         return s;
