@@ -135,7 +135,7 @@ class DoseServiceEndToEndTest {
             all.forEach(f -> storescu.add(f.toString()));
             assertEquals(0, Dcmtk.run(120, storescu.toArray(new String[0])).exitCode());
             String request = "{\"study\":\"" + study + "\",\"plan\":\"" + plan.getString(Tag.SOPInstanceUID)
-                    + "\",\"histories\":3000000,\"seed\":11}";
+                    + "\",\"histories\":6000000,\"seed\":11}";
 
             byte[] one = doseBytes(cluster, http, request, study, null);
             cluster.startWorker("worker2");
@@ -162,7 +162,8 @@ class DoseServiceEndToEndTest {
         while (true) {
             job = get(http, "/dose/jobs/" + id);
             String state = job.path("state").asText();
-            if (kill != null && state.equals("RUNNING") && job.path("historiesDone").asLong() > 0) {
+            if (kill != null && state.equals("RUNNING") && job.path("detail").asText().startsWith("simulating")) {
+                Thread.sleep(1500); // into the round: the worker holds batches when it dies
                 cluster.killWorker(kill);
                 kill = null;
             }
@@ -267,26 +268,43 @@ class DoseServiceEndToEndTest {
         return JSON.readTree(r.body());
     }
 
-    /** SOP Instance UIDs of the study's RT Dose instances, by C-FIND (findscu) through the entry point. */
+    /**
+     * SOP Instance UIDs of the study's RT Dose instances, by C-FIND (findscu) through the entry point, as a viewer
+     * asks: the study's RTDOSE series, then their instances.
+     */
     private List<String> findRtDoses(ClusterProcesses cluster, String study) throws Exception {
-        DataSet q = new DataSet();
-        q.setString(Tag.QueryRetrieveLevel, VR.CS, "IMAGE");
-        q.setString(Tag.StudyInstanceUID, VR.UI, study);
-        q.setString(Tag.SOPClassUID, VR.UI, org.gridpacs.dicom.data.UID.RTDoseStorage);
-        q.setNull(Tag.SeriesInstanceUID, VR.UI);
-        q.setNull(Tag.SOPInstanceUID, VR.UI);
-        Path out = Files.createDirectories(tmp.resolve("found"));
-        Dcmtk.Result r = Dcmtk.run(60, "findscu", "-S", "-aet", "PHYSICIST", "-aec", ClusterProcesses.AET, "-X", "-od",
-                out.toString(), ClusterProcesses.HOST, String.valueOf(cluster.entryPort()),
-                Dcmtk.queryFile(tmp.resolve("find.dcm"), q).toString());
-        assertEquals(0, r.exitCode(), r.output());
+        DataSet series = new DataSet();
+        series.setString(Tag.QueryRetrieveLevel, VR.CS, "SERIES");
+        series.setString(Tag.StudyInstanceUID, VR.UI, study);
+        series.setString(Tag.Modality, VR.CS, "RTDOSE");
+        series.setNull(Tag.SeriesInstanceUID, VR.UI);
         List<String> uids = new ArrayList<>();
-        try (Stream<Path> s = Files.list(out)) {
-            for (Path p : s.toList()) {
-                uids.add(Instances.read(p).dataSet().getString(Tag.SOPInstanceUID));
+        for (DataSet s : find(cluster, series, "series")) {
+            DataSet images = new DataSet();
+            images.setString(Tag.QueryRetrieveLevel, VR.CS, "IMAGE");
+            images.setString(Tag.StudyInstanceUID, VR.UI, study);
+            images.setString(Tag.SeriesInstanceUID, VR.UI, s.getString(Tag.SeriesInstanceUID));
+            images.setNull(Tag.SOPInstanceUID, VR.UI);
+            for (DataSet i : find(cluster, images, "images")) {
+                uids.add(i.getString(Tag.SOPInstanceUID));
             }
         }
         return uids;
+    }
+
+    private List<DataSet> find(ClusterProcesses cluster, DataSet identifier, String name) throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("found-" + name));
+        Dcmtk.Result r = Dcmtk.run(60, "findscu", "-S", "-aet", "PHYSICIST", "-aec", ClusterProcesses.AET, "-X", "-od",
+                out.toString(), ClusterProcesses.HOST, String.valueOf(cluster.entryPort()),
+                Dcmtk.queryFile(tmp.resolve(name + ".dcm"), identifier).toString());
+        assertEquals(0, r.exitCode(), r.output());
+        List<DataSet> found = new ArrayList<>();
+        try (Stream<Path> s = Files.list(out)) {
+            for (Path p : s.toList()) {
+                found.add(Instances.read(p).dataSet());
+            }
+        }
+        return found;
     }
 
     /** The study by C-GET (getscu) through the entry point; files named by SOP Instance UID. */
