@@ -15,6 +15,7 @@ import org.gridpacs.dose.dicom.RtPlanWriter;
 import org.gridpacs.dose.dicom.TreatmentPlan;
 import org.gridpacs.dose.engine.BatchExecutor;
 import org.gridpacs.dose.engine.BatchExecutors;
+import org.gridpacs.dose.grid.GridBatchExecutor;
 import org.gridpacs.dose.grid.NoDoseWorkerException;
 import org.gridpacs.dose.engine.Calibration;
 import org.gridpacs.dose.engine.Cancellation;
@@ -62,6 +63,7 @@ public final class MonteCarloCalculation implements DoseCalculation {
     @Override
     public DoseOutput calculate(JobRecord job, JobInputs inputs, Detail detail, ProgressListener progress,
                                 Cancellation cancel) throws DoseInputException, IOException {
+        long t0 = System.nanoTime();
         CtSeriesReader reader = new CtSeriesReader(hu);
         int total = inputs.ctCount();
         int[] read = {0};
@@ -73,6 +75,7 @@ public final class MonteCarloCalculation implements DoseCalculation {
             cancel.check();
         });
         CtSeries ct = reader.build();
+        long tRead = System.nanoTime();
         DerivedIds ids = job.derivedIds();
         List<Beam> beams;
         String planUid;
@@ -92,13 +95,24 @@ public final class MonteCarloCalculation implements DoseCalculation {
         }
         DoseSettings settings = settings(job.request());
         detail.set("calibrating");
+        long tCal = System.nanoTime();
         Calibration calibration = calibrations.get(beams, settings);
         detail.set("simulating");
+        long tSim = System.nanoTime();
+        StringBuilder where = new StringBuilder();
         DoseResult result = simulate(job, DoseJob.forBeams(ct.phantom(), beams, settings, calibration), progress,
-                cancel);
+                cancel, where);
         detail.set("writing the RT Dose");
+        long tWrite = System.nanoTime();
         List<DataSet> doses = RtDoseWriter.write(result, ct, planUid, ids,
                 new RtDoseOptions(config.bitsAllocated(), config.gridMm(), config.errorDose()));
+        long tEnd = System.nanoTime();
+        // what a physicist and a benchmark want to know of the run (scripts/bench-dose-service reads this line)
+        LOG.info(String.format(java.util.Locale.ROOT, "Dose job %s calculated: CT of %d slices (%d x %d x %d voxels) "
+                        + "read in %.3f s; %d beam segments, calibration %.3f s; %d histories simulated in %.3f s on %s; "
+                        + "uncertainty %.2f%%; RT Dose written in %.3f s", job.id(), total, ct.phantom().nx,
+                ct.phantom().ny, ct.phantom().nz, (tRead - t0) / 1e9, beams.size(), (tSim - tCal) / 1e9,
+                result.histories(), (tWrite - tSim) / 1e9, where, 100 * result.meanUncertainty(), (tEnd - tWrite) / 1e9));
         return new DoseOutput(generated, doses);
     }
 
@@ -106,18 +120,36 @@ public final class MonteCarloCalculation implements DoseCalculation {
      * On the grid; if it has no worker, on the fallback from the start (the result is the same bytes wherever the
      * batches run, so nothing is lost but time).
      */
-    private DoseResult simulate(JobRecord job, DoseJob dj, ProgressListener progress, Cancellation cancel) {
+    private DoseResult simulate(JobRecord job, DoseJob dj, ProgressListener progress, Cancellation cancel,
+                                StringBuilder where) {
         try (BatchExecutor ex = executors.open()) {
-            return engine.calculate(dj, ex, progress, cancel);
+            return run(dj, ex, progress, cancel, executors, where);
         } catch (NoDoseWorkerException e) {
             if (fallback == null) {
                 throw e;
             }
             LOG.warn("Dose job {}: {}; it runs on {} instead", job.id(), e.getMessage(), fallback.describe());
+            where.setLength(0);
             try (BatchExecutor ex = fallback.open()) {
-                return engine.calculate(dj, ex, progress, cancel);
+                return run(dj, ex, progress, cancel, fallback, where);
             }
         }
+    }
+
+    /** Runs the job and says where and at what cost (CPU time; on the grid: job sent, tallies reduced). */
+    private DoseResult run(DoseJob dj, BatchExecutor ex, ProgressListener progress, Cancellation cancel,
+                           BatchExecutors on, StringBuilder where) {
+        double cpu0 = ex.cpuSeconds();
+        DoseResult r = engine.calculate(dj, ex, progress, cancel);
+        double cpu = ex.cpuSeconds() - cpu0;
+        where.append(on.describe()).append(String.format(java.util.Locale.ROOT, " (%.3f s CPU, %.0f histories/s per "
+                + "CPU second", cpu, r.histories() / Math.max(cpu, 1e-9)));
+        if (ex instanceof GridBatchExecutor g) {
+            where.append(String.format(java.util.Locale.ROOT, "; job of %d kB sent to the workers, encoded in %.3f s; "
+                    + "%.1f MB of tallies merged in %.3f s; %d shares failed over", g.jobBytes() / 1024,
+                    g.jobEncodeSeconds(), g.tallyBytesReceived() / 1e6, g.reduceSeconds(), g.failovers()));
+        }
+        return r;
     }
 
     /** To the request's (or the configured) uncertainty, at most the request's (or configured) histories. */

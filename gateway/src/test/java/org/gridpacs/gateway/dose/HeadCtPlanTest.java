@@ -117,17 +117,31 @@ class HeadCtPlanTest {
             Dcmtk.Result v = Dcmtk.run(60, "dciodvfy", doseFile.toString());
             assertTrue(v.output().lines().noneMatch(l -> l.startsWith("Error")), v.output());
 
-            double max = 0;
-            for (double g : d.gy()) {
-                max = Math.max(max, g);
-            }
-            double atIso = d.gy()[voxel(d, iso[0] * 10, iso[1] * 10, iso[2] * 10)];
-            assertTrue(atIso > 0.7 * max, "the beams cross at the isocentre: " + atIso + " Gy of max " + max);
-            // 3.5 cm above the isocentre (along z) is inside the gantry-0 field's jaws? No: that field is 6 cm, so
-            // z = iso + 3.5 cm is outside it, and outside the MLC opening of the other two (2 cm half-length):
-            double blocked = d.gy()[voxel(d, iso[0] * 10, iso[1] * 10, iso[2] * 10 + 35)];
+            double[] sorted = d.gy().clone();
+            java.util.Arrays.sort(sorted);
+            double p99 = sorted[(int) (0.99 * (sorted.length - 1))];
+            // means of 3 x 3 x 3 voxels: a 3 mm grid with 4 million histories is noisy voxel by voxel
+            double atIso = mean27(d, iso[0] * 10, iso[1] * 10, iso[2] * 10);
+            assertTrue(atIso > 0.6 * p99, "the beams cross at the isocentre: " + atIso + " Gy, 99th percentile " + p99);
+            // three 100 MU beams at 7-10 cm depth in a head: about 0.8 Gy each
+            assertTrue(atIso > 1.5 && atIso < 3.5, "dose at the isocentre " + atIso + " Gy");
+            // 3.5 cm along z from the isocentre is outside the 6 cm open field and beyond the MLC opening of the
+            // other two (2 cm half-length): scatter only
+            double blocked = mean27(d, iso[0] * 10, iso[1] * 10, iso[2] * 10 + 35);
             assertTrue(blocked < 0.2 * atIso, "no primary dose beyond the closed leaves: " + blocked + " vs " + atIso);
         }
+    }
+
+    private static double mean27(DoseFiles.RtDose d, double xMm, double yMm, double zMm) {
+        double sum = 0;
+        for (int dz = -1; dz <= 1; dz++) {
+            for (int dy = -1; dy <= 1; dy++) {
+                for (int dx = -1; dx <= 1; dx++) {
+                    sum += d.gy()[voxel(d, xMm + 3 * dx, yMm + 3 * dy, zMm + 3 * dz)];
+                }
+            }
+        }
+        return sum / 27;
     }
 
     private static int voxel(DoseFiles.RtDose d, double xMm, double yMm, double zMm) {
