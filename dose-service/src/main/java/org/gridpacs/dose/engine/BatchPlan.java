@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Cuts a run into rounds of {@link DoseSettings#BATCHES_PER_ROUND} batches: with a fixed number of histories, at least
- * that many batches of equal size (the first ones one history larger where it does not divide); with a target
- * uncertainty, batches of {@link DoseSettings#batchHistories()} until the most histories allowed. The sizes depend
- * only on the settings, so a batch index means the same batch on every executor.
+ * Cuts a run into rounds of batches: with a fixed number of histories, at least {@link DoseSettings#BATCHES_PER_ROUND}
+ * batches of equal size (the first ones one history larger where it does not divide), a round at a time; with a
+ * target uncertainty, batches of {@link DoseSettings#batchHistories()} until the most histories allowed, in rounds as
+ * large as the caller asks ({@link #nextRound(long)}). The sizes depend only on the settings, and the caller's
+ * requests only on exact tallies, so a batch index means the same batch on every executor.
  */
 final class BatchPlan {
     private final boolean fixed;
@@ -29,10 +30,20 @@ final class BatchPlan {
         return fixed;
     }
 
-    /** The next round's batches; empty when all histories are planned. */
+    /** The next round's batches ({@link DoseSettings#BATCHES_PER_ROUND}); empty when all histories are planned. */
     List<Batch> nextRound() {
-        List<Batch> round = new ArrayList<>(DoseSettings.BATCHES_PER_ROUND);
-        for (int k = 0; k < DoseSettings.BATCHES_PER_ROUND; k++) {
+        return nextRound(0);
+    }
+
+    /**
+     * The next round: at least {@link DoseSettings#BATCHES_PER_ROUND} batches, and with a target uncertainty enough
+     * batches for {@code histories} histories (within the most allowed); empty when all histories are planned.
+     */
+    List<Batch> nextRound(long histories) {
+        long wanted = fixed ? 0 : (histories + batchHistories - 1) / batchHistories;
+        int count = (int) Math.min(Integer.MAX_VALUE / 2, Math.max(DoseSettings.BATCHES_PER_ROUND, wanted));
+        List<Batch> round = new ArrayList<>(Math.min(count, 1 << 16));
+        for (int k = 0; k < count; k++) {
             long size;
             if (fixed) {
                 if (next >= fixedBatches) {

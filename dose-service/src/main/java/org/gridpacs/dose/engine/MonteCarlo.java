@@ -93,6 +93,15 @@ public final class MonteCarlo {
         }
     }
 
+    /** Histories of the next round to a target: 90% of those still needed by 1/sqrt(N), at most 3 x those done. */
+    static long nextRoundHistories(long done, double uncertainty, double target) {
+        if (!(uncertainty > 0) || !Double.isFinite(uncertainty)) {
+            return 0; // nothing scored yet: one more standard round
+        }
+        double needed = done * (uncertainty / target) * (uncertainty / target) - done;
+        return (long) Math.min(AIM * needed, MAX_ROUND_GROWTH * done);
+    }
+
     /** A raw run (no calibration) on a pool of {@code s.threads()} threads of this JVM. */
     public static Raw run(Phantom phantom, Source source, DoseSettings s, ProgressListener listener) {
         try (LocalPoolExecutor pool = new LocalPoolExecutor(s.threads())) {
@@ -101,8 +110,22 @@ public final class MonteCarlo {
     }
 
     /**
+     * Largest growth of a round over the histories already done: the uncertainty estimate of the first rounds is
+     * noisy, so the rounds grow geometrically towards the target rather than jumping at it.
+     */
+    static final double MAX_ROUND_GROWTH = 3;
+    /** Fraction of the histories the estimate says are still needed that the next round runs (never overshoot much). */
+    static final double AIM = 0.9;
+
+    /**
      * Runs the job's batches on {@code executor}, round by round, until the planned histories are done or the target
      * uncertainty is reached.
+     *
+     * <p>Rounds to a target uncertainty: a first round of {@link DoseSettings#BATCHES_PER_ROUND} batches, then rounds
+     * sized from uncertainty ~ 1/sqrt(N) to 90% of the histories still needed (at most 3 times those done, at least
+     * one standard round), so that a job takes a handful of rounds: each round costs a merge of the workers'
+     * tallies and an evaluation of the stopping rule, and on a grid a round trip. The sizes follow from the exact
+     * tally alone (never from time), so every executor runs the same batches and the dose is the same bytes.
      *
      * @throws CancellationException if {@code cancel} was set
      */
@@ -113,14 +136,24 @@ public final class MonteCarlo {
         BatchPlan plan = new BatchPlan(s);
         Tally total = new Tally(job.phantom().voxels());
         Raw raw = null;
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        double[] lastUncertainty = {Double.NaN};
+        // progress within a round too (from the executor's threads): long rounds still move the bar
+        BatchListener batches = b -> listener.progress(done.addAndGet(b.histories()), s.histories(), lastUncertainty[0]);
+        long next = 0;
         try {
-            for (List<Batch> round = plan.nextRound(); !round.isEmpty(); round = plan.nextRound()) {
-                executor.run(job, round, total, BatchListener.NONE, cancel);
+            for (List<Batch> round = plan.nextRound(next); !round.isEmpty(); round = plan.nextRound(next)) {
+                executor.run(job, round, total, batches, cancel);
                 raw = new Raw(job.phantom(), total);
                 raw.uncertainty = raw.batches >= 2 ? raw.meanUncertaintyAboveHalfMax() : Double.NaN;
+                lastUncertainty[0] = raw.uncertainty;
+                done.set(raw.histories);
                 listener.progress(raw.histories, s.histories(), raw.uncertainty);
-                if (!plan.fixed() && raw.uncertainty <= s.targetUncertainty()) {
-                    break;
+                if (!plan.fixed()) {
+                    if (raw.uncertainty <= s.targetUncertainty()) {
+                        break;
+                    }
+                    next = nextRoundHistories(raw.histories, raw.uncertainty, s.targetUncertainty());
                 }
             }
         } catch (InterruptedException e) {

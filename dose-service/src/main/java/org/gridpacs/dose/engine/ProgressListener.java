@@ -1,6 +1,10 @@
 package org.gridpacs.dose.engine;
 
-/** Called from the engine's coordinating thread after each round of batches. */
+/**
+ * Told of a run's progress: after each round of batches (from the coordinating thread, with the uncertainty
+ * reached), and after each batch or each worker's share of a round (from the executor's threads, with the last
+ * round's uncertainty): implementations must be thread-safe.
+ */
 @FunctionalInterface
 public interface ProgressListener {
     /**

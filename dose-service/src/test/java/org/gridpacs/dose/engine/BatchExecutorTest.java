@@ -70,17 +70,48 @@ class BatchExecutorTest {
         DoseJob job = DoseJob.raw(phantom(), new BeamSource(BEAMS.get(0)),
                 SETTINGS.withHistories(2_000_000).withTarget(0.08, 4_000));
         AtomicInteger rounds = new AtomicInteger();
+        AtomicInteger reports = new AtomicInteger();
         MonteCarlo.Raw pool;
         try (LocalPoolExecutor local = new LocalPoolExecutor(2)) {
-            pool = MonteCarlo.run(job, local, (d, p, u) -> rounds.incrementAndGet(), new Cancellation());
+            BatchExecutor counting = new BatchExecutor() {
+                @Override
+                public void run(DoseJob j, List<Batch> b, Tally into, BatchListener l, Cancellation c)
+                        throws InterruptedException {
+                    rounds.incrementAndGet();
+                    local.run(j, b, into, l, c);
+                }
+
+                @Override
+                public double cpuSeconds() {
+                    return local.cpuSeconds();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            pool = MonteCarlo.run(job, counting, (d, p, u) -> reports.incrementAndGet(), new Cancellation());
             assertTrue(pool.cpuSeconds > 0);
         }
         MonteCarlo.Raw other = MonteCarlo.run(job, new RoundTripExecutor(2, 7), ProgressListener.NONE, new Cancellation());
         assertTrue(rounds.get() >= 2, "rounds " + rounds);
-        assertEquals(rounds.get() * DoseSettings.BATCHES_PER_ROUND, pool.batches);
+        // rounds grow towards the target (a few rounds, not one per 10 batches), and progress comes per batch too
+        assertTrue(pool.batches > 2 * rounds.get() * DoseSettings.BATCHES_PER_ROUND || rounds.get() <= 3,
+                pool.batches + " batches in " + rounds + " rounds");
+        assertEquals(pool.batches + rounds.get(), reports.get(), "one report per batch and one per round");
         assertArrayEquals(pool.tally.toBytes(), other.tally.toBytes());
         assertEquals(pool.uncertainty, other.uncertainty);
         assertTrue(pool.uncertainty <= 0.08);
+    }
+
+    @Test
+    void roundsAimAtTheTargetWithoutJumpingAtIt() {
+        // 1% reached with 10^6 histories: 2% needs 4 x 10^6, the next round aims at 90% of the 3 x 10^6 missing
+        assertEquals(2_700_000, MonteCarlo.nextRoundHistories(1_000_000, 0.04, 0.02));
+        // far from the target, a round grows at most to 3 x the histories done
+        assertEquals(3_000_000, MonteCarlo.nextRoundHistories(1_000_000, 0.5, 0.01));
+        // nothing scored yet: one more standard round
+        assertEquals(0, MonteCarlo.nextRoundHistories(1_000_000, Double.NaN, 0.01));
     }
 
     @Test
