@@ -1,6 +1,7 @@
 package org.gridpacs.dose.grid;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -9,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.ignite.Ignite;
+import org.apache.ignite.lang.IgniteBiPredicate;
 import org.apache.ignite.IgniteClientDisconnectedException;
 import org.apache.ignite.IgniteException;
 import org.apache.ignite.IgniteInterruptedException;
@@ -35,6 +37,7 @@ import org.gridpacs.dose.engine.Tally;
  * the previous one, as does {@link #close()} (the grid node itself belongs to the caller).
  */
 public final class GridBatchExecutor implements BatchExecutor {
+    // BatchListener: told once per batch, as a worker finishes it (a message each, for progress within long rounds)
     private static final long POLL_MILLIS = 20;
     private static final long FORGET_WAIT_MILLIS = 1000;
     private final Ignite ignite;
@@ -69,20 +72,43 @@ public final class GridBatchExecutor implements BatchExecutor {
             haveJob = ConcurrentHashMap.newKeySet();
             current = job;
         }
-        List<Batch> todo = batches;
-        boolean attachAlways = false;
-        while (!todo.isEmpty()) {
-            RoundTask task = new RoundTask(jobKey, jobBytes, haveJob, attachAlways, todo, into, listener, cpuNanos,
-                    tallyBytes, failovers, reduceNanos);
-            ComputeTaskFuture<Void> f;
-            try {
-                f = ignite.compute(workers).executeAsync(task, null);
-            } catch (ClusterGroupEmptyException | IgniteClientDisconnectedException e) {
-                throw new NoDoseWorkerException("none is connected", e);
+        // the workers say when each batch is done (progress within the round); the shares' tallies come at its end
+        // (each batch told once: at its message, or at the end of the round for those whose message came late)
+        Map<Integer, Batch> untold = new ConcurrentHashMap<>();
+        batches.forEach(b -> untold.put(b.index(), b));
+        String topic = ShareJob.progressTopic(jobKey);
+        IgniteBiPredicate<UUID, Object> progress = (node, index) -> {
+            Batch b = untold.remove(index);
+            if (b != null) {
+                listener.batchDone(b);
             }
-            await(f, cancel);
-            todo = task.rerun(); // shares whose worker had lost the job (expired): again, with the job
-            attachAlways = true;
+            return true;
+        };
+        ignite.message().localListen(topic, progress);
+        try {
+            List<Batch> todo = batches;
+            boolean attachAlways = false;
+            while (!todo.isEmpty()) {
+                RoundTask task = new RoundTask(jobKey, jobBytes, haveJob, attachAlways, todo, into, cpuNanos,
+                        tallyBytes, failovers, reduceNanos);
+                ComputeTaskFuture<Void> f;
+                try {
+                    f = ignite.compute(workers).executeAsync(task, null);
+                } catch (ClusterGroupEmptyException | IgniteClientDisconnectedException e) {
+                    throw new NoDoseWorkerException("none is connected", e);
+                }
+                await(f, cancel);
+                todo = task.rerun(); // shares whose worker had lost the job (expired): again, with the job
+                attachAlways = true;
+            }
+        } finally {
+            ignite.message().stopLocalListen(topic, progress);
+        }
+        for (Integer index : List.copyOf(untold.keySet())) {
+            Batch b = untold.remove(index);
+            if (b != null) {
+                listener.batchDone(b);
+            }
         }
         cancel.check();
     }

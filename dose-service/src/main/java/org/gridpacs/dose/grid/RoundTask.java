@@ -16,7 +16,6 @@ import org.apache.ignite.compute.ComputeJobResult;
 import org.apache.ignite.compute.ComputeJobResultPolicy;
 import org.apache.ignite.compute.ComputeTaskAdapter;
 import org.gridpacs.dose.engine.Batch;
-import org.gridpacs.dose.engine.BatchListener;
 import org.gridpacs.dose.engine.Tally;
 
 /**
@@ -35,7 +34,6 @@ final class RoundTask extends ComputeTaskAdapter<Object, Void> {
     private final transient boolean attachAlways;
     private final transient List<Batch> batches;
     private final transient Tally into;
-    private final transient BatchListener listener;
     private final transient LongAdder cpuNanos;
     private final transient LongAdder bytesIn;
     private final transient LongAdder failovers;
@@ -43,7 +41,7 @@ final class RoundTask extends ComputeTaskAdapter<Object, Void> {
     private final transient List<Batch> rerun = new ArrayList<>();
 
     RoundTask(String jobKey, byte[] jobBytes, Set<UUID> haveJob, boolean attachAlways, List<Batch> batches, Tally into,
-              BatchListener listener, LongAdder cpuNanos, LongAdder bytesIn, LongAdder failovers,
+              LongAdder cpuNanos, LongAdder bytesIn, LongAdder failovers,
               LongAdder reduceNanos) {
         this.jobKey = jobKey;
         this.jobBytes = jobBytes;
@@ -51,7 +49,6 @@ final class RoundTask extends ComputeTaskAdapter<Object, Void> {
         this.attachAlways = attachAlways;
         this.batches = batches;
         this.into = into;
-        this.listener = listener;
         this.cpuNanos = cpuNanos;
         this.bytesIn = bytesIn;
         this.failovers = failovers;
@@ -111,9 +108,6 @@ final class RoundTask extends ComputeTaskAdapter<Object, Void> {
         haveJob.add(res.getNode().id());
         cpuNanos.add(r.cpuNanos);
         bytesIn.add(r.tally.length);
-        for (Batch b : share.batches()) {
-            listener.batchDone(b);
-        }
         return ComputeJobResultPolicy.WAIT;
     }
 

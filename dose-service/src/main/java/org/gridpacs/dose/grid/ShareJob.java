@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteException;
 import org.apache.ignite.compute.ComputeJob;
+import org.apache.ignite.compute.ComputeTaskSession;
 import org.apache.ignite.resources.IgniteInstanceResource;
+import org.apache.ignite.resources.TaskSessionResource;
 import org.gridpacs.dose.engine.Batch;
 import org.gridpacs.dose.engine.BatchRunner;
 import org.gridpacs.dose.engine.Tally;
@@ -29,6 +31,8 @@ final class ShareJob implements ComputeJob {
 
     @IgniteInstanceResource
     private transient Ignite ignite;
+    @TaskSessionResource
+    private transient ComputeTaskSession session;
     private transient volatile boolean cancelled;
 
     ShareJob(String jobKey, List<Batch> batches, byte[] jobBytes) {
@@ -81,6 +85,7 @@ final class ShareJob implements ComputeJob {
                 }
                 cpu.addAndGet(r.run(b, tally));
                 e.idle.add(r); // not after a failure: its energy array may hold part of a batch
+                progress(b);
             }));
         }
         try {
@@ -101,6 +106,20 @@ final class ShareJob implements ComputeJob {
             throw new IgniteException("dose share cancelled"); // ignored by the cancelled task: nothing partial leaves
         }
         return ShareResult.of(tally.toCompactBytes(), cpu.get());
+    }
+
+    /** Tells the caller a batch is done (for its progress bar; the share's tally comes back at the end). */
+    private void progress(Batch b) {
+        try {
+            ignite.message(ignite.cluster().forNodeId(session.getTaskNodeId())).send(progressTopic(jobKey), b.index());
+        } catch (RuntimeException ex) {
+            // the caller is gone or unreachable: the share's result decides, progress is only a hint
+        }
+    }
+
+    /** The message topic of a job's progress. */
+    static String progressTopic(String jobKey) {
+        return "dose-progress-" + jobKey;
     }
 
     @Override
