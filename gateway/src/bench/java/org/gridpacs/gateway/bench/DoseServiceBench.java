@@ -67,7 +67,7 @@ public final class DoseServiceBench {
         for (int g = 0; g < 360; g += 90) {
             box.add(new Beam(Beam.Kind.MV6, 100, g, 0, 0, 0, 13.35, -5, 5, -5, 5, 100));
         }
-        DataSet plan = RtPlanWriter.write(box, planned, "BENCH BOX", new DerivedIds("bench-" + planned.studyInstanceUID(),
+        DataSet plan = RtPlanWriter.write(box, planned, "BENCH BOX", new DerivedIds("bench-" + planned.studyInstanceUid(),
                 LocalDateTime.of(2026, 12, 6, 12, 0)));
         Path planFile = dir.resolve("plan.dcm");
         try (java.io.OutputStream os = Files.newOutputStream(planFile);
@@ -90,7 +90,7 @@ public final class DoseServiceBench {
                 if (stored.exitCode() != 0) {
                     throw new IllegalStateException("storescu failed: " + stored.output());
                 }
-                String study = planned.studyInstanceUID();
+                String study = planned.studyInstanceUid();
                 String planUid = plan.getString(Tag.SOPInstanceUID);
                 // untimed: the node joins the grid and calibrates 6 MV (kept for the next jobs)
                 job(node, "{\"study\":\"" + study + "\",\"plan\":\"" + planUid + "\",\"histories\":1000000}");
