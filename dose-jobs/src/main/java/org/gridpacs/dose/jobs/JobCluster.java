@@ -88,10 +88,16 @@ final class JobCluster implements Peers.Listener, Closeable {
         return answered;
     }
 
-    /** Starts sending rows and watching for dead owners. */
+    /**
+     * Starts sending rows and watching for dead owners; the live peers get this node's rows now (changes made while
+     * it was stopping, which could not be sent, reach them so).
+     */
     void start() {
         store.onChange(this::changed);
         peers.addListener(this);
+        for (String peer : others()) {
+            thread.execute(() -> sendOwnRows(peer, JOIN_ATTEMPTS));
+        }
         long period = Math.max(100, takeover.toMillis() / 4);
         thread.scheduleWithFixedDelay(this::checkOwners, period, period, TimeUnit.MILLISECONDS);
     }
