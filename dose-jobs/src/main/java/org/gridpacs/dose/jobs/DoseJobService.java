@@ -242,13 +242,6 @@ public final class DoseJobService implements Closeable {
         return cluster.merge(row);
     }
 
-    /** Runs the takeover check now (tests). */
-    void checkOwnersNow() {
-        if (cluster != null) {
-            cluster.checkOwners();
-        }
-    }
-
     /** Stops running jobs; a running one stays RUNNING in the index and reruns at the next start. */
     @Override
     public void close() {

@@ -30,7 +30,8 @@ public final class JobStore {
 
     private static final String COLUMNS = "id, state, detail, origin, study_uid, plan_uid, beams_json, uncertainty,"
             + " histories, seed, wait_ct_until, created, updated, owner_node, histories_done, histories_planned,"
-            + " uncertainty_reached, eta_seconds, result_dose_uid, result_error_uid, result_plan_uid, error, attempts, owner_epoch";
+            + " uncertainty_reached, eta_seconds, result_dose_uid, result_error_uid, result_plan_uid, error, attempts,"
+            + " owner_epoch";
 
     private final IndexDatabase db;
     private final String owner;
@@ -361,7 +362,8 @@ public final class JobStore {
      * by another node)
      */
     public boolean start(String id, String detail) throws SQLException {
-        return changedIf(id, update("UPDATE dose_job SET state = 'RUNNING', detail = ?, attempts = attempts + 1, histories_done = 0,"
+        return changedIf(id, update("UPDATE dose_job SET state = 'RUNNING', detail = ?, attempts = attempts + 1,"
+                + " histories_done = 0,"
                 + " uncertainty_reached = NULL, eta_seconds = NULL, updated = ? WHERE id = ? AND state = 'QUEUED'"
                 + " AND owner_node = ?", detail, Timestamp.from(now()), id, owner) == 1);
     }
@@ -401,9 +403,11 @@ public final class JobStore {
     /** RUNNING -> DONE with the UIDs stored. @return false when the job was not RUNNING here */
     public boolean done(String id, String doseUid, String errorDoseUid, String planUid, String detail)
             throws SQLException {
-        return changedIf(id, update("UPDATE dose_job SET state = 'DONE', detail = ?, result_dose_uid = ?, result_error_uid = ?,"
+        return changedIf(id, update("UPDATE dose_job SET state = 'DONE', detail = ?, result_dose_uid = ?,"
+                + " result_error_uid = ?,"
                 + " result_plan_uid = ?, eta_seconds = 0, error = NULL, updated = ? WHERE id = ? AND state = 'RUNNING'"
-                + " AND owner_node = ?", detail, doseUid, errorDoseUid, planUid, Timestamp.from(now()), id, owner) == 1);
+                + " AND owner_node = ?", detail, doseUid, errorDoseUid, planUid, Timestamp.from(now()), id,
+                owner) == 1);
     }
 
     /** An open job of this node -> FAILED with the error in words. @return false when it had ended or moved */

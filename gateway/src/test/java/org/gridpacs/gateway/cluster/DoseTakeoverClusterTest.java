@@ -90,7 +90,8 @@ class DoseTakeoverClusterTest {
             DerivedIds ids = job.derivedIds();
             DataSet dose = instance(UID.RTDoseStorage, "RTDOSE", ids.doseSeriesUid(), ids.doseSopInstanceUid());
             dose.setString(Tag.FrameOfReferenceUID, VR.UI, first[0].getString(Tag.FrameOfReferenceUID));
-            dose.setString(Tag.ContentDate, VR.DA, ids.created().format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE));
+            dose.setString(Tag.ContentDate, VR.DA,
+                    ids.created().format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE));
             dose.setString(Tag.DoseUnits, VR.CS, "GY");
             return new DoseOutput(null, List.of(dose));
         }

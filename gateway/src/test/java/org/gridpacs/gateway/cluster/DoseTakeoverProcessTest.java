@@ -88,7 +88,8 @@ class DoseTakeoverProcessTest {
             String request = "{\"study\":\"" + study + "\",\"plan\":\"" + plan.getString(Tag.SOPInstanceUID)
                     + "\",\"histories\":4000000,\"seed\":5}";
             HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                            + node1.httpPort() + "/dose/jobs")).header("Authorization", ClusterProcesses.httpAuthorization())
+                            + node1.httpPort() + "/dose/jobs"))
+                    .header("Authorization", ClusterProcesses.httpAuthorization())
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(request))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(202, posted.statusCode(), posted.body());
