@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The dose jobs of one node: requests in (HTTP, the on-arrival rule), durable in the index, run one at a time by
  * a {@link JobRunner}. At start, the jobs this node was running when it stopped are queued again: they rerun from
- * the start and, their output being derived from the job's id and creation time, store the same objects.
+ * the start and, their output being derived from the job's id and creation time, store the same objects. In a
+ * cluster ({@link #inCluster}) every node holds a row of every job, and the open jobs of a node that left the
+ * cluster are taken over by another ({@link JobCluster}).
  *
  * <pre>
  *   DoseJobService jobs = new DoseJobService(config, database, inputs, store, "node1", calculation).start();

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The cluster as the dose service sees it: which nodes are up, and when one joins or leaves. The composition root
- * adapts the cluster's membership to it; a node alone has {@link #NONE}.
+ * adapts the cluster's membership to it (dose-jobs does not depend on the replication module); a node alone has
+ * none.
  */
 public interface Peers {
 
@@ -22,24 +23,5 @@ public interface Peers {
         void joined(String node);
 
         void left(String node);
-    }
-
-    /** A node without a cluster. */
-    static Peers alone(String self) {
-        return new Peers() {
-            @Override
-            public String self() {
-                return self;
-            }
-
-            @Override
-            public List<String> liveNodes() {
-                return List.of(self);
-            }
-
-            @Override
-            public void addListener(Listener listener) {
-            }
-        };
     }
 }
