@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The dose jobs of one node: requests in (HTTP, the on-arrival rule), durable in the index, run one at a time by
  * a {@link JobRunner}. At start, the jobs this node was running when it stopped are queued again: they rerun from
- * the start and, their output being derived from the job's id and creation time, store the same objects.
+ * the start and, their output being derived from the job's id and creation time, store the same objects. In a
+ * cluster ({@link #inCluster}) every node holds a row of every job, and the open jobs of a node that left the
+ * cluster are taken over by another ({@link JobCluster}).
  *
  * <pre>
  *   DoseJobService jobs = new DoseJobService(config, database, inputs, store, "node1", calculation).start();
@@ -37,6 +39,10 @@ public final class DoseJobService implements Closeable {
     private final ArchiveInputs archive;
     private final CtStability stability;
     private final JobRunner runner;
+    /** The cluster's side of the jobs (rows to peers, takeover); null for a node alone. */
+    private JobCluster cluster;
+    private Peers peers;
+    private JobPeers transport;
 
     /**
      * @param database    the index, opened with {@link JobStore#SCHEMA} among its migrations
@@ -59,8 +65,42 @@ public final class DoseJobService implements Closeable {
         this.runner = new JobRunner(store, archive, calculation, target, ORIGIN, config, stability, progressMillis);
     }
 
-    /** Queues again the jobs this node was running when it stopped, then starts running jobs. */
+    /**
+     * Makes this node's jobs the cluster's (call before {@link #start}): rows of every job on every node, and the
+     * takeover of a dead owner's open jobs after {@code dose.takeoverSeconds}.
+     */
+    public DoseJobService inCluster(Peers peers, JobPeers transport) {
+        this.peers = peers;
+        this.transport = transport;
+        this.cluster = new JobCluster(store, peers, transport, config.takeover(), new JobCluster.Listener() {
+            @Override
+            public void merged(JobRecord before, JobRecord now) {
+                if (before != null && before.openOn(store.owner()) && !now.openOn(store.owner())) {
+                    runner.release(now.id());
+                }
+                if (now.openOn(store.owner())) {
+                    runner.wake();
+                }
+            }
+
+            @Override
+            public void adopted(List<String> ids) {
+                runner.wake();
+            }
+        });
+        return this;
+    }
+
+    /**
+     * In a cluster, first takes the peers' newer rows (jobs of this node another one took over while it was down
+     * are not run again here; when no peer answers they are, which stores the same objects again: harmless). Then
+     * queues again the jobs this node was running when it stopped, and starts running jobs.
+     */
     public DoseJobService start() throws SQLException {
+        if (cluster != null) {
+            cluster.catchUp();
+            cluster.start();
+        }
         int n = store.requeueRunning();
         if (n > 0) {
             LOG.info("{} dose job(s) interrupted by the last stop queued again", n);
@@ -125,10 +165,39 @@ public final class DoseJobService implements Closeable {
         CANCELLED, NOT_FOUND, ALREADY_FINISHED
     }
 
-    /** Cancels a QUEUED or RUNNING job (a running one stops between rounds of its simulation). */
+    /**
+     * Cancels a QUEUED or RUNNING job (a running one stops between rounds of its simulation). A job another live
+     * node owns is cancelled by its owner, asked over the peer connector; when the owner cannot be asked, the job is
+     * marked cancelled here and the peers are told (a final state wins over an open one, so the owner stops too).
+     */
     public CancelOutcome cancel(String id) throws SQLException {
         Optional<JobRecord> j = store.get(id);
         if (j.isEmpty()) {
+            return CancelOutcome.NOT_FOUND;
+        }
+        String owner = j.get().owner();
+        if (cluster != null && !j.get().state().isFinal() && !owner.equals(store.owner())
+                && peers.liveNodes().contains(owner)) {
+            try {
+                JobPeers.CancelReply reply = transport.cancel(owner, id);
+                if (reply.row() != null) {
+                    cluster.merge(reply.row());
+                }
+                if (reply.outcome() != CancelOutcome.NOT_FOUND) {
+                    LOG.info("Dose job {} cancel passed to its owner {}: {}", id, owner, reply.outcome());
+                    return reply.outcome();
+                }
+            } catch (java.io.IOException e) {
+                LOG.warn("Dose job {}: its owner {} could not be asked to cancel it ({}); cancelled here, the peers "
+                        + "are told", id, owner, e.getMessage());
+            }
+        }
+        return cancelHere(id);
+    }
+
+    /** Cancels a job in this node's table (the owner's side of a cancel a peer passed on). */
+    public CancelOutcome cancelHere(String id) throws SQLException {
+        if (store.get(id).isEmpty()) {
             return CancelOutcome.NOT_FOUND;
         }
         if (!store.cancel(id)) {
@@ -159,9 +228,28 @@ public final class DoseJobService implements Closeable {
         return UID.RTPlanStorage.equals(sopClassUid);
     }
 
+    /** What a peer that catches up gets: every open job and the newest others. */
+    public List<JobRecord> rowsForPeers() throws SQLException {
+        return store.forPeers(JobCluster.CATCH_UP_LIMIT);
+    }
+
+    /**
+     * A peer's row of a job, merged by {@link JobMerge}; a job this node was running that a peer now says is
+     * another's (or ended) stops here. @return whether the row was taken
+     */
+    public boolean mergeFromPeer(JobRecord row) throws SQLException {
+        if (cluster == null) {
+            throw new IllegalStateException("this node is not in a cluster");
+        }
+        return cluster.merge(row);
+    }
+
     /** Stops running jobs; a running one stays RUNNING in the index and reruns at the next start. */
     @Override
     public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
         runner.close();
     }
 }

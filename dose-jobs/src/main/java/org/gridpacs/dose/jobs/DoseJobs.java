@@ -26,6 +26,7 @@ public final class DoseJobs implements Closeable {
     private final StoreListeners listeners;
     private final java.util.List<BatchExecutors> executors;
     private final DoseJobsHandler handler;
+    private final DoseJobsPeerHandler peerHandler;
 
     private DoseJobs(DoseJobService service, StoreListeners listeners, java.util.List<BatchExecutors> executors) {
         this.service = service;
@@ -33,12 +34,20 @@ public final class DoseJobs implements Closeable {
         this.listener = new PlanArrivalListener(service);
         this.executors = executors;
         this.handler = new DoseJobsHandler(service);
+        this.peerHandler = new DoseJobsPeerHandler(service);
         listeners.add(listener);
     }
 
     /** What the service needs of the archive node. */
     public record Archive(IndexDatabase database, QueryService query, RetrieveService retrieve, InstanceStore store,
                           StoreListeners listeners, String node) {
+    }
+
+    /**
+     * The cluster the node is a member of, as the dose service needs it: the membership and the peer calls. Route
+     * {@link #peerHandler()} at {@link DoseJobsPeerHandler#ROUTE} on the peer connector.
+     */
+    public record Cluster(Peers peers, JobPeers transport) {
     }
 
     /**
@@ -49,12 +58,18 @@ public final class DoseJobs implements Closeable {
      */
     public static DoseJobs start(DoseJobsConfig config, Path huDir, Archive archive, BatchExecutors grid)
             throws IOException, SQLException {
+        return start(config, huDir, archive, grid, null);
+    }
+
+    /** As above, as a member of {@code cluster} (null: alone). */
+    public static DoseJobs start(DoseJobsConfig config, Path huDir, Archive archive, BatchExecutors grid,
+                                 Cluster cluster) throws IOException, SQLException {
         BatchExecutors local = BatchExecutors.local(config.effectiveThreads());
         java.util.List<BatchExecutors> owned = grid != null ? java.util.List.of(grid, local) : java.util.List.of(local);
         try {
             HuCalibration hu = HuCalibration.load(huDir, config.huCalibration());
             return start(config, archive, new MonteCarloCalculation(config, hu, grid != null ? grid : local,
-                    grid != null ? local : null, new DoseEngine()), owned, 1000);
+                    grid != null ? local : null, new DoseEngine()), owned, 1000, cluster);
         } catch (IOException | SQLException | RuntimeException e) {
             owned.forEach(BatchExecutors::close);
             throw e;
@@ -64,13 +79,23 @@ public final class DoseJobs implements Closeable {
     /** With a calculation of the caller's (tests of the job machinery). */
     public static DoseJobs start(DoseJobsConfig config, Archive archive, DoseCalculation calculation)
             throws SQLException {
-        return start(config, archive, calculation, java.util.List.of(), 1000);
+        return start(config, archive, calculation, null);
+    }
+
+    /** With a calculation of the caller's, as a member of {@code cluster} (null: alone). */
+    public static DoseJobs start(DoseJobsConfig config, Archive archive, DoseCalculation calculation, Cluster cluster)
+            throws SQLException {
+        return start(config, archive, calculation, java.util.List.of(), 1000, cluster);
     }
 
     static DoseJobs start(DoseJobsConfig config, Archive a, DoseCalculation calculation,
-                          java.util.List<BatchExecutors> owned, long progressMillis) throws SQLException {
+                          java.util.List<BatchExecutors> owned, long progressMillis, Cluster cluster)
+            throws SQLException {
         DoseJobService service = new DoseJobService(config, a.database(), new ArchiveInputs(a.query(), a.retrieve()),
                 a.store(), a.node(), calculation, progressMillis);
+        if (cluster != null) {
+            service.inCluster(cluster.peers(), cluster.transport());
+        }
         service.start();
         return new DoseJobs(service, a.listeners(), owned);
     }
@@ -82,6 +107,11 @@ public final class DoseJobs implements Closeable {
     /** The HTTP API, to route at {@link DoseJobsHandler#ROUTE} on the user connector. */
     public Handler handler() {
         return handler;
+    }
+
+    /** The job rows between nodes, to route at {@link DoseJobsPeerHandler#ROUTE} on the peer connector. */
+    public Handler peerHandler() {
+        return peerHandler;
     }
 
     /** Stops hearing of stores, stops the runner (a running job reruns at the next start), closes the executors. */

@@ -26,10 +26,12 @@ import java.util.Properties;
  * @param errorDose          also store the uncertainty as an RT Dose of Dose Type ERROR; {@code dose.errorDose}
  * @param huCalibration      CT number to density and medium: ramp or schneider2000; {@code dose.huCalibration}
  * @param threads            threads of the local executor (0: all cores); {@code dose.threads}
+ * @param takeover           in a cluster, how long the owner of open jobs may be out of the membership before
+ *                           another node takes them over; {@code dose.takeoverSeconds}
  */
 public record DoseJobsConfig(boolean enabled, boolean onArrival, double uncertainty, long seed, long maxHistories,
                              Duration stable, Duration waitForCt, int bitsAllocated, double gridMm, boolean errorDose,
-                             String huCalibration, int threads) {
+                             String huCalibration, int threads, Duration takeover) {
 
     /** Target uncertainties a request may ask for, percent. */
     public static final double MIN_UNCERTAINTY = 0.1;
@@ -65,25 +67,32 @@ public record DoseJobsConfig(boolean enabled, boolean onArrival, double uncertai
                 Duration.ofMillis((long) (1000 * number(p, "dose.stableSeconds", 5, 0, 3600))),
                 Duration.ofMillis((long) (60_000 * number(p, "dose.waitForCtMinutes", 60, 0, 7 * 24 * 60))),
                 bits, number(p, "dose.gridMm", 0, 0, 50), bool(p, "dose.errorDose", true), hu,
-                (int) number(p, "dose.threads", 0, 0, 1024));
+                (int) number(p, "dose.threads", 0, 0, 1024),
+                Duration.ofMillis((long) (1000 * number(p, "dose.takeoverSeconds", 20, 0.1, 24 * 3600))));
     }
 
     /** The same with other CT waiting times (tests). */
     public DoseJobsConfig withTimes(Duration stable, Duration waitForCt) {
         return new DoseJobsConfig(enabled, onArrival, uncertainty, seed, maxHistories, stable, waitForCt,
-                bitsAllocated, gridMm, errorDose, huCalibration, threads);
+                bitsAllocated, gridMm, errorDose, huCalibration, threads, takeover);
     }
 
     /** The same with the on-arrival rule on or off. */
     public DoseJobsConfig withOnArrival(boolean on) {
         return new DoseJobsConfig(enabled, on, uncertainty, seed, maxHistories, stable, waitForCt, bitsAllocated,
-                gridMm, errorDose, huCalibration, threads);
+                gridMm, errorDose, huCalibration, threads, takeover);
     }
 
     /** The same with the service on or off. */
     public DoseJobsConfig withEnabled(boolean on) {
         return new DoseJobsConfig(on, onArrival, uncertainty, seed, maxHistories, stable, waitForCt, bitsAllocated,
-                gridMm, errorDose, huCalibration, threads);
+                gridMm, errorDose, huCalibration, threads, takeover);
+    }
+
+    /** The same with another takeover grace period (tests). */
+    public DoseJobsConfig withTakeover(Duration grace) {
+        return new DoseJobsConfig(enabled, onArrival, uncertainty, seed, maxHistories, stable, waitForCt, bitsAllocated,
+                gridMm, errorDose, huCalibration, threads, grace);
     }
 
     /** Threads of the local executor: the setting, or all cores. */

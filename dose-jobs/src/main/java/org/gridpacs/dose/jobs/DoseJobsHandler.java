@@ -24,6 +24,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * <li>{@code GET /dose/jobs/{id}} -> the job (state, detail, progress, result UIDs, error);</li>
  * <li>{@code DELETE /dose/jobs/{id}} -> 200 and the cancelled job; 409 when it had ended.</li>
  * </ul>
+ * In a cluster every node answers for every job of the cluster (rows replicated by the service); a DELETE of a job
+ * another node owns is passed to that node ({@link DoseJobService#cancel}).
  * Every refusal is a JSON {"error": reason}: 400 a bad request, 404 an unknown job or path, 405 a wrong method,
  * 413 a body over 1 MB, 422 a study or plan the archive does not hold.
  */

@@ -45,6 +45,8 @@ final class JobRunner implements Runnable, Closeable {
     private final long progressMillis;
     private final Semaphore wake = new Semaphore(0);
     private final Map<String, Cancellation> running = new ConcurrentHashMap<>();
+    /** Runs stopped because the job is no longer this node's to run (another node took it, or a peer ended it). */
+    private final java.util.Set<String> released = ConcurrentHashMap.newKeySet();
     /** The Frame of Reference of each waiting job's plan (read once), empty for a plan without one. */
     private final Map<String, Optional<String>> planFrames = new ConcurrentHashMap<>();
     private final Thread thread;
@@ -84,6 +86,18 @@ final class JobRunner implements Runnable, Closeable {
             c.cancel();
         }
         return c != null;
+    }
+
+    /**
+     * Stops a run of a job whose row a peer changed (it now belongs to another node, or has ended there) without
+     * writing to the row: the row is the peer's now.
+     */
+    void release(String id) {
+        Cancellation c = running.get(id);
+        if (c != null) {
+            released.add(id);
+            c.cancel();
+        }
     }
 
     @Override
@@ -189,7 +203,9 @@ final class JobRunner implements Runnable, Closeable {
             LOG.info("Dose job {} failed: {}", job.id(), e.getMessage());
             store.fail(job.id(), e.getMessage());
         } catch (CancellationException e) {
-            if (!closing) {
+            if (released.remove(job.id())) {
+                LOG.info("Dose job {} stopped here: another node runs it or it has ended", job.id());
+            } else if (!closing) {
                 store.cancel(job.id());
                 LOG.info("Dose job {} cancelled", job.id());
             } // closing: the row stays RUNNING and the job reruns at the next start
@@ -209,6 +225,7 @@ final class JobRunner implements Runnable, Closeable {
             store.fail(job.id(), "internal error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
         } finally {
             running.remove(job.id());
+            released.remove(job.id());
         }
     }
 

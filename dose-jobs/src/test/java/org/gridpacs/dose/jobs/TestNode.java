@@ -44,7 +44,7 @@ final class TestNode implements AutoCloseable {
         QueryService query = new QueryService(db, "ARCHIVE");
         retrieve = new RetrieveService(query, Map.of(storage.id(), storage));
         dose = DoseJobs.start(config, new DoseJobs.Archive(db, query, retrieve, store, listeners, "node1"),
-                calculation, List.of(), 50);
+                calculation, List.of(), 50, null);
     }
 
     static DoseJobsConfig quickConfig() {

@@ -10,7 +10,9 @@ import java.util.UUID;
  * rerun of the job (after a restart or a takeover) writes the same UIDs and the same bytes, so storing it twice is a
  * duplicate, never a second RT Dose.
  *
- * @param created Content Date/Time (and Instance Creation, RT Plan Date/Time) of what the job writes
+ * @param created Content Date/Time (and Instance Creation, RT Plan Date/Time) of what the job writes; the dose
+ *                service passes the job's creation instant in UTC, so every node of a cluster, whatever its time
+ *                zone, writes the same value
  */
 public record DerivedIds(String jobId, LocalDateTime created) {
 

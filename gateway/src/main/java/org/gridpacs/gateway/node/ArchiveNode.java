@@ -38,6 +38,7 @@ import org.gridpacs.dicom.net.DicomServer;
 import org.gridpacs.dicom.net.Services;
 import org.gridpacs.dose.jobs.DoseJobs;
 import org.gridpacs.dose.jobs.DoseJobsHandler;
+import org.gridpacs.dose.jobs.DoseJobsPeerHandler;
 import org.gridpacs.dose.jobs.JobStore;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.http.HealthHandler;
@@ -138,6 +139,7 @@ public final class ArchiveNode implements Closeable {
         StoreService localStore = new StoreService(storage, index, config.duplicatePolicy());
         store = localStore;
         RemoteCopies remote = RemoteCopies.NONE;
+        DoseJobs.Cluster doseCluster = null;
         http = new NodeHttpServer(config.bindAddress(), config.httpPort())
                 .users(httpAccounts())
                 .publicRoute("/health", new HealthHandler(this::problem, config.aeTitle() + " DICOM port " + config.dicomPort()));
@@ -160,6 +162,8 @@ public final class ArchiveNode implements Closeable {
             store = replication.store();
             remote = replication.remoteCopies();
             http.peerRoute("/peer/*", replication.peerHandler());
+            doseCluster = new DoseJobs.Cluster(new MembershipPeers(membership, cluster.self()),
+                    new HttpJobPeers(cluster, tls != null ? tls.sslContext() : null));
         }
         String nodeName = cluster != null ? cluster.self() : config.aeTitle();
         // events once per instance on the node that received it: copies from peers bypass this wrapper
@@ -167,9 +171,13 @@ public final class ArchiveNode implements Closeable {
         retrieve = new RetrieveService(query, readableStorages(storage), remote);
         if (dose.config().enabled()) {
             // before the HTTP service starts: its routes are fixed then
-            doseJobs = startDose(database, query, nodeName);
+            doseJobs = startDose(database, query, nodeName, doseCluster);
             resources.add(doseJobs);
             http.route(DoseJobsHandler.ROUTE, doseJobs.handler());
+            if (doseCluster != null) {
+                // the longer path spec wins over replication's "/peer/*": neither shadows the other
+                http.peerRoute(DoseJobsPeerHandler.ROUTE, doseJobs.peerHandler());
+            }
         }
         // peers may push copies as soon as they see this node: the HTTP service is up before DICOM is
         http.start();
@@ -208,12 +216,13 @@ public final class ArchiveNode implements Closeable {
         return accounts;
     }
 
-    private DoseJobs startDose(IndexDatabase database, QueryService query, String nodeName) throws IOException {
+    private DoseJobs startDose(IndexDatabase database, QueryService query, String nodeName,
+                               DoseJobs.Cluster doseCluster) throws IOException {
         DoseJobs.Archive archive = new DoseJobs.Archive(database, query, retrieve, store, storeListeners, nodeName);
         try {
             return dose.calculation() != null
-                    ? DoseJobs.start(dose.config(), archive, dose.calculation())
-                    : DoseJobs.start(dose.config(), dose.huDir(), archive, dose.grid());
+                    ? DoseJobs.start(dose.config(), archive, dose.calculation(), doseCluster)
+                    : DoseJobs.start(dose.config(), dose.huDir(), archive, dose.grid(), doseCluster);
         } catch (java.sql.SQLException e) {
             throw new IOException("cannot start the dose service: " + e.getMessage(), e);
         }

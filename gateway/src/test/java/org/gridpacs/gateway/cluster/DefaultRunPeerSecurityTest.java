@@ -49,7 +49,8 @@ class DefaultRunPeerSecurityTest {
     private static final List<String[]> ENDPOINTS = List.of(
             new String[] {"PUT", "/peer/instances"}, new String[] {"GET", "/peer/objects?key=x"},
             new String[] {"POST", "/peer/announcements"}, new String[] {"GET", "/peer/digests"},
-            new String[] {"GET", "/peer/copies?study=1.2.3"});
+            new String[] {"GET", "/peer/copies?study=1.2.3"}, new String[] {"GET", "/peer/dose/jobs"},
+            new String[] {"PUT", "/peer/dose/jobs/x"}, new String[] {"DELETE", "/peer/dose/jobs/x"});
 
     @TempDir
     Path tmp;

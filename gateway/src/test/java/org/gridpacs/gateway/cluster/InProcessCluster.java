@@ -33,8 +33,12 @@ final class InProcessCluster implements AutoCloseable {
     private final ArchiveNode[] nodes;
     /** Folder of the cluster's certificates (mutual TLS between nodes), or null for plain HTTP. */
     private final Path tlsDir;
+    /** How every node runs its dose service. */
+    private final org.gridpacs.gateway.node.DoseSetup dose;
 
-    private InProcessCluster(Path root, List<ClusterNode> members, int replicationFactor, Path tlsDir) {
+    private InProcessCluster(Path root, List<ClusterNode> members, int replicationFactor, Path tlsDir,
+                             org.gridpacs.gateway.node.DoseSetup dose) {
+        this.dose = dose;
         this.root = root;
         this.members = members;
         this.replicationFactor = replicationFactor;
@@ -48,10 +52,16 @@ final class InProcessCluster implements AutoCloseable {
 
     /** With {@code tls}, a cluster CA and node certificates are made first and peers talk mutual TLS. */
     static InProcessCluster start(Path root, int n, int replicationFactor, boolean tls) throws IOException {
+        return start(root, n, replicationFactor, tls, org.gridpacs.gateway.node.DoseSetup.defaults());
+    }
+
+    /** With every node's dose service set up as {@code dose} (a quick calculation, a short takeover). */
+    static InProcessCluster start(Path root, int n, int replicationFactor, boolean tls,
+                                  org.gridpacs.gateway.node.DoseSetup dose) throws IOException {
         // ports are found free, then bound a moment later: on a busy machine another process may take one between
         for (int attempt = 1; ; attempt++) {
             try {
-                return tryStart(root.resolve("try" + attempt), n, replicationFactor, tls);
+                return tryStart(root.resolve("try" + attempt), n, replicationFactor, tls, dose);
             } catch (IOException e) {
                 if (attempt == 3 || !String.valueOf(e.getMessage()).contains("in use")
                         && !(e.getCause() instanceof java.net.BindException)) {
@@ -61,7 +71,8 @@ final class InProcessCluster implements AutoCloseable {
         }
     }
 
-    private static InProcessCluster tryStart(Path root, int n, int replicationFactor, boolean tls) throws IOException {
+    private static InProcessCluster tryStart(Path root, int n, int replicationFactor, boolean tls,
+                                             org.gridpacs.gateway.node.DoseSetup dose) throws IOException {
         List<ClusterNode> members = members(n);
         Path tlsDir = null;
         if (tls) {
@@ -74,7 +85,7 @@ final class InProcessCluster implements AutoCloseable {
                 throw new IOException(e);
             }
         }
-        InProcessCluster c = new InProcessCluster(root, members, replicationFactor, tlsDir);
+        InProcessCluster c = new InProcessCluster(root, members, replicationFactor, tlsDir, dose);
         try {
             for (int i = 0; i < n; i++) {
                 c.start(i);
@@ -99,7 +110,7 @@ final class InProcessCluster implements AutoCloseable {
                 tlsDir.resolve(ClusterCertificates.TRUST_STORE), PASSWORD);
         ClusterConfig cluster = new ClusterConfig(self.name(), members, replicationFactor,
                 Math.min(2, replicationFactor), 3600, 1000, tls);
-        nodes[i] = ArchiveNode.start(cfg, cluster);
+        nodes[i] = ArchiveNode.start(cfg, cluster, org.gridpacs.gateway.node.ClusterStorages.defaults(cluster), dose);
     }
 
     void stop(int i) {
