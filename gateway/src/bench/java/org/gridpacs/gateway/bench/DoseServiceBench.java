@@ -29,14 +29,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Benchmark (not a test) of the dose service as a physicist uses it: a 184 x 184 x 90 CT at 3 mm (the synthetic
- * water cylinder with bone and lung inserts) and a 4-field 6 MV box plan (10 x 10 cm, 100 MU each) stored in an
- * archive node; jobs requested over HTTP to a target uncertainty, timed from the POST to the job's DONE (RT Dose
+ * Benchmark (not a test) of the dose service as a physicist uses it: a 184 x 184 x 90 CT at 3 mm and a 6 MV plan
+ * stored in an archive node. Workload "water": a CT of water only and one 10 x 10 field at SSD 100 (the engine
+ * benchmark's workload, scripts/bench-dose); "cylinder": the synthetic water cylinder with bone and lung inserts
+ * and a 4-field box (10 x 10, 100 MU each, isocentre at the centre). jobs requested over HTTP to a target uncertainty, timed from the POST to the job's DONE (RT Dose
  * stored), on 1, 2, ... dose worker JVMs of one thread each. The split comes from the node's "Dose job ...
  * calculated" log line (CT read, simulation, worker CPU time, job transfer, reduce, RT Dose writing); the rest
  * (queue, store) is the difference. Prints a fit of T(n) = a p / n + b n + c over the runs (p = histories).
  *
- * <p>Usage: DoseServiceBench [workers (1,2)] [uncertainties, percent (2,1)] [folder]
+ * <p>Usage: DoseServiceBench [workers (1,2)] [uncertainties, percent (2,1)] [folder] [water|cylinder (water)]
  */
 public final class DoseServiceBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,9 +55,12 @@ public final class DoseServiceBench {
         double[] targets = doubles(args.length > 1 ? args[1] : "2,1");
         Path dir = Path.of(args.length > 2 ? args[2] : "var/bench-dose-service").toAbsolutePath();
         Files.createDirectories(dir);
-        Path ctDir = dir.resolve("ct");
+        String workload = args.length > 3 ? args[3] : "water";
+        boolean water = workload.equals("water");
+        Path ctDir = dir.resolve("ct-" + workload);
         if (!Files.isDirectory(ctDir)) {
-            new SyntheticCtSeries(184, 184, 3.0, 3.0).write(ctDir, 90, "BENCH-DOSE", "Bench^Dose");
+            (water ? SyntheticCtSeries.waterBox(184, 3.0, 3.0, 600) : new SyntheticCtSeries(184, 184, 3.0, 3.0))
+                    .write(ctDir, 90, "BENCH-DOSE", "Bench^Dose");
         }
         List<Path> ct;
         try (Stream<Path> s = Files.list(ctDir)) {
@@ -64,12 +68,18 @@ public final class DoseServiceBench {
         }
         CtSeries planned = planningView(ct.get(0));
         List<Beam> box = new ArrayList<>();
-        for (int g = 0; g < 360; g += 90) {
-            box.add(new Beam(Beam.Kind.MV6, 100, g, 0, 0, 0, 13.35, -5, 5, -5, 5, 100));
+        if (water) {
+            // the CT's anterior edge is the skin (y = -27.6 cm, all water): isocentre on it, SSD 100
+            box.add(new Beam(Beam.Kind.MV6, 100, 0, 0, 0, -27.6, 13.35, -5, 5, -5, 5, 100));
+        } else {
+            for (int g = 0; g < 360; g += 90) {
+                box.add(new Beam(Beam.Kind.MV6, 100, g, 0, 0, 0, 13.35, -5, 5, -5, 5, 100));
+            }
         }
-        DataSet plan = RtPlanWriter.write(box, planned, "BENCH BOX", new DerivedIds("bench-" + planned.studyInstanceUid(),
+        int fields = box.size();
+        DataSet plan = RtPlanWriter.write(box, planned, "BENCH " + fields + "F", new DerivedIds("bench-" + workload + "-" + planned.studyInstanceUid(),
                 LocalDateTime.of(2026, 12, 6, 12, 0)));
-        Path planFile = dir.resolve("plan.dcm");
+        Path planFile = dir.resolve("plan-" + workload + ".dcm");
         try (java.io.OutputStream os = Files.newOutputStream(planFile);
              org.gridpacs.dicom.io.DicomOutputStream dos = new org.gridpacs.dicom.io.DicomOutputStream(os)) {
             dos.writeFileMetaInformation(org.gridpacs.dicom.io.FileMetaInformation.create(plan.getString(Tag.SOPClassUID),
