@@ -111,8 +111,15 @@ final class JobCluster implements Peers.Listener, Closeable {
         return m.taken();
     }
 
+    /** Ids whose row is queued to be sent: a burst of changes (progress, detail) sends the latest row once. */
+    private final java.util.Set<String> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private void changed(String id) {
+        if (!pending.add(id)) {
+            return;
+        }
         thread.execute(() -> {
+            pending.remove(id);
             try {
                 Optional<JobRecord> row = store.get(id);
                 if (row.isPresent()) {

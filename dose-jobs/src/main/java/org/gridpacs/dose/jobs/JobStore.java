@@ -377,14 +377,16 @@ public final class JobStore {
 
     /** What an open job is doing now ("waiting for the CT series", "reading CT 45/90"). */
     public void detail(String id, String detail) throws SQLException {
-        update("UPDATE dose_job SET detail = ?, updated = ? WHERE id = ? AND state IN ('QUEUED', 'RUNNING')"
-                + " AND owner_node = ?", detail, Timestamp.from(now()), id, owner);
+        if (update("UPDATE dose_job SET detail = ?, updated = ? WHERE id = ? AND state IN ('QUEUED', 'RUNNING')"
+                + " AND owner_node = ?", detail, Timestamp.from(now()), id, owner) > 0) {
+            changed(id); // so that every node shows what the job does (HAProxy may send the next GET anywhere)
+        }
     }
 
-    /** Progress of a RUNNING job. */
+    /** Progress of a RUNNING job (the throttle calls it at most once a second); passed on to the peers too. */
     public void progress(String id, long done, long planned, Double uncertaintyPercent, Double eta)
             throws SQLException {
-        db.inTransaction(c -> {
+        int rows = db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE dose_job SET histories_done = ?,"
                     + " histories_planned = ?, uncertainty_reached = ?, eta_seconds = ?, updated = ?"
                     + " WHERE id = ? AND state = 'RUNNING' AND owner_node = ?")) {
@@ -398,6 +400,9 @@ public final class JobStore {
                 return ps.executeUpdate();
             }
         });
+        if (rows > 0) {
+            changed(id);
+        }
     }
 
     /** RUNNING -> DONE with the UIDs stored. @return false when the job was not RUNNING here */
