@@ -21,6 +21,9 @@ final class ProgressThrottle implements ProgressListener {
     private long last = Long.MIN_VALUE;
     private long[] pending;
     private double pendingUncertainty;
+    /** The uncertainty last heard and the histories it was reached with (the engine repeats it between rounds). */
+    private double measured = Double.NaN;
+    private long measuredAt;
 
     /** @param target target uncertainty, fraction; 0 for a fixed number of histories */
     ProgressThrottle(JobStore store, String id, double target, long intervalMillis) {
@@ -35,6 +38,10 @@ final class ProgressThrottle implements ProgressListener {
         long now = System.nanoTime();
         pending = new long[] {done, planned};
         pendingUncertainty = uncertainty;
+        if (Double.compare(uncertainty, measured) != 0) {
+            measured = uncertainty;
+            measuredAt = done;
+        }
         if (last == Long.MIN_VALUE || now - last >= intervalNanos) {
             last = now;
             write(now);
@@ -55,7 +62,8 @@ final class ProgressThrottle implements ProgressListener {
         pending = null;
         long expected = planned;
         if (target > 0 && uncertainty > 0 && Double.isFinite(uncertainty)) {
-            double needed = done * (uncertainty / target) * (uncertainty / target);
+            // uncertainty ~ 1/sqrt(N), from the histories the uncertainty was reached with (not those done since)
+            double needed = Math.max(1, measuredAt) * (uncertainty / target) * (uncertainty / target);
             expected = (long) Math.max(done, Math.min(planned, needed));
         }
         double secs = (now - start) / 1e9;
