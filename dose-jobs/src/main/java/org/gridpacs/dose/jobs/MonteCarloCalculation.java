@@ -149,6 +149,7 @@ public final class MonteCarloCalculation implements DoseCalculation {
                     + "%.1f MB of tallies merged in %.3f s; %d shares failed over", g.jobBytes() / 1024,
                     g.jobEncodeSeconds(), g.tallyBytesReceived() / 1e6, g.reduceSeconds(), g.failovers()));
         }
+        where.append(')');
         return r;
     }
 

@@ -8,7 +8,7 @@ import org.gridpacs.dicom.data.Tag;
  * Set: what an object derived from the image (RT Dose, generated RT Plan) copies so it lands in the same patient and
  * study.
  */
-final class PatientStudy {
+public final class PatientStudy {
     static final int[] TAGS = {
         Tag.SpecificCharacterSet,
         // General Study
@@ -28,7 +28,8 @@ final class PatientStudy {
     private PatientStudy() {
     }
 
-    static DataSet of(DataSet image) {
+    /** The image's Patient and General Study attributes (those it has), Specific Character Set first. */
+    public static DataSet of(DataSet image) {
         DataSet out = new DataSet();
         // the character set first, so text copied after it is read back with it
         for (int tag : TAGS) {

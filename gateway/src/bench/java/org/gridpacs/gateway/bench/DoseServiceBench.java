@@ -23,6 +23,7 @@ import org.gridpacs.dose.dicom.DerivedIds;
 import org.gridpacs.dose.dicom.RtPlanWriter;
 import org.gridpacs.dose.source.Beam;
 import org.gridpacs.gateway.cluster.ClusterProcesses;
+import org.gridpacs.gateway.dose.DoseFiles;
 import org.gridpacs.gateway.synthetic.SyntheticCtSeries;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,7 +67,7 @@ public final class DoseServiceBench {
         try (Stream<Path> s = Files.list(ctDir)) {
             ct = s.sorted().toList();
         }
-        CtSeries planned = planningView(ct.get(0));
+        CtSeries planned = DoseFiles.planningView(ct.get(0));
         List<Beam> box = new ArrayList<>();
         if (water) {
             // the CT's anterior edge is the skin (y = -27.6 cm, all water): isocentre on it, SSD 100
@@ -80,12 +81,7 @@ public final class DoseServiceBench {
         DataSet plan = RtPlanWriter.write(box, planned, "BENCH " + fields + "F", new DerivedIds("bench-" + workload + "-" + planned.studyInstanceUid(),
                 LocalDateTime.of(2026, 12, 6, 12, 0)));
         Path planFile = dir.resolve("plan-" + workload + ".dcm");
-        try (java.io.OutputStream os = Files.newOutputStream(planFile);
-             org.gridpacs.dicom.io.DicomOutputStream dos = new org.gridpacs.dicom.io.DicomOutputStream(os)) {
-            dos.writeFileMetaInformation(org.gridpacs.dicom.io.FileMetaInformation.create(plan.getString(Tag.SOPClassUID),
-                    plan.getString(Tag.SOPInstanceUID), org.gridpacs.dicom.data.UID.ExplicitVRLittleEndian, null));
-            dos.writeDataSet(plan);
-        }
+        DoseFiles.write(plan, planFile);
         List<Run> runs = new ArrayList<>();
         for (int n : workers) {
             Path run = dir.resolve("run-" + n + "-" + System.nanoTime());
@@ -244,20 +240,6 @@ public final class DoseServiceBench {
             Thread.sleep(100);
         }
         throw new IllegalStateException("no 'Dose job " + id + " calculated' line in " + node.log());
-    }
-
-    private static CtSeries planningView(Path ctFile) throws Exception {
-        DataSet ct = Instances.read(ctFile).dataSet();
-        DataSet ps = new DataSet();
-        for (int tag : new int[] {Tag.SpecificCharacterSet, Tag.PatientName, Tag.PatientID, Tag.PatientBirthDate,
-                Tag.PatientSex, Tag.StudyInstanceUID, Tag.StudyDate, Tag.StudyTime, Tag.ReferringPhysicianName,
-                Tag.StudyID, Tag.AccessionNumber}) {
-            if (ct.contains(tag)) {
-                ps.setValue(tag, ct.vrOf(tag), ct.getValue(tag));
-            }
-        }
-        return new CtSeries(null, ct.getString(Tag.StudyInstanceUID), ct.getString(Tag.SeriesInstanceUID),
-                ct.getString(Tag.FrameOfReferenceUID), ps);
     }
 
     private static int[] ints(String s) {

@@ -41,13 +41,19 @@ final class HttpUserCommand implements Runnable {
         throw new UsageException("say what to do: add, remove or list");
     }
 
+    /** {@code --file}: the accounts file every subcommand works on. */
+    static final class AccountsFile {
+        @Option(names = "--file", defaultValue = DEFAULT_FILE, paramLabel = "FILE", description = "Accounts file (default: ${DEFAULT-VALUE}).")
+        Path file;
+    }
+
     /** {@code pacs http-user add NAME}. */
     @Command(name = "add", description = "Adds an account, or sets a new password for an existing one.")
     static final class Add implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "Account name (letters, digits, . _ @ -).")
         String name;
-        @Option(names = "--file", defaultValue = DEFAULT_FILE, paramLabel = "FILE", description = "Accounts file (default: ${DEFAULT-VALUE}).")
-        Path file;
+        @picocli.CommandLine.Mixin
+        AccountsFile accounts = new AccountsFile();
         @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from the first line of FILE.")
         Path passwordFile;
         @Option(names = "--generate", paramLabel = "FILE",
@@ -60,18 +66,18 @@ final class HttpUserCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            if (ifNone && !UserAccounts.load(file).isEmpty()) {
+            if (ifNone && !UserAccounts.load(accounts.file).isEmpty()) {
                 return 0;
             }
             char[] password = password();
             try {
-                UserAccounts.put(file, name, password);
+                UserAccounts.put(accounts.file, name, password);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             } finally {
                 Arrays.fill(password, '\0');
             }
-            spec.commandLine().getOut().printf("Account '%s' saved in %s%s%n", name, file,
+            spec.commandLine().getOut().printf("Account '%s' saved in %s%s%n", name, accounts.file,
                     generate != null ? "; its password is in " + generate : "");
             return 0;
         }
@@ -117,18 +123,18 @@ final class HttpUserCommand implements Runnable {
     static final class Remove implements Callable<Integer> {
         @Parameters(paramLabel = "NAME")
         String name;
-        @Option(names = "--file", defaultValue = DEFAULT_FILE, paramLabel = "FILE", description = "Accounts file (default: ${DEFAULT-VALUE}).")
-        Path file;
+        @picocli.CommandLine.Mixin
+        AccountsFile accounts = new AccountsFile();
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
-            if (!UserAccounts.remove(file, name)) {
-                spec.commandLine().getErr().printf("pacs http-user remove: no account '%s' in %s%n", name, file);
+            if (!UserAccounts.remove(accounts.file, name)) {
+                spec.commandLine().getErr().printf("pacs http-user remove: no account '%s' in %s%n", name, accounts.file);
                 return 1;
             }
-            spec.commandLine().getOut().printf("Account '%s' removed from %s%n", name, file);
+            spec.commandLine().getOut().printf("Account '%s' removed from %s%n", name, accounts.file);
             return 0;
         }
     }
@@ -136,14 +142,14 @@ final class HttpUserCommand implements Runnable {
     /** {@code pacs http-user list}. */
     @Command(name = "list", description = "Lists the account names (never the passwords).")
     static final class List implements Callable<Integer> {
-        @Option(names = "--file", defaultValue = DEFAULT_FILE, paramLabel = "FILE", description = "Accounts file (default: ${DEFAULT-VALUE}).")
-        Path file;
+        @picocli.CommandLine.Mixin
+        AccountsFile accounts = new AccountsFile();
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
-            UserAccounts.load(file).names().forEach(spec.commandLine().getOut()::println);
+            UserAccounts.load(accounts.file).names().forEach(spec.commandLine().getOut()::println);
             return 0;
         }
     }

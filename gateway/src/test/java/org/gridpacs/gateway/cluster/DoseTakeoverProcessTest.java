@@ -29,6 +29,7 @@ import org.gridpacs.dicom.testutil.ProcessTest;
 import org.gridpacs.dose.dicom.CtSeries;
 import org.gridpacs.dose.dicom.DerivedIds;
 import org.gridpacs.dose.dicom.RtPlanWriter;
+import org.gridpacs.gateway.dose.DoseFiles;
 import org.gridpacs.dose.source.Beam;
 import org.gridpacs.gateway.synthetic.SyntheticCtSeries;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,12 +68,10 @@ class DoseTakeoverProcessTest {
         try (Stream<Path> s = Files.list(ctDir)) {
             files = new ArrayList<>(s.sorted().toList());
         }
-        DataSet ct = Instances.read(files.get(0)).dataSet();
-        CtSeries planned = new CtSeries(null, study, ct.getString(Tag.SeriesInstanceUID),
-                ct.getString(Tag.FrameOfReferenceUID), identity(ct));
+        CtSeries planned = DoseFiles.planningView(files.get(0));
         DataSet plan = RtPlanWriter.write(List.of(Beam.symmetric(Beam.Kind.MV6, 100, 5, 5, 0, -7.25, 3.5)), planned,
                 "5x5 SSD100", new DerivedIds("tps-takeover-" + study, LocalDateTime.of(2026, 12, 6, 12, 0)));
-        files.add(write(plan, tmp.resolve("plan.dcm")));
+        files.add(DoseFiles.write(plan, tmp.resolve("plan.dcm")));
 
         try (ClusterProcesses cluster = ClusterProcesses.builder(tmp.resolve("cluster")).nodes(3).haproxy(false)
                 .fsync(false).doseSetting("dose.onArrival = false").doseSetting("dose.threads = 1")
@@ -148,28 +147,5 @@ class DoseTakeoverProcessTest {
         }
         throw new AssertionError("job " + id + " on " + node.name() + " not as expected within " + seconds
                 + " s; last seen: " + last + "\n" + node.logTail(30));
-    }
-
-    /** What a planning system copies from the CT into its plan: patient and study. */
-    private static DataSet identity(DataSet ct) {
-        DataSet ps = new DataSet();
-        for (int tag : new int[] {Tag.SpecificCharacterSet, Tag.PatientName, Tag.PatientID, Tag.PatientBirthDate,
-                Tag.PatientSex, Tag.StudyInstanceUID, Tag.StudyDate, Tag.StudyTime, Tag.ReferringPhysicianName,
-                Tag.StudyID, Tag.AccessionNumber}) {
-            if (ct.contains(tag)) {
-                ps.setValue(tag, ct.vrOf(tag), ct.getValue(tag));
-            }
-        }
-        return ps;
-    }
-
-    private static Path write(DataSet ds, Path file) throws IOException {
-        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file));
-             DicomOutputStream dos = new DicomOutputStream(os)) {
-            dos.writeFileMetaInformation(FileMetaInformation.create(ds.getString(Tag.SOPClassUID),
-                    ds.getString(Tag.SOPInstanceUID), UID.ExplicitVRLittleEndian, null));
-            dos.writeDataSet(ds);
-        }
-        return file;
     }
 }

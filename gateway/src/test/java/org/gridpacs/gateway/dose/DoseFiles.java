@@ -14,14 +14,18 @@ import org.gridpacs.dicom.io.DicomOutputStream;
 import org.gridpacs.dicom.io.FileMetaInformation;
 import org.gridpacs.dicom.testutil.Instances;
 import org.gridpacs.dose.dicom.CtSeries;
+import org.gridpacs.dose.dicom.PatientStudy;
 
-/** Test support for the dose service's end-to-end tests: Part 10 files in and out, RT Dose values. */
-final class DoseFiles {
+/**
+ * Test support for the dose service's end-to-end tests (and scripts/bench-dose-service): Part 10 files in and out,
+ * a planning system's view of a CT, RT Dose values.
+ */
+public final class DoseFiles {
     private DoseFiles() {
     }
 
     /** Writes a data set as a Part 10 file (Explicit VR Little Endian), as a planning system exports it. */
-    static Path write(DataSet ds, Path file) throws IOException {
+    public static Path write(DataSet ds, Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file));
              DicomOutputStream dos = new DicomOutputStream(os)) {
@@ -33,18 +37,10 @@ final class DoseFiles {
     }
 
     /** What a planning system knows of a CT it plans on: its patient, study and Frame of Reference (no pixels). */
-    static CtSeries planningView(Path ctFile) throws IOException {
+    public static CtSeries planningView(Path ctFile) throws IOException {
         DataSet ct = Instances.read(ctFile).dataSet();
-        DataSet ps = new DataSet();
-        for (int tag : new int[] {Tag.SpecificCharacterSet, Tag.PatientName, Tag.PatientID, Tag.PatientBirthDate,
-                Tag.PatientSex, Tag.StudyInstanceUID, Tag.StudyDate, Tag.StudyTime, Tag.ReferringPhysicianName,
-                Tag.StudyID, Tag.AccessionNumber, Tag.StudyDescription}) {
-            if (ct.contains(tag)) {
-                ps.setValue(tag, ct.vrOf(tag), ct.getValue(tag));
-            }
-        }
         return new CtSeries(null, ct.getString(Tag.StudyInstanceUID), ct.getString(Tag.SeriesInstanceUID),
-                ct.getString(Tag.FrameOfReferenceUID), ps);
+                ct.getString(Tag.FrameOfReferenceUID), PatientStudy.of(ct));
     }
 
     /** An RT Dose read back: its grid and dose in Gy per voxel (frame, row, column). */
