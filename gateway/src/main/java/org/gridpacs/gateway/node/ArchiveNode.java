@@ -42,6 +42,9 @@ import org.gridpacs.dose.jobs.DoseJobsPeerHandler;
 import org.gridpacs.dose.jobs.JobStore;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.http.HealthHandler;
+import org.gridpacs.web.DicomWeb;
+import org.gridpacs.web.DicomWebHandler;
+import org.gridpacs.web.DicomWebServices;
 import org.gridpacs.http.NodeHttpServer;
 import org.gridpacs.http.auth.UserAccounts;
 import org.slf4j.Logger;
@@ -179,6 +182,8 @@ public final class ArchiveNode implements Closeable {
                 http.peerRoute(DoseJobsPeerHandler.ROUTE, doseJobs.peerHandler());
             }
         }
+        DicomWebHandler dicomWeb = DicomWeb.handler(new DicomWebServices(query, retrieve, store, config.aeTitle()));
+        http.route(DicomWebHandler.ROUTE, dicomWeb).route(DicomWebHandler.WADO_URI_ROUTE, dicomWeb);
         // peers may push copies as soon as they see this node: the HTTP service is up before DICOM is
         http.start();
         resources.add(http);

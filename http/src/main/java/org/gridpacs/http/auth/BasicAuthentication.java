@@ -62,6 +62,8 @@ public final class BasicAuthentication extends Handler.Wrapper {
                 char[] password = decoded.substring(colon + 1).toCharArray();
                 if (accounts.authenticate(name, password)) {
                     request.setAttribute(USER, name);
+                    request.setAttribute(Caller.ATTRIBUTE,
+                            new Caller(name, java.util.EnumSet.allOf(Caller.Role.class)));
                     return super.handle(request, response, callback);
                 }
                 refusal = "wrong user name or password";

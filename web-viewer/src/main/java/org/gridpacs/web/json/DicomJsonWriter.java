@@ -1,0 +1,225 @@
+package org.gridpacs.web.json;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.Base64;
+
+import org.gridpacs.dicom.data.BulkData;
+import org.gridpacs.dicom.data.DataSet;
+import org.gridpacs.dicom.data.Fragments;
+import org.gridpacs.dicom.data.LittleEndian;
+import org.gridpacs.dicom.data.Sequence;
+import org.gridpacs.dicom.data.VR;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+/**
+ * Writes data sets in the DICOM JSON Model (PS3.18 F.2): keys are the tags as 8 upper-case hex digits in
+ * ascending order, each attribute {"vr": .., and at most one of "Value", "BulkDataURI", "InlineBinary"}; no
+ * group lengths; PN values as {"Alphabetic", "Ideographic", "Phonetic"} with only the groups present; numbers
+ * (IS, DS and the binary numeric VRs) as JSON numbers; an empty value has no "Value"; an empty entry of a
+ * multi-valued string is null; bulk VRs as InlineBinary (base64 of the little-endian value) unless
+ * {@link BulkDataUris} names a URI for them.
+ */
+public final class DicomJsonWriter {
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    /** Where a bulk value can be fetched instead of being inlined. */
+    @FunctionalInterface
+    public interface BulkDataUris {
+        /** Never: every bulk value is inlined, values left in their source are written without a value. */
+        BulkDataUris NONE = (path, vr, value) -> null;
+
+        /**
+         * The URI for the value of the attribute at {@code path} (tags and item indexes from the top, "7FE00010",
+         * "00540016/0/00181072"), or null to inline it. {@code value} is the value held: byte[], {@link BulkData}
+         * or {@link Fragments}.
+         */
+        String uri(String path, VR vr, Object value);
+    }
+
+    private final JsonGenerator g;
+    private final BulkDataUris uris;
+
+    public DicomJsonWriter(JsonGenerator g, BulkDataUris uris) {
+        this.g = g;
+        this.uris = uris;
+    }
+
+    /** A generator writing UTF-8 to {@code out}, not closing it. */
+    public static JsonGenerator generator(java.io.OutputStream out) throws IOException {
+        JsonGenerator g = FACTORY.createGenerator(out);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        return g;
+    }
+
+    /** The JSON object of one data set, every bulk value inlined. */
+    public static String toJson(DataSet ds) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(w)) {
+            new DicomJsonWriter(g, BulkDataUris.NONE).write(ds);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    /** Writes {@code ds} as one JSON object. */
+    public void write(DataSet ds) throws IOException {
+        write(ds, "");
+    }
+
+    private void write(DataSet ds, String prefix) throws IOException {
+        g.writeStartObject();
+        for (int k = 0; k < ds.size(); k++) {
+            int tag = ds.tagAt(k);
+            if ((tag & 0xFFFF) == 0) {
+                continue; // group lengths are not part of the model
+            }
+            String key = String.format("%08X", tag);
+            g.writeFieldName(key);
+            attribute(ds, k, tag, prefix + key);
+        }
+        g.writeEndObject();
+    }
+
+    private void attribute(DataSet ds, int k, int tag, String path) throws IOException {
+        VR vr = ds.vrAt(k);
+        Object value = ds.valueAt(k);
+        g.writeStartObject();
+        g.writeStringField("vr", vr.name());
+        if (value instanceof Sequence seq) {
+            if (!seq.isEmpty()) {
+                g.writeArrayFieldStart("Value");
+                int n = 0;
+                for (DataSet item : seq) {
+                    write(item, path + "/" + n++ + "/");
+                }
+                g.writeEndArray();
+            }
+        } else if (value instanceof BulkData || value instanceof Fragments) {
+            String uri = uris.uri(path, vr, value);
+            if (uri != null) {
+                g.writeStringField("BulkDataURI", uri);
+            }
+        } else if (value instanceof byte[] b && b.length > 0) {
+            switch (vr) {
+                case OB, OD, OF, OL, OV, OW, UN -> {
+                    String uri = uris.uri(path, vr, value);
+                    if (uri != null) {
+                        g.writeStringField("BulkDataURI", uri);
+                    } else {
+                        g.writeStringField("InlineBinary", Base64.getEncoder().encodeToString(b));
+                    }
+                }
+                case PN -> personNames(ds.getStrings(tag));
+                case DS -> decimals(ds.getStrings(tag));
+                case IS -> integers(ds.getStrings(tag));
+                case AT, US, SS, UL, SL, FL, FD, SV, UV -> binaryNumbers(vr, b);
+                default -> strings(vr, ds.getStrings(tag));
+            }
+        }
+        g.writeEndObject();
+    }
+
+    private void strings(VR vr, String[] values) throws IOException {
+        if (values.length == 0 || values.length == 1 && values[0].isEmpty()) {
+            return;
+        }
+        g.writeArrayFieldStart("Value");
+        for (String v : values) {
+            if (v.isEmpty()) {
+                g.writeNull();
+            } else {
+                g.writeString(v);
+            }
+        }
+        g.writeEndArray();
+    }
+
+    private void personNames(String[] values) throws IOException {
+        if (values.length == 0 || values.length == 1 && values[0].isEmpty()) {
+            return;
+        }
+        g.writeArrayFieldStart("Value");
+        for (String v : values) {
+            if (v.isEmpty()) {
+                g.writeNull();
+                continue;
+            }
+            String[] groups = v.split("=", -1);
+            g.writeStartObject();
+            String[] names = {"Alphabetic", "Ideographic", "Phonetic"};
+            for (int n = 0; n < Math.min(3, groups.length); n++) {
+                if (!groups[n].isEmpty()) {
+                    g.writeStringField(names[n], groups[n]);
+                }
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private void decimals(String[] values) throws IOException {
+        if (values.length == 0 || values.length == 1 && values[0].isEmpty()) {
+            return;
+        }
+        g.writeArrayFieldStart("Value");
+        for (String v : values) {
+            String t = v.trim();
+            if (t.isEmpty()) {
+                g.writeNull();
+                continue;
+            }
+            try {
+                g.writeNumber(new BigDecimal(t));
+            } catch (NumberFormatException e) {
+                g.writeString(t); // not a decimal string: kept as it is rather than lost (PS3.18 2024c allows strings)
+            }
+        }
+        g.writeEndArray();
+    }
+
+    private void integers(String[] values) throws IOException {
+        if (values.length == 0 || values.length == 1 && values[0].isEmpty()) {
+            return;
+        }
+        g.writeArrayFieldStart("Value");
+        for (String v : values) {
+            String t = v.trim();
+            if (t.isEmpty()) {
+                g.writeNull();
+                continue;
+            }
+            try {
+                g.writeNumber(Long.parseLong(t.startsWith("+") ? t.substring(1) : t));
+            } catch (NumberFormatException e) {
+                g.writeString(t);
+            }
+        }
+        g.writeEndArray();
+    }
+
+    private void binaryNumbers(VR vr, byte[] b) throws IOException {
+        int w = vr.valueWidth();
+        g.writeArrayFieldStart("Value");
+        for (int off = 0; off + w <= b.length; off += w) {
+            switch (vr) {
+                case AT -> g.writeString(String.format("%04X%04X", LittleEndian.u16(b, off), LittleEndian.u16(b, off + 2)));
+                case US -> g.writeNumber(LittleEndian.u16(b, off));
+                case SS -> g.writeNumber((short) LittleEndian.u16(b, off));
+                case UL -> g.writeNumber(LittleEndian.i32(b, off) & 0xFFFFFFFFL);
+                case SL -> g.writeNumber(LittleEndian.i32(b, off));
+                case FL -> g.writeNumber(Float.intBitsToFloat(LittleEndian.i32(b, off)));
+                case FD -> g.writeNumber(Double.longBitsToDouble(LittleEndian.i64(b, off)));
+                case SV -> g.writeNumber(LittleEndian.i64(b, off));
+                case UV -> g.writeNumber(new java.math.BigInteger(Long.toUnsignedString(LittleEndian.i64(b, off))));
+                default -> throw new IllegalStateException(vr.name());
+            }
+        }
+        g.writeEndArray();
+    }
+}
