@@ -1,6 +1,8 @@
 package org.gridpacs.web;
 
+import org.gridpacs.web.metadata.MetadataRs;
 import org.gridpacs.web.qido.QidoRs;
+import org.gridpacs.web.render.RenderedRs;
 import org.gridpacs.web.stow.StowRs;
 import org.gridpacs.web.wado.WadoRs;
 import org.gridpacs.web.wadouri.WadoUri;
@@ -11,7 +13,7 @@ public final class DicomWeb {
     }
 
     public static DicomWebHandler handler(DicomWebServices services) {
-        return new DicomWebHandler(new QidoRs(services), new WadoRs(services), new StowRs(services),
-                new WadoUri(services));
+        return new DicomWebHandler(new DicomWebHandler.Resources(new QidoRs(services), new WadoRs(services),
+                new MetadataRs(services), new RenderedRs(services), new StowRs(services), new WadoUri(services)));
     }
 }

@@ -31,17 +31,15 @@ public final class DicomWebHandler extends Handler.Abstract {
     public static final String WADO_URI_ROUTE = WADO_URI;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final DicomWebResource qido;
-    private final DicomWebResource wado;
-    private final DicomWebResource stow;
-    private final DicomWebResource wadoUri;
+    /** The resources of each kind of transaction. */
+    public record Resources(DicomWebResource qido, DicomWebResource wado, DicomWebResource metadata,
+                            DicomWebResource rendered, DicomWebResource stow, DicomWebResource wadoUri) {
+    }
 
-    public DicomWebHandler(DicomWebResource qido, DicomWebResource wado, DicomWebResource stow,
-                           DicomWebResource wadoUri) {
-        this.qido = qido;
-        this.wado = wado;
-        this.stow = stow;
-        this.wadoUri = wadoUri;
+    private final Resources resources;
+
+    public DicomWebHandler(Resources resources) {
+        this.resources = resources;
     }
 
     @Override
@@ -57,7 +55,7 @@ public final class DicomWebHandler extends Handler.Abstract {
                 }
                 DicomWebRequest r = new DicomWebRequest(request, response, callback, null, serviceRoot(request));
                 r.require(Caller.Role.READ);
-                wadoUri.serve(r);
+                resources.wadoUri().serve(r);
                 return true;
             }
             if (!path.startsWith(ROOT + "/") && !path.equals(ROOT)) {
@@ -73,12 +71,14 @@ public final class DicomWebHandler extends Handler.Abstract {
             DicomWebRequest r = new DicomWebRequest(request, response, callback, rp, serviceRoot(request));
             if (method.equals("POST")) {
                 r.require(Caller.Role.UPLOAD);
-                stow.serve(r);
+                resources.stow().serve(r);
             } else {
                 r.require(Caller.Role.READ);
                 switch (rp.kind()) {
-                    case SEARCH_STUDIES, SEARCH_SERIES, SEARCH_INSTANCES -> qido.serve(r);
-                    default -> wado.serve(r);
+                    case SEARCH_STUDIES, SEARCH_SERIES, SEARCH_INSTANCES -> resources.qido().serve(r);
+                    case METADATA -> resources.metadata().serve(r);
+                    case RENDERED, THUMBNAIL, FRAMES_RENDERED, FRAMES_THUMBNAIL -> resources.rendered().serve(r);
+                    case INSTANCES, FRAMES, BULKDATA -> resources.wado().serve(r);
                 }
             }
         } catch (HttpProblem e) {
