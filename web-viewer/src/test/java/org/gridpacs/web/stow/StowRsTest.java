@@ -251,9 +251,11 @@ class StowRsTest {
 
     /** Exactly {@code objects} files in the storage, no partial file, and as many index rows. */
     static void assertNoLeftovers(WebTestServer s, int objects) throws Exception {
-        List<Path> files;
-        try (Stream<Path> w = Files.walk(s.storage.root())) {
-            files = w.filter(Files::isRegularFile).toList();
+        List<Path> files = List.of();
+        if (Files.exists(s.storage.root())) { // made with the first object
+            try (Stream<Path> w = Files.walk(s.storage.root())) {
+                files = w.filter(Files::isRegularFile).toList();
+            }
         }
         assertFalse(files.stream().anyMatch(f -> f.getFileName().toString().endsWith(".part")), "partial files: " + files);
         assertEquals(objects, files.size(), "files in the storage: " + files);
