@@ -83,6 +83,14 @@ final class StowResponse {
         return reasons;
     }
 
+    /** The first {@code max} reasons joined, and how many more there are: for a log line or a refusal. */
+    String summary(int max) {
+        if (reasons.size() <= max) {
+            return String.join("; ", reasons);
+        }
+        return String.join("; ", reasons.subList(0, max)) + "; and " + (reasons.size() - max) + " more";
+    }
+
     /** The status (PS3.18 Table 10.5.3-1). */
     int status() {
         if (stored.isEmpty()) {

@@ -65,11 +65,11 @@ public final class StowRs implements DicomWebResource {
         int status = response.status();
         LOG.info("STOW-RS {} by {}: {} part(s) in {} ms, answered {}{}", request.request().getHttpURI().getPath(),
                 request.caller().name(), reader.parts(), (System.nanoTime() - t0) / 1_000_000, status,
-                response.reasons().isEmpty() ? "" : " (" + String.join("; ", response.reasons()) + ")");
+                response.reasons().isEmpty() ? "" : " (" + response.summary(5) + ")");
         if (status == 400 || status == 415) {
             // nothing stored and nothing the client can be told part by part beyond the reasons
-            throw new HttpProblem(status, String.join("; ", response.reasons().isEmpty()
-                    ? java.util.List.of("the multipart body holds no part") : response.reasons()));
+            throw new HttpProblem(status, response.reasons().isEmpty() ? "the multipart body holds no part"
+                    : response.summary(10));
         }
         answer(request, response, status);
     }
