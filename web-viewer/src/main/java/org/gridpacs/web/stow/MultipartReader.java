@@ -317,20 +317,6 @@ final class MultipartReader {
             }
         }
 
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = 0;
-            byte[] scratch = new byte[8192];
-            while (skipped < n) {
-                int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
-                if (r < 0) {
-                    break;
-                }
-                skipped += r;
-            }
-            return skipped;
-        }
-
         void skipRest() throws RequestBodyException {
             byte[] scratch = new byte[8192];
             while (readContent(scratch, 0, scratch.length) >= 0) {
