@@ -196,13 +196,17 @@ public final class StowRs implements DicomWebResource {
             return null;
         }
         if (r.studyInstanceUID() != null && !r.studyInstanceUID().equals(study)) {
-            // PS3.18 10.5: an instance of another study than the one the request names is not stored
-            response.failed(n, cuid, iuid, Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS, Cause.REFUSED,
+            // PS3.18 10.5: an instance of another study than the one the request names is not stored. The standard
+            // names no Failure Reason for it: C409, the code dcm4chee-arc answers (its DIFF_STUDY_INSTANCE_UID)
+            response.failed(n, cuid, iuid, DIFFERENT_STUDY_INSTANCE_UID, Cause.REFUSED,
                     "its Study Instance UID " + r.studyInstanceUID() + " is not the study of the request, " + study);
             return null;
         }
         return r.dataSet();
     }
+
+    /** Failure Reason of an instance whose study is not the one of the request's URL (dcm4chee-arc's code). */
+    static final int DIFFERENT_STUDY_INSTANCE_UID = 0xC409;
 
     /** C000-C0FF (cannot understand) is the sender's bad syntax; every other refusal a conflict. */
     private static Cause cause(int status) {

@@ -155,7 +155,7 @@ class StowRsTest {
             JsonNode failed = json(r).path("00081198").path("Value");
             assertEquals(1, failed.size());
             assertEquals(other.getString(Tag.SOPInstanceUID), failed.get(0).path("00081155").path("Value").get(0).asText());
-            assertEquals(0xA900, failed.get(0).path("00081197").path("Value").get(0).asInt());
+            assertEquals(0xC409, failed.get(0).path("00081197").path("Value").get(0).asInt());
             assertTrue(r.headers().allValues("Warning").stream().anyMatch(w -> w.contains("is not the study")));
             assertEquals(s.root() + "/studies/" + study, json(r).path("00081190").path("Value").get(0).asText());
             assertEquals(Set.of(ours.getString(Tag.SOPInstanceUID)), sopInstances(s));
