@@ -16,8 +16,8 @@ final class Scaler {
         if (v == null) {
             return src;
         }
-        Viewport.Region r = v.region() != null ? v.region()
-                : new Viewport.Region(0, 0, src.getWidth(), src.getHeight());
+        Viewport.Region r = v.region() != null ? v.region().inPixels(src.getWidth(), src.getHeight())
+                : new Viewport.Region(0, 0, src.getWidth(), src.getHeight(), false);
         double x0 = r.x();
         double y0 = r.y();
         double x1 = r.x() + r.width();

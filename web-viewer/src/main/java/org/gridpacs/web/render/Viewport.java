@@ -12,8 +12,16 @@ package org.gridpacs.web.render;
  */
 public record Viewport(int width, int height, Region region, boolean upscale) {
 
-    /** A source region: top-left corner and size in image pixels; a negative size flips that axis. */
-    public record Region(double x, double y, double width, double height) {
+    /**
+     * A source region: top-left corner and size in image pixels, or with {@code relative} in fractions of the
+     * image's columns and rows (WADO-URI); a negative size flips that axis.
+     */
+    public record Region(double x, double y, double width, double height, boolean relative) {
+
+        /** In pixels of an image of {@code columns} x {@code rows}. */
+        public Region inPixels(int columns, int rows) {
+            return relative ? new Region(x * columns, y * rows, width * columns, height * rows, false) : this;
+        }
     }
 
     public Viewport {
@@ -44,7 +52,7 @@ public record Viewport(int width, int height, Region region, boolean upscale) {
                 throw new IllegalArgumentException("viewport source region " + p[2] + "," + p[3] + "," + p[4] + ","
                         + p[5] + " is empty or starts before the image");
             }
-            r = new Region(sx, sy, sw, sh);
+            r = new Region(sx, sy, sw, sh, false);
         }
         return new Viewport(vw, vh, r, true);
     }
