@@ -122,14 +122,32 @@ class WadoUriTest {
     }
 
     @Test
-    void aCompressedInstanceInAnotherSyntaxIs406NamingTheWayOut() throws Exception {
+    void losslessCompressedDataIsDecodedForTheDefaultSyntaxAndLossyIs406NamingTheWayOut() throws Exception {
         try (WebTestServer s = new WebTestServer(dir)) {
-            DataSet ds = TestFiles.store(s, TestData.pydicomFile("MR_small_RLE.dcm"));
-            var r = s.get(wado(ds, "&contentType=application/dicom"), OHIF_ACCEPT);
+            DataSet rle = TestFiles.store(s, TestData.pydicomFile("MR_small_RLE.dcm"));
+            DataSet[] got = part10(s.get(wado(rle, "&contentType=application/dicom"), OHIF_ACCEPT));
+            assertEquals(UID.ExplicitVRLittleEndian, got[0].getString(Tag.TransferSyntaxUID));
+            DataSet plain = TestFiles.read(TestData.pydicomFile("MR_small.dcm"));
+            assertArrayEquals(plain.getBytes(Tag.PixelData), got[1].getBytes(Tag.PixelData), "the decoded pixels");
+            DataSet header = rle.copy();
+            header.remove(Tag.PixelData);
+            header.remove(Tag.DataSetTrailingPadding); // what follows Pixel Data is left out, as documented
+            got[1].remove(Tag.PixelData);
+            assertSameDataSet(header, got[1]);
+
+            DataSet rgb = TestFiles.store(s, TestData.pydicomFile("SC_rgb_jpeg_gdcm.dcm"));
+            DataSet[] decoded = part10(s.get(wado(rgb, "&contentType=application/dicom"), null));
+            assertEquals(rgb.getInt(Tag.Rows, 0) * rgb.getInt(Tag.Columns, 0) * 3,
+                    decoded[1].getBytes(Tag.PixelData).length);
+
+            var other = s.get(wado(rle, "&contentType=application/dicom&transferSyntax=" + UID.JPEGBaseline8Bit), null);
+            assertEquals(406, other.statusCode());
+            assertTrue(reason(other).contains("transferSyntax=*"), reason(other));
+            DataSet lossy = TestFiles.store(s, TestData.pydicomFile("JPEG-lossy.dcm"));
+            var r = s.get(wado(lossy, "&contentType=application/dicom"), OHIF_ACCEPT);
             assertEquals(406, r.statusCode());
             assertTrue(reason(r).contains("transferSyntax=*"), reason(r));
-            var jpeg = s.get(wado(ds, "&contentType=application/dicom&transferSyntax=" + UID.JPEGBaseline8Bit), null);
-            assertEquals(406, jpeg.statusCode());
+            part10(s.get(wado(lossy, "&contentType=application/dicom&transferSyntax=*"), OHIF_ACCEPT));
         }
     }
 
