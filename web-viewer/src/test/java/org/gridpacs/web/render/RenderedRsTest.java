@@ -150,6 +150,10 @@ class RenderedRsTest {
             TestFiles.store(s, small);
             BufferedImage odd = image(s.get(instancePath(small) + "/rendered", "image/png"), "image/png");
             assertTrue(hasColour(odd));
+            Path deflated = TestData.pydicomFile("image_dfl.dcm");
+            TestFiles.store(s, deflated);
+            BufferedImage fromDeflate = image(s.get(instancePath(deflated) + "/rendered", "image/png"), "image/png");
+            assertTrue(variance(fromDeflate) > 100, "a deflated data set is rendered");
             Path ybr = TestData.pydicomFile("SC_ybr_full_422_uncompressed.dcm");
             TestFiles.store(s, ybr);
             BufferedImage fromYbr = image(s.get(instancePath(ybr) + "/rendered", "image/png"), "image/png");
@@ -267,6 +271,41 @@ class RenderedRsTest {
             image(s.get(study + "/rendered", "image/jpeg"), "image/jpeg");
             image(s.get(study + "/series/" + ds.getString(Tag.SeriesInstanceUID) + "/rendered", "image/png"),
                     "image/png");
+        }
+    }
+
+    @Test
+    void aStudyIsShownByTheMiddleImageOfItsFirstSeriesWithImages() throws Exception {
+        try (WebTestServer s = new WebTestServer(dir)) {
+            DataSet mr = TestFiles.read(TestData.pydicomFile("MR_small.dcm"));
+            // a plan first (a series without images), then three MR images in another series of the same study
+            DataSet plan = TestFiles.read(TestData.pydicomFile("rtplan.dcm"));
+            for (int tag : new int[] {Tag.StudyInstanceUID, Tag.PatientID, Tag.PatientName, Tag.PatientBirthDate}) {
+                if (mr.contains(tag)) {
+                    plan.setValue(tag, mr.vrOf(tag), mr.getValue(tag));
+                }
+            }
+            s.store(plan);
+            String series = mr.getString(Tag.SeriesInstanceUID) + ".7";
+            for (int n = 1; n <= 3; n++) {
+                DataSet i = mr.copy();
+                i.setString(Tag.SeriesInstanceUID, VR.UI, series);
+                i.setString(Tag.SOPInstanceUID, VR.UI, mr.getString(Tag.SOPInstanceUID) + "." + n);
+                i.setString(Tag.InstanceNumber, VR.IS, String.valueOf(n));
+                i.setString(Tag.WindowCenter, VR.DS, String.valueOf(200 * n)); // tells the images apart
+                s.store(i);
+            }
+            String study = "/dicom-web/studies/" + mr.getString(Tag.StudyInstanceUID);
+            BufferedImage middle = image(s.get(study + "/series/" + series + "/instances/"
+                    + mr.getString(Tag.SOPInstanceUID) + ".2/rendered", "image/png"), "image/png");
+            BufferedImage first = image(s.get(study + "/series/" + series + "/instances/"
+                    + mr.getString(Tag.SOPInstanceUID) + ".1/rendered", "image/png"), "image/png");
+            assertNotEquals(mean(first), mean(middle), 0.5);
+            assertEquals(mean(middle), mean(image(s.get(study + "/rendered", "image/png"), "image/png")), 0.01);
+            assertEquals(mean(middle), mean(image(s.get(study + "/series/" + series + "/rendered", "image/png"),
+                    "image/png")), 0.01);
+            var planSeries = s.get(study + "/series/" + plan.getString(Tag.SeriesInstanceUID) + "/rendered", "image/png");
+            assertEquals(406, planSeries.statusCode(), reason(planSeries));
         }
     }
 
