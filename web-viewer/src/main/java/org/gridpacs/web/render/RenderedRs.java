@@ -20,8 +20,8 @@ import org.gridpacs.web.media.MediaType;
  *
  * <p>A study or series is shown by a representative instance: the middle one (by Instance Number) of the series, or
  * of the study's first series that has an image. A multi-frame instance without a frame list shows its first frame;
- * a frame list names exactly one frame. A thumbnail is the rendered image fitted into 128 x 128 (never enlarged)
- * unless a viewport says otherwise.
+ * a frame list names exactly one frame. A thumbnail is the rendered image fitted into 128 x 128 (keeping its
+ * aspect ratio) unless a viewport says otherwise.
  */
 public final class RenderedRs implements DicomWebResource {
     static final int THUMBNAIL_SIZE = 128;

@@ -11,6 +11,8 @@ package org.gridpacs.web.render;
  * @param region the source region in image pixels, or null for the whole image
  */
 public record Viewport(int width, int height, Region region, boolean upscale) {
+    /** The largest viewport side: an image is held in memory whole (4096 x 4096 RGB is 64 MiB). */
+    public static final int MAX_SIZE = 4096;
 
     /**
      * A source region: top-left corner and size in image pixels, or with {@code relative} in fractions of the
@@ -25,8 +27,9 @@ public record Viewport(int width, int height, Region region, boolean upscale) {
     }
 
     public Viewport {
-        if (width < 0 || height < 0) {
-            throw new IllegalArgumentException("viewport size " + width + "x" + height + " is negative");
+        if (width < 0 || height < 0 || width > MAX_SIZE || height > MAX_SIZE) {
+            throw new IllegalArgumentException("viewport size " + width + "x" + height + " is not within 0.."
+                    + MAX_SIZE);
         }
     }
 
@@ -57,16 +60,16 @@ public record Viewport(int width, int height, Region region, boolean upscale) {
         return new Viewport(vw, vh, r, true);
     }
 
-    /** A viewport of at most {@code size} x {@code size}, never enlarging: the default thumbnail. */
+    /** The default thumbnail: the image fitted into {@code size} x {@code size}. */
     public static Viewport thumbnail(int size) {
-        return new Viewport(size, size, null, false);
+        return new Viewport(size, size, null, true);
     }
 
     private static int positive(String s, String what) {
         try {
             int v = Integer.parseInt(s.trim());
-            if (v <= 0 || v > 8192) {
-                throw new IllegalArgumentException("viewport " + what + " " + v + " is not within 1..8192");
+            if (v <= 0 || v > MAX_SIZE) {
+                throw new IllegalArgumentException("viewport " + what + " " + v + " is not within 1.." + MAX_SIZE);
             }
             return v;
         } catch (NumberFormatException e) {

@@ -19,8 +19,8 @@ final class RenderedQuery {
 
     static RenderParameters parse(DicomWebRequest request, ImageFormat format) throws HttpProblem {
         int frame = positive(request, "frameNumber", 1, Integer.MAX_VALUE);
-        int rows = positive(request, "rows", 0, 8192);
-        int columns = positive(request, "columns", 0, 8192);
+        int rows = positive(request, "rows", 0, Viewport.MAX_SIZE);
+        int columns = positive(request, "columns", 0, Viewport.MAX_SIZE);
         Viewport.Region region = region(request.parameter("region"));
         Viewport viewport = rows == 0 && columns == 0 && region == null ? null
                 : new Viewport(columns, rows, region, true);

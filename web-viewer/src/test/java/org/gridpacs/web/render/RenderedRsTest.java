@@ -192,7 +192,9 @@ class RenderedRsTest {
             assertEquals(400, past.statusCode());
             assertTrue(reason(past).contains("has 15"), reason(past));
             BufferedImage thumb = image(s.get(p + "/frames/3/thumbnail", "image/png"), "image/png");
-            assertEquals(10, thumb.getWidth(), "a thumbnail does not enlarge a 10x10 grid");
+            assertEquals(128, thumb.getWidth(), "a thumbnail fits 128 x 128");
+            assertEquals(128, thumb.getHeight());
+            assertTrue(hasColour(image(s.get(p + "/frames/3/rendered", "image/gif"), "image/gif")));
         }
     }
 
@@ -321,7 +323,7 @@ class RenderedRsTest {
             var multipart = s.get(p + "/rendered", "multipart/related; type=\"application/octet-stream\"");
             assertEquals(406, multipart.statusCode());
             for (String bad : new String[] {"window=40", "window=a,400,LINEAR", "window=40,400,CUBIC",
-                    "window=40,0,LINEAR", "window=40,0.5,SIGMOID,", "window=40,-1,SIGMOID", "viewport=0,10", "viewport=10", "viewport=64,64,200,200,10,10",
+                    "window=40,0,LINEAR", "window=40,0.5,SIGMOID,", "window=40,-1,SIGMOID", "viewport=0,10", "viewport=10", "viewport=64,64,200,200,10,10", "viewport=5000,10",
                     "quality=0", "quality=101", "quality=high"}) {
                 var r = s.get(p + "/rendered?" + bad, "image/jpeg");
                 assertEquals(400, r.statusCode(), bad + ": " + reason(r));
