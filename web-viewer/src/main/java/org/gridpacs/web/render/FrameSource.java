@@ -1,6 +1,5 @@
 package org.gridpacs.web.render;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -10,11 +9,8 @@ import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.archive.retrieve.StoredInstance;
 import org.gridpacs.dicom.data.DataSet;
-import org.gridpacs.dicom.data.Fragments;
 import org.gridpacs.dicom.data.LittleEndian;
 import org.gridpacs.dicom.data.Tag;
-import org.gridpacs.dicom.data.UID;
-import org.gridpacs.dicom.data.VR;
 import org.gridpacs.dicom.image.FrameDecoder;
 import org.gridpacs.dicom.image.ImagePixel;
 import org.gridpacs.dicom.image.PixelDataException;
@@ -26,24 +22,20 @@ import org.gridpacs.dicom.io.TransferSyntax;
  * each {@link #frame} reads (and for RLE or lossless JPEG decodes, through {@link FrameDecoder}) only the bytes of
  * the frame asked for, skipping those before it; nothing holds more than one frame. Frames must be asked for in
  * increasing order.
- *
- * <p>Encapsulated frames are told apart by the Basic Offset Table when it has one entry per frame, else one fragment
- * per frame (RLE, PS3.5 A.4.2), else (JPEG) fragments up to the one ending with an End Of Image marker.
+ * Encapsulated frames are read by {@link EncapsulatedFrames}.
  */
 final class FrameSource implements Closeable {
-    private static final int ITEM = 0xFFFEE000;
-    private static final int SEQUENCE_DELIMITER = 0xFFFEE0DD;
-
     private final StoredInstance stored;
     private final DataSet header;
     private final ImagePixel pixel;
     private final String transferSyntax;
     private final InputStream pixelData;
     private final boolean bigEndian;
-    /** Native: byte position within the Pixel Data value; encapsulated: position from the first fragment's item tag. */
+    /** Byte position within a native Pixel Data value. */
     private long position;
     private int nextFrame;
-    private long[] offsetTable;
+    /** The fragments of encapsulated Pixel Data; null for native. */
+    private final EncapsulatedFrames encapsulated;
 
     private FrameSource(StoredInstance stored, DataSet header, ImagePixel pixel, String transferSyntax,
                         InputStream pixelData, boolean bigEndian) {
@@ -53,6 +45,8 @@ final class FrameSource implements Closeable {
         this.transferSyntax = transferSyntax;
         this.pixelData = pixelData;
         this.bigEndian = bigEndian;
+        this.encapsulated = TransferSyntax.of(transferSyntax).encapsulated()
+                ? new EncapsulatedFrames(pixelData, header, pixel.frames(), transferSyntax) : null;
     }
 
     /**
@@ -119,7 +113,7 @@ final class FrameSource implements Closeable {
             throw new IllegalArgumentException("frame " + (index + 1) + " after frame " + nextFrame + " of "
                     + pixel.frames());
         }
-        byte[] f = TransferSyntax.of(transferSyntax).encapsulated() ? encapsulated(index) : nativeFrame(index);
+        byte[] f = encapsulated != null ? encapsulated.frame(index, nextFrame) : nativeFrame(index);
         nextFrame = index + 1;
         return f;
     }
@@ -154,168 +148,6 @@ final class FrameSource implements Closeable {
             return p.pixelsPerFrame() * 2;
         }
         return p.frameLength();
-    }
-
-    private byte[] encapsulated(int index) throws IOException {
-        if (offsetTable == null) {
-            byte[] bot = item();
-            if (bot == null) {
-                throw new PixelDataException("encapsulated Pixel Data has no Basic Offset Table item");
-            }
-            offsetTable = bot.length >= 4L * pixel.frames() ? new long[pixel.frames()] : new long[0];
-            for (int k = 0; k < offsetTable.length; k++) {
-                offsetTable[k] = LittleEndian.i32(bot, 4 * k) & 0xFFFFFFFFL;
-            }
-            position = 0;
-        }
-        byte[] encoded;
-        if (pixel.frames() == 1) {
-            encoded = fragmentsUntilEnd();
-        } else if (offsetTable.length > 0) {
-            encoded = byOffsetTable(index);
-        } else if (UID.RLELossless.equals(transferSyntax)) {
-            for (int k = nextFrame; k < index; k++) {
-                skipItem();
-            }
-            encoded = item();
-        } else {
-            for (int k = nextFrame; k < index; k++) {
-                jpegFrame(false);
-            }
-            encoded = jpegFrame(true);
-        }
-        if (encoded == null) {
-            throw new PixelDataException("Pixel Data ends before frame " + (index + 1));
-        }
-        return decode(encoded);
-    }
-
-    private byte[] byOffsetTable(int index) throws IOException {
-        long from = offsetTable[index];
-        long to = index + 1 < offsetTable.length ? offsetTable[index + 1] : Long.MAX_VALUE;
-        if (from < position) {
-            throw new PixelDataException("Basic Offset Table entries are not increasing");
-        }
-        while (position < from) {
-            if (!skipItem()) {
-                return null;
-            }
-        }
-        if (position != from) {
-            throw new PixelDataException("Basic Offset Table offset " + from + " of frame " + (index + 1)
-                    + " is not at a fragment");
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        while (position < to) {
-            byte[] b = item();
-            if (b == null) {
-                break;
-            }
-            out.writeBytes(b);
-        }
-        return out.toByteArray();
-    }
-
-    private byte[] fragmentsUntilEnd() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] b = item(); b != null; b = item()) {
-            out.writeBytes(b);
-        }
-        return out.toByteArray();
-    }
-
-    /** The fragments of the next JPEG frame, concatenated (or null when {@code keep} is false). */
-    private byte[] jpegFrame(boolean keep) throws IOException {
-        ByteArrayOutputStream out = keep ? new ByteArrayOutputStream() : null;
-        boolean any = false;
-        for (byte[] b = item(); b != null; b = item()) {
-            any = true;
-            if (out != null) {
-                out.writeBytes(b);
-            }
-            if (endsWithEoi(b)) {
-                return out != null ? out.toByteArray() : new byte[0];
-            }
-        }
-        if (!any) {
-            return null;
-        }
-        throw new PixelDataException("the last JPEG frame has no End Of Image marker");
-    }
-
-    private static boolean endsWithEoi(byte[] b) {
-        int n = b.length;
-        while (n > 0 && b[n - 1] == 0) {
-            n--; // fragments are padded to an even length
-        }
-        return n >= 2 && (b[n - 2] & 0xFF) == 0xFF && (b[n - 1] & 0xFF) == 0xD9;
-    }
-
-    /** Decodes one frame's encoded bytes, given to the decoder as the only frame of a minimal data set. */
-    private byte[] decode(byte[] encoded) throws IOException {
-        DataSet one = new DataSet();
-        for (int tag : new int[] {Tag.SamplesPerPixel, Tag.PhotometricInterpretation, Tag.PlanarConfiguration,
-                Tag.Rows, Tag.Columns, Tag.BitsAllocated, Tag.BitsStored, Tag.HighBit, Tag.PixelRepresentation}) {
-            if (header.contains(tag)) {
-                one.setValue(tag, header.vrOf(tag), header.getValue(tag));
-            }
-        }
-        Fragments fragments = new Fragments(VR.OB);
-        fragments.add(new byte[0]);
-        fragments.add(encoded);
-        one.setValue(Tag.PixelData, VR.OB, fragments);
-        return FrameDecoder.decode(one, transferSyntax, 0);
-    }
-
-    /** The next item's value, or null at the sequence delimiter or the end of the stream. */
-    private byte[] item() throws IOException {
-        long length = itemLength();
-        if (length < 0) {
-            return null;
-        }
-        if (length > Integer.MAX_VALUE - 8) {
-            throw new PixelDataException("fragment of " + length + " bytes");
-        }
-        byte[] b = pixelData.readNBytes((int) length);
-        if (b.length < length) {
-            throw new EOFException("Pixel Data ends inside a fragment");
-        }
-        position += 8 + length;
-        return b;
-    }
-
-    private boolean skipItem() throws IOException {
-        long length = itemLength();
-        if (length < 0) {
-            return false;
-        }
-        pixelData.skipNBytes(length);
-        position += 8 + length;
-        return true;
-    }
-
-    /** Reads an item header: its value length, or -1 at the sequence delimiter or the end of the stream. */
-    private long itemLength() throws IOException {
-        byte[] h = pixelData.readNBytes(8);
-        if (h.length == 0) {
-            return -1;
-        }
-        if (h.length < 8) {
-            throw new EOFException("Pixel Data ends inside an item header");
-        }
-        int tag = LittleEndian.u16(h, 0) << 16 | LittleEndian.u16(h, 2);
-        if (tag == SEQUENCE_DELIMITER) {
-            return -1;
-        }
-        if (tag != ITEM) {
-            throw new PixelDataException(String.format("unexpected (%04X,%04X) in encapsulated Pixel Data",
-                    tag >>> 16, tag & 0xFFFF));
-        }
-        long length = LittleEndian.i32(h, 4) & 0xFFFFFFFFL;
-        if (length == 0xFFFFFFFFL) {
-            throw new PixelDataException("fragment of undefined length");
-        }
-        return length;
     }
 
     private static int readTag(InputStream in) throws IOException {
