@@ -82,13 +82,17 @@ public final class WebTestServer implements AutoCloseable {
         return origin() + DicomWebHandler.ROOT;
     }
 
-    /** Stores a Part 10 file as a C-STORE would (its own transfer syntax). */
+    /**
+     * Stores a Part 10 file as a C-STORE would: in its own transfer syntax, under its data set's own UIDs (the
+     * File Meta Information of some pydicom files, rtdose.dcm among them, names another SOP Instance UID).
+     */
     public StoreResult storeFile(Path file) throws Exception {
+        DataSet ds = read(file);
         try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
             DataSet meta = FileMetaInformation.read(in);
             String ts = meta.getString(Tag.TransferSyntaxUID);
-            return store.store(new StoreRequest(meta.getString(Tag.MediaStorageSOPClassUID),
-                    meta.getString(Tag.MediaStorageSOPInstanceUID), ts, "MODALITY"), in);
+            return store.store(new StoreRequest(ds.getString(Tag.SOPClassUID, meta.getString(Tag.MediaStorageSOPClassUID)),
+                    ds.getString(Tag.SOPInstanceUID, meta.getString(Tag.MediaStorageSOPInstanceUID)), ts, "MODALITY"), in);
         }
     }
 
@@ -110,9 +114,10 @@ public final class WebTestServer implements AutoCloseable {
         return client;
     }
 
-    /** Reads a data set from a file (for comparisons). */
+    /** Reads the data set of a Part 10 file, past its File Meta Information (for comparisons). */
     public static DataSet read(Path file) throws IOException {
         try (DicomInputStream in = new DicomInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+            in.readFileMetaInformation();
             return in.readDataSet();
         }
     }

@@ -153,13 +153,22 @@ public final class StowRs implements DicomWebResource {
                     ? "(0002,0003) Media Storage SOP Instance UID" : "(0002,0010) Transfer Syntax UID"));
             return;
         }
-        InputStream data = content;
-        if (study != null) {
-            data = checkStudy(n, content, study, cuid, iuid, tsuid, response);
-            if (data == null) {
-                return;
-            }
+        // the data set's own UIDs name the instance (the File Meta Information of some files disagrees with them,
+        // pydicom's rtdose.dcm for one): read ahead to them, and to the Study Instance UID the URL may name
+        StudyLookAhead.Result head = lookAhead(n, content, cuid, iuid, tsuid, response);
+        if (head == null) {
+            return;
         }
+        cuid = blank(head.sopClassUID()) ? cuid : head.sopClassUID();
+        iuid = blank(head.sopInstanceUID()) ? iuid : head.sopInstanceUID();
+        if (study != null && head.studyInstanceUID() != null && !head.studyInstanceUID().equals(study)) {
+            // PS3.18 10.5: an instance of another study than the one the request names is not stored. The standard
+            // names no Failure Reason for it: C409, the code dcm4chee-arc answers (its DIFF_STUDY_INSTANCE_UID)
+            response.failed(n, cuid, iuid, DIFFERENT_STUDY_INSTANCE_UID, Cause.REFUSED,
+                    "its Study Instance UID " + head.studyInstanceUID() + " is not the study of the request, " + study);
+            return;
+        }
+        InputStream data = head.dataSet();
         try {
             response.stored(services.store().store(new StoreRequest(cuid, iuid, tsuid, services.aeTitle()), data));
         } catch (StoreException e) {
@@ -173,36 +182,24 @@ public final class StowRs implements DicomWebResource {
         }
     }
 
-    /** The data set to store, or null when it belongs to another study than the URL's (recorded as failed). */
-    private static InputStream checkStudy(int n, InputStream content, String study, String cuid, String iuid,
-                                          String tsuid, StowResponse response) throws RequestBodyException {
-        StudyLookAhead.Result r;
+    /** The data set's first UIDs and the whole data set again, or null when it cannot be read (recorded as failed). */
+    private static StudyLookAhead.Result lookAhead(int n, InputStream content, String cuid, String iuid, String tsuid,
+                                                  StowResponse response) throws RequestBodyException {
         try {
-            r = StudyLookAhead.read(content, TransferSyntax.of(tsuid));
+            return StudyLookAhead.read(content, TransferSyntax.of(tsuid));
         } catch (RequestBodyException e) {
             throw e;
         } catch (IllegalArgumentException e) {
             response.failed(n, cuid, iuid, Status.CANNOT_UNDERSTAND, Cause.UNREADABLE, e.getMessage()); // unknown TS
-            return null;
         } catch (StudyLookAhead.TooFarException e) {
             response.failed(n, cuid, iuid, Status.OUT_OF_RESOURCES, Cause.REFUSED, e.getMessage());
-            return null;
         } catch (DicomStreamException | EOFException e) {
             response.failed(n, cuid, iuid, Status.CANNOT_UNDERSTAND, Cause.UNREADABLE,
                     "the data set cannot be read: " + e.getMessage());
-            return null;
         } catch (IOException e) {
             response.failed(n, cuid, iuid, Status.PROCESSING_FAILURE, Cause.REFUSED, String.valueOf(e.getMessage()));
-            return null;
         }
-        if (r.studyInstanceUID() != null && !r.studyInstanceUID().equals(study)) {
-            // PS3.18 10.5: an instance of another study than the one the request names is not stored. The standard
-            // names no Failure Reason for it: C409, the code dcm4chee-arc answers (its DIFF_STUDY_INSTANCE_UID)
-            response.failed(n, cuid, iuid, DIFFERENT_STUDY_INSTANCE_UID, Cause.REFUSED,
-                    "its Study Instance UID " + r.studyInstanceUID() + " is not the study of the request, " + study);
-            return null;
-        }
-        return r.dataSet();
+        return null;
     }
 
     /** Failure Reason of an instance whose study is not the one of the request's URL (dcm4chee-arc's code). */

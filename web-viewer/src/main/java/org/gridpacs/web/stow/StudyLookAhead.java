@@ -21,8 +21,11 @@ final class StudyLookAhead {
     /** More than any ordinary data set holds before (0020,000D); a data set that needs more is refused. */
     static final int LIMIT = 8 << 20;
 
-    /** The Study Instance UID read (null when the data set has none) and the whole data set again. */
-    record Result(String studyInstanceUID, InputStream dataSet) {
+    /**
+     * The SOP Class, SOP Instance and Study Instance UIDs read (null when the data set has none) and the whole data
+     * set again.
+     */
+    record Result(String sopClassUID, String sopInstanceUID, String studyInstanceUID, InputStream dataSet) {
     }
 
     /** Beyond {@link #LIMIT}. */
@@ -44,9 +47,10 @@ final class StudyLookAhead {
         DicomInputStream in = new DicomInputStream(recording, 16 * 1024);
         in.setTransferSyntax(ts);
         in.setBulkDataThreshold(1024); // large values are skipped (still recorded), not kept twice
-        String study = in.readDataSet(Tag.StudyInstanceUID + 1).getString(Tag.StudyInstanceUID);
+        org.gridpacs.dicom.data.DataSet head = in.readDataSet(Tag.StudyInstanceUID + 1);
         InputStream again = new ByteArrayInputStream(recording.bytes.toByteArray());
-        return new Result(study, new SequenceInputStream(again, data));
+        return new Result(head.getString(Tag.SOPClassUID), head.getString(Tag.SOPInstanceUID),
+                head.getString(Tag.StudyInstanceUID), new SequenceInputStream(again, data));
     }
 
     /** Keeps every byte read from the stream, up to the limit. */

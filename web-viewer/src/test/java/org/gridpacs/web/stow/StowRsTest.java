@@ -83,10 +83,7 @@ class StowRsTest {
             for (int k = 0; k < valid.size(); k++) {
                 Path f = valid.get(k);
                 DataSet sent = StowBodies.dataSet(f);
-                String iuid;
-                try (InputStream in = Files.newInputStream(f)) {
-                    iuid = FileMetaInformation.read(in).getString(Tag.MediaStorageSOPInstanceUID);
-                }
+                String iuid = sent.getString(Tag.SOPInstanceUID);
                 JsonNode ref = refs.get(k);
                 assertEquals(iuid, ref.path("00081155").path("Value").get(0).asText());
                 assertEquals(s.root() + "/studies/" + sent.getString(Tag.StudyInstanceUID) + "/series/"
@@ -96,6 +93,23 @@ class StowRsTest {
                 DataSet stored = StowBodies.dataSet(s.storage.root().resolve(indexed.locations().get(0).storageKey()));
                 DataSetDiff.assertSameDataSet(sent, stored, f.getFileName().toString());
             }
+        }
+    }
+
+    @Test
+    void aFileWhoseMetaInformationNamesAnotherInstanceIsStoredUnderItsDataSetsOwnUIDs() throws Exception {
+        Path rtdose = TestData.pydicomFile("rtdose.dcm"); // its (0002,0003) is not its (0008,0018)
+        DataSet sent = StowBodies.dataSet(rtdose);
+        try (WebTestServer s = new WebTestServer(dir)) {
+            String b = boundary();
+            HttpResponse<String> r = post(s, "/dicom-web/studies/" + sent.getString(Tag.StudyInstanceUID),
+                    String.format(QUOTED, b), multipart(b, List.of(Files.readAllBytes(rtdose))));
+            assertEquals(200, r.statusCode(), r.body());
+            String iuid = sent.getString(Tag.SOPInstanceUID);
+            assertEquals(iuid, json(r).path("00081199").path("Value").get(0).path("00081155").path("Value").get(0).asText());
+            IndexedInstance indexed = new SqlInstanceIndex(s.db).find(iuid).orElseThrow();
+            DataSetDiff.assertSameDataSet(sent,
+                    StowBodies.dataSet(s.storage.root().resolve(indexed.locations().get(0).storageKey())), "rtdose.dcm");
         }
     }
 
