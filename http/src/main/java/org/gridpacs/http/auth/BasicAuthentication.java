@@ -112,6 +112,14 @@ public final class BasicAuthentication extends Handler.Wrapper {
     }
 
     private boolean pass(Caller c, Request request, Response response, Callback callback) throws Exception {
+        String crossSite = CrossSite.refusal(request);
+        if (crossSite != null) {
+            logRefusal(Request.getRemoteAddr(request), c.name(), request.getHttpURI().getPath(), crossSite);
+            response.setStatus(HttpStatus.FORBIDDEN_403);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+            Content.Sink.write(response, true, "403 Forbidden: " + crossSite + "\n", callback);
+            return true;
+        }
         request.setAttribute(USER, c.name());
         request.setAttribute(Caller.ATTRIBUTE, c);
         return super.handle(request, response, callback);

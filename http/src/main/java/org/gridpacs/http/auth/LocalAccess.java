@@ -15,7 +15,8 @@ import org.eclipse.jetty.util.Callback;
  * The user routes of a loopback-only connector ({@link org.gridpacs.http.HttpAccess#LOOPBACK}): every request is
  * served as {@link Caller#LOCAL}, without login. The server only mounts this on a connector bound to a loopback
  * address; each request's local address is checked again all the same (403 otherwise), so that no mistake in the
- * wiring can serve the network without a login.
+ * wiring can serve the network without a login. Requests another web site could make a local browser send are
+ * refused ({@link CrossSite}): a foreign Origin on a change, a Host that is not this machine (DNS rebinding).
  */
 public final class LocalAccess extends Handler.Wrapper {
     public LocalAccess(Handler next) {
@@ -24,11 +25,16 @@ public final class LocalAccess extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        if (!loopback(request.getConnectionMetaData().getLocalSocketAddress())) {
+        String refusal = !loopback(request.getConnectionMetaData().getLocalSocketAddress())
+                ? "this HTTP entry serves without login on a loopback address only (http.access = loopback)"
+                : !CrossSite.loopbackHost(request)
+                ? "without login (http.access = loopback) this entry answers only requests for localhost or 127.0.0.1, "
+                        + "not for " + request.getHeaders().get(HttpHeader.HOST)
+                : CrossSite.refusal(request);
+        if (refusal != null) {
             response.setStatus(HttpStatus.FORBIDDEN_403);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-            Content.Sink.write(response, true, "403 Forbidden: this HTTP entry serves without login on a loopback "
-                    + "address only (http.access = loopback)\n", callback);
+            Content.Sink.write(response, true, "403 Forbidden: " + refusal + "\n", callback);
             return true;
         }
         request.setAttribute(BasicAuthentication.USER, Caller.LOCAL.name());

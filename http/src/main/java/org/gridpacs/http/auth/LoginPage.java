@@ -61,6 +61,11 @@ public final class LoginPage extends Handler.Abstract {
             page(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "/", "the login page takes GET and POST only");
             return true;
         }
+        String crossSite = CrossSite.refusal(request);
+        if (crossSite != null) {
+            page(response, callback, HttpStatus.FORBIDDEN_403, "/", crossSite);
+            return true;
+        }
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             page(response, callback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415, "/",

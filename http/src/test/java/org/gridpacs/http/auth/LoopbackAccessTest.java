@@ -40,6 +40,29 @@ class LoopbackAccessTest {
     }
 
     @Test
+    void anotherWebSiteCannotUseTheLocalBrowser() throws Exception {
+        try (NodeHttpServer server = server("127.0.0.1")) {
+            String self = "http://127.0.0.1:" + server.port();
+            AccessTestClient c = new AccessTestClient(client, self);
+            var forged = c.send(c.request("/dicom-web/studies").header("Origin", "https://evil.example")
+                    .POST(HttpRequest.BodyPublishers.ofString("x")));
+            assertEquals(403, forged.statusCode());
+            assertTrue(forged.body().contains("another site"), forged.body());
+            assertEquals(200, c.send(c.request("/dicom-web/studies").header("Origin", self)
+                    .POST(HttpRequest.BodyPublishers.ofString("x"))).statusCode(), "our own pages may store");
+            assertEquals(200, c.get("/dicom-web/studies", "Origin", "https://evil.example").statusCode(),
+                    "a read: the browser keeps the answer from the other site (no CORS headers)");
+            // DNS rebinding: another site's name pointed at 127.0.0.1
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+                s.getOutputStream().write(("GET /dicom-web/studies HTTP/1.1\r\nHost: evil.example:" + server.port()
+                        + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(answer.startsWith("HTTP/1.1 403") && answer.contains("not for evil.example"), answer);
+            }
+        }
+    }
+
+    @Test
     void aNonLoopbackAddressIsRefused() {
         for (String host : new String[] {"0.0.0.0", "", "::"}) {
             IOException e = assertThrows(IOException.class, () -> server(host).close(), host);

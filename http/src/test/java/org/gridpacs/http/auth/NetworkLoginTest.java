@@ -89,6 +89,10 @@ class NetworkLoginTest {
             assertEquals(200, c.send(c.request("/dicom-web/studies").header("Cookie", session)
                     .POST(HttpRequest.BodyPublishers.ofString("x"))).statusCode());
             assertEquals(401, c.get("/dicom-web/studies", "Cookie", SessionCookie.NAME + "=forged").statusCode());
+            HttpResponse<String> forged = c.send(c.request("/dicom-web/studies").header("Cookie", session)
+                    .header("Origin", "https://evil.example").POST(HttpRequest.BodyPublishers.ofString("x")));
+            assertEquals(403, forged.statusCode(), "another site's page may not store with our session");
+            assertTrue(forged.body().contains("another site"), forged.body());
 
             // behind HAProxy terminating TLS the cookie is Secure
             HttpResponse<String> proxied = c.send(c.request("/login").header("X-Forwarded-Proto", "https")
