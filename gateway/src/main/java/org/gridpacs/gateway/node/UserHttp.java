@@ -16,7 +16,8 @@ import org.gridpacs.http.auth.UserAccounts;
  * The node's user HTTP entry as conf/node.properties sets it (http.access, http.bindAddress, http.tls.*,
  * http.sessionIdleMinutes; see the comments there):
  * <ul>
- * <li>loopback (the default): plain HTTP on 127.0.0.1, no login;</li>
+ * <li>loopback (the default): plain HTTP on 127.0.0.1 (or on dicom.bindAddress when that is a loopback address),
+ * no login;</li>
  * <li>network: HTTPS with the site certificate (conf/http-tls, made by {@code pacs http-cert}) on
  * {@code bindAddress}, login required.</li>
  * </ul>
@@ -48,11 +49,21 @@ public record UserHttp(HttpAccess access, String bindAddress, int port, Path key
         return new UserHttp(access, bindAddress, otherPort, keyStore, keyStorePasswordFile, sessionIdleTimeout);
     }
 
+    /** A DICOM address on loopback (127.0.0.5 for a test cluster on one machine) is the HTTP one too. */
+    private static boolean isLoopback(String address) {
+        try {
+            return java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     static UserHttp read(Settings s, String dicomBindAddress, Path confDir) {
         HttpAccess access = HttpAccess.parse(s.text("http.access", "loopback"));
         String conf = confDir.toAbsolutePath().toString();
         return new UserHttp(access,
-                s.text("http.bindAddress", access == HttpAccess.LOOPBACK ? "127.0.0.1" : dicomBindAddress),
+                s.text("http.bindAddress", access == HttpAccess.NETWORK || isLoopback(dicomBindAddress)
+                        ? dicomBindAddress : "127.0.0.1"),
                 s.integer("http.port", 8080, 0, 65535),
                 Path.of(s.text("http.tls.keyStore", "${conf}/http-tls/" + SiteCertificates.KEY_STORE).replace("${conf}", conf)),
                 Path.of(s.text("http.tls.keyStorePasswordFile", "${conf}/http-tls/" + SiteCertificates.PASSWORD_FILE)

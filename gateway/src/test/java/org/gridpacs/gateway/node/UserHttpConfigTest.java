@@ -44,6 +44,15 @@ class UserHttpConfigTest {
     }
 
     @Test
+    void aLoopbackDicomAddressIsTheHttpOneToo() {
+        Properties p = new Properties();
+        p.setProperty("dicom.bindAddress", "127.0.0.5");
+        assertEquals("127.0.0.5", NodeConfig.from(p, dir.resolve("data"), dir).userHttp().bindAddress());
+        p.setProperty("dicom.bindAddress", "10.1.2.3");
+        assertEquals("127.0.0.1", NodeConfig.from(p, dir.resolve("data"), dir).userHttp().bindAddress());
+    }
+
+    @Test
     void loopbackOnAnotherAddressDoesNotStart() {
         Properties p = new Properties();
         p.setProperty("http.bindAddress", "0.0.0.0");
