@@ -2,10 +2,14 @@ package org.gridpacs.http;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
@@ -18,6 +22,10 @@ import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.gridpacs.http.auth.BasicAuthentication;
+import org.gridpacs.http.auth.Caller;
+import org.gridpacs.http.auth.LocalAccess;
+import org.gridpacs.http.auth.LoginPage;
+import org.gridpacs.http.auth.Sessions;
 import org.gridpacs.http.auth.UserAccounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +40,14 @@ import org.slf4j.LoggerFactory;
  * certificate of the cluster.</li>
  * </ul>
  * A route is served only on the connector it was added for: {@code /peer/*} on the user port answers 404.
- * User routes need an account ({@link BasicAuthentication} over {@link #users}) unless added as public
- * ({@code /health}, which the load balancer polls): secure by default, a route that forgets to ask is protected.
+ * User routes need an account unless added as public ({@code /health}, which the load balancer polls): secure by
+ * default, a route that forgets to ask is protected. How depends on the {@link HttpAccess}:
+ * <ul>
+ * <li>{@link HttpAccess#NETWORK} (the default): HTTP Basic or a session of the login page ({@link LoginPage}, served
+ * at /login and /logout), {@link BasicAuthentication} over {@link #users};</li>
+ * <li>{@link HttpAccess#LOOPBACK}: no login ({@link LocalAccess}, as {@link Caller#LOCAL}), and so only on a loopback
+ * address: {@link #start} refuses any other.</li>
+ * </ul>
  */
 public final class NodeHttpServer implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeHttpServer.class);
@@ -68,7 +82,12 @@ public final class NodeHttpServer implements Closeable {
     private final Endpoint user;
     private Endpoint peer;
     private UserAccounts accounts = UserAccounts.none();
+    private HttpAccess access = HttpAccess.NETWORK;
+    private Duration sessionIdleTimeout = DEFAULT_SESSION_IDLE_TIMEOUT;
     private Server server;
+
+    /** How long a browser session of the login page lives without a request. */
+    public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(30);
 
     /** A user connector with plain HTTP. */
     public NodeHttpServer(String host, int port) {
@@ -108,6 +127,21 @@ public final class NodeHttpServer implements Closeable {
         return this;
     }
 
+    /** Whether the user routes need a login ({@link HttpAccess#NETWORK}, the default) or not (loopback only). */
+    public NodeHttpServer access(HttpAccess access) {
+        this.access = java.util.Objects.requireNonNull(access);
+        return this;
+    }
+
+    /** The idle timeout of the login page's sessions (network access). */
+    public NodeHttpServer sessionIdleTimeout(Duration idle) {
+        if (idle.isNegative() || idle.isZero()) {
+            throw new IllegalArgumentException("the session idle timeout must be positive, not " + idle);
+        }
+        this.sessionIdleTimeout = idle;
+        return this;
+    }
+
     /** Serves {@code pathSpec} ("/peer/*") on the peer connector only. */
     public NodeHttpServer peerRoute(String pathSpec, Handler handler) {
         if (peer == null) {
@@ -118,6 +152,7 @@ public final class NodeHttpServer implements Closeable {
     }
 
     public NodeHttpServer start() throws IOException {
+        UnaryOperator<Handler> guard = userGuard();
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("http");
         server = new Server(threads);
@@ -130,7 +165,7 @@ public final class NodeHttpServer implements Closeable {
             server.addConnector(e.connector);
             PathMappingsHandler mappings = new PathMappingsHandler();
             e.routes.forEach((spec, handler) -> mappings.addMapping(PathSpec.from(spec),
-                    e == peer || e.open.contains(spec) ? handler : new BasicAuthentication(accounts, "GridPACS", handler)));
+                    e == peer || e.open.contains(spec) ? handler : guard.apply(handler)));
             perConnector.add(new OnConnector(e.connector, mappings));
         }
         server.setHandler(new Handler.Sequence(perConnector));
@@ -142,10 +177,65 @@ public final class NodeHttpServer implements Closeable {
             throw new IOException("cannot start the HTTP service on " + describe() + ": " + ex.getMessage(), ex);
         }
         for (Endpoint e : endpoints()) {
-            LOG.info("HTTP {} connector listening on {}:{}{}; serving {}", e.name, e.host, e.connector.getLocalPort(),
-                    tls(e.connector) ? " (TLS, client certificate required)" : "", e.routes.keySet());
+            LOG.info("HTTP {} connector listening on {}:{}{}; serving {}{}", e.name, e.host, e.connector.getLocalPort(),
+                    tls(e.connector) ? (e == peer ? " (TLS, client certificate required)" : " (HTTPS)") : "",
+                    e.routes.keySet(), e == user ? "; " + describeAccess() : "");
+        }
+        if (access == HttpAccess.NETWORK && !tls(user.connector) && !user.routes.keySet().equals(user.open)) {
+            LOG.warn("The HTTP user connector on {}:{} needs a login but is not HTTPS: passwords and patient data "
+                    + "cross the network in clear unless a proxy in front of it terminates TLS", user.host, port());
         }
         return this;
+    }
+
+    /**
+     * What stands in front of the protected user routes; for loopback access, first the check that the user
+     * connector listens on a loopback address (an IOException saying what to change otherwise).
+     */
+    private UnaryOperator<Handler> userGuard() throws IOException {
+        if (access == HttpAccess.LOOPBACK) {
+            if (!isLoopback(user.host)) {
+                String why = "http.access = loopback serves without login, so the HTTP user connector must listen on "
+                        + "a loopback address (127.0.0.1), not on '" + (user.host == null ? "" : user.host)
+                        + "': set http.bindAddress = 127.0.0.1, or http.access = network (login required)";
+                LOG.error("Not starting the HTTP service: {}", why);
+                throw new IOException(why);
+            }
+            return LocalAccess::new;
+        }
+        Sessions sessions = new Sessions(accounts, sessionIdleTimeout);
+        LoginPage login = new LoginPage(accounts, sessions);
+        if (!user.routes.containsKey(LoginPage.PATH)) {
+            publicRoute(LoginPage.PATH, login);
+        }
+        if (!user.routes.containsKey(LoginPage.LOGOUT_PATH)) {
+            publicRoute(LoginPage.LOGOUT_PATH, login);
+        }
+        return handler -> new BasicAuthentication(accounts, sessions, "GridPACS", handler);
+    }
+
+    /** Whether {@code host} names only loopback addresses (null or empty is every interface: no). */
+    static boolean isLoopback(String host) {
+        if (host == null || host.isBlank()) {
+            return false;
+        }
+        try {
+            for (InetAddress a : InetAddress.getAllByName(host)) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private String describeAccess() {
+        return access == HttpAccess.LOOPBACK
+                ? "loopback only, no login (http.access = loopback; callers are '" + Caller.LOCAL.name() + "')"
+                : "login required (HTTP Basic, or the login page at " + LoginPage.PATH + "; sessions end after "
+                        + sessionIdleTimeout.toMinutes() + " min idle)";
     }
 
     private List<Endpoint> endpoints() {

@@ -53,6 +53,27 @@ public final class TlsConnectors {
         };
     }
 
+    /**
+     * HTTPS for the user connector (network access): the site certificate ({@link SiteCertificates}), no client
+     * certificate asked for (users log in with a password), {@link TlsContexts}' protocols and cipher suites.
+     */
+    public static NodeHttpServer.ConnectorFactory server(SSLContext context) {
+        return server -> {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setSslContext(context);
+            ssl.setIncludeProtocols(TlsContexts.protocols());
+            ssl.setIncludeCipherSuites(TlsContexts.cipherSuites(context));
+            HttpConfiguration http = new HttpConfiguration();
+            http.setSendServerVersion(false);
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            // clients may address a node by IP or by a name the certificate does not hold (through HAProxy)
+            secure.setSniHostCheck(false);
+            http.addCustomizer(secure);
+            return new ServerConnector(server, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                    new HttpConnectionFactory(http));
+        };
+    }
+
     /** Logs failed handshakes: a caller without a valid certificate, or one that does not speak TLS. */
     private static final class RefusalLog implements SslHandshakeListener {
         private final String what;

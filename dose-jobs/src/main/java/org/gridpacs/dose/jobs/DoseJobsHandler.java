@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.gridpacs.http.auth.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +27,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * </ul>
  * In a cluster every node answers for every job of the cluster (rows replicated by the service); a DELETE of a job
  * another node owns is passed to that node ({@link DoseJobService#cancel}).
- * Every refusal is a JSON {"error": reason}: 400 a bad request, 404 an unknown job or path, 405 a wrong method,
- * 413 a body over 1 MB, 422 a study or plan the archive does not hold.
+ * Every refusal is a JSON {"error": reason}: 400 a bad request, 403 a caller without the role (reading needs
+ * {@link Caller.Role#READ}, submitting and cancelling {@link Caller.Role#UPLOAD}), 404 an unknown job or path, 405 a
+ * wrong method, 413 a body over 1 MB, 422 a study or plan the archive does not hold.
  */
 public final class DoseJobsHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(DoseJobsHandler.class);
@@ -58,6 +60,7 @@ public final class DoseJobsHandler extends Handler.Abstract {
         // the raw URI path: PathMappingsHandler without a context handler fails on getPathInContext (Jetty 12.1)
         String path = request.getHttpURI().getPath();
         String method = request.getMethod().toUpperCase(Locale.ROOT);
+        requireRole(request, method.equals("GET") || method.equals("HEAD") ? Caller.Role.READ : Caller.Role.UPLOAD);
         if (path.equals(BASE) || path.equals(BASE + "/")) {
             switch (method) {
                 case "POST" -> {
@@ -91,6 +94,17 @@ public final class DoseJobsHandler extends Handler.Abstract {
                 }
             }
             default -> methodNotAllowed(response, callback, "GET, DELETE");
+        }
+    }
+
+    /** The access layer in front of the route put the caller on the request; without the role, 403 and why. */
+    private static void requireRole(Request request, Caller.Role role) throws BadRequestException {
+        Caller c = Caller.of(request);
+        if (c == null || !c.may(role)) {
+            String who = c == null ? "an anonymous caller" : "account '" + c.name() + "'";
+            throw new BadRequestException(403, who + " may not " + (role == Caller.Role.READ ? "read dose jobs"
+                    : "submit or cancel dose jobs") + ": that needs the " + (role == Caller.Role.READ ? "read" : "upload")
+                    + " role (pacs http-user add NAME --role " + (role == Caller.Role.READ ? "read" : "upload") + ")");
         }
     }
 

@@ -90,6 +90,32 @@ class DoseJobsHttpTest {
     }
 
     @Test
+    void aReadOnlyAccountSeesJobsButCannotSubmitOrCancel() throws Exception {
+        Path accounts = dir.resolve("http-users.properties");
+        UserAccounts.put(accounts, "referrer", PASSWORD.toCharArray(), org.gridpacs.http.auth.AccountRole.READ);
+        java.nio.file.Files.setLastModifiedTime(accounts, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() + 5000));
+        Thread.sleep(2100); // the server looks at its accounts file again every two seconds
+        {
+            String auth = "Basic " + java.util.Base64.getEncoder().encodeToString(("referrer:" + PASSWORD)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String url = base + "/dose/jobs";
+            HttpResponse<String> list = client.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, list.statusCode(), list.body());
+            HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"study\": \"" + STUDY + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, post.statusCode(), post.body());
+            assertTrue(JobJson.MAPPER.readTree(post.body()).path("error").asText().contains("upload role"), post.body());
+            HttpResponse<String> delete = client.send(HttpRequest.newBuilder(URI.create(url + "/x"))
+                    .header("Authorization", auth).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, delete.statusCode(), delete.body());
+        }
+        assertEquals(0, node.dose.service().list(null).size(), "nothing was queued");
+    }
+
+    @Test
     void postThenGetFollowsTheJobToDone() throws Exception {
         Answer posted = call("POST", "/dose/jobs", "{\"study\": \"" + STUDY + "\", \"plan\": \"" + PLAN
                 + "\", \"uncertainty\": 1.5, \"seed\": 42}");

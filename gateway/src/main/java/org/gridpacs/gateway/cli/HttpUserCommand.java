@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.Callable;
 
+import org.gridpacs.http.auth.AccountRole;
 import org.gridpacs.http.auth.UserAccounts;
 
 import picocli.CommandLine.Command;
@@ -22,14 +23,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code pacs http-user}: the accounts of the nodes' user HTTP endpoints (dose jobs, DICOMweb). */
 @Command(name = "http-user",
-        description = {"Adds, removes and lists the accounts that may use the nodes' HTTP endpoints (dose jobs, "
-                + "DICOMweb). The file holds salted PBKDF2 hashes only; every node reads it (http.users in "
-                + "conf/node.properties) and notices changes within seconds, without a restart."},
+        description = {"Adds, removes and lists the accounts that may use the nodes' HTTP endpoints (DICOMweb, the "
+                + "viewer, dose jobs) when they are open to the network (http.access = network in conf/node.properties; "
+                + "on loopback no login is asked). The file holds salted PBKDF2 hashes only; every node reads it "
+                + "(http.users) and notices changes within seconds, without a restart.",
+                "Roles: read (query and retrieve, the viewer), upload (also store: STOW-RS, dose jobs), admin "
+                        + "(everything). An account line without a role (written before roles) is admin."},
         subcommands = {HttpUserCommand.Add.class, HttpUserCommand.Remove.class, HttpUserCommand.List.class},
         footer = {"", "Examples:",
-                "  pacs http-user add physicist                       (asks for the password)",
-                "  PACS_HTTP_PASSWORD=... pacs http-user add viewer",
-                "  pacs http-user add admin --generate conf/http-admin.password",
+                "  pacs http-user add physicist --role upload         (asks for the password)",
+                "  PACS_HTTP_PASSWORD=... pacs http-user add viewer   (a new account without --role: read)",
+                "  pacs http-user add admin --role admin --generate conf/http-admin.password",
                 "  pacs http-user list"})
 final class HttpUserCommand implements Runnable {
     static final String DEFAULT_FILE = "conf/http-users.properties";
@@ -61,6 +65,9 @@ final class HttpUserCommand implements Runnable {
         Path generate;
         @Option(names = "--if-none", description = "Only if the file holds no account yet (what the start scripts use).")
         boolean ifNone;
+        @Option(names = "--role", paramLabel = "ROLE", converter = RoleConverter.class,
+                description = "read, upload or admin (default: an existing account keeps its role, a new one is read).")
+        AccountRole role;
         @Spec
         CommandSpec spec;
 
@@ -69,15 +76,20 @@ final class HttpUserCommand implements Runnable {
             if (ifNone && !UserAccounts.load(accounts.file).isEmpty()) {
                 return 0;
             }
+            AccountRole given = role;
+            if (given == null) {
+                AccountRole existing = UserAccounts.load(accounts.file).roleOf(name);
+                given = existing != null ? existing : AccountRole.READ;
+            }
             char[] password = password();
             try {
-                UserAccounts.put(accounts.file, name, password);
+                UserAccounts.put(accounts.file, name, password, given);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             } finally {
                 Arrays.fill(password, '\0');
             }
-            spec.commandLine().getOut().printf("Account '%s' saved in %s%s%n", name, accounts.file,
+            spec.commandLine().getOut().printf("Account '%s' (%s) saved in %s%s%n", name, given.word(), accounts.file,
                     generate != null ? "; its password is in " + generate : "");
             return 0;
         }
@@ -140,7 +152,7 @@ final class HttpUserCommand implements Runnable {
     }
 
     /** {@code pacs http-user list}. */
-    @Command(name = "list", description = "Lists the account names (never the passwords).")
+    @Command(name = "list", description = "Lists the accounts and their roles, NAME ROLE (never the passwords).")
     static final class List implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         AccountsFile accounts = new AccountsFile();
@@ -149,8 +161,21 @@ final class HttpUserCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            UserAccounts.load(accounts.file).names().forEach(spec.commandLine().getOut()::println);
+            UserAccounts.load(accounts.file).roles().forEach((name, r) ->
+                    spec.commandLine().getOut().println(name + " " + r.word()));
             return 0;
+        }
+    }
+
+    /** {@code --role read|upload|admin}, any case; a wrong word is a usage error naming the three. */
+    static final class RoleConverter implements picocli.CommandLine.ITypeConverter<AccountRole> {
+        @Override
+        public AccountRole convert(String value) {
+            try {
+                return AccountRole.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ import org.gridpacs.replication.config.ClusterNode;
 public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int dicomPort, int httpPort,
                          NetworkSettings network, String storageId, String storageUri, boolean storageFsync,
                          String indexUrl, DuplicatePolicy duplicatePolicy, ApplicationEntities applicationEntities,
-                         Path httpUsers) {
+                         Path httpUsers, UserHttp userHttp) {
 
     private static final java.util.Set<String> RIGHTS = java.util.Set.of("store", "query", "retrieve");
 
@@ -32,7 +32,7 @@ public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int d
     /** The same with another DICOM port. */
     public NodeConfig withDicomPort(int port) {
         return new NodeConfig(dataDir, aeTitle, bindAddress, port, httpPort, network, storageId, storageUri,
-                storageFsync, indexUrl, duplicatePolicy, applicationEntities, httpUsers);
+                storageFsync, indexUrl, duplicatePolicy, applicationEntities, httpUsers, userHttp);
     }
 
     /**
@@ -42,7 +42,8 @@ public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int d
      */
     public NodeConfig asClusterNode(ClusterNode node) {
         return new NodeConfig(dataDir, aeTitle, bindAddress, node.dicomPort(), node.httpPort(), network, node.name(),
-                storageUri, storageFsync, indexUrl, duplicatePolicy, applicationEntities, httpUsers);
+                storageUri, storageFsync, indexUrl, duplicatePolicy, applicationEntities, httpUsers,
+                userHttp.withPort(node.httpPort()));
     }
 
     /** From settings already read (tests, embedding); the data folder stands for the configuration folder. */
@@ -67,14 +68,16 @@ public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int d
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("store.duplicatePolicy must be REJECT or REPLACE, not " + policy);
         }
+        String dicomBind = s.text("dicom.bindAddress", "0.0.0.0");
         return new NodeConfig(dataDir.toAbsolutePath(), s.aeTitle("dicom.aeTitle", "PACS"),
-                s.text("dicom.bindAddress", "0.0.0.0"), s.integer("dicom.port", 11112, 0, 65535),
+                dicomBind, s.integer("dicom.port", 11112, 0, 65535),
                 s.integer("http.port", 8080, 0, 65535), network, s.text("storage.id", "fs1"),
                 s.text("storage.uri", "file:storage"), s.bool("storage.fsync", true),
                 s.text("index.url", "jdbc:h2:file:${data}/index/index"), duplicatePolicy,
                 new ApplicationEntities(knownAEs(p, s), s.bool("security.acceptUnknownCallers", true)),
                 Path.of(s.text("http.users", "${conf}/http-users.properties")
-                        .replace("${conf}", confDir.toAbsolutePath().toString())));
+                        .replace("${conf}", confDir.toAbsolutePath().toString())),
+                UserHttp.read(s, dicomBind, confDir));
     }
 
     private static Map<String, ApplicationEntities.KnownAE> knownAEs(Properties p, Settings s) {

@@ -18,9 +18,11 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The people and programs allowed on the user HTTP endpoints (dose jobs, DICOMweb): a properties file of
- * {@code NAME = pbkdf2-sha256:...} lines ({@code conf/http-users.properties}, made by {@code pacs http-user}),
- * shared by the nodes of a cluster so that any node behind the load balancer knows the same accounts.
+ * The people and programs allowed on the user HTTP endpoints (dose jobs, DICOMweb, the viewer): a properties file
+ * of {@code NAME = pbkdf2-sha256:... ROLE} lines ({@code conf/http-users.properties}, made by {@code pacs http-user}),
+ * shared by the nodes of a cluster so that any node behind the load balancer knows the same accounts. ROLE is
+ * {@code read}, {@code upload} or {@code admin} ({@link AccountRole}); a line without one (written before roles
+ * existed) is {@code admin}, the rights such an account always had.
  *
  * <p>PBKDF2 is slow on purpose (a tenth of a second here), and HTTP Basic sends the password with every request,
  * so a successful check is remembered for a few minutes under a SHA-256 of (name, password, salt): a viewer loading
@@ -34,12 +36,20 @@ public final class UserAccounts {
     private static final long REMEMBER_NANOS = 5L * 60 * 1_000_000_000L;
     private static final long RECHECK_NANOS = 2_000_000_000L;
     private final Path file;
-    private volatile Map<String, PasswordHash> users;
+    private volatile Map<String, Account> users;
     private volatile long checkedAt;
     private volatile java.nio.file.attribute.FileTime readVersion;
     private final Map<String, Long> remembered = new ConcurrentHashMap<>();
 
-    private UserAccounts(Path file, Map<String, PasswordHash> users) {
+    /** One line of the file: the password's hash and the account's role. */
+    public record Account(PasswordHash hash, AccountRole role) {
+        @Override
+        public String toString() {
+            return hash + " " + role.word();
+        }
+    }
+
+    private UserAccounts(Path file, Map<String, Account> users) {
         this.file = file;
         this.users = Collections.unmodifiableMap(users);
         this.checkedAt = System.nanoTime();
@@ -66,12 +76,32 @@ public final class UserAccounts {
         return current().keySet();
     }
 
+    /** The account names and their roles, sorted by name. */
+    public Map<String, AccountRole> roles() {
+        Map<String, AccountRole> out = new TreeMap<>();
+        current().forEach((name, a) -> out.put(name, a.role()));
+        return out;
+    }
+
+    /** The role of an account as the file says now; null when there is no such account (any more). */
+    public AccountRole roleOf(String name) {
+        Account a = current().get(name);
+        return a == null ? null : a.role();
+    }
+
+    /** The caller {@code name} is, with the rights of its role, if {@code password} is its password; else null. */
+    public Caller login(String name, char[] password) {
+        Account a = current().get(name);
+        return a != null && authenticate(name, password) ? new Caller(name, a.role().rights()) : null;
+    }
+
     /** Whether {@code name} exists and {@code password} is its password. */
     public boolean authenticate(String name, char[] password) {
-        PasswordHash h = current().get(name);
-        if (h == null) {
+        Account a = current().get(name);
+        if (a == null) {
             return false;
         }
+        PasswordHash h = a.hash();
         String key = rememberKey(name, password, h);
         Long until = remembered.get(key);
         long now = System.nanoTime();
@@ -88,22 +118,34 @@ public final class UserAccounts {
         return true;
     }
 
-    /** Adds or replaces an account in the file (written atomically, readable by its owner only). */
+    /**
+     * Adds an account or sets a new password: an existing account keeps its role, a new one is {@code admin} (the
+     * meaning of a line without a role). See {@link #put(Path, String, char[], AccountRole)}.
+     */
     public static void put(Path file, String name, char[] password) throws IOException {
+        put(file, name, password, null);
+    }
+
+    /**
+     * Adds or replaces an account in the file (written atomically, readable by its owner only); {@code role} null
+     * keeps an existing account's role and makes a new one {@code admin}.
+     */
+    public static void put(Path file, String name, char[] password, AccountRole role) throws IOException {
         if (!name.matches("[A-Za-z0-9._@-]{1,64}")) {
             throw new IllegalArgumentException("an account name is 1 to 64 letters, digits or . _ @ -, not '" + name + "'");
         }
         if (password.length < 8) {
             throw new IllegalArgumentException("a password needs at least 8 characters");
         }
-        Map<String, PasswordHash> all = new TreeMap<>(read(file));
-        all.put(name, PasswordHash.of(password));
+        Map<String, Account> all = new TreeMap<>(read(file));
+        AccountRole kept = all.containsKey(name) ? all.get(name).role() : AccountRole.ADMIN;
+        all.put(name, new Account(PasswordHash.of(password), role != null ? role : kept));
         write(file, all);
     }
 
     /** Removes an account; false if there was none. */
     public static boolean remove(Path file, String name) throws IOException {
-        Map<String, PasswordHash> all = new TreeMap<>(read(file));
+        Map<String, Account> all = new TreeMap<>(read(file));
         if (all.remove(name) == null) {
             return false;
         }
@@ -112,7 +154,7 @@ public final class UserAccounts {
     }
 
     /** The accounts, read again if the file changed since the last look (at most every two seconds). */
-    private Map<String, PasswordHash> current() {
+    private Map<String, Account> current() {
         long now = System.nanoTime();
         if (file == null || now - checkedAt < RECHECK_NANOS) {
             return users;
@@ -141,8 +183,8 @@ public final class UserAccounts {
         return Files.exists(file) ? Files.getLastModifiedTime(file) : null;
     }
 
-    private static Map<String, PasswordHash> read(Path file) throws IOException {
-        Map<String, PasswordHash> out = new TreeMap<>();
+    private static Map<String, Account> read(Path file) throws IOException {
+        Map<String, Account> out = new TreeMap<>();
         if (!Files.exists(file)) {
             return out;
         }
@@ -152,7 +194,7 @@ public final class UserAccounts {
         }
         for (String name : p.stringPropertyNames()) {
             try {
-                out.put(name, PasswordHash.parse(p.getProperty(name)));
+                out.put(name, account(p.getProperty(name)));
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": account '" + name + "' has " + e.getMessage());
             }
@@ -160,7 +202,17 @@ public final class UserAccounts {
         return out;
     }
 
-    private static void write(Path file, Map<String, PasswordHash> all) throws IOException {
+    /** {@code HASH [ROLE]}: no role is admin (see the class comment). */
+    private static Account account(String value) {
+        String[] words = value.trim().split("\\s+");
+        if (words.length > 2) {
+            throw new IllegalArgumentException("more than a password hash and a role");
+        }
+        return new Account(PasswordHash.parse(words[0]),
+                words.length == 2 ? AccountRole.parse(words[1]) : AccountRole.ADMIN);
+    }
+
+    private static void write(Path file, Map<String, Account> all) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".http-users", ".tmp");
@@ -171,8 +223,9 @@ public final class UserAccounts {
                 // not a POSIX file system: the directory's permissions apply
             }
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write("# HTTP accounts of the user endpoints (dose jobs, DICOMweb); edit with: pacs http-user\n");
-                for (Map.Entry<String, PasswordHash> e : all.entrySet()) {
+                w.write("# HTTP accounts of the user endpoints (dose jobs, DICOMweb, viewer): NAME = HASH ROLE, ROLE read,\n"
+                        + "# upload or admin (no role: admin). Edit with: pacs http-user\n");
+                for (Map.Entry<String, Account> e : all.entrySet()) {
                     w.write(e.getKey() + " = " + e.getValue() + "\n");
                 }
             }
