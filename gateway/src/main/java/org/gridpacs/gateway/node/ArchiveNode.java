@@ -143,8 +143,8 @@ public final class ArchiveNode implements Closeable {
         store = localStore;
         RemoteCopies remote = RemoteCopies.NONE;
         DoseJobs.Cluster doseCluster = null;
-        http = new NodeHttpServer(config.bindAddress(), config.httpPort())
-                .users(httpAccounts())
+        // access (loopback without login, or network with login over HTTPS), bind address, sessions: conf/node.properties
+        http = config.userHttp().newServer(httpAccounts())
                 .publicRoute("/health", new HealthHandler(this::problem, config.aeTitle() + " DICOM port " + config.dicomPort()));
         if (cluster != null) {
             PeerTls tls = cluster.tlsEnabled() ? peerTls(cluster) : null;
@@ -212,7 +212,7 @@ public final class ArchiveNode implements Closeable {
     /** The accounts of the user HTTP endpoints; none (everyone refused, said at WARN) when the file is missing. */
     private UserAccounts httpAccounts() throws IOException {
         UserAccounts accounts = UserAccounts.load(config.httpUsers());
-        if (accounts.isEmpty()) {
+        if (accounts.isEmpty() && config.userHttp().access() == org.gridpacs.http.HttpAccess.NETWORK) {
             LOG.warn("No HTTP accounts in {}: the dose job and DICOMweb endpoints refuse every request until one is "
                     + "added with: pacs http-user add NAME", config.httpUsers());
         } else {
