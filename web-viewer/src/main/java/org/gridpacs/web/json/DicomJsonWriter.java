@@ -140,27 +140,53 @@ public final class DicomJsonWriter {
         g.writeEndArray();
     }
 
+    /**
+     * PN values as objects of their component groups (PS3.18 F.2.2). A group of empty components only ("^^^^")
+     * is an empty group, since trailing empty components may be left out (PS3.5 6.2.1): a name whose groups are
+     * all empty is an empty value (null in a multi-value, no "Value" when it is the only one), as dcm2json has it.
+     */
     private void personNames(String[] values) throws IOException {
-        if (values.length == 0 || values.length == 1 && values[0].isEmpty()) {
+        String[][] names = new String[values.length][];
+        boolean any = false;
+        for (int k = 0; k < values.length; k++) {
+            names[k] = groups(values[k]);
+            any |= names[k] != null;
+        }
+        if (!any) {
             return;
         }
         g.writeArrayFieldStart("Value");
-        for (String v : values) {
-            if (v.isEmpty()) {
+        for (String[] groups : names) {
+            if (groups == null) {
                 g.writeNull();
                 continue;
             }
-            String[] groups = v.split("=", -1);
             g.writeStartObject();
-            String[] names = {"Alphabetic", "Ideographic", "Phonetic"};
-            for (int n = 0; n < Math.min(3, groups.length); n++) {
-                if (!groups[n].isEmpty()) {
-                    g.writeStringField(names[n], groups[n]);
+            for (int n = 0; n < 3; n++) {
+                if (groups[n] != null) {
+                    g.writeStringField(PN_GROUPS[n], groups[n]);
                 }
             }
             g.writeEndObject();
         }
         g.writeEndArray();
+    }
+
+    private static final String[] PN_GROUPS = {"Alphabetic", "Ideographic", "Phonetic"};
+
+    /** The three groups of a name, null for an empty one; null when all are empty. */
+    private static String[] groups(String value) {
+        String[] split = value.split("=", -1);
+        String[] groups = new String[3];
+        boolean any = false;
+        for (int n = 0; n < Math.min(3, split.length); n++) {
+            String group = split[n];
+            if (!group.chars().allMatch(c -> c == '^' || c == ' ')) {
+                groups[n] = group;
+                any = true;
+            }
+        }
+        return any ? groups : null;
     }
 
     private void decimals(String[] values) throws IOException {
