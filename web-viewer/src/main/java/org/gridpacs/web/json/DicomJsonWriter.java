@@ -35,8 +35,8 @@ public final class DicomJsonWriter {
 
         /**
          * The URI for the value of the attribute at {@code path} (tags and item indexes from the top, "7FE00010",
-         * "00540016/0/00181072"), or null to inline it. {@code value} is the value held: byte[], {@link BulkData}
-         * or {@link Fragments}.
+         * "00540016/0/00181072": {@link BulkDataPaths}), or null to inline it. {@code value} is the value held:
+         * byte[], {@link BulkData} or {@link Fragments}.
          */
         String uri(String path, VR vr, Object value);
     }
@@ -79,9 +79,8 @@ public final class DicomJsonWriter {
             if ((tag & 0xFFFF) == 0) {
                 continue; // group lengths are not part of the model
             }
-            String key = String.format("%08X", tag);
-            g.writeFieldName(key);
-            attribute(ds, k, tag, prefix + key);
+            g.writeFieldName(BulkDataPaths.hex(tag));
+            attribute(ds, k, tag, BulkDataPaths.child(prefix, tag));
         }
         g.writeEndObject();
     }
@@ -96,7 +95,7 @@ public final class DicomJsonWriter {
                 g.writeArrayFieldStart("Value");
                 int n = 0;
                 for (DataSet item : seq) {
-                    write(item, path + "/" + n++ + "/");
+                    write(item, BulkDataPaths.item(path, n++));
                 }
                 g.writeEndArray();
             }
