@@ -1,6 +1,7 @@
 package org.gridpacs.web;
 
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.gzip.GzipHandler;
 import org.gridpacs.web.metadata.MetadataRs;
 import org.gridpacs.web.qido.QidoRs;
@@ -31,6 +32,8 @@ public final class DicomWeb {
         gzip.setIncludedMethods("GET");
         gzip.setMinGzipSize(MIN_GZIP_SIZE);
         gzip.setInflateBufferSize(0); // request bodies (STOW-RS) are not inflated here
-        return gzip;
+        // GzipHandler asks for the path in context, which Jetty 12.1's PathMappingsHandler (the node's routes) cannot
+        // give without a context above it (NullPointerException on its null context path): this context is "/"
+        return new ContextHandler(gzip, "/");
     }
 }
