@@ -307,20 +307,4 @@ class MetadataRsTest {
             assertFalse(refused.headers().firstValue("Content-Encoding").isPresent());
         }
     }
-
-    @Test
-    void aSeriesOf200InstancesIsOneArray() throws Exception {
-        try (WebTestServer s = new WebTestServer(dir)) {
-            String study = "1.2.826.0.1.3680043.8.1055.2";
-            String series = study + ".1";
-            for (int n = 200; n >= 1; n--) {
-                s.store(SyntheticInstances.ct("P6", study, series, n, n));
-            }
-            JsonNode all = ok(s.get("/dicom-web/studies/" + study + "/series/" + series + "/metadata", DICOM_JSON));
-            assertEquals(200, all.size());
-            for (int n = 0; n < 200; n++) {
-                assertEquals(n + 1, all.get(n).at("/00200013/Value/0").asInt());
-            }
-        }
-    }
 }
