@@ -23,9 +23,15 @@ import com.fasterxml.jackson.core.JsonGenerator;
  * (IS, DS and the binary numeric VRs) as JSON numbers; an empty value has no "Value"; an empty entry of a
  * multi-valued string is null; bulk VRs as InlineBinary (base64 of the little-endian value) unless
  * {@link BulkDataUris} names a URI for them.
+ *
+ * <p>Checked against DCMTK's dcm2json on the pydicom corpus (Dcm2JsonComparisonTest). Where the two differ on
+ * purpose: Specific Character Set (0008,0005) is written as stored (dcm2json writes ISO_IR 192; the JSON text is
+ * UTF-8 whatever it says), a sequence item's own Specific Character Set is honoured, and a value of odd length
+ * is written as it is (dcm2json pads it).
  */
 public final class DicomJsonWriter {
     private static final JsonFactory FACTORY = new JsonFactory();
+    private static final String[] PN_GROUPS = {"Alphabetic", "Ideographic", "Phonetic"};
 
     /** Where a bulk value can be fetched instead of being inlined. */
     @FunctionalInterface
@@ -170,8 +176,6 @@ public final class DicomJsonWriter {
         }
         g.writeEndArray();
     }
-
-    private static final String[] PN_GROUPS = {"Alphabetic", "Ideographic", "Phonetic"};
 
     /** The three groups of a name, null for an empty one; null when all are empty. */
     private static String[] groups(String value) {

@@ -176,6 +176,15 @@ class DicomJsonWriterTest {
         }
     }
 
+    @Test
+    void aBigEndianFilesBinaryValuesAreLittleEndian() throws Exception {
+        JsonNode little = JSON.readTree(DicomJsonWriter.toJson(Dcm2JsonComparisonTest.read(TestData.pydicomFile("MR_small.dcm"))));
+        JsonNode big = JSON.readTree(DicomJsonWriter.toJson(
+                Dcm2JsonComparisonTest.read(TestData.pydicomFile("MR_small_bigendian.dcm"))));
+        assertEquals(little.at("/7FE00010/InlineBinary"), big.at("/7FE00010/InlineBinary"));
+        assertEquals(little.at("/00280106"), big.at("/00280106"), "SmallestImagePixelValue");
+    }
+
     private static String patientName(String file) throws Exception {
         return JSON.readTree(DicomJsonWriter.toJson(Dcm2JsonComparisonTest.read(TestData.pydicomFile(file))))
                 .at("/00100010/Value/0").toString();
