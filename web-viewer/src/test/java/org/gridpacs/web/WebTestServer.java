@@ -16,6 +16,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.gridpacs.archive.index.IndexDatabase;
 import org.gridpacs.archive.index.SqlInstanceIndex;
+import org.gridpacs.archive.index.StoredHeaders;
 import org.gridpacs.archive.query.QueryService;
 import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.archive.storage.FileSystemStorage;
@@ -52,8 +53,8 @@ public final class WebTestServer implements AutoCloseable {
         store = new StoreService(storage, new SqlInstanceIndex(db), DuplicatePolicy.REJECT);
         query = new QueryService(db, "PACS");
         retrieve = new RetrieveService(query, Map.of(storage.id(), storage));
-        services = new DicomWebServices(query, retrieve, store, "PACS");
-        DicomWebHandler handler = DicomWeb.handler(services);
+        services = new DicomWebServices(query, retrieve, store, new StoredHeaders(db), "PACS");
+        Handler handler = DicomWeb.handler(services);
         Handler asCaller = new Handler.Wrapper(handler) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {

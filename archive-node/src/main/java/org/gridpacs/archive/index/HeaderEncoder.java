@@ -3,6 +3,8 @@ package org.gridpacs.archive.index;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.gridpacs.dicom.data.BulkData;
 import org.gridpacs.dicom.data.DataSet;
@@ -15,8 +17,8 @@ import org.gridpacs.dicom.io.TransferSyntax;
 
 /**
  * The header the index keeps of an instance ({@link InstanceHeader#encodedHeader()}): the data set without
- * its bulk data, Explicit VR Little Endian. The store service and repair both make it here, so the same file
- * gives the same bytes whichever path indexed it.
+ * its bulk data, Explicit VR Little Endian, with the record of what was left out ({@link LeftOutValues}). The
+ * store service and repair both make it here, so the same file gives the same bytes whichever path indexed it.
  */
 public final class HeaderEncoder {
     /**
@@ -33,7 +35,10 @@ public final class HeaderEncoder {
      * Encodes {@code header} leaving out, at any depth, values left in their source (BulkData), encapsulated
      * pixel data (Fragments) and values of bulk VRs longer than {@link #BULK_DATA_THRESHOLD}; at the top level,
      * the pixel data elements whatever their size and any File Meta Information. So a data set read whole and
-     * the same one read with a threshold give the same bytes. The data set is not changed.
+     * the same one read with a threshold give the same bytes. The path and VR of each value left out are recorded
+     * in the header ({@link LeftOutValues}), except the top-level pixel data: the store and repair read a header
+     * only up to Pixel Data, so that a data set read whole and one read up to Pixel Data give the same bytes too
+     * (Rows and Columns say there is an image). The data set is not changed.
      */
     public static byte[] encode(DataSet header) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(8 * 1024);
@@ -65,31 +70,42 @@ public final class HeaderEncoder {
         }
     }
 
-    /** A copy sharing the value arrays (no byte is copied), without what {@link #encode} leaves out. */
+    /**
+     * A copy sharing the value arrays (no byte is copied), without what {@link #encode} leaves out, with the
+     * record of what that was.
+     */
     static DataSet withoutBulkData(DataSet ds) {
         DataSet copy = new DataSet();
+        List<LeftOutValues.Entry> leftOut = new ArrayList<>();
         for (int k = 0; k < ds.size(); k++) {
             int tag = ds.tagAt(k);
-            if ((tag >>> 16) != 0x0002 && tag != Tag.PixelData && tag != Tag.FloatPixelData
-                    && tag != Tag.DoubleFloatPixelData) {
-                copyElement(ds, k, copy);
+            if ((tag >>> 16) == 0x0002) {
+                continue;
+            }
+            if (tag != Tag.PixelData && tag != Tag.FloatPixelData && tag != Tag.DoubleFloatPixelData) {
+                copyElement(ds, k, copy, "", leftOut);
             }
         }
+        LeftOutValues.record(copy, leftOut);
         return copy;
     }
 
-    private static void copyElement(DataSet from, int k, DataSet to) {
+    private static void copyElement(DataSet from, int k, DataSet to, String prefix, List<LeftOutValues.Entry> leftOut) {
         Object value = from.valueAt(k);
+        String path = prefix + LeftOutValues.hex(from.tagAt(k));
         if (value instanceof BulkData || value instanceof Fragments
                 || value instanceof byte[] b && b.length > BULK_DATA_THRESHOLD && isBulk(from.vrAt(k))) {
+            leftOut.add(new LeftOutValues.Entry(path, from.vrAt(k)));
             return;
         }
         if (value instanceof Sequence seq) {
             Sequence copy = to.newSequence(from.tagAt(k));
+            int n = 0;
             for (DataSet item : seq) {
                 DataSet itemCopy = copy.addItem();
+                String itemPrefix = path + "/" + n++ + "/";
                 for (int j = 0; j < item.size(); j++) {
-                    copyElement(item, j, itemCopy);
+                    copyElement(item, j, itemCopy, itemPrefix, leftOut);
                 }
             }
             return;

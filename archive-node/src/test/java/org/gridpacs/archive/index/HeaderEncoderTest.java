@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.List;
 
 import org.gridpacs.dicom.data.BulkData;
 import org.gridpacs.dicom.data.DataSet;
@@ -62,6 +63,13 @@ class HeaderEncoderTest {
         assertEquals("1.2.3.5", refItem.getString(Tag.ReferencedSOPInstanceUID));
         assertFalse(refItem.contains(0x00091010));
 
+        // what was left out is recorded in the header, in order of the paths, but for the top-level Pixel Data
+        assertEquals(List.of("00081140/0/00091010 OB", "00880200/0/7FE00010 OB", "60003000 OW"),
+                LeftOutValues.of(decoded).stream().map(LeftOutValues.Entry::toString).toList());
+        LeftOutValues.remove(decoded);
+        assertFalse(decoded.contains(0x00090010), "the record's private creator is gone");
+        assertNull(LeftOutValues.of(decoded));
+
         // the data set given is not changed
         assertInstanceOf(BulkData.class, ds.getValue(OVERLAY_DATA));
         assertInstanceOf(Fragments.class, ds.getItem(Tag.IconImageSequence).getValue(Tag.PixelData));
@@ -89,6 +97,34 @@ class HeaderEncoderTest {
         DataSet decoded = decode(whole);
         assertTrue(decoded.contains(0x00091010));
         assertFalse(decoded.contains(OVERLAY_DATA));
+    }
+
+    @Test
+    void theRecordTakesAFreePrivateBlockAndIsThereWhenNothingWasLeftOut() throws IOException {
+        DataSet ds = new DataSet();
+        ds.setString(Tag.SOPInstanceUID, VR.UI, "1.2.3.4");
+        ds.setString(0x00090010, VR.LO, "GEMS_IDEN_01");
+        ds.setString(0x00091001, VR.LO, "theirs");
+        ds.setString(0x00091101, VR.LO, "no creator"); // malformed: block 0x11 is used all the same
+        DataSet decoded = decode(HeaderEncoder.encode(ds));
+        assertEquals(List.of(), LeftOutValues.of(decoded));
+        assertEquals(LeftOutValues.CREATOR, decoded.getString(0x00090012));
+        LeftOutValues.remove(decoded);
+        assertEquals(ds.size(), decoded.size(), "without the record, the header is the data set: " + decoded);
+        for (int tag : new int[] {Tag.SOPInstanceUID, 0x00090010, 0x00091001, 0x00091101}) {
+            assertEquals(ds.getString(tag), decoded.getString(tag));
+        }
+
+        ds.setValue(0x00091002, VR.OB, new BulkData(0, 5000, false));
+        DataSet withBulk = decode(HeaderEncoder.encode(ds));
+        assertEquals(List.of(new LeftOutValues.Entry("00091002", VR.OB)), LeftOutValues.of(withBulk));
+    }
+
+    @Test
+    void aHeaderEncodedBeforeRecordsHasNone() throws IOException {
+        DataSet old = new DataSet();
+        old.setString(Tag.SOPInstanceUID, VR.UI, "1.2.3.4");
+        assertNull(LeftOutValues.of(old));
     }
 
     @Test

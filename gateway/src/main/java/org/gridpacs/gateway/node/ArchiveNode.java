@@ -16,6 +16,7 @@ import org.gridpacs.archive.dimse.StoreScp;
 import org.gridpacs.archive.index.IndexDatabase;
 import org.gridpacs.archive.index.InstanceIndex;
 import org.gridpacs.archive.index.SqlInstanceIndex;
+import org.gridpacs.archive.index.StoredHeaders;
 import org.gridpacs.archive.query.QueryService;
 import org.gridpacs.archive.repair.StartupRepair;
 import org.gridpacs.archive.retrieve.RetrieveService;
@@ -182,7 +183,8 @@ public final class ArchiveNode implements Closeable {
                 http.peerRoute(DoseJobsPeerHandler.ROUTE, doseJobs.peerHandler());
             }
         }
-        DicomWebHandler dicomWeb = DicomWeb.handler(new DicomWebServices(query, retrieve, store, config.aeTitle()));
+        org.eclipse.jetty.server.Handler dicomWeb = DicomWeb.handler(
+                new DicomWebServices(query, retrieve, store, new StoredHeaders(database), config.aeTitle()));
         http.route(DicomWebHandler.ROUTE, dicomWeb).route(DicomWebHandler.WADO_URI_ROUTE, dicomWeb);
         // peers may push copies as soon as they see this node: the HTTP service is up before DICOM is
         http.start();

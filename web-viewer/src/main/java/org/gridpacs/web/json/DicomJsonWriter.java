@@ -23,9 +23,15 @@ import com.fasterxml.jackson.core.JsonGenerator;
  * (IS, DS and the binary numeric VRs) as JSON numbers; an empty value has no "Value"; an empty entry of a
  * multi-valued string is null; bulk VRs as InlineBinary (base64 of the little-endian value) unless
  * {@link BulkDataUris} names a URI for them.
+ *
+ * <p>Checked against DCMTK's dcm2json on the pydicom corpus (Dcm2JsonComparisonTest). Where the two differ on
+ * purpose: Specific Character Set (0008,0005) is written as stored (dcm2json writes ISO_IR 192; the JSON text is
+ * UTF-8 whatever it says), a sequence item's own Specific Character Set is honoured, and a value of odd length
+ * is written as it is (dcm2json pads it).
  */
 public final class DicomJsonWriter {
     private static final JsonFactory FACTORY = new JsonFactory();
+    private static final String[] PN_GROUPS = {"Alphabetic", "Ideographic", "Phonetic"};
 
     /** Where a bulk value can be fetched instead of being inlined. */
     @FunctionalInterface
@@ -35,8 +41,8 @@ public final class DicomJsonWriter {
 
         /**
          * The URI for the value of the attribute at {@code path} (tags and item indexes from the top, "7FE00010",
-         * "00540016/0/00181072"), or null to inline it. {@code value} is the value held: byte[], {@link BulkData}
-         * or {@link Fragments}.
+         * "00540016/0/00181072": {@link BulkDataPaths}), or null to inline it. {@code value} is the value held:
+         * byte[], {@link BulkData} or {@link Fragments}.
          */
         String uri(String path, VR vr, Object value);
     }
@@ -79,9 +85,8 @@ public final class DicomJsonWriter {
             if ((tag & 0xFFFF) == 0) {
                 continue; // group lengths are not part of the model
             }
-            String key = String.format("%08X", tag);
-            g.writeFieldName(key);
-            attribute(ds, k, tag, prefix + key);
+            g.writeFieldName(BulkDataPaths.hex(tag));
+            attribute(ds, k, tag, BulkDataPaths.child(prefix, tag));
         }
         g.writeEndObject();
     }
@@ -96,7 +101,7 @@ public final class DicomJsonWriter {
                 g.writeArrayFieldStart("Value");
                 int n = 0;
                 for (DataSet item : seq) {
-                    write(item, path + "/" + n++ + "/");
+                    write(item, BulkDataPaths.item(path, n++));
                 }
                 g.writeEndArray();
             }
@@ -140,27 +145,51 @@ public final class DicomJsonWriter {
         g.writeEndArray();
     }
 
+    /**
+     * PN values as objects of their component groups (PS3.18 F.2.2). A group of empty components only ("^^^^")
+     * is an empty group, since trailing empty components may be left out (PS3.5 6.2.1): a name whose groups are
+     * all empty is an empty value (null in a multi-value, no "Value" when it is the only one), as dcm2json has it.
+     */
     private void personNames(String[] values) throws IOException {
-        if (values.length == 0 || values.length == 1 && values[0].isEmpty()) {
+        String[][] names = new String[values.length][];
+        boolean any = false;
+        for (int k = 0; k < values.length; k++) {
+            names[k] = groups(values[k]);
+            any |= names[k] != null;
+        }
+        if (!any) {
             return;
         }
         g.writeArrayFieldStart("Value");
-        for (String v : values) {
-            if (v.isEmpty()) {
+        for (String[] groups : names) {
+            if (groups == null) {
                 g.writeNull();
                 continue;
             }
-            String[] groups = v.split("=", -1);
             g.writeStartObject();
-            String[] names = {"Alphabetic", "Ideographic", "Phonetic"};
-            for (int n = 0; n < Math.min(3, groups.length); n++) {
-                if (!groups[n].isEmpty()) {
-                    g.writeStringField(names[n], groups[n]);
+            for (int n = 0; n < 3; n++) {
+                if (groups[n] != null) {
+                    g.writeStringField(PN_GROUPS[n], groups[n]);
                 }
             }
             g.writeEndObject();
         }
         g.writeEndArray();
+    }
+
+    /** The three groups of a name, null for an empty one; null when all are empty. */
+    private static String[] groups(String value) {
+        String[] split = value.split("=", -1);
+        String[] groups = new String[3];
+        boolean any = false;
+        for (int n = 0; n < Math.min(3, split.length); n++) {
+            String group = split[n];
+            if (!group.chars().allMatch(c -> c == '^' || c == ' ')) {
+                groups[n] = group;
+                any = true;
+            }
+        }
+        return any ? groups : null;
     }
 
     private void decimals(String[] values) throws IOException {
