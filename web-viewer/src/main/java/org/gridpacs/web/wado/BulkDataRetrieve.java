@@ -24,7 +24,7 @@ import org.gridpacs.web.multipart.MultipartWriter;
  * WADO-RS Retrieve Bulk Data (PS3.18 10.4.1.1.5) at the BulkDataURIs of the metadata: one part holding the value,
  * little endian, as {@code multipart/related; type="application/octet-stream"}, or a bare
  * {@code application/octet-stream} body when the Accept asks for that (OHIF's {@code singlepart} option). Pixel Data
- * goes as the frames resource sends it: native as one value, compressed one frame per part.
+ * is negotiated as frames are: native (or decoded) as one value, compressed as stored one frame per part.
  *
  * <p>The data set is read only up to the path's top-level attribute, large values skipped; a large value is then
  * read by opening the copy again and skipping to it.
@@ -110,14 +110,17 @@ final class BulkDataRetrieve {
         }
     }
 
-    /** Pixel Data: native as one part (little endian), compressed as one part per frame; as the frames resource. */
+    /**
+     * Pixel Data, negotiated as for frames: native or decoded as one part (the whole value, little endian), as stored
+     * (compressed) one part per frame.
+     */
     private void pixelData(DicomWebRequest request, IndexedInstance instance) throws Exception {
         StoredPixelData px = FrameRetrieve.openPixelData(retrieve, instance);
         try {
             int parts = px.encapsulated() ? px.frames() : 1;
             FrameRendition rendition = FrameNegotiation.choose(request.accept(), px.transferSyntax(), parts,
                     "the Pixel Data of instance " + instance.sopInstanceUID());
-            if (rendition.mode() == FrameRendition.Mode.NATIVE) {
+            if (rendition.mode() != FrameRendition.Mode.AS_STORED) {
                 String boundary = MultipartWriter.newBoundary();
                 OutputStream body;
                 OutputStream out;
@@ -131,7 +134,14 @@ final class BulkDataRetrieve {
                     body = WadoResponse.start(request, 200, rendition.partType(), null);
                     out = body;
                 }
-                px.copyNativeValue(out);
+                if (rendition.mode() == FrameRendition.Mode.NATIVE) {
+                    px.copyNativeValue(out);
+                } else {
+                    for (int k = 0; k < px.frames(); k++) { // decoded: the native value the frames make up
+                        out.write(DecodedInstance.decodeFrame(px.header(), px.transferSyntax().uid(),
+                                px.fragments().readFrame(k)));
+                    }
+                }
                 if (writer != null) {
                     writer.finish();
                 }

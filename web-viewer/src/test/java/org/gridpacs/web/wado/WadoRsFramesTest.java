@@ -163,10 +163,17 @@ class WadoRsFramesTest {
             assertArrayEquals(pixels, parts(s.get(bulk + "7FE00010", DEFAULT)).get(0).body());
             assertArrayEquals(pixels, parts(s.get(WadoRsInstancesTest.instanceUrl(big.dataSet()) + "/bulkdata/7fe00010",
                     DEFAULT)).get(0).body());
-            List<Multipart.Part> rleFrames = parts(s.get(WadoRsInstancesTest.instanceUrl(rle.dataSet())
-                    + "/bulkdata/7FE00010", DEFAULT));
+            String rleBulk = WadoRsInstancesTest.instanceUrl(rle.dataSet()) + "/bulkdata/7FE00010";
+            List<Multipart.Part> rleFrames = parts(s.get(rleBulk, OHIF_QUOTED));
             assertEquals(2, rleFrames.size());
-            assertArrayEquals(rle.frame(1), rleFrames.get(1).body());
+            assertEquals("image/dicom-rle; transfer-syntax=1.2.840.10008.1.2.5", rleFrames.get(1).contentType());
+            assertArrayEquals((byte[]) ((Fragments) rle.dataSet().getValue(Tag.PixelData)).get(2), rleFrames.get(1).body());
+            List<Multipart.Part> rleDecoded = parts(s.get(rleBulk, DEFAULT));
+            assertEquals(1, rleDecoded.size());
+            java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+            both.writeBytes(rle.frame(0));
+            both.writeBytes(rle.frame(1));
+            assertArrayEquals(both.toByteArray(), rleDecoded.get(0).body());
             DataSet plan = dose.dataSet().getSequence(0x300C0002).get(0);
             assertArrayEquals(plan.getBytes(Tag.ReferencedSOPInstanceUID),
                     parts(s.get(bulk + "300C0002/0/00081155", DEFAULT)).get(0).body());
