@@ -129,6 +129,27 @@ class WadoRsFramesTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"MR_small_jpeg_ls_lossless.dcm, image/jls", "JPEG2000.dcm, image/jp2", "JPEG-lossy.dcm, image/jpeg"})
+    void otherCompressedFramesGoAsStoredLabelledWithTheirMediaType(String name, String media) throws Exception {
+        try (WebTestServer s = new WebTestServer(dir)) {
+            Files10 f = Files10.store(s, name);
+            Fragments fragments = (Fragments) f.dataSet().getValue(Tag.PixelData);
+            java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+            for (int k = 1; k < fragments.size(); k++) {
+                frame.writeBytes((byte[]) fragments.get(k));
+            }
+            for (String accept : List.of(OHIF_UNQUOTED, "multipart/related; type=\"" + media + "\"",
+                    "multipart/related; type=" + media + "; transfer-syntax=" + f.transferSyntax())) {
+                Multipart.Cornerstone c = Multipart.cornerstone(s.get(frames(f, "1"), accept).body());
+                assertEquals(media + "; transfer-syntax=" + f.transferSyntax(), c.contentType(), accept);
+                assertArrayEquals(frame.toByteArray(), c.pixelData(), accept);
+            }
+            var r = s.get(frames(f, "1"), OHIF_UNQUOTED.replace("*", "1.2.840.10008.1.2.1"));
+            assertEquals(406, r.statusCode());
+        }
+    }
+
     @Test
     void badFrameListsAre400FramesPastTheEndAre404AndJpegOfADoseIs406() throws Exception {
         try (WebTestServer s = new WebTestServer(dir)) {
