@@ -173,16 +173,72 @@ public final class DicomInputStream implements Closeable {
         return stopped;
     }
 
-    /** Copies every byte not yet read, unchanged, to {@code out}; returns the number of bytes copied. */
     /**
      * The bytes not yet read, as a stream (decompressed, for deflate): for a caller that continues with the
-     * element at which {@link #readDataSet(int)} stopped.
+     * element at which {@link #readDataSet(int)} stopped. Its {@code skip} skips in the source past what was
+     * buffered (a file seeks), so that a reader of one frame does not read the frames before it.
      */
     public InputStream remainder() {
-        InputStream buffered = new java.io.ByteArrayInputStream(Arrays.copyOfRange(buf, pos, limit));
+        byte[] buffered = Arrays.copyOfRange(buf, pos, limit);
         pos = limit;
-        return new java.io.SequenceInputStream(buffered, in);
+        return new Remainder(buffered, in);
     }
+
+    /** What was buffered, then the source; unlike a SequenceInputStream, skips in the source. */
+    private static final class Remainder extends InputStream {
+        private final byte[] head;
+        private int at;
+        private final InputStream source;
+
+        Remainder(byte[] head, InputStream source) {
+            this.head = head;
+            this.source = source;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return at < head.length ? head[at++] & 0xFF : source.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (at < head.length) {
+                int n = Math.min(len, head.length - at);
+                System.arraycopy(head, at, b, off, n);
+                at += n;
+                return n;
+            }
+            return source.read(b, off, len);
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            if (n <= 0) {
+                return 0;
+            }
+            if (at < head.length) {
+                int k = (int) Math.min(n, head.length - at);
+                at += k;
+                return k;
+            }
+            return source.skip(n);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return at < head.length ? head.length - at : source.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            source.close();
+        }
+    }
+
+    /** Copies every byte not yet read, unchanged, to {@code out}; returns the number of bytes copied. */
 
     public long copyRemainderTo(OutputStream out) throws IOException {
         long n = limit - pos;

@@ -1,0 +1,40 @@
+package org.gridpacs.web.wado;
+
+import org.gridpacs.dicom.data.UID;
+
+/**
+ * The media type of bulk data compressed in a transfer syntax (PS3.18 8.7.3.3.2, Table 8.7.3-2): what a
+ * compressed frame is labelled with, beside its {@code transfer-syntax} parameter, so that a client that reads only
+ * the media type (cornerstone does when the parameter is missing) still decodes it right.
+ */
+final class CompressedMediaTypes {
+    static final String OCTET_STREAM = "application/octet-stream";
+
+    private CompressedMediaTypes() {
+    }
+
+    /** "image/jpeg", "image/jls", ... for a compressed syntax; application/octet-stream for any other. */
+    static String of(String transferSyntaxUid) {
+        String ts = transferSyntaxUid.trim();
+        if (ts.equals(UID.RLELossless)) {
+            return "image/dicom-rle";
+        }
+        if (ts.equals(UID.JPEGLSLossless) || ts.equals(UID.JPEGLSNearLossless)) {
+            return "image/jls";
+        }
+        if (ts.equals("1.2.840.10008.1.2.4.90") || ts.equals("1.2.840.10008.1.2.4.91")) {
+            return "image/jp2";
+        }
+        if (ts.equals("1.2.840.10008.1.2.4.92") || ts.equals("1.2.840.10008.1.2.4.93")) {
+            return "image/jpx";
+        }
+        if (ts.equals("1.2.840.10008.1.2.4.201") || ts.equals("1.2.840.10008.1.2.4.202")
+                || ts.equals("1.2.840.10008.1.2.4.203")) {
+            return "image/jphc";
+        }
+        if (ts.matches("1\\.2\\.840\\.10008\\.1\\.2\\.4\\.(5[0-9]|6[0-6]|70)")) {
+            return "image/jpeg";
+        }
+        return OCTET_STREAM;
+    }
+}
