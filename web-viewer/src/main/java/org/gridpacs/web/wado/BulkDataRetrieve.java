@@ -1,5 +1,7 @@
 package org.gridpacs.web.wado;
 
+import org.gridpacs.web.json.BulkDataPaths;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,9 +41,14 @@ final class BulkDataRetrieve {
     }
 
     void serve(DicomWebRequest request) throws Exception {
-        BulkDataPath path = BulkDataPath.parse(request.path().bulkData());
+        BulkDataPaths.Path path;
+        try {
+            path = BulkDataPaths.parse(request.path().bulkData());
+        } catch (IllegalArgumentException e) {
+            throw HttpProblem.badRequest("bulk data path: " + e.getMessage());
+        }
         IndexedInstance instance = FrameRetrieve.single(retrieve, request);
-        if (path.isTopLevel() && path.topLevelTag() == Tag.PixelData) {
+        if (path.tags().size() == 1 && path.tags().get(0) == Tag.PixelData) {
             pixelData(request, instance);
             return;
         }
@@ -54,17 +61,17 @@ final class BulkDataRetrieve {
             DicomInputStream in = new DicomInputStream(stored.dataSet(), 16 * 1024);
             in.setTransferSyntax(stored.transferSyntax());
             in.setBulkDataThreshold(IN_MEMORY);
-            int top = path.topLevelTag();
+            int top = path.tags().get(0);
             DataSet ds = top == -1 ? in.readDataSet() : in.readDataSet(top + 1);
             DataSet at = ds;
-            for (int k = 0; k < path.items().length; k++) {
-                Sequence seq = at.getSequence(path.tags()[k]);
-                if (seq == null || path.items()[k] >= seq.size()) {
+            for (int k = 0; k < path.items().size(); k++) {
+                Sequence seq = at.getSequence(path.tags().get(k));
+                if (seq == null || path.items().get(k) >= seq.size()) {
                     throw nothing(path, instance, request);
                 }
-                at = seq.get(path.items()[k]);
+                at = seq.get(path.items().get(k));
             }
-            int tag = path.tags()[path.tags().length - 1];
+            int tag = path.tags().get(path.tags().size() - 1);
             if (!at.contains(tag) || at.vrOf(tag) == VR.SQ) {
                 throw nothing(path, instance, request);
             }
@@ -183,12 +190,12 @@ final class BulkDataRetrieve {
                 + " or application/octet-stream, which the Accept header does not accept");
     }
 
-    private static HttpProblem nothing(BulkDataPath path, IndexedInstance instance, DicomWebRequest request) {
+    private static HttpProblem nothing(BulkDataPaths.Path path, IndexedInstance instance, DicomWebRequest request) {
         StringBuilder sb = new StringBuilder();
-        for (int k = 0; k < path.tags().length; k++) {
-            sb.append(k > 0 ? " > " : "").append(ElementDictionary.toString(path.tags()[k]));
-            if (k < path.items().length) {
-                sb.append(" item ").append(path.items()[k]);
+        for (int k = 0; k < path.tags().size(); k++) {
+            sb.append(k > 0 ? " > " : "").append(ElementDictionary.toString(path.tags().get(k)));
+            if (k < path.items().size()) {
+                sb.append(" item ").append(path.items().get(k));
             }
         }
         return HttpProblem.notFound("bulk data path " + request.path().bulkData() + " (" + sb
