@@ -83,8 +83,10 @@ async function viewportPixels(page, shotName) {
       }
     }
     const mean = sum / n;
+    // the dose colours (Isodose: green, yellow, orange, red); blue is OHIF's own (active viewport frame, icons)
+    const doseColoured = hues.red + hues.yellow + hues.green;
     return { width: c.width, height: c.height, mean, variance: sum2 / n - mean * mean, coloured,
-      colouredFraction: coloured / n, hues };
+      colouredFraction: doseColoured / n, hues };
   }, png);
   return stats;
 }
@@ -101,6 +103,29 @@ try {
   page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
   page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e.message}\n`));
   page.on('requestfailed', (r) => consoleLog.write(`[requestfailed] ${r.url()} ${r.failure()?.errorText}\n`));
+  // development aid (VIEWER_TEST_DICOMWEB, see ViewerBrowserTest): DICOMweb answered by another server
+  const elsewhere = process.env.VIEWER_TEST_DICOMWEB;
+  if (elsewhere) {
+    await page.setRequestInterception(true);
+    page.on('request', async (r) => {
+      const u = new URL(r.url());
+      if (u.origin !== origin || !(u.pathname.startsWith('/dicom-web') || u.pathname === '/wado')) {
+        return r.continue();
+      }
+      try {
+        const headers = { ...r.headers() };
+        delete headers.host;
+        const answer = await fetch(elsewhere + u.pathname + u.search,
+          { method: r.method(), headers, body: r.postData() });
+        const body = Buffer.from(await answer.arrayBuffer());
+        await r.respond({ status: answer.status, body,
+          headers: { 'content-type': answer.headers.get('content-type') || 'application/octet-stream' } });
+      } catch (e) {
+        consoleLog.write(`[proxy] ${u.pathname}: ${e}\n`);
+        await r.abort();
+      }
+    });
+  }
   const dicomWeb = [];
   page.on('request', (r) => {
     const u = new URL(r.url());
@@ -124,6 +149,12 @@ try {
     crossOriginIsolated: window.crossOriginIsolated, sharedArrayBuffer: typeof SharedArrayBuffer !== 'undefined',
   }), 30000);
   step('app-config', !!config && config.name === 'gridpacs' && config.qidoRoot === '/dicom-web', config);
+  // a person would dismiss OHIF's first-visit tour and its investigational-use notice once: they cover the image
+  await page.evaluate(() => {
+    localStorage.setItem('shownTours', JSON.stringify(['basicViewerTour']));
+    localStorage.setItem('investigationalUseDialog', JSON.stringify({ expiryDate: '2999-01-01T00:00:00Z' }));
+    sessionStorage.setItem('investigationalUseDialog', 'hidden');
+  });
   step('cross-origin-isolated', config.crossOriginIsolated === true && config.sharedArrayBuffer, config);
   const search = await until(() => dicomWeb.find((r) => r.url.startsWith('/dicom-web/studies?')), 30000);
   step('qido-study-search-sent', !!search, search || dicomWeb);
@@ -149,7 +180,7 @@ try {
   const ctFinal = await viewportPixels(page, '2-ct.png');
   await page.screenshot({ path: path.join(outDir, '2-ct-page.png') });
   step('ct-image-drawn', !!ct && ct.ok !== false && ctFinal.variance > 50, ctFinal);
-  step('ct-image-grey', ctFinal.colouredFraction < 0.01, ctFinal);
+  step('ct-image-grey', ctFinal.colouredFraction < 0.002, ctFinal);
 
   // 3. the CT + RT Dose study: the dose added as a layer over the CT, as the viewport's Data Overlay menu does
   // ("+ Foreground", then the RTDOSE series), and drawn in the Isodose colours
@@ -179,10 +210,32 @@ try {
     return s && s.colouredFraction > 0.01 ? s : { ...s, ok: false };
   }, 120000, 1000);
   await sleep(1500);
-  const doseFinal = await viewportPixels(page, '3-ct-dose.png');
-  await page.screenshot({ path: path.join(outDir, '3-ct-dose-page.png') });
-  step('dose-overlay-drawn', !!overlay && overlay.ok !== false && doseFinal.colouredFraction > 0.01,
-    { added, pixels: doseFinal });
+  const firstSlice = await viewportPixels(page, '3-ct-dose-first-slice.png');
+  step('dose-overlay-drawn', !!overlay && overlay.ok !== false && firstSlice.colouredFraction > 0.01,
+    { added, pixels: firstSlice });
+
+  // 4. the slice through the dose maximum (the middle one): the Isodose colour map's high band (red) inside the
+  // low one (green), so a dose distribution and not a flat wash (OHIF bug #5463; the first slice, ~8 Gy at most,
+  // is all green)
+  const centre = await page.evaluate(() => {
+    const c = document.querySelector('canvas.cornerstone-canvas').getBoundingClientRect();
+    return { x: c.x + c.width / 2, y: c.y + c.height / 2 };
+  });
+  await page.mouse.move(centre.x, centre.y);
+  // to the middle slice: one wheel step is one slice
+  for (let i = 0; i < 9; i++) {
+    await page.mouse.wheel({ deltaY: 120 });
+    await sleep(300);
+  }
+  const middle = await until(async () => {
+    const s = await viewportPixels(page);
+    return s && s.hues.red > 0.01 * s.width * s.height ? s : { ...s, ok: false };
+  }, 30000, 1000);
+  await sleep(1500);
+  const doseFinal = await viewportPixels(page, '4-ct-dose-middle.png');
+  await page.screenshot({ path: path.join(outDir, '4-ct-dose-page.png') });
+  step('dose-isodose-bands', !!middle && middle.ok !== false && doseFinal.hues.green > 0
+    && doseFinal.hues.red > 0.01 * doseFinal.width * doseFinal.height, doseFinal);
 } catch (e) {
   result.error = String(e && e.stack || e);
 } finally {

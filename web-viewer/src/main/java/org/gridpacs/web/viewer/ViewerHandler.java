@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class ViewerHandler extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(ViewerHandler.class);
     /** The @ohif/app version pinned in web-viewer/ohif/package.json (a test checks they agree). */
-    public static final String OHIF_VERSION = "3.13.2";
+    public static final String OHIF_VERSION = "3.12.10";
     /** Jetty's default path spec: what no other route takes. */
     public static final String ROUTE = "/";
     /** Path prefixes of the node's other endpoints: an unknown path below them is a 404, never the app. */

@@ -32,11 +32,19 @@ class ViewerBrowserTest {
     /** The steps of viewer-test.mjs, in order: every one must have passed. */
     private static final List<String> STEPS = List.of("app-config", "cross-origin-isolated", "qido-study-search-sent",
             "study-list-rows", "ct-image-drawn", "ct-image-grey", "dose-study-ct-drawn", "dose-display-set",
-            "dose-overlay-drawn");
+            "dose-overlay-drawn", "dose-isodose-bands");
     private static final Path MODULE = Path.of("").toAbsolutePath();
     private static final Path ROOT = MODULE.getParent();
     private static final Path BROWSER = MODULE.resolve("src/test/browser");
     private static final Path OUT = MODULE.resolve("target/viewer-browser");
+
+    /**
+     * A development aid, not for CI: the base URL of another DICOMweb server (e.g. Orthanc with its DICOMweb plugin,
+     * {@code http://127.0.0.1:8042}) that answers the viewer's DICOMweb requests in place of ours (the test STOWs its
+     * studies there too), to check the browser steps and record OHIF's whole request sequence before our own
+     * DICOMweb resources are complete.
+     */
+    static final String ELSEWHERE = "VIEWER_TEST_DICOMWEB";
 
     @TempDir
     Path dir;
@@ -56,6 +64,10 @@ class ViewerBrowserTest {
                 server.store(ds);
             }
             server.store(withDose.dose());
+            String elsewhere = System.getenv(ELSEWHERE);
+            if (elsewhere != null) {
+                StowTo.post(elsewhere + "/dicom-web/studies", ctOnly.ct(), withDose.ct(), List.of(withDose.dose()));
+            }
             JsonNode result = drive(server.origin(), ctOnly.study, withDose.study,
                     ctOnly.patientId + "|" + withDose.patientId);
             check(result);
