@@ -169,9 +169,35 @@ try {
   await page.screenshot({ path: path.join(outDir, '1-study-list.png') });
   step('study-list-rows', listed.ok, listed);
 
-  // 2. the CT study: the image drawn (grey levels that vary), no colour
-  await page.goto(origin + '/viewer?StudyInstanceUIDs=' + encodeURIComponent(ctStudy),
-    { waitUntil: 'domcontentloaded', timeout: 60000 });
+  // the MRN filter (OHIF sends 00100020=*VCT1*): only the CT patient's rows remain
+  const [ctPatient, dosePatient] = patientNames;
+  const mrn = await page.evaluateHandle(() => {
+    // the filter box under the column header "MRN"
+    const label = [...document.querySelectorAll('div, span, label, th')]
+      .find((e) => e.childElementCount <= 1 && e.innerText && e.innerText.trim() === 'MRN');
+    let box = label;
+    while (box && !box.querySelector('input')) box = box.parentElement;
+    return box ? box.querySelector('input') : null;
+  });
+  step('study-list-mrn-filter-box', !!(await mrn.evaluate((e) => !!e)), {});
+  await mrn.type(ctPatient);
+  const filtered = await until(() => page.evaluate((keep, drop) => {
+    const rows = [...document.querySelectorAll('[data-cy="study-list-results"] > tr')].map((r) => r.innerText);
+    const text = rows.join('\n').toUpperCase();
+    return { ok: text.includes(keep.toUpperCase()) && !text.includes(drop.toUpperCase()), rows: rows.length };
+  }, ctPatient, dosePatient), 20000);
+  await page.screenshot({ path: path.join(outDir, '1-study-list-filtered.png') });
+  step('study-list-filter', filtered.ok, filtered);
+
+  // 2. the CT study, as a person opens it: its row, then the Basic Viewer button (OHIF fetches its series first)
+  const row = await page.evaluateHandle((keep) => [...document.querySelectorAll('[data-cy="study-list-results"] > tr')]
+    .find((r) => r.innerText.toUpperCase().includes(keep.toUpperCase())), ctPatient);
+  await row.click();
+  const open = await page.waitForSelector(`[data-cy="mode-viewer-${ctStudy}"]`, { timeout: 20000 }).catch(() => null);
+  step('study-row-expanded', !!open, { button: `mode-viewer-${ctStudy}` });
+  await page.screenshot({ path: path.join(outDir, '1-study-row.png') });
+  await Promise.all([page.waitForNavigation({ timeout: 30000 }).catch(() => null), open.click()]);
+  step('viewer-opened', page.url().includes('/viewer') && page.url().includes(ctStudy), { url: page.url() });
   const ct = await until(async () => {
     const s = await viewportPixels(page);
     return s && s.variance > 50 ? s : { ...s, ok: false };

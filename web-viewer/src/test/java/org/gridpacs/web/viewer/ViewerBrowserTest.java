@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class ViewerBrowserTest {
     /** The steps of viewer-test.mjs, in order: every one must have passed. */
     private static final List<String> STEPS = List.of("app-config", "cross-origin-isolated", "qido-study-search-sent",
-            "study-list-rows", "ct-image-drawn", "ct-image-grey", "dose-study-ct-drawn", "dose-display-set",
+            "study-list-rows", "study-list-mrn-filter-box", "study-list-filter", "study-row-expanded", "viewer-opened", "ct-image-drawn", "ct-image-grey", "dose-study-ct-drawn", "dose-display-set",
             "dose-overlay-drawn", "dose-isodose-bands");
     private static final Path MODULE = Path.of("").toAbsolutePath();
     private static final Path ROOT = MODULE.getParent();
