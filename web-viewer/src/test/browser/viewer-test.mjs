@@ -1,8 +1,8 @@
 // Drives Debian's chromium (puppeteer-core, no browser download) through the OHIF viewer of an archive node, as a
-// person would: the study list, a CT study (the image drawn: not blank), a CT + RT Dose study (the dose drawn over
-// the CT in colour). Run by ViewerBrowserTest:
+// person would: our page (/admin/), the study list, a CT study (the image drawn: not blank), a CT + RT Dose study
+// (the dose drawn over the CT in colour). Run by ViewerBrowserTest:
 //
-//   node viewer-test.mjs ORIGIN OUTDIR CT_STUDY_UID DOSE_STUDY_UID "PATIENT NAME 1|PATIENT NAME 2"
+//   node viewer-test.mjs ORIGIN OUTDIR CT_STUDY_UID DOSE_STUDY_UID "CT_PATIENT_ID|DOSE_PATIENT_ID"
 //
 // Writes OUTDIR/result.json (every step: ok, detail), OUTDIR/requests.jsonl (every DICOMweb request OHIF sent:
 // method, path and query, Accept), OUTDIR/console.log and screenshots OUTDIR/*.png. Stops at the first step that
@@ -142,8 +142,19 @@ try {
     }
   });
 
-  // 1. the study list: our app-config, isolated, the QIDO study search sent, our patients listed
-  await page.goto(origin + '/', { waitUntil: 'domcontentloaded', timeout: 60000 });
+  // 1. our page beside the viewer (the nodes from GET /api/nodes, the dose jobs), then its link to the study list
+  await page.goto(origin + '/admin/', { waitUntil: 'domcontentloaded', timeout: 30000 });
+  const admin = await until(() => page.evaluate(() => {
+    const nodes = document.querySelectorAll('#nodes tbody tr').length;
+    const jobs = document.getElementById('jobs-status').textContent;
+    const link = document.querySelector('a[href="/"]');
+    return { ok: nodes > 0 && !jobs.startsWith('Loading') && !!link, nodes, jobs, link: link && link.textContent };
+  }), 20000);
+  await page.screenshot({ path: path.join(outDir, '0-admin.png') });
+  step('admin-page', admin.ok, admin);
+  await Promise.all([page.waitForNavigation({ timeout: 30000 }), page.click('a[href="/"]')]);
+
+  // 2. the study list: our app-config, isolated, a link back to our page, the QIDO study search sent, our patients
   const config = await until(() => page.evaluate(() => window.config && {
     name: window.config.name, qidoRoot: window.config.dataSources?.[0]?.configuration?.qidoRoot,
     crossOriginIsolated: window.crossOriginIsolated, sharedArrayBuffer: typeof SharedArrayBuffer !== 'undefined',
@@ -156,6 +167,8 @@ try {
     sessionStorage.setItem('investigationalUseDialog', 'hidden');
   });
   step('cross-origin-isolated', config.crossOriginIsolated === true && config.sharedArrayBuffer, config);
+  const back = await until(() => page.$('a[href="/admin/"]'), 20000);
+  step('viewer-links-to-admin', !!back, {});
   const search = await until(() => dicomWeb.find((r) => r.url.startsWith('/dicom-web/studies?')), 30000);
   step('qido-study-search-sent', !!search, search || dicomWeb);
   await sleep(1000);
@@ -189,7 +202,7 @@ try {
   await page.screenshot({ path: path.join(outDir, '1-study-list-filtered.png') });
   step('study-list-filter', filtered.ok, filtered);
 
-  // 2. the CT study, as a person opens it: its row, then the Basic Viewer button (OHIF fetches its series first)
+  // 3. the CT study, as a person opens it: its row, then the Basic Viewer button (OHIF fetches its series first)
   const row = await page.evaluateHandle((keep) => [...document.querySelectorAll('[data-cy="study-list-results"] > tr')]
     .find((r) => r.innerText.toUpperCase().includes(keep.toUpperCase())), ctPatient);
   await row.click();
@@ -208,7 +221,7 @@ try {
   step('ct-image-drawn', !!ct && ct.ok !== false && ctFinal.variance > 50, ctFinal);
   step('ct-image-grey', ctFinal.colouredFraction < 0.002, ctFinal);
 
-  // 3. the CT + RT Dose study: the dose added as a layer over the CT, as the viewport's Data Overlay menu does
+  // 4. the CT + RT Dose study: the dose added as a layer over the CT, as the viewport's Data Overlay menu does
   // ("+ Foreground", then the RTDOSE series), and drawn in the Isodose colours
   await page.goto(origin + '/viewer?StudyInstanceUIDs=' + encodeURIComponent(doseStudy),
     { waitUntil: 'domcontentloaded', timeout: 60000 });
@@ -240,7 +253,7 @@ try {
   step('dose-overlay-drawn', !!overlay && overlay.ok !== false && firstSlice.colouredFraction > 0.01,
     { added, pixels: firstSlice });
 
-  // 4. the slice through the dose maximum (the middle one): the Isodose colour map's high band (red) inside the
+  // 5. the slice through the dose maximum (the middle one): the Isodose colour map's high band (red) inside the
   // low one (green), so a dose distribution and not a flat wash (OHIF bug #5463; the first slice, ~8 Gy at most,
   // is all green)
   const centre = await page.evaluate(() => {

@@ -22,17 +22,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The viewer as a person uses it, in headless Chromium (Debian's, driven by puppeteer-core from npm through
- * src/test/browser/viewer-test.mjs): an archive with DICOMweb and the OHIF viewer on one origin, holding a CT study
- * and a CT + RT Dose study; the study list shows both, the CT is drawn (grey levels that vary), and the dose, added
- * as a layer over its CT, is drawn in colour. Screenshots, the DICOMweb requests OHIF sent and the browser's console
+ * src/test/browser/viewer-test.mjs): an archive with DICOMweb, the OHIF viewer and our page on one origin, holding a
+ * CT study and a CT + RT Dose study; our page lists the nodes and links to the study list, which shows both studies
+ * and filters them by MRN; the CT study opened from its row is drawn (grey levels that vary), and the dose, added as
+ * a layer over its CT, is drawn in colour, red where it is highest. Screenshots, the DICOMweb requests OHIF sent and the browser's console
  * go to target/viewer-browser/.
  */
 @ProcessTest
 class ViewerBrowserTest {
     /** The steps of viewer-test.mjs, in order: every one must have passed. */
-    private static final List<String> STEPS = List.of("app-config", "cross-origin-isolated", "qido-study-search-sent",
-            "study-list-rows", "study-list-mrn-filter-box", "study-list-filter", "study-row-expanded", "viewer-opened", "ct-image-drawn", "ct-image-grey", "dose-study-ct-drawn", "dose-display-set",
-            "dose-overlay-drawn", "dose-isodose-bands");
+    private static final List<String> STEPS = List.of("admin-page", "app-config", "cross-origin-isolated",
+            "viewer-links-to-admin", "qido-study-search-sent", "study-list-rows", "study-list-mrn-filter-box",
+            "study-list-filter", "study-row-expanded", "viewer-opened", "ct-image-drawn", "ct-image-grey",
+            "dose-study-ct-drawn", "dose-display-set", "dose-overlay-drawn", "dose-isodose-bands");
     private static final Path MODULE = Path.of("").toAbsolutePath();
     private static final Path ROOT = MODULE.getParent();
     private static final Path BROWSER = MODULE.resolve("src/test/browser");
@@ -56,7 +58,9 @@ class ViewerBrowserTest {
         CtWithDose ctOnly = new CtWithDose("VIEWER^CT", "VCT1");
         CtWithDose withDose = new CtWithDose("VIEWER^DOSE", "VDOSE1");
         try (WebTestServer server = new WebTestServer(dir,
-                Map.of(ViewerHandler.ROUTE, ViewerHandler.of(viewer), AdminPage.ROUTE, new AdminPage()))) {
+                Map.of(ViewerHandler.ROUTE, ViewerHandler.of(viewer), AdminPage.ROUTE, new AdminPage(),
+                        NodesHandler.ROUTE, new NodesHandler(() -> List.of(new NodeState("node1", "127.0.0.1:11112",
+                                "127.0.0.1:8080", "up", java.time.Instant.now(), true)))))) {
             for (DataSet ds : ctOnly.ct()) {
                 server.store(ds);
             }
