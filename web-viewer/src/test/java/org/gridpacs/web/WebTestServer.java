@@ -48,6 +48,11 @@ public final class WebTestServer implements AutoCloseable {
     private volatile Caller caller = Caller.LOCAL;
 
     public WebTestServer(Path dir) throws Exception {
+        this(dir, Map.of());
+    }
+
+    /** With more public routes beside DICOMweb (the viewer's: "/" and "/admin/*"). */
+    public WebTestServer(Path dir, Map<String, Handler> moreRoutes) throws Exception {
         db = IndexDatabase.openH2(dir.resolve("index"));
         storage = new FileSystemStorage("node1", dir.resolve("storage"), false);
         store = new StoreService(storage, new SqlInstanceIndex(db), DuplicatePolicy.REJECT);
@@ -64,8 +69,9 @@ public final class WebTestServer implements AutoCloseable {
         };
         http = new NodeHttpServer("127.0.0.1", 0)
                 .publicRoute(DicomWebHandler.ROUTE, asCaller)
-                .publicRoute(DicomWebHandler.WADO_URI_ROUTE, asCaller)
-                .start();
+                .publicRoute(DicomWebHandler.WADO_URI_ROUTE, asCaller);
+        moreRoutes.forEach(http::publicRoute);
+        http.start();
     }
 
     /** Makes the following requests as {@code c}. */

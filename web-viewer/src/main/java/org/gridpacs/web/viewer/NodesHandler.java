@@ -1,0 +1,71 @@
+package org.gridpacs.web.viewer;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code GET /api/nodes}: the cluster's nodes and their state, from a supplier the node wiring gives (membership,
+ * health), as {"nodes": [{"name", "dicom", "http", "state", "lastSeen" (ISO-8601 or null), "self"}]}, for our page.
+ */
+public final class NodesHandler extends Handler.Abstract {
+    public static final String ROUTE = "/api/nodes";
+    private static final Logger LOG = LoggerFactory.getLogger(NodesHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Supplier<List<NodeState>> nodes;
+
+    public NodesHandler(Supplier<List<NodeState>> nodes) {
+        this.nodes = nodes;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String method = request.getMethod().toUpperCase(Locale.ROOT);
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+            send(response, callback, 405, error(method + " is not allowed on " + ROUTE + " (GET)"));
+            return true;
+        }
+        ObjectNode body;
+        int status = 200;
+        try {
+            body = JSON.createObjectNode();
+            ArrayNode list = body.putArray("nodes");
+            for (NodeState n : nodes.get()) {
+                list.addObject().put("name", n.name()).put("dicom", n.dicom()).put("http", n.http())
+                        .put("state", n.state()).put("lastSeen", n.lastSeen() == null ? null : n.lastSeen().toString())
+                        .put("self", n.self());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not list the cluster's nodes", e);
+            status = 500;
+            body = error("could not list the cluster's nodes: " + e);
+        }
+        send(response, callback, status, body);
+        return true;
+    }
+
+    private static ObjectNode error(String reason) {
+        return JSON.createObjectNode().put("error", reason);
+    }
+
+    private static void send(Response response, Callback callback, int status, ObjectNode body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        Content.Sink.write(response, true, body.toString() + "\n", callback);
+    }
+}
