@@ -46,6 +46,9 @@ import org.gridpacs.http.HealthHandler;
 import org.gridpacs.web.DicomWeb;
 import org.gridpacs.web.DicomWebHandler;
 import org.gridpacs.web.DicomWebServices;
+import org.gridpacs.web.viewer.AdminPage;
+import org.gridpacs.web.viewer.NodesHandler;
+import org.gridpacs.web.viewer.ViewerHandler;
 import org.gridpacs.http.NodeHttpServer;
 import org.gridpacs.http.auth.UserAccounts;
 import org.slf4j.Logger;
@@ -144,6 +147,7 @@ public final class ArchiveNode implements Closeable {
         store = localStore;
         RemoteCopies remote = RemoteCopies.NONE;
         DoseJobs.Cluster doseCluster = null;
+        NodeStates nodeStates = null;
         // access (loopback without login, or network with login over HTTPS), bind address, sessions: conf/node.properties
         http = config.userHttp().newServer(httpAccounts())
                 .publicRoute("/health", new HealthHandler(this::problem, config.aeTitle() + " DICOM port " + config.dicomPort()));
@@ -160,6 +164,7 @@ public final class ArchiveNode implements Closeable {
             Membership membership = HazelcastMembership.start(cluster);
             resources.add(membership);
             // set before the node serves: the health check says "catching up" until its first index sync
+            nodeStates = new NodeStates(cluster, membership, this::problem);
             replication = new Replication(cluster, storages.registry(), membership, storage, database, index,
                     localStore, tls != null ? tls.sslContext() : null);
             resources.add(replication);
@@ -186,6 +191,11 @@ public final class ArchiveNode implements Closeable {
         org.eclipse.jetty.server.Handler dicomWeb = DicomWeb.handler(
                 new DicomWebServices(query, retrieve, store, new StoredHeaders(database), config.aeTitle()));
         http.route(DicomWebHandler.ROUTE, dicomWeb).route(DicomWebHandler.WADO_URI_ROUTE, dicomWeb);
+        // the viewer at the root of the same origin (no CORS; its isolation headers), our page beside it
+        ViewerHandler.ifInstalled(config.viewerFolder()).ifPresent(v -> http.route(ViewerHandler.ROUTE, v));
+        http.route(AdminPage.ROUTE, new AdminPage());
+        http.route(NodesHandler.ROUTE, new NodesHandler(nodeStates != null ? nodeStates
+                : NodeStates.alone(config, this::problem)));
         // peers may push copies as soon as they see this node: the HTTP service is up before DICOM is
         http.start();
         resources.add(http);

@@ -19,7 +19,7 @@ import org.gridpacs.replication.config.ClusterNode;
 public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int dicomPort, int httpPort,
                          NetworkSettings network, String storageId, String storageUri, boolean storageFsync,
                          String indexUrl, DuplicatePolicy duplicatePolicy, ApplicationEntities applicationEntities,
-                         Path httpUsers, UserHttp userHttp) {
+                         Path httpUsers, UserHttp userHttp, Path viewerFolder) {
 
     private static final java.util.Set<String> RIGHTS = java.util.Set.of("store", "query", "retrieve");
 
@@ -32,7 +32,7 @@ public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int d
     /** The same with another DICOM port. */
     public NodeConfig withDicomPort(int port) {
         return new NodeConfig(dataDir, aeTitle, bindAddress, port, httpPort, network, storageId, storageUri,
-                storageFsync, indexUrl, duplicatePolicy, applicationEntities, httpUsers, userHttp);
+                storageFsync, indexUrl, duplicatePolicy, applicationEntities, httpUsers, userHttp, viewerFolder);
     }
 
     /**
@@ -43,7 +43,7 @@ public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int d
     public NodeConfig asClusterNode(ClusterNode node) {
         return new NodeConfig(dataDir, aeTitle, bindAddress, node.dicomPort(), node.httpPort(), network, node.name(),
                 storageUri, storageFsync, indexUrl, duplicatePolicy, applicationEntities, httpUsers,
-                userHttp.withPort(node.httpPort()));
+                userHttp.withPort(node.httpPort()), viewerFolder);
     }
 
     /** From settings already read (tests, embedding); the data folder stands for the configuration folder. */
@@ -77,7 +77,19 @@ public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int d
                 new ApplicationEntities(knownAEs(p, s), s.bool("security.acceptUnknownCallers", true)),
                 Path.of(s.text("http.users", "${conf}/http-users.properties")
                         .replace("${conf}", confDir.toAbsolutePath().toString())),
-                UserHttp.read(s, dicomBind, confDir));
+                UserHttp.read(s, dicomBind, confDir),
+                viewerFolder(s));
+    }
+
+    /**
+     * The OHIF viewer's folder ({@code http.viewer}; by default where scripts/fetch-viewer puts it under the
+     * installation, {@code -Dpacs.home}, else the working folder).
+     */
+    private static Path viewerFolder(Settings s) {
+        Path home = Path.of(System.getProperty("pacs.home", ".")).toAbsolutePath().normalize();
+        String configured = s.text("http.viewer", "");
+        return configured.isBlank() ? org.gridpacs.web.viewer.ViewerHandler.defaultFolder(home)
+                : home.resolve(configured.replace("${home}", home.toString()));
     }
 
     private static Map<String, ApplicationEntities.KnownAE> knownAEs(Properties p, Settings s) {
