@@ -52,7 +52,7 @@ final class QueryBuilder {
             if (col == null) {
                 keys.put(tag, new ReturnKey(tag, vrOf(identifier, tag), Source.HEADER, 0, null));
                 needsHeader = true;
-                Predicate<DataSet> test = HeaderMatcher.compile(tag, identifier);
+                Predicate<DataSet> test = HeaderMatcher.compile(tag, identifier, options.fuzzyPersonNames());
                 if (test != null) {
                     headerMatches.add(test);
                 }
@@ -62,7 +62,7 @@ final class QueryBuilder {
                 select.add(col.select());
                 keys.put(tag, new ReturnKey(tag, ElementDictionary.vrOf(tag), Source.COLUMN, select.size(), col.kind()));
                 boolean dateTime = tag == Tag.StudyDate || tag == Tag.StudyTime;
-                Where.Fragment f = combined && dateTime ? null : ColumnMatcher.condition(col, identifier);
+                Where.Fragment f = combined && dateTime ? null : ColumnMatcher.condition(col, identifier, options.fuzzyPersonNames());
                 if (f != null) {
                     where.add(f);
                 }
@@ -81,7 +81,22 @@ final class QueryBuilder {
         }
         String sql = "SELECT " + String.join(", ", select) + " FROM " + fromOf(level) + where.sql()
                 + " ORDER BY " + pkOf(level);
-        return new CompiledQuery(level, sql, where.params(), List.copyOf(keys.values()), headerMatches, needsHeader);
+        List<Object> params = new ArrayList<>(where.params());
+        long offset = options.offset();
+        long limit = options.limit();
+        if (options.paged() && headerMatches.isEmpty()) {
+            // every row is a match: the database pages (walking the primary key index, no sort, no rows fetched
+            // only to be skipped); with header tests the matches are only known here, so paging waits for them
+            sql += " OFFSET ? ROWS" + (limit == QueryOptions.UNLIMITED ? "" : " FETCH NEXT ? ROWS ONLY");
+            params.add(offset);
+            if (limit != QueryOptions.UNLIMITED) {
+                params.add(limit);
+            }
+            offset = 0;
+            limit = QueryOptions.UNLIMITED;
+        }
+        return new CompiledQuery(level, sql, params, List.copyOf(keys.values()), headerMatches, needsHeader,
+                offset, limit);
     }
 
     /**
