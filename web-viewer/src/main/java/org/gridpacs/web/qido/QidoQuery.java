@@ -90,6 +90,13 @@ record QidoQuery(QueryLevel level, DataSet identifier, QueryOptions options, boo
             }
             List<String> values = f.getValues().stream().filter(v -> !v.isEmpty()).toList();
             String value = String.join("\\", values);
+            if (!value.isEmpty() && !vrOf(tag).isString()) {
+                // sequences and binary values (US, FL, OB...) are not matched: returned, as an includefield is
+                warnings.add("the value of " + name + " was ignored: matching on " + vrOf(tag) + " attributes is not"
+                        + " supported");
+                returned.add(tag);
+                continue;
+            }
             if (ElementDictionary.vrOf(tag) == VR.UI) {
                 value = value.replace(',', '\\'); // UID lists: '\' (OHIF) or ','
             }

@@ -64,7 +64,9 @@ final class QidoResponse {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         for (String w : warnings) {
-            response.getHeaders().add(HttpHeader.WARNING, "299 GridPACS \"" + w.replaceAll("[\"\\\\]", " ") + "\"");
+            // a header value is printable ASCII: the key names come from the client
+            String text = w.replaceAll("[\"\\\\]", " ").replaceAll("[^\\x20-\\x7e]", "?");
+            response.getHeaders().add(HttpHeader.WARNING, "299 GridPACS \"" + text + "\"");
         }
         out = Content.Sink.asOutputStream(response);
         g = DicomJsonWriter.generator(out);

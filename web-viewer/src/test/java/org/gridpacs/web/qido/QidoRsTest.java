@@ -240,6 +240,24 @@ class QidoRsTest {
     }
 
     @Test
+    void binaryAndSequenceKeysAreNotMatchedButSaidSo() throws Exception {
+        var rows = s.get("/dicom-web/studies/" + STUDY_A + "/series/" + SERIES_A1 + "/instances?Rows=7",
+                "application/dicom+json");
+        assertEquals(200, rows.statusCode());
+        JsonNode r = JSON.readTree(rows.body());
+        assertEquals(3, r.size());
+        assertEquals(32, r.get(0).get("00280010").get("Value").get(0).asInt());
+        assertTrue(rows.headers().allValues("Warning").stream().anyMatch(v -> v.contains("Rows")));
+        var seq = s.get("/dicom-web/studies/" + STUDY_A + "/series?RequestAttributesSequence.ScheduledProcedureStepID=X"
+                + "&00400275.00400009=%C3%A9%0D%0AX-Injected:%201", "application/dicom+json");
+        assertEquals(200, seq.statusCode());
+        assertEquals(2, JSON.readTree(seq.body()).size());
+        List<String> warnings = seq.headers().allValues("Warning");
+        assertTrue(warnings.stream().anyMatch(v -> v.contains("sequence matching")), warnings.toString());
+        assertTrue(seq.headers().allValues("X-Injected").isEmpty());
+    }
+
+    @Test
     void includefieldAllAndRepeatedIncludefields() throws Exception {
         JsonNode all = get("/dicom-web/studies?PatientID=PID-A&includefield=all").get(0);
         assertEquals("CT chest", value(all, "00081030"));
