@@ -21,8 +21,14 @@ final class ColumnMatcher {
     private ColumnMatcher() {
     }
 
-    /** The condition for this key, or null for universal matching. */
-    static Where.Fragment condition(Column col, DataSet identifier) throws QueryException {
+    /**
+     * The condition for this key, or null for universal matching; with {@code fuzzy}, person names match as
+     * {@link FuzzyNames} says.
+     */
+    static Where.Fragment condition(Column col, DataSet identifier, boolean fuzzy) throws QueryException {
+        if (fuzzy && col.kind() == Column.Kind.PERSON_NAME) {
+            return fuzzyPersonName(col, identifier.getStrings(col.tag()));
+        }
         return switch (col.kind()) {
             case COUNT -> null;
             case DATE -> dateRange(col.match(), identifier.getString(col.tag()), col.tag());
@@ -113,6 +119,34 @@ final class ColumnMatcher {
             ors.add(like);
         }
         params.add(Wildcards.toLike(v));
+    }
+
+    /** OR over the values, each a {@link FuzzyNames} match; null when one of them matches every name. */
+    private static Where.Fragment fuzzyPersonName(Column col, String[] values) {
+        List<String> terms = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        for (String v : values) {
+            if (v.isBlank()) {
+                continue;
+            }
+            List<String> words = FuzzyNames.words(v);
+            if (words.isEmpty() && v.indexOf('=') >= 0) {
+                // only ideographic / phonetic groups: matched as stored, as without fuzzy matching
+                terms.add(col.select() + " = ?");
+                params.add(v.trim());
+                continue;
+            }
+            if (words.isEmpty()) {
+                return null;
+            }
+            Where.Fragment f = FuzzyNames.condition(col.match(), words);
+            terms.add("(" + f.sql() + ")");
+            params.addAll(f.params());
+        }
+        if (terms.isEmpty()) {
+            return null;
+        }
+        return new Where.Fragment(terms.size() == 1 ? terms.get(0) : "(" + String.join(" OR ", terms) + ")", params);
     }
 
     static Where.Fragment dateRange(String expr, String value, int tag) throws QueryException {

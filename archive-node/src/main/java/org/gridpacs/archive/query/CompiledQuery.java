@@ -12,9 +12,11 @@ import org.gridpacs.dicom.data.VR;
  *
  * @param headerMatches tests on attributes without a column, applied to the entity's stored header
  * @param needsHeader   whether any return key or test reads the stored header
+ * @param offset        matches to skip after the header tests (paging the SQL could not do: 0 when it did)
+ * @param limit         matches to hand on after those ({@link QueryOptions#UNLIMITED} when the SQL pages)
  */
 record CompiledQuery(QueryLevel level, String sql, List<Object> params, List<ReturnKey> returnKeys,
-                     List<Predicate<DataSet>> headerMatches, boolean needsHeader) {
+                     List<Predicate<DataSet>> headerMatches, boolean needsHeader, long offset, long limit) {
 
     enum Source {
         /** from result set column {@link ReturnKey#column} */

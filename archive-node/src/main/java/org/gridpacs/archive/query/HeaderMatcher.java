@@ -27,7 +27,7 @@ final class HeaderMatcher {
     }
 
     /** The test for one key, or null for universal matching; an invalid key value fails the query. */
-    static Predicate<DataSet> compile(int tag, DataSet identifier) throws QueryException {
+    static Predicate<DataSet> compile(int tag, DataSet identifier, boolean fuzzy) throws QueryException {
         VR vr = identifier.vrOf(tag);
         if (vr == null || vr == VR.UN) {
             vr = ElementDictionary.vrOf(tag);
@@ -53,7 +53,8 @@ final class HeaderMatcher {
                     DateTimeRange r = DateTimes.parseDateTimeRange(key, ZoneOffset.UTC);
                     yield anyHeaderValue(tag, v -> r.contains(DateTimes.parseDateTime(v, ZoneOffset.UTC)));
                 }
-                case PN -> personName(tag, identifier.getStrings(tag));
+                case PN -> fuzzy ? fuzzyPersonName(tag, identifier.getStrings(tag))
+                        : personName(tag, identifier.getStrings(tag));
                 default -> text(tag, identifier.getStrings(tag));
             };
         } catch (IllegalArgumentException e) {
@@ -80,6 +81,29 @@ final class HeaderMatcher {
             } else {
                 tests.add(valueTest(k.trim()));
             }
+        }
+        if (tests.isEmpty()) {
+            return null;
+        }
+        return anyHeaderValue(tag, v -> tests.stream().anyMatch(t -> t.test(v)));
+    }
+
+    private static Predicate<DataSet> fuzzyPersonName(int tag, String[] keys) {
+        List<Predicate<String>> tests = new ArrayList<>();
+        for (String k : keys) {
+            if (k.isBlank()) {
+                continue;
+            }
+            List<String> words = FuzzyNames.words(k);
+            if (words.isEmpty() && k.indexOf('=') >= 0) {
+                tests.add(valueTest(k.trim()));
+                continue;
+            }
+            if (words.isEmpty()) {
+                return null;
+            }
+            Predicate<String> t = FuzzyNames.test(words);
+            tests.add(v -> t.test(MatchingValues.personNameKey(v)));
         }
         if (tests.isEmpty()) {
             return null;

@@ -31,12 +31,15 @@ final class QueryBuilder {
         select.add(pkOf(level));
         Map<Integer, ReturnKey> keys = new LinkedHashMap<>();
         List<Predicate<DataSet>> headerMatches = new ArrayList<>();
+        // whether every condition is on the query level's own table (then that table drives the query)
+        boolean onlyOwnLevel = true;
         boolean combined = options.combinedDateTime() && level != QueryLevel.PATIENT;
         if (combined) {
             Where.Fragment f = ColumnMatcher.combinedStudyDateTime(identifier);
             combined = f != null;
             if (combined) {
                 where.add(f);
+                onlyOwnLevel &= level == QueryLevel.STUDY;
             }
         }
         boolean needsHeader = false;
@@ -52,7 +55,7 @@ final class QueryBuilder {
             if (col == null) {
                 keys.put(tag, new ReturnKey(tag, vrOf(identifier, tag), Source.HEADER, 0, null));
                 needsHeader = true;
-                Predicate<DataSet> test = HeaderMatcher.compile(tag, identifier);
+                Predicate<DataSet> test = HeaderMatcher.compile(tag, identifier, options.fuzzyPersonNames());
                 if (test != null) {
                     headerMatches.add(test);
                 }
@@ -62,9 +65,10 @@ final class QueryBuilder {
                 select.add(col.select());
                 keys.put(tag, new ReturnKey(tag, ElementDictionary.vrOf(tag), Source.COLUMN, select.size(), col.kind()));
                 boolean dateTime = tag == Tag.StudyDate || tag == Tag.StudyTime;
-                Where.Fragment f = combined && dateTime ? null : ColumnMatcher.condition(col, identifier);
+                Where.Fragment f = combined && dateTime ? null : ColumnMatcher.condition(col, identifier, options.fuzzyPersonNames());
                 if (f != null) {
                     where.add(f);
+                    onlyOwnLevel &= col.level() == level;
                 }
             }
         }
@@ -79,9 +83,38 @@ final class QueryBuilder {
             // a patient whose studies were all deleted is no longer in the archive
             where.add("EXISTS (SELECT 1 FROM study x WHERE x.patient_fk = p.pk)");
         }
-        String sql = "SELECT " + String.join(", ", select) + " FROM " + fromOf(level) + where.sql()
-                + " ORDER BY " + pkOf(level);
-        return new CompiledQuery(level, sql, where.params(), List.copyOf(keys.values()), headerMatches, needsHeader);
+        String pk = pkOf(level);
+        List<Object> params = new ArrayList<>(where.params());
+        long offset = options.offset();
+        long limit = options.limit();
+        String sql;
+        if (options.paged() && headerMatches.isEmpty()) {
+            // every row is a match: the database pages. With conditions on the level's own table only, the page
+            // is cut from that table alone, in primary key order, and only its rows are joined to the levels
+            // above: offset 100 000 then skips index entries, not joined rows.
+            String page = " OFFSET ? ROWS" + (limit == QueryOptions.UNLIMITED ? "" : " FETCH NEXT ? ROWS ONLY");
+            params.add(offset);
+            if (limit != QueryOptions.UNLIMITED) {
+                params.add(limit);
+            }
+            if (onlyOwnLevel && level != QueryLevel.PATIENT) {
+                String table = tableOf(level);
+                sql = "SELECT " + String.join(", ", select) + " FROM (SELECT " + pk + " AS page_pk FROM " + table
+                        + where.sql() + " ORDER BY " + pk + page + ") page LEFT JOIN " + table + " ON " + pk
+                        + " = page.page_pk" + joinsAbove(level, true) + " ORDER BY " + pk;
+            } else {
+                sql = "SELECT " + String.join(", ", select) + " FROM " + fromOf(level, onlyOwnLevel) + where.sql()
+                        + " ORDER BY " + pk + page;
+            }
+            offset = 0;
+            limit = QueryOptions.UNLIMITED;
+        } else {
+            // with paging left to the matches of the header tests, or none, the rows stream in primary key order
+            sql = "SELECT " + String.join(", ", select) + " FROM " + fromOf(level, onlyOwnLevel) + where.sql()
+                    + " ORDER BY " + pk;
+        }
+        return new CompiledQuery(level, sql, params, List.copyOf(keys.values()), headerMatches, needsHeader,
+                offset, limit);
     }
 
     /**
@@ -119,13 +152,35 @@ final class QueryBuilder {
         };
     }
 
-    private static String fromOf(QueryLevel level) {
-        String toPatient = " JOIN study st ON st.pk = se.study_fk JOIN patient p ON p.pk = st.patient_fk";
+    /**
+     * The query level's table joined up to its patient. With {@code ownTableDrives} (no condition on the tables
+     * above) the joins are LEFT JOINs, which the database may not reorder: it then reads the level's table in
+     * primary key order (the order asked for, so no sort, and a limit stops the scan early) instead of starting
+     * from the smaller patient table and sorting everything. Every row has its parents (foreign keys, NOT NULL),
+     * so the rows are the same either way.
+     */
+    private static String fromOf(QueryLevel level, boolean ownTableDrives) {
+        return tableOf(level) + joinsAbove(level, ownTableDrives);
+    }
+
+    private static String tableOf(QueryLevel level) {
         return switch (level) {
             case PATIENT -> "patient p";
-            case STUDY -> "study st JOIN patient p ON p.pk = st.patient_fk";
-            case SERIES -> "series se" + toPatient;
-            case IMAGE -> "instance i JOIN series se ON se.pk = i.series_fk" + toPatient;
+            case STUDY -> "study st";
+            case SERIES -> "series se";
+            case IMAGE -> "instance i";
+        };
+    }
+
+    private static String joinsAbove(QueryLevel level, boolean left) {
+        String join = left ? " LEFT JOIN " : " JOIN ";
+        String toPatient = join + "patient p ON p.pk = st.patient_fk";
+        String toStudy = join + "study st ON st.pk = se.study_fk" + toPatient;
+        return switch (level) {
+            case PATIENT -> "";
+            case STUDY -> toPatient;
+            case SERIES -> toStudy;
+            case IMAGE -> join + "series se ON se.pk = i.series_fk" + toStudy;
         };
     }
 }

@@ -49,7 +49,8 @@ public final class QueryService {
 
     /**
      * Hands each match to {@code onMatch}, in a stable order (by primary key of the query level), until it
-     * returns false (the requester cancelled) or the matches run out.
+     * returns false (the requester cancelled) or the matches run out; with paging options, only the matches from
+     * {@code offset} on, at most {@code limit} of them.
      *
      * @throws QueryException with status A900 for an identifier that does not fit the model (missing or wrong
      *                        level, missing unique keys of the levels above in a hierarchical query, a key value
@@ -74,11 +75,20 @@ public final class QueryService {
              HeaderSource headers = q.needsHeader() ? new HeaderSource(c, q.level()) : null) {
             ps.setFetchSize(FETCH_SIZE);
             Jdbc.bind(ps, q.params());
+            long skip = q.offset();
+            long left = q.limit();
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
+                while (left != 0 && rs.next()) {
                     DataSet header = headers != null ? headers.header(rs.getLong(1)) : null;
                     if (!q.headerMatches().stream().allMatch(t -> t.test(header))) {
                         continue;
+                    }
+                    if (skip > 0) {
+                        skip--;
+                        continue;
+                    }
+                    if (left > 0) {
+                        left--;
                     }
                     if (!onMatch.test(response(rs, q, header))) {
                         return;

@@ -20,6 +20,12 @@ class MigrationsTest {
     static final TestInstances.Study STUDY = new TestInstances.Study("PID1", "Doe^Jane", "19800101", "1.2.3.1",
             "20240115", "101500", "ACC1", "CT chest", List.of("CT", "SR"), 3);
     /** The archive's scripts and one more, as a later release would have them. */
+    /** The archive's latest script (db/V3__...); testdb/newer holds copies of every script, then one more. */
+    static final int CURRENT = 3;
+    /** The version of testdb/newer's extra script (a release after this one). */
+    static final int NEWER_VERSION = CURRENT + 1;
+    /** The archive's scripts, as a new index's history lists them. */
+    static final List<String> ARCHIVE_HISTORY = List.of("1 SQL", "3 SQL");
     static final SchemaMigrations NEWER = SchemaMigrations.of("archive", MigrationsTest.class,
             "org/gridpacs/archive/index/testdb/newer");
     static final SchemaMigrations EXTRA = SchemaMigrations.of("extra", MigrationsTest.class,
@@ -62,9 +68,9 @@ class MigrationsTest {
         indexBeforeFlyway();
         for (int open = 0; open < 2; open++) {
             try (IndexDatabase db = IndexDatabase.openH2(dir)) {
-                assertEquals(1, db.schemaVersion());
+                assertEquals(CURRENT, db.schemaVersion());
                 // baselined at the version schema_version named: V1 did not run again (it would have failed)
-                assertEquals(List.of("1 BASELINE"), history(db.dataSource(), SchemaMigrations.ARCHIVE));
+                assertEquals(List.of("1 BASELINE", CURRENT + " SQL"), history(db.dataSource(), SchemaMigrations.ARCHIVE));
                 assertEquals(6L + 3 * open, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM instance")));
                 SqlInstanceIndex index = new SqlInstanceIndex(db);
                 IndexedInstance found = index.find(STUDY.sopUID(1, 2)).orElseThrow();
@@ -95,8 +101,8 @@ class MigrationsTest {
     void aScriptAddedAfterTheBaselineRunsOnAnIndexMadeBeforeFlyway() throws Exception {
         indexBeforeFlyway();
         JdbcDataSource ds = plain();
-        assertEquals(java.util.Map.of("archive", 2), Migrations.migrate(ds, List.of(NEWER)));
-        assertEquals(List.of("1 BASELINE", "2 SQL"), history(ds, NEWER));
+        assertEquals(java.util.Map.of("archive", NEWER_VERSION), Migrations.migrate(ds, List.of(NEWER)));
+        assertEquals(List.of("1 BASELINE", CURRENT + " SQL", NEWER_VERSION + " SQL"), history(ds, NEWER));
         try (Connection c = ds.getConnection()) {
             assertEquals(6L, (long) Jdbc.queryLong(c, "SELECT COUNT(*) FROM instance"));
             assertEquals(1L, (long) Jdbc.queryLong(c, "SELECT COUNT(*) FROM study WHERE note IS NULL"));
@@ -106,24 +112,25 @@ class MigrationsTest {
     @Test
     void anIndexWithANewerSchemaThanThisBuildKnowsIsRefused() throws Exception {
         IndexDatabase.openH2(dir).close();
-        assertEquals(java.util.Map.of("archive", 2), Migrations.migrate(plain(), List.of(NEWER)));
+        assertEquals(java.util.Map.of("archive", NEWER_VERSION), Migrations.migrate(plain(), List.of(NEWER)));
         SQLException e = assertThrows(SQLException.class, () -> IndexDatabase.openH2(dir));
-        assertTrue(e.getMessage().contains("archive schema is at version 2, newer than this build knows (1)"),
+        assertTrue(e.getMessage().contains("archive schema is at version " + NEWER_VERSION
+                + ", newer than this build knows (" + CURRENT + ")"),
                 e.getMessage());
         // refused, not changed: the newer release still opens it
-        assertEquals(java.util.Map.of("archive", 2), Migrations.migrate(plain(), List.of(NEWER)));
+        assertEquals(java.util.Map.of("archive", NEWER_VERSION), Migrations.migrate(plain(), List.of(NEWER)));
     }
 
     @Test
     void aModuleContributesItsOwnScriptsWithItsOwnHistory() throws Exception {
         IndexDatabase.openH2(dir).close();
         try (IndexDatabase db = IndexDatabase.openH2(dir, List.of(EXTRA))) {
-            assertEquals(1, db.schemaVersion());
+            assertEquals(CURRENT, db.schemaVersion());
             assertEquals(2, db.schemaVersion("extra"));
             assertEquals(0, db.schemaVersion("nobody"));
             // the module's V1 and V2 are its own, beside the archive's V1
             assertEquals(List.of("0 BASELINE", "1 SQL", "2 SQL"), history(db.dataSource(), EXTRA));
-            assertEquals(List.of("1 SQL"), history(db.dataSource(), SchemaMigrations.ARCHIVE));
+            assertEquals(ARCHIVE_HISTORY, history(db.dataSource(), SchemaMigrations.ARCHIVE));
             assertEquals(0L, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM extra_mark")));
         }
         try (IndexDatabase db = IndexDatabase.openH2(dir, List.of(EXTRA))) {

@@ -44,7 +44,7 @@ public final class QueryLatencyBench {
     private static final int SERIES_PER_STUDY = 2;
     private static final int STUDIES_PER_PATIENT = 5;
     private static final int WARM_UP = Integer.getInteger("bench.warmup", 1000);
-    private static final int MEASURED = 2000;
+    private static final int MEASURED = Integer.getInteger("bench.measured", 2000);
     private static final LocalDate FIRST_DAY = LocalDate.of(2015, 1, 1);
     private static final int DAYS = 3650;
     private static final String[] MODALITIES = {"CT", "MR", "CR", "US", "DX", "MG", "PT", "NM"};
@@ -81,6 +81,29 @@ public final class QueryLatencyBench {
                 measure(queries, "StudyDate 7-day range", r -> dateRange(r, 7));
                 measure(queries, "PatientName FAMILY*", r -> query(Tag.PatientName,
                         family(r.nextInt(patients(size))).toLowerCase(Locale.ROOT) + "*"));
+                // what OHIF's study list sends through QIDO-RS (limit=101&offset=0, fuzzymatching)
+                QueryOptions page = QueryOptions.DEFAULT.withPaging(0, 101);
+                explain(db, "QIDO list, limit 101", query(Tag.StudyInstanceUID, ""), page);
+                explain(db, "QIDO StudyDate 1 year, limit 101", dateRange(e, 365), page);
+                explain(db, "QIDO ModalitiesInStudy=NM, limit 101", query(Tag.ModalitiesInStudy, "NM"), page);
+                explain(db, "QIDO fuzzy PatientName", query(Tag.PatientName, "dor"), page.withFuzzyPersonNames(true));
+                measure(queries, "QIDO list, limit 101", r -> query(Tag.StudyInstanceUID, ""), page);
+                measure(queries, "QIDO list, offset 1000", r -> query(Tag.StudyInstanceUID, ""),
+                        QueryOptions.DEFAULT.withPaging(1000, 101));
+                measure(queries, "QIDO PatientID, limit 101", r -> query(Tag.PatientID,
+                        patientID(r.nextInt(patients(size)))), page);
+                measure(queries, "QIDO StudyDate 1 year", r -> dateRange(r, 365), page);
+                measure(queries, "QIDO StudyDate 7 days", r -> dateRange(r, 7), page);
+                measure(queries, "QIDO Modalities NM", r -> query(Tag.ModalitiesInStudy, "NM"), page);
+                measure(queries, "QIDO fuzzy PatientName", r -> query(Tag.PatientName,
+                        family(r.nextInt(patients(size))).substring(0, 3).toLowerCase(Locale.ROOT)),
+                        page.withFuzzyPersonNames(true));
+                measure(queries, "QIDO PatientName *x*", r -> query(Tag.PatientName,
+                        "*" + family(r.nextInt(patients(size))).substring(2, 5).toLowerCase(Locale.ROOT) + "*"), page);
+                if (size >= 200_000) {
+                    measure(queries, "QIDO /instances off 100k", r -> instances(),
+                            new QueryOptions(true, false).withPaging(100_000, 100));
+                }
             }
         }
     }
@@ -220,6 +243,17 @@ public final class QueryLatencyBench {
         return id;
     }
 
+    /** All instances, with the default return keys of QIDO-RS /instances (without the header ones). */
+    private static DataSet instances() {
+        DataSet id = new DataSet();
+        id.setString(Tag.QueryRetrieveLevel, VR.CS, "IMAGE");
+        for (int t : new int[] {Tag.StudyDate, Tag.PatientName, Tag.PatientID, Tag.StudyInstanceUID, Tag.Modality,
+                Tag.SeriesInstanceUID, Tag.SeriesNumber, Tag.SOPClassUID, Tag.SOPInstanceUID, Tag.InstanceNumber}) {
+            id.setNull(t, org.gridpacs.dicom.data.ElementDictionary.vrOf(t));
+        }
+        return id;
+    }
+
     private static DataSet dateRange(Random r, int days) {
         LocalDate start = FIRST_DAY.plusDays(r.nextInt(DAYS - days));
         return query(Tag.StudyDate, DateTimes.formatDate(start) + "-" + DateTimes.formatDate(start.plusDays(days - 1)));
@@ -227,10 +261,14 @@ public final class QueryLatencyBench {
 
     /** With -Dbench.explain=true, prints the database's plan for one query of each kind. */
     private static void explain(IndexDatabase db, String what, DataSet id) throws Exception {
+        explain(db, what, id, QueryOptions.DEFAULT);
+    }
+
+    private static void explain(IndexDatabase db, String what, DataSet id, QueryOptions options) throws Exception {
         if (!Boolean.getBoolean("bench.explain")) {
             return;
         }
-        CompiledQuery q = QueryBuilder.build(QueryLevel.STUDY, id, QueryOptions.DEFAULT);
+        CompiledQuery q = QueryBuilder.build(QueryLevel.STUDY, id, options);
         String plan = db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + q.sql())) {
                 Jdbc.bind(ps, q.params());
@@ -245,6 +283,11 @@ public final class QueryLatencyBench {
 
     private static void measure(QueryService queries, String what, java.util.function.Function<Random, DataSet> make)
             throws QueryException {
+        measure(queries, what, make, QueryOptions.DEFAULT);
+    }
+
+    private static void measure(QueryService queries, String what, java.util.function.Function<Random, DataSet> make,
+                                QueryOptions options) throws QueryException {
         Random r = new Random(42);
         long[] nanos = new long[MEASURED];
         long matches = 0;
@@ -252,7 +295,7 @@ public final class QueryLatencyBench {
             DataSet id = make.apply(r);
             int[] n = {0};
             long t0 = System.nanoTime();
-            queries.find(QueryModel.STUDY_ROOT, id, ds -> {
+            queries.find(QueryModel.STUDY_ROOT, id, options, ds -> {
                 n[0]++;
                 return true;
             });

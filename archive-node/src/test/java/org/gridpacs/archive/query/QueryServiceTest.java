@@ -316,6 +316,52 @@ class QueryServiceTest {
         assertEquals(List.of(B.seriesUID(0), B.seriesUID(1)), values(m, Tag.SeriesInstanceUID));
     }
 
+    @Test
+    void pagingSkipsOffsetMatchesThenHandsOnAtMostLimitInTheStableOrder() throws Exception {
+        List<String> all = studies(Tag.StudyInstanceUID, "");
+        assertEquals(4, all.size());
+        QueryOptions page = QueryOptions.DEFAULT.withPaging(1, 2);
+        assertEquals(all.subList(1, 3), values(find(STUDY_ROOT, id("STUDY", Tag.StudyInstanceUID, ""), page),
+                Tag.StudyInstanceUID));
+        assertEquals(all.subList(3, 4), values(find(STUDY_ROOT, id("STUDY", Tag.StudyInstanceUID, ""),
+                QueryOptions.DEFAULT.withPaging(3, QueryOptions.UNLIMITED)), Tag.StudyInstanceUID));
+        // a key only the header has: the paging applies to the matches of the header test, not to the rows
+        List<String> aged = studies(Tag.PatientAge, "042Y");
+        assertEquals(all, aged);
+        assertEquals(all.subList(1, 3), values(find(STUDY_ROOT, id("STUDY", Tag.PatientAge, "042Y"), page),
+                Tag.StudyInstanceUID));
+        assertEquals(List.of(), values(find(STUDY_ROOT, id("STUDY", Tag.PatientAge, "042Y"),
+                QueryOptions.DEFAULT.withPaging(4, 10)), Tag.StudyInstanceUID));
+        assertThrows(IllegalArgumentException.class, () -> QueryOptions.DEFAULT.withPaging(-1, 10));
+    }
+
+    @Test
+    void fuzzyPersonNamesMatchWordPrefixesInAnyOrder() throws Exception {
+        QueryOptions fuzzy = QueryOptions.DEFAULT.withFuzzyPersonNames(true);
+        assertEquals(List.of(), studies(Tag.PatientName, "jan"), "without fuzzy matching: the whole name");
+        assertEquals(List.of("1.2.3.1", "1.2.3.2"), values(find(STUDY_ROOT, id("STUDY", Tag.PatientName, "jan"), fuzzy),
+                Tag.StudyInstanceUID));
+        assertEquals(List.of("1.2.3.3"), values(find(STUDY_ROOT, id("STUDY", Tag.PatientName, "JO SMI"), fuzzy),
+                Tag.StudyInstanceUID));
+        assertEquals(List.of("1.2.3.4"), values(find(STUDY_ROOT, id("STUDY", Tag.PatientName, "mü"), fuzzy),
+                Tag.StudyInstanceUID));
+        assertEquals(List.of(), values(find(STUDY_ROOT, id("STUDY", Tag.PatientName, "ohn"), fuzzy),
+                Tag.StudyInstanceUID));
+        assertEquals(List.of("1.2.3.1", "1.2.3.2", "1.2.3.3", "1.2.3.4"), values(find(STUDY_ROOT,
+                id("STUDY", Tag.ReferringPhysicianName, "marc"), fuzzy), Tag.StudyInstanceUID));
+        // the same rule in memory, for names only the header has
+        DataSet header = new DataSet();
+        header.setString(Tag.PerformingPhysicianName, VR.PN, "van der Berg^Anna=ベルグ");
+        assertTrue(HeaderMatcher.compile(Tag.PerformingPhysicianName, id("SERIES", Tag.PerformingPhysicianName,
+                "berg an"), true).test(header));
+        assertTrue(HeaderMatcher.compile(Tag.PerformingPhysicianName, id("SERIES", Tag.PerformingPhysicianName,
+                "DER"), true).test(header));
+        assertFalse(HeaderMatcher.compile(Tag.PerformingPhysicianName, id("SERIES", Tag.PerformingPhysicianName,
+                "erg"), true).test(header));
+        assertFalse(HeaderMatcher.compile(Tag.PerformingPhysicianName, id("SERIES", Tag.PerformingPhysicianName,
+                "berg an"), false).test(header));
+    }
+
     static void assertStatus(int status, org.junit.jupiter.api.function.Executable query) {
         QueryException e = assertThrows(QueryException.class, query);
         assertEquals(status, e.status(), e.getMessage());
