@@ -121,8 +121,8 @@ public final class DicomJsonWriter {
                     }
                 }
                 case PN -> personNames(ds.getStrings(tag));
-                case DS -> decimals(ds.getStrings(tag));
-                case IS -> integers(ds.getStrings(tag));
+                case DS -> numbers(ds.getStrings(tag), BigDecimal::new);
+                case IS -> numbers(ds.getStrings(tag), t -> Long.parseLong(t.startsWith("+") ? t.substring(1) : t));
                 case AT, US, SS, UL, SL, FL, FD, SV, UV -> binaryNumbers(vr, b);
                 default -> strings(vr, ds.getStrings(tag));
             }
@@ -192,7 +192,8 @@ public final class DicomJsonWriter {
         return any ? groups : null;
     }
 
-    private void decimals(String[] values) throws IOException {
+    /** DS and IS: JSON numbers; a value that does not parse is kept as its string rather than lost (PS3.18 2024c allows strings). */
+    private void numbers(String[] values, java.util.function.Function<String, Number> parse) throws IOException {
         if (values.length == 0 || values.length == 1 && values[0].isEmpty()) {
             return;
         }
@@ -203,30 +204,17 @@ public final class DicomJsonWriter {
                 g.writeNull();
                 continue;
             }
+            Number n;
             try {
-                g.writeNumber(new BigDecimal(t));
-            } catch (NumberFormatException e) {
-                g.writeString(t); // not a decimal string: kept as it is rather than lost (PS3.18 2024c allows strings)
-            }
-        }
-        g.writeEndArray();
-    }
-
-    private void integers(String[] values) throws IOException {
-        if (values.length == 0 || values.length == 1 && values[0].isEmpty()) {
-            return;
-        }
-        g.writeArrayFieldStart("Value");
-        for (String v : values) {
-            String t = v.trim();
-            if (t.isEmpty()) {
-                g.writeNull();
-                continue;
-            }
-            try {
-                g.writeNumber(Long.parseLong(t.startsWith("+") ? t.substring(1) : t));
+                n = parse.apply(t);
             } catch (NumberFormatException e) {
                 g.writeString(t);
+                continue;
+            }
+            if (n instanceof BigDecimal d) {
+                g.writeNumber(d);
+            } else {
+                g.writeNumber(n.longValue());
             }
         }
         g.writeEndArray();
