@@ -3,8 +3,6 @@ package org.gridpacs.http.auth;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -32,11 +30,10 @@ public final class BasicAuthentication extends Handler.Wrapper {
     /** Request attribute holding the authenticated account name. */
     public static final String USER = "org.gridpacs.http.user";
     private static final Logger LOG = LoggerFactory.getLogger(BasicAuthentication.class);
-    private static final long LOG_EVERY_NANOS = 60_000_000_000L;
     private final UserAccounts accounts;
     private final Sessions sessions;
     private final String realm;
-    private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+    private final RefusalLog refusals = new RefusalLog();
 
     /** HTTP Basic only. */
     public BasicAuthentication(UserAccounts accounts, String realm, Handler next) {
@@ -139,15 +136,9 @@ public final class BasicAuthentication extends Handler.Wrapper {
     }
 
     private void logRefusal(String address, String name, String path, String why) {
-        long now = System.nanoTime();
-        Long last = lastLogged.get(address);
-        if (last != null && now - last < LOG_EVERY_NANOS) {
+        if (!refusals.shouldLog(address)) {
             return;
         }
-        if (lastLogged.size() > 10_000) {
-            lastLogged.clear();
-        }
-        lastLogged.put(address, now);
         LOG.warn("Refused an HTTP request from {} for {}{}: {} (logged once a minute per address)", address, path,
                 name != null ? " as '" + name + "'" : "", why);
     }

@@ -1,7 +1,5 @@
 package org.gridpacs.http.auth;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -31,10 +29,9 @@ public final class LoginPage extends Handler.Abstract {
     public static final String PATH = "/login";
     public static final String LOGOUT_PATH = "/logout";
     private static final Logger LOG = LoggerFactory.getLogger(LoginPage.class);
-    private static final long LOG_EVERY_NANOS = 60_000_000_000L;
     private final UserAccounts accounts;
     private final Sessions sessions;
-    private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
+    private final RefusalLog refusals = new RefusalLog();
 
     public LoginPage(UserAccounts accounts, Sessions sessions) {
         this.accounts = accounts;
@@ -151,15 +148,9 @@ public final class LoginPage extends Handler.Abstract {
     }
 
     private void logRefusal(String address, String name) {
-        long now = System.nanoTime();
-        Long last = lastLogged.get(address);
-        if (last != null && now - last < LOG_EVERY_NANOS) {
+        if (!refusals.shouldLog(address)) {
             return;
         }
-        if (lastLogged.size() > 10_000) {
-            lastLogged.clear();
-        }
-        lastLogged.put(address, now);
         LOG.warn("Refused a login from {} as '{}': wrong user name or password (logged once a minute per address)",
                 address, name);
     }
