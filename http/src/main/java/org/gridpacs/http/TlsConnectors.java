@@ -35,22 +35,7 @@ public final class TlsConnectors {
      * @param what    what the connector serves, for the log ("peer endpoints")
      */
     public static NodeHttpServer.ConnectorFactory mutual(SSLContext context, String what) {
-        return server -> {
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setSslContext(context);
-            ssl.setNeedClientAuth(true);
-            ssl.setIncludeProtocols(TlsContexts.protocols());
-            ssl.setIncludeCipherSuites(TlsContexts.cipherSuites(context));
-            HttpConfiguration http = new HttpConfiguration();
-            http.setSendServerVersion(false);
-            SecureRequestCustomizer secure = new SecureRequestCustomizer();
-            // peers are addressed by IP; the client already checks our certificate against the host it asked for
-            secure.setSniHostCheck(false);
-            http.addCustomizer(secure);
-            SslConnectionFactory tls = new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString());
-            tls.addBean(new RefusalLog(what));
-            return new ServerConnector(server, tls, new HttpConnectionFactory(http));
-        };
+        return server -> connector(server, context, true, new RefusalLog(what));
     }
 
     /**
@@ -58,20 +43,28 @@ public final class TlsConnectors {
      * certificate asked for (users log in with a password), {@link TlsContexts}' protocols and cipher suites.
      */
     public static NodeHttpServer.ConnectorFactory server(SSLContext context) {
-        return server -> {
-            SslContextFactory.Server ssl = new SslContextFactory.Server();
-            ssl.setSslContext(context);
-            ssl.setIncludeProtocols(TlsContexts.protocols());
-            ssl.setIncludeCipherSuites(TlsContexts.cipherSuites(context));
-            HttpConfiguration http = new HttpConfiguration();
-            http.setSendServerVersion(false);
-            SecureRequestCustomizer secure = new SecureRequestCustomizer();
-            // clients may address a node by IP or by a name the certificate does not hold (through HAProxy)
-            secure.setSniHostCheck(false);
-            http.addCustomizer(secure);
-            return new ServerConnector(server, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
-                    new HttpConnectionFactory(http));
-        };
+        return server -> connector(server, context, false, null);
+    }
+
+    private static ServerConnector connector(org.eclipse.jetty.server.Server server, SSLContext context,
+                                             boolean needClientCertificate, RefusalLog refusals) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setSslContext(context);
+        ssl.setNeedClientAuth(needClientCertificate);
+        ssl.setIncludeProtocols(TlsContexts.protocols());
+        ssl.setIncludeCipherSuites(TlsContexts.cipherSuites(context));
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // peers are addressed by IP, users may come through HAProxy under a name the certificate does not hold; the
+        // client checks our certificate against the host it asked for
+        secure.setSniHostCheck(false);
+        http.addCustomizer(secure);
+        SslConnectionFactory tls = new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString());
+        if (refusals != null) {
+            tls.addBean(refusals);
+        }
+        return new ServerConnector(server, tls, new HttpConnectionFactory(http));
     }
 
     /** Logs failed handshakes: a caller without a valid certificate, or one that does not speak TLS. */
