@@ -62,6 +62,8 @@ class OrthancDicomWebFixtureTest {
             JsonNode found = a.qido("b", "/studies", Map.of("PatientID", patientID));
             assertEquals(1, found.size(), found.toString());
             assertEquals(studyUID, OrthancDicomWeb.value(found.get(0), "0020000D"));
+            assertEquals(ct.dataSet().getString(Tag.PatientName), OrthancDicomWeb.value(found.get(0), "00100010"));
+            assertEquals("CT", OrthancDicomWeb.value(found.get(0), "00080061"));
             JsonNode series = a.qido("b", "/studies/" + studyUID + "/series", Map.of());
             assertEquals(1, series.size(), series.toString());
             assertEquals(ct.dataSet().getString(Tag.SeriesInstanceUID), OrthancDicomWeb.value(series.get(0), "0020000E"));
