@@ -99,9 +99,13 @@ public final class DicomWebBench {
             try (DicomWebTarget big = DicomWebTarget.node(root, work.resolve("node-large"), large)) {
                 load(big, indexSet, work);
                 DicomWebMeasures m = new DicomWebMeasures(big);
-                DicomWebMeasures.Latencies q = m.qidoByPatientID(data, 500, 2000);
-                row(String.format("QIDO by PatientID at %,d instances p50 / p95 (ms)", large + instances),
-                        ms(q), "(not loaded)", "");
+                String name = String.format("QIDO by PatientID at %,d instances p50 / p95 (ms)", large + instances);
+                Map<String, List<String>> cells = new LinkedHashMap<>();
+                figure(big, cells, new LinkedHashMap<>(), name, () -> {
+                    DicomWebMeasures.Latencies q = m.qidoByPatientID(data, 500, 2000);
+                    return new Figure(ms(q), q.p(0.95));
+                });
+                row(name, cells.get(name).get(0), "(not feasible)", "");
             }
         }
         print(targets.size() == 1 && peerOnly);
@@ -121,33 +125,47 @@ public final class DicomWebBench {
         for (DicomWebTarget t : targets) {
             DicomWebMeasures m = new DicomWebMeasures(t);
             long t0 = System.nanoTime();
-            DicomWebMeasures.Latencies byId = m.qidoByPatientID(data, 200, 1000);
-            put(cells, values, String.format("QIDO by PatientID at %,d instances p50 / p95 (ms)", instances), ms(byId),
-                    byId.p(0.95));
-            DicomWebMeasures.Latencies byDate = m.qidoByDateRange(50, 300);
-            put(cells, values, "QIDO 30-day StudyDate range, limit=101, p50 / p95 (ms)", ms(byDate), byDate.p(0.95));
-            DicomWebMeasures.Latencies md = m.seriesMetadata(meta, 3, 10);
-            put(cells, values, "series metadata, 500 instances, p50 (ms)", fmt(md.p(0.5)), md.p(0.5));
-            m.seriesMetadataPerSecond(meta, 4, 1);
-            double mdps = m.seriesMetadataPerSecond(meta, 4, 3);
-            put(cells, values, "series metadata requests/s, 4 connections", fmt(mdps), mdps);
-            m.framesPerSecond(frames, frameUIDs, 4, 512 * 512 * 2);
-            double[] fps = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                fps[r] = m.framesPerSecond(frames, frameUIDs, 4, 512 * 512 * 2);
-            }
-            put(cells, values, "frames/s, 300 x 512 x 512 CT, 4 connections (best [median])", rate(fps), max(fps));
-            double[] single = stowRounds(m, frames, 1, rounds);
-            put(cells, values, "STOW instances/s, 1 request of 300 (best [median])", rate(single), max(single));
-            double[] four = stowRounds(m, frames, 4, rounds);
-            put(cells, values, "STOW instances/s, 4 parallel requests of 75 (best [median])", rate(four), max(four));
+            figure(t, cells, values, String.format("QIDO by PatientID at %,d instances p50 / p95 (ms)", instances), () -> {
+                DicomWebMeasures.Latencies l = m.qidoByPatientID(data, 200, 1000);
+                return new Figure(ms(l), l.p(0.95));
+            });
+            figure(t, cells, values, "QIDO 30-day StudyDate range, limit=101, p50 / p95 (ms)", () -> {
+                DicomWebMeasures.Latencies l = m.qidoByDateRange(50, 300);
+                return new Figure(ms(l), l.p(0.95));
+            });
+            figure(t, cells, values, "series metadata, 500 instances, p50 (ms)", () -> {
+                DicomWebMeasures.Latencies l = m.seriesMetadata(meta, 3, 10);
+                return new Figure(fmt(l.p(0.5)), l.p(0.5));
+            });
+            figure(t, cells, values, "series metadata requests/s, 4 connections", () -> {
+                m.seriesMetadataPerSecond(meta, 4, 1);
+                double v = m.seriesMetadataPerSecond(meta, 4, 3);
+                return new Figure(fmt(v), v);
+            });
+            figure(t, cells, values, "frames/s, 300 x 512 x 512 CT, 4 connections (best [median])", () -> {
+                m.framesPerSecond(frames, frameUIDs, 4, 512 * 512 * 2);
+                double[] fps = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    fps[r] = m.framesPerSecond(frames, frameUIDs, 4, 512 * 512 * 2);
+                }
+                return new Figure(rate(fps), max(fps));
+            });
+            figure(t, cells, values, "STOW instances/s, 1 request of 300 (best [median])", () -> {
+                double[] v = stowRounds(m, frames, 1, rounds);
+                return new Figure(rate(v), max(v));
+            });
+            figure(t, cells, values, "STOW instances/s, 4 parallel requests of 75 (best [median])", () -> {
+                double[] v = stowRounds(m, frames, 4, rounds);
+                return new Figure(rate(v), max(v));
+            });
             System.out.printf(Locale.ROOT, "%s measured in %.0f s%n", t.name, (System.nanoTime() - t0) / 1e9);
         }
         for (String figure : cells.keySet()) {
             List<String> c = cells.get(figure);
             List<Double> v = values.get(figure);
             if (c.size() == 2) {
-                row(figure, c.get(0), c.get(1), String.format(Locale.ROOT, "%.2f", v.get(0) / v.get(1)));
+                boolean both = !Double.isNaN(v.get(0)) && !Double.isNaN(v.get(1));
+                row(figure, c.get(0), c.get(1), both ? String.format(Locale.ROOT, "%.2f", v.get(0) / v.get(1)) : "");
             } else {
                 row(figure, "-", c.get(0), "");
             }
@@ -174,7 +192,7 @@ public final class DicomWebBench {
         List<Process> ps = new ArrayList<>();
         List<Path> logs = new ArrayList<>();
         for (int k = 0; k < folders.size(); k++) {
-            Path log = work.resolve("storescu-" + t.name + "-" + k + ".log");
+            Path log = Files.createTempFile(work, "storescu-" + t.name + "-" + k + "-", ".log");
             logs.add(log);
             ProcessBuilder pb = new ProcessBuilder("storescu", "-aet", "BENCH", "-aec", t.aet, "+sd", "+r",
                     t.dicomHost, String.valueOf(t.dicomPort), folders.get(k).toString())
@@ -189,6 +207,28 @@ public final class DicomWebBench {
                 throw new IOException("storescu to " + t.name + " failed (exit " + code + "):\n"
                         + out.substring(Math.max(0, out.length() - 2000)));
             }
+        }
+    }
+
+    /** A figure's printed cell and the value its ratio is computed from. */
+    private record Figure(String cell, double value) {
+    }
+
+    private interface Measurement {
+        Figure measure() throws Exception;
+    }
+
+    /** Measures one figure of one server; a failure is printed and shown in the cell, the other figures go on. */
+    private static void figure(DicomWebTarget t, Map<String, List<String>> cells, Map<String, List<Double>> values,
+                               String name, Measurement m) {
+        try {
+            Figure f = m.measure();
+            put(cells, values, name, f.cell(), f.value());
+        } catch (Exception e) {
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
+            System.out.println(t.name + ": " + name + " failed: " + why);
+            java.util.regex.Matcher status = java.util.regex.Pattern.compile("answered (\\d{3})").matcher(why);
+            put(cells, values, name, status.find() ? "HTTP " + status.group(1) : "failed", Double.NaN);
         }
     }
 

@@ -125,6 +125,9 @@ final class DicomWebMeasures {
 
     /** STOW-RS of prepared bodies, all at once (one connection each); instances per second. */
     double stow(List<byte[]> bodies, String boundary, int instances) throws Exception {
+        // new connections: a POST is not retried on a kept-alive connection that the server closed while it was
+        // idle (Orthanc 1.10 closes them within seconds, and building the bodies takes longer than that)
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         double requestsPerSecond = parallel(bodies.size(), k -> {
             HttpRequest.Builder b = request("/studies").header("Accept", "application/dicom+json")
                     .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + boundary)

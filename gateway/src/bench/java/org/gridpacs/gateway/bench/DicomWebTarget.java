@@ -62,6 +62,16 @@ final class DicomWebTarget implements AutoCloseable {
             String url = "jdbc:h2:file:" + data.resolve("index").resolve("index") + IndexDatabase.H2_SETTINGS;
             try (IndexDatabase db = IndexDatabase.open(url, "sa", "", 4)) {
                 QueryLatencyBench.fill(db, 0, syntheticIndex);
+                // the generator gives the keys itself: the node's own inserts must start after them
+                db.inTransaction(c -> {
+                    for (String table : List.of("patient", "study", "series", "instance", "location")) {
+                        long next = org.gridpacs.archive.index.Jdbc.queryLong(c, "SELECT COALESCE(MAX(pk), 0) + 1 FROM " + table);
+                        try (java.sql.Statement st = c.createStatement()) {
+                            st.execute("ALTER TABLE " + table + " ALTER COLUMN pk RESTART WITH " + next);
+                        }
+                    }
+                    return null;
+                });
             }
             System.out.printf("our node: index filled with %,d synthetic instances in %.0f s%n", syntheticIndex,
                     (System.nanoTime() - t0) / 1e9);
