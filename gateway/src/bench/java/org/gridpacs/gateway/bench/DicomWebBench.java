@@ -26,7 +26,9 @@ import org.gridpacs.dicom.testutil.Dcmtk;
  * (our side is a running server, e.g. ./scripts/run's HTTP entry, instead of a node started here),
  * {@code --instances N} (the index set, default 10000), {@code --large N} (also QIDO on a second node of ours whose
  * index holds N more synthetic instances; Orthanc is not measured there: loading it with 1 M instances takes
- * hours), {@code --rounds R} (timed rounds of the frames and STOW figures, default 3), {@code --data DIR}.
+ * hours), {@code --rounds R} (timed rounds of the frames and STOW figures, default 3), {@code --data DIR},
+ * {@code --keep} (keep the servers' folders and logs). With {@code --url}, the load and the STOW passes stay in the
+ * server measured (some 12 k instances).
  */
 public final class DicomWebBench {
     private final Map<String, String> options = new LinkedHashMap<>();
@@ -38,7 +40,7 @@ public final class DicomWebBench {
             if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("unknown argument " + args[i]);
             }
-            boolean flag = args[i].equals("--peer-only");
+            boolean flag = args[i].equals("--peer-only") || args[i].equals("--keep");
             options.put(args[i].substring(2), flag ? "true" : args[++i]);
         }
     }
@@ -79,9 +81,6 @@ public final class DicomWebBench {
                 targets.add(options.containsKey("url") ? urlTarget() : DicomWebTarget.node(root, work.resolve("node"), 0));
             }
             targets.add(DicomWebTarget.orthanc(work.resolve("orthanc")));
-            List<Path> all = new ArrayList<>(indexSet);
-            all.add(meta.files().get(0).getParent());
-            all.add(frames.files().get(0).getParent());
             for (DicomWebTarget t : targets) {
                 long l0 = System.nanoTime();
                 load(t, indexSet, work);
@@ -109,6 +108,19 @@ public final class DicomWebBench {
             }
         }
         print(targets.size() == 1 && peerOnly);
+        if (!options.containsKey("keep")) {
+            deleteTree(work); // the servers' storage and index: hundreds of MB a run
+        } else {
+            System.out.println("servers' folders and logs kept in " + work);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private DicomWebTarget urlTarget() {
@@ -248,8 +260,8 @@ public final class DicomWebBench {
         for (String[] r : table) {
             System.out.printf("%-62s %18s %18s %14s%n", (Object[]) r);
         }
-        System.out.println("(ratios of latencies: below 1 is faster; of rates: above 1 is faster. Latency ratios"
-                + " are of the p95, rate ratios of the best round)");
+        System.out.println("(ours/Orthanc: of latencies, below 1 is faster (QIDO: of the p95; metadata: of the p50);"
+                + " of rates, above 1 is faster (of the best rounds))");
         if (peerOnly) {
             System.out.println("--peer-only: Orthanc alone, no figures of ours");
         }
