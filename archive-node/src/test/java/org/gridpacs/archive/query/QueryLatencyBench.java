@@ -127,8 +127,11 @@ public final class QueryLatencyBench {
         return a + b.toLowerCase(Locale.ROOT) + c.toLowerCase(Locale.ROOT);
     }
 
-    /** Adds patients, studies, series, instances and locations from instance {@code from} to {@code to}. */
-    private static void fill(IndexDatabase db, int from, int to) throws SQLException {
+    /**
+     * Adds patients, studies, series, instances and locations from instance {@code from} to {@code to} (also used by
+     * scripts/bench-dicomweb to give a node a large index before it starts).
+     */
+    public static void fill(IndexDatabase db, int from, int to) throws SQLException {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         db.inTransaction(c -> {
             try (PreparedStatement patient = c.prepareStatement("INSERT INTO patient (pk, patient_id, issuer, patient_name,"

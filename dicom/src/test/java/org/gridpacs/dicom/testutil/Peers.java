@@ -30,13 +30,15 @@ public final class Peers {
         private final int port;
         private final Path dir;
         private final Path log;
+        private final int httpPort;
 
-        Peer(Process process, String aet, int port, Path dir, Path log) {
+        Peer(Process process, String aet, int port, Path dir, Path log, int httpPort) {
             this.process = process;
             this.aet = aet;
             this.port = port;
             this.dir = dir;
             this.log = log;
+            this.httpPort = httpPort;
         }
 
         public String aet() {
@@ -45,6 +47,16 @@ public final class Peers {
 
         public int port() {
             return port;
+        }
+
+        /** Orthanc's REST API port (loopback), or -1 for a peer without one. */
+        public int httpPort() {
+            return httpPort;
+        }
+
+        /** The file the peer's output goes to (e.g. for reading what Orthanc logged since some offset). */
+        public Path log() {
+            return log;
         }
 
         /** The peer's working folder, holding its log and configuration. */
@@ -95,7 +107,7 @@ public final class Peers {
             cmd.addAll(Arrays.asList(extraOptions));
             cmd.add(String.valueOf(port));
             return cmd;
-        }, null);
+        }, null, -1);
     }
 
     /** A remote application entity that dcmqrscp may accept and send to (its HostTable entry). */
@@ -133,7 +145,7 @@ public final class Peers {
             cmd.addAll(Arrays.asList(extraOptions));
             cmd.add(String.valueOf(port));
             return cmd;
-        }, null);
+        }, null, -1);
     }
 
     /** A modality Orthanc knows (its "DicomModalities" entry): who may query it and where it may send. */
@@ -142,6 +154,16 @@ public final class Peers {
 
     /** Orthanc with a fresh database in {@code dir}, DICOM on a free port, HTTP on another (loopback only). */
     public static Peer orthanc(Path dir, String aet, Map<String, Modality> modalities) throws IOException {
+        return orthanc(dir, aet, modalities, "");
+    }
+
+    /**
+     * As {@link #orthanc(Path, String, Map)}, with {@code extraConfig} added to the configuration object: further
+     * members in JSON, each followed by a comma (e.g. {@code "Plugins" : [ ... ],}). The peer is handed out once
+     * both its DICOM and its HTTP port accept connections.
+     */
+    public static Peer orthanc(Path dir, String aet, Map<String, Modality> modalities, String extraConfig)
+            throws IOException {
         Files.createDirectories(dir);
         Path cfg = dir.resolve("orthanc.json");
         int httpPort = Ports.freePort();
@@ -156,6 +178,7 @@ public final class Peers {
             }
             String json = """
                     {
+                    %s
                       "Name" : "GridPACS interop test",
                       "StorageDirectory" : "%s",
                       "IndexDirectory" : "%s",
@@ -185,10 +208,10 @@ public final class Peers {
                     %s
                       }
                     }
-                    """.formatted(dir.resolve("storage"), dir.resolve("index"), httpPort, aet, port, mods);
+                    """.formatted(extraConfig, dir.resolve("storage"), dir.resolve("index"), httpPort, aet, port, mods);
             Files.writeString(cfg, json);
             return List.of("Orthanc", "--no-jobs", cfg.toString());
-        }, dir);
+        }, dir, httpPort);
     }
 
     @FunctionalInterface
@@ -197,8 +220,8 @@ public final class Peers {
     }
 
     /** Starts the peer on a free port; tries again with another port if it died (e.g. the port was taken meanwhile). */
-    private static Peer startOnFreePort(Path dir, String aet, String name, CommandLine commandLine, Path workDir)
-            throws IOException {
+    private static Peer startOnFreePort(Path dir, String aet, String name, CommandLine commandLine, Path workDir,
+            int httpPort) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = Ports.freePort();
@@ -212,7 +235,10 @@ public final class Peers {
             Process p = pb.start();
             try {
                 Ports.awaitPort(p, port, START_TIMEOUT_MS);
-                return new Peer(p, aet, port, dir, log);
+                if (httpPort > 0) {
+                    Ports.awaitPort(p, httpPort, START_TIMEOUT_MS);
+                }
+                return new Peer(p, aet, port, dir, log, httpPort);
             } catch (IOException e) {
                 stop(p);
                 last = new IOException(name + " did not start listening on port " + port + ": " + e.getMessage()
