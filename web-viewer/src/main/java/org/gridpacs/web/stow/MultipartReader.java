@@ -42,8 +42,8 @@ final class MultipartReader {
     private RequestBodyException failure;
 
     MultipartReader(InputStream in, String boundary) {
-        if (boundary.isEmpty() || boundary.length() > 70) {
-            throw new IllegalArgumentException("a multipart boundary has 1 to 70 characters (RFC 2046), not "
+        if (boundary.isEmpty() || boundary.length() > StowRs.MAX_BOUNDARY) {
+            throw new IllegalArgumentException("a multipart boundary has 1 to " + StowRs.MAX_BOUNDARY + " characters, not "
                     + boundary.length());
         }
         this.in = in;
