@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The product as {@code ./scripts/run} starts it on its embedded defaults (conf/, so its fixed ports must be free):
  * every /peer/ endpoint of every node refuses a caller without a cluster certificate, whether it speaks plain HTTP
  * or TLS without a certificate, and says so in the node's log; the user port does not serve them at all; a caller
- * with a node certificate the run made gets in.
+ * with a node certificate the run made gets in. Its HTTP entry serves the viewer and DICOMweb without login (loopback).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 @ProcessTest
@@ -92,6 +92,7 @@ class DefaultRunPeerSecurityTest {
                 String log = Files.readString(data.resolve(n.name()).resolve("node.log"), StandardCharsets.UTF_8);
                 assertTrue(log.contains("Refused a connection from 127.0.0.1"), n.name() + " logs the refusals:\n" + log);
             }
+            httpEntryServesDicomWebAndTheViewer(plain, node1);
         } finally {
             run.destroy(); // SIGTERM: scripts/run stops HAProxy and the nodes
             if (!run.waitFor(60, TimeUnit.SECONDS)) {
@@ -101,6 +102,48 @@ class DefaultRunPeerSecurityTest {
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
                     .waitFor(60, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * HAProxy's HTTP entry (127.0.0.1:8080, no login on loopback): the viewer at /, a STOW-RS through it found by
+     * QIDO-RS on every node, the nodes' list, and /peer/ refused there too.
+     */
+    private static void httpEntryServesDicomWebAndTheViewer(HttpClient client, ClusterConfig cluster) throws Exception {
+        String entry = "http://127.0.0.1:8080";
+        HttpResponse<String> viewer = client.send(HttpRequest.newBuilder(URI.create(entry + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, viewer.statusCode(), "the viewer (scripts/fetch-viewer ran first)");
+        assertTrue(viewer.body().contains("app-config.js"), "OHIF's index.html");
+        assertEquals(403, send(client, "http", "127.0.0.1", 8080, new String[] {"GET", "/peer/digests"}));
+
+        org.gridpacs.dicom.data.DataSet ct = org.gridpacs.dicom.testutil.SyntheticInstances.ct("ENTRY1");
+        String boundary = "entry-" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        org.gridpacs.dicom.io.DicomOutputStream out = new org.gridpacs.dicom.io.DicomOutputStream(body, 8192);
+        out.writeFileMetaInformation(org.gridpacs.dicom.io.FileMetaInformation.create(
+                ct.getString(org.gridpacs.dicom.data.Tag.SOPClassUID), ct.getString(org.gridpacs.dicom.data.Tag.SOPInstanceUID),
+                org.gridpacs.dicom.data.UID.ExplicitVRLittleEndian, null));
+        out.setTransferSyntax(org.gridpacs.dicom.io.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        out.writeDataSet(ct);
+        out.finish();
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        HttpResponse<String> stow = client.send(HttpRequest.newBuilder(URI.create(entry + "/dicom-web/studies"))
+                .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, stow.statusCode(), stow.body());
+        assertTrue(stow.body().contains(entry + "/dicom-web/studies/"), "RetrieveURL through the entry: " + stow.body());
+        for (ClusterNode n : cluster.members()) {
+            HttpResponse<String> qido = client.send(HttpRequest.newBuilder(URI.create("http://" + n.host() + ":"
+                    + n.httpPort() + "/dicom-web/studies?00100020=ENTRY1")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, qido.statusCode(), n.name() + ": " + qido.body());
+            assertTrue(qido.body().contains(ct.getString(org.gridpacs.dicom.data.Tag.StudyInstanceUID)),
+                    n.name() + " finds the study stored through the entry: " + qido.body());
+        }
+        HttpResponse<String> nodes = client.send(HttpRequest.newBuilder(URI.create(entry + "/api/nodes")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(nodes.body().contains("\"node1\"") && nodes.body().contains("\"node2\""), nodes.body());
     }
 
     private static int send(HttpClient client, String scheme, String host, int port, String[] endpoint)
