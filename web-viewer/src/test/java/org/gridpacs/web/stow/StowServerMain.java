@@ -20,18 +20,22 @@ public final class StowServerMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // standard output carries the answers alone: everything else printed (logging) goes to standard error,
+        // which the test inherits, so that no line waits in a pipe nobody reads while the upload runs
+        java.io.PrintStream answers = System.out;
+        System.setOut(System.err);
         try (WebTestServer s = new WebTestServer(Path.of(args[0]))) {
-            System.out.println("PORT " + Integer.parseInt(s.origin().substring(s.origin().lastIndexOf(':') + 1)));
-            System.out.flush();
+            answers.println("PORT " + Integer.parseInt(s.origin().substring(s.origin().lastIndexOf(':') + 1)));
+            answers.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null) {
                 switch (line.trim()) {
-                    case "count" -> System.out.println("COUNT " + StowRsTest.instances(s));
-                    case "heap" -> System.out.println("HEAP " + peakHeap() / (1 << 20));
-                    default -> System.out.println("? " + line);
+                    case "count" -> answers.println("COUNT " + StowRsTest.instances(s));
+                    case "heap" -> answers.println("HEAP " + peakHeap() / (1 << 20));
+                    default -> answers.println("? " + line);
                 }
-                System.out.flush();
+                answers.flush();
             }
         }
     }
