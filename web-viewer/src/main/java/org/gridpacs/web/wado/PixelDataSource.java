@@ -6,6 +6,7 @@ import java.io.OutputStream;
 
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.retrieve.RetrieveService;
+import org.gridpacs.web.pixels.StoredPixelData;
 
 /**
  * The frames of one instance, in whatever order they are asked for: frames after the last one read come from the
@@ -36,8 +37,7 @@ final class PixelDataSource implements Closeable {
         switch (rendition.mode()) {
             case NATIVE -> current.copyNativeFrame(frame, out);
             case AS_STORED -> current.fragments().copyFrame(frame, out);
-            case DECODED -> out.write(DecodedInstance.decodeFrame(current.header(), current.transferSyntax().uid(),
-                    current.fragments().readFrame(frame)));
+            case DECODED -> out.write(current.frame(frame));
         }
     }
 

@@ -1,4 +1,4 @@
-package org.gridpacs.web.wado;
+package org.gridpacs.web.pixels;
 
 import org.gridpacs.dicom.data.UID;
 
@@ -7,14 +7,14 @@ import org.gridpacs.dicom.data.UID;
  * compressed frame is labelled with, beside its {@code transfer-syntax} parameter, so that a client that reads only
  * the media type (cornerstone does when the parameter is missing) still decodes it right.
  */
-final class CompressedMediaTypes {
-    static final String OCTET_STREAM = "application/octet-stream";
+public final class CompressedMediaTypes {
+    public static final String OCTET_STREAM = "application/octet-stream";
 
     private CompressedMediaTypes() {
     }
 
     /** "image/jpeg", "image/jls", ... for a compressed syntax; application/octet-stream for any other. */
-    static String of(String transferSyntaxUid) {
+    public static String of(String transferSyntaxUid) {
         String ts = transferSyntaxUid.trim();
         if (ts.equals(UID.RLELossless)) {
             return "image/dicom-rle";
