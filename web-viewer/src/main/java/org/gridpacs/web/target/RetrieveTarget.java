@@ -46,13 +46,17 @@ public final class RetrieveTarget {
         return instance(path.study(), path.series(), path.instance());
     }
 
-    /** One instance, which must belong to the study and series named. */
+    /**
+     * One instance, which must belong to the study and series named: found by its SOP Instance UID alone (the
+     * index's unique key: one cheap lookup per frame request), the study and series compared here.
+     */
     public IndexedInstance instance(String study, String series, String sop) throws Exception {
-        List<IndexedInstance> found = resolve("IMAGE", study, series, sop);
-        if (found.isEmpty()) {
+        IndexedInstance found = retrieve.instance(sop.trim()).orElse(null);
+        if (found == null || !found.studyInstanceUID().equals(study.trim())
+                || !found.seriesInstanceUID().equals(series.trim())) {
             throw HttpProblem.notFound(describe(study, series, sop) + " is not in the archive");
         }
-        return found.get(0);
+        return found;
     }
 
     /**
