@@ -155,6 +155,11 @@ public final class StoredPixelData implements Closeable {
         return out.toByteArray();
     }
 
+    /** The bytes of one frame as {@link #frame} and {@link #copyNativeFrame} give it. */
+    public int frameBytes() {
+        return encapsulated() ? pixel.frameLength() : nativeFrameLength(pixel);
+    }
+
     /** Copies native frame {@code frame} (0-based, not before one already read) little endian. */
     public void copyNativeFrame(int frame, OutputStream out) throws IOException {
         long len = nativeFrameLength(pixel);

@@ -59,14 +59,17 @@ final class FrameRetrieve {
     static void write(DicomWebRequest request, FrameRendition rendition, PixelDataSource source, int[] frames)
             throws IOException {
         if (!rendition.multipart()) {
-            OutputStream body = WadoResponse.start(request, 200, rendition.partType(), null);
+            OutputStream body = WadoResponse.start(request, 200, rendition.partType(), null,
+                    source.expectedBytes(rendition, 1));
             source.writeFrame(frames[0], rendition, body);
             WadoResponse.finish(request, body);
             return;
         }
         String boundary = MultipartWriter.newBoundary();
+        // the part headers and delimiters: some 200 bytes a frame
         OutputStream body = WadoResponse.start(request, 200,
-                MultipartWriter.contentType(rendition.relatedType(), boundary), null);
+                MultipartWriter.contentType(rendition.relatedType(), boundary), null,
+                source.expectedBytes(rendition, frames.length) + 200L * frames.length + 100);
         MultipartWriter parts = new MultipartWriter(body, boundary);
         for (int f : frames) {
             source.writeFrame(f, rendition, parts.startPart(rendition.partType()));

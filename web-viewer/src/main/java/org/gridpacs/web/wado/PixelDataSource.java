@@ -26,6 +26,11 @@ final class PixelDataSource implements Closeable {
         this.current = opened;
     }
 
+    /** The bytes {@code frames} frames are likely to take, as {@code rendition} says: 0 when not known. */
+    long expectedBytes(FrameRendition rendition, int frames) {
+        return rendition.mode() == FrameRendition.Mode.AS_STORED ? 0 : (long) current.frameBytes() * frames;
+    }
+
     /** Writes frame {@code frame} (0-based) as {@code rendition} says. */
     void writeFrame(int frame, FrameRendition rendition, OutputStream out) throws IOException {
         if (frame <= last) {
