@@ -1,5 +1,7 @@
 package org.gridpacs.web.pixels;
 
+import java.util.regex.Pattern;
+
 import org.gridpacs.dicom.data.UID;
 
 /**
@@ -9,6 +11,8 @@ import org.gridpacs.dicom.data.UID;
  */
 public final class CompressedMediaTypes {
     public static final String OCTET_STREAM = "application/octet-stream";
+    /** JPEG baseline, extended, lossless (PS3.5 A.4.1): compiled once, asked for on every frame request. */
+    private static final Pattern JPEG = Pattern.compile("1\\.2\\.840\\.10008\\.1\\.2\\.4\\.(5[0-9]|6[0-6]|70)");
 
     private CompressedMediaTypes() {
     }
@@ -32,7 +36,7 @@ public final class CompressedMediaTypes {
                 || ts.equals("1.2.840.10008.1.2.4.203")) {
             return "image/jphc";
         }
-        if (ts.matches("1\\.2\\.840\\.10008\\.1\\.2\\.4\\.(5[0-9]|6[0-6]|70)")) {
+        if (JPEG.matcher(ts).matches()) {
             return "image/jpeg";
         }
         return OCTET_STREAM;
