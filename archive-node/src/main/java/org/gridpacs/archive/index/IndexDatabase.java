@@ -185,16 +185,22 @@ public final class IndexDatabase implements Closeable {
     }
 
     /**
-     * Runs {@code work} once in a transaction that is rolled back at the end: for queries, which must not be
-     * repeated once they have handed out results.
+     * Runs {@code work} once in a transaction of its own: for queries, which must not be repeated once they have
+     * handed out results. Ended by a commit (it changed nothing), a rollback only when it failed: H2 empties a
+     * session's cache of parsed statements on every rollback, so each query would be parsed and planned again, which
+     * cost more than half of a WADO-RS frame request (a lookup by SOP Instance UID).
      */
     public <T> T read(SqlWork<T> work) throws SQLException {
         try (Connection c = pool.getConnection()) {
+            T result;
             try {
-                return work.run(c);
-            } finally {
-                c.rollback();
+                result = work.run(c);
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
             }
+            c.commit();
+            return result;
         }
     }
 

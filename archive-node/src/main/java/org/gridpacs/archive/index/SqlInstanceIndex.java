@@ -32,8 +32,8 @@ public final class SqlInstanceIndex implements InstanceIndex {
     @Override
     public Optional<IndexedInstance> find(String sopInstanceUID) throws SQLException {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + InstanceRows.COLUMNS + " FROM " + InstanceRows.FROM
-                    + " WHERE i.sop_uid = ? ORDER BY l.pk")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + InstanceRows.COLUMNS + " FROM "
+                    + InstanceRows.FROM_SERIES_STUDY + " WHERE i.sop_uid = ? ORDER BY l.pk")) {
                 Jdbc.bind(ps, sopInstanceUID);
                 try (ResultSet rs = ps.executeQuery()) {
                     return InstanceRows.collect(rs).stream().findFirst();

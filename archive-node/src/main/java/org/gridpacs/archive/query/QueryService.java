@@ -8,12 +8,14 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 import org.gridpacs.archive.index.IndexDatabase;
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.index.InstanceRows;
 import org.gridpacs.archive.index.Jdbc;
+import org.gridpacs.archive.index.SqlInstanceIndex;
 import org.gridpacs.archive.query.CompiledQuery.ReturnKey;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.DateTimes;
@@ -32,6 +34,7 @@ public final class QueryService {
 
     private final IndexDatabase db;
     private final String retrieveAETitle;
+    private final SqlInstanceIndex instances;
 
     public QueryService(IndexDatabase db) {
         this(db, null);
@@ -40,6 +43,7 @@ public final class QueryService {
     /** With {@code retrieveAETitle}, every response carries Retrieve AE Title (0008,0054) with that value. */
     public QueryService(IndexDatabase db, String retrieveAETitle) {
         this.db = db;
+        this.instances = new SqlInstanceIndex(db);
         this.retrieveAETitle = retrieveAETitle == null || retrieveAETitle.isBlank() ? null : retrieveAETitle.trim();
     }
 
@@ -167,6 +171,19 @@ public final class QueryService {
                     }
                 }
             });
+        } catch (SQLException e) {
+            throw new QueryException(QueryException.UNABLE_TO_PROCESS, "index query failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The instance with this SOP Instance UID, with its locations: one lookup by the index's unique key, for the
+     * callers that name a single instance per request (WADO-RS frames: a viewer sends one per slice), where
+     * building and running a {@link #resolve} identifier costs more than reading the frame.
+     */
+    public Optional<IndexedInstance> instance(String sopInstanceUID) throws QueryException {
+        try {
+            return instances.find(sopInstanceUID);
         } catch (SQLException e) {
             throw new QueryException(QueryException.UNABLE_TO_PROCESS, "index query failed: " + e.getMessage(), e);
         }

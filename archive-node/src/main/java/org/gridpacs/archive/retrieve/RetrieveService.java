@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.query.QueryException;
@@ -50,6 +51,11 @@ public final class RetrieveService {
     /** The instances the identifier's unique keys select at its Query/Retrieve Level, in study/series order. */
     public List<IndexedInstance> resolve(QueryModel model, DataSet identifier) throws QueryException {
         return query.resolve(model, identifier);
+    }
+
+    /** The instance with this SOP Instance UID, if indexed (one lookup by the unique key). */
+    public Optional<IndexedInstance> instance(String sopInstanceUID) throws QueryException {
+        return query.instance(sopInstanceUID);
     }
 
     /**

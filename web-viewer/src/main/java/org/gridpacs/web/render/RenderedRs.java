@@ -10,6 +10,7 @@ import org.gridpacs.web.HttpProblem;
 import org.gridpacs.web.ResourcePath;
 import org.gridpacs.web.ResourcePath.Kind;
 import org.gridpacs.web.media.MediaType;
+import org.gridpacs.web.target.RetrieveTarget;
 
 /**
  * WADO-RS rendered and thumbnail resources (PS3.18 8.3.5, 10.4.1.1.3, 10.4.1.1.4) at study, series, instance and
@@ -26,11 +27,11 @@ import org.gridpacs.web.media.MediaType;
 public final class RenderedRs implements DicomWebResource {
     static final int THUMBNAIL_SIZE = 128;
 
-    private final Instances instances;
+    private final RetrieveTarget instances;
     private final Renderer renderer;
 
     public RenderedRs(DicomWebServices services) {
-        this.instances = new Instances(services.retrieve());
+        this.instances = new RetrieveTarget(services.retrieve());
         this.renderer = new Renderer(services.retrieve());
     }
 

@@ -9,10 +9,13 @@ import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.image.ImagePixel;
+import org.gridpacs.dicom.io.TransferSyntax;
+import org.gridpacs.web.pixels.StoredPixelData;
+import org.gridpacs.web.pixels.SyntaxNames;
 
 /**
  * Renders one frame of a stored instance as an image (PS3.18 8.3.5, 9 for WADO-URI), reading only that frame (see
- * {@link FrameSource}). Monochrome: Modality LUT (Rescale Slope/Intercept), then the VOI window asked for, else the
+ * {@link StoredPixelData}). Monochrome: Modality LUT (Rescale Slope/Intercept), then the VOI window asked for, else the
  * instance's first Window Center/Width (with its VOI LUT Function), else the frame's min..max; MONOCHROME1 inverted.
  * Colour (RGB, YBR_FULL, YBR_FULL_422): as it is. RT Dose: the dose (stored value x Dose Grid Scaling) as a
  * {@link DoseColourMap} colour wash from 0 to the maximum dose of the whole grid (every frame is read once to find
@@ -35,7 +38,7 @@ public final class Renderer {
      * @throws IllegalArgumentException a viewport region outside the image
      */
     public Rendered render(IndexedInstance instance, RenderParameters params) throws IOException {
-        try (FrameSource source = FrameSource.open(retrieve, instance)) {
+        try (StoredPixelData source = open(instance)) {
             ImagePixel p = source.pixel();
             if (params.frame() < 1 || params.frame() > p.frames()) {
                 throw new FrameOutOfRangeException("frame " + params.frame() + " asked for, instance "
@@ -47,7 +50,28 @@ public final class Renderer {
         }
     }
 
-    private static BufferedImage render(FrameSource source, int frame, Window asked) throws IOException {
+    /**
+     * The instance's Pixel Data, opened.
+     *
+     * @throws NotRenderableException for an instance without Pixel Data or with a transfer syntax not decoded here
+     */
+    private StoredPixelData open(IndexedInstance instance) throws IOException {
+        StoredPixelData px;
+        try {
+            px = StoredPixelData.open(retrieve.open(instance));
+        } catch (StoredPixelData.NoPixelData e) {
+            throw new NotRenderableException("instance " + instance.sopInstanceUID() + ": " + e.getMessage());
+        }
+        if (!px.decodable()) {
+            TransferSyntax ts = px.transferSyntax();
+            px.close();
+            throw new NotRenderableException("its pixel data is in transfer syntax " + SyntaxNames.of(ts.uid())
+                    + ", which is not decoded here");
+        }
+        return px;
+    }
+
+    private static BufferedImage render(StoredPixelData source, int frame, Window asked) throws IOException {
         ImagePixel p = source.pixel();
         DataSet header = source.header();
         if (p.samplesPerPixel() == 3) {
@@ -75,7 +99,7 @@ public final class Renderer {
         return img;
     }
 
-    private static BufferedImage dose(FrameSource source, int frame, Window asked) throws IOException {
+    private static BufferedImage dose(StoredPixelData source, int frame, Window asked) throws IOException {
         ImagePixel p = source.pixel();
         double[] wanted = null;
         double max = 0;

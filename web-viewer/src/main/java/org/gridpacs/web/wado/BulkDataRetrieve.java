@@ -1,7 +1,5 @@
 package org.gridpacs.web.wado;
 
-import org.gridpacs.web.json.BulkDataPaths;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,9 +16,14 @@ import org.gridpacs.dicom.data.VR;
 import org.gridpacs.dicom.io.DicomInputStream;
 import org.gridpacs.web.DicomWebRequest;
 import org.gridpacs.web.HttpProblem;
+import org.gridpacs.web.json.BulkDataPaths;
 import org.gridpacs.web.media.AcceptHeader;
 import org.gridpacs.web.media.MediaType;
 import org.gridpacs.web.multipart.MultipartWriter;
+import org.gridpacs.web.pixels.CompressedMediaTypes;
+import org.gridpacs.web.pixels.StoredPixelData;
+import org.gridpacs.web.pixels.Streams;
+import org.gridpacs.web.target.RetrieveTarget;
 
 /**
  * WADO-RS Retrieve Bulk Data (PS3.18 10.4.1.1.5) at the BulkDataURIs of the metadata: one part holding the value,
@@ -35,9 +38,11 @@ final class BulkDataRetrieve {
     private static final long IN_MEMORY = 64 * 1024;
 
     private final RetrieveService retrieve;
+    private final RetrieveTarget target;
 
-    BulkDataRetrieve(RetrieveService retrieve) {
+    BulkDataRetrieve(RetrieveService retrieve, RetrieveTarget target) {
         this.retrieve = retrieve;
+        this.target = target;
     }
 
     void serve(DicomWebRequest request) throws Exception {
@@ -47,7 +52,7 @@ final class BulkDataRetrieve {
         } catch (IllegalArgumentException e) {
             throw HttpProblem.badRequest("bulk data path: " + e.getMessage());
         }
-        IndexedInstance instance = FrameRetrieve.single(retrieve, request);
+        IndexedInstance instance = target.instance(request.path());
         if (path.tags().size() == 1 && path.tags().get(0) == Tag.PixelData) {
             pixelData(request, instance);
             return;
@@ -145,8 +150,7 @@ final class BulkDataRetrieve {
                     px.copyNativeValue(out);
                 } else {
                     for (int k = 0; k < px.frames(); k++) { // decoded: the native value the frames make up
-                        out.write(DecodedInstance.decodeFrame(px.header(), px.transferSyntax().uid(),
-                                px.fragments().readFrame(k)));
+                        out.write(px.frame(k));
                     }
                 }
                 if (writer != null) {

@@ -4,28 +4,46 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 import org.gridpacs.dicom.data.DataSet;
-import org.gridpacs.dicom.data.Fragments;
 import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.data.VR;
 import org.gridpacs.dicom.image.FrameDecoder;
 import org.gridpacs.dicom.image.ImagePixel;
+import org.gridpacs.dicom.image.PixelDataException;
 import org.gridpacs.dicom.io.DicomInputStream;
 import org.gridpacs.dicom.io.DicomOutputStream;
 import org.gridpacs.dicom.io.TransferSyntax;
+import org.gridpacs.web.pixels.FrameDecoding;
+import org.gridpacs.web.pixels.StoredPixelData;
 
 /**
  * Writes a compressed stored instance in a native little-endian syntax, its frames decoded one at a time
- * ({@link FrameDecoder}: RLE, lossless JPEG): what an instance retrieve without a transfer-syntax parameter (Explicit
- * VR Little Endian, PS3.18 8.7.3.5.2) needs for such data. Memory: the header and one frame.
+ * ({@link FrameDecoder}: RLE, lossless JPEG): what an instance retrieve (WADO-RS, WADO-URI) that asks for Explicit
+ * VR Little Endian, the default of PS3.18, needs for such data. The header is kept as stored (Photometric
+ * Interpretation included: lossless decoding gives back the samples that were encoded). Memory: the header and
+ * one frame.
  */
-final class DecodedInstance {
+public final class DecodedInstance {
     private DecodedInstance() {
     }
 
-    /** Writes the data set of {@code px} (without File Meta Information) in {@code to}. */
-    static void writeTo(StoredPixelData px, TransferSyntax to, OutputStream out) throws IOException {
+    /** Whether data stored in {@code from} can be written decoded in {@code to}. */
+    public static boolean decodable(TransferSyntax from, TransferSyntax to) {
+        return from.encapsulated() && FrameDecoder.canDecode(from.uid()) && to.isNative() && !to.bigEndian();
+    }
+
+    /**
+     * Writes the data set of {@code px} (without File Meta Information) in {@code to}.
+     *
+     * @param trailing whether the elements after Pixel Data are written too (WADO-RS keeps them; WADO-URI leaves
+     *                 them out, as its tests document: the two resources were written apart and differ here)
+     */
+    public static void writeTo(StoredPixelData px, TransferSyntax to, OutputStream out, boolean trailing)
+            throws IOException {
+        if (!px.encapsulated()) {
+            throw new PixelDataException("the stored copy is not compressed (" + px.transferSyntax().name()
+                    + "), there is nothing to decode");
+        }
         ImagePixel p = px.pixel();
-        String from = px.transferSyntax().uid();
         DataSet header = px.header();
         // offset tables of the compressed frames mean nothing for native data
         header.remove(Tag.ExtendedOffsetTable);
@@ -39,9 +57,8 @@ final class DecodedInstance {
             throw new IOException("the decoded Pixel Data would be " + length + " bytes, more than one element holds");
         }
         dos.writeHeader(Tag.PixelData, p.bitsAllocated() > 8 ? VR.OW : VR.OB, length + (length & 1));
-        EncapsulatedFrames frames = px.fragments();
         for (int k = 0; k < p.frames(); k++) {
-            byte[] decoded = decodeFrame(header, from, frames.readFrame(k));
+            byte[] decoded = px.frame(k);
             if (decoded.length != p.frameLength()) {
                 throw new IOException("frame " + (k + 1) + " decodes to " + decoded.length + " bytes, not "
                         + p.frameLength());
@@ -51,33 +68,18 @@ final class DecodedInstance {
         if ((length & 1) != 0) {
             dos.write(0);
         }
-        frames.skipToEnd();
-        // what follows Pixel Data (padding, signatures): explicit VR little endian, as in every compressed syntax
-        DicomInputStream tail = new DicomInputStream(px.rest());
-        tail.setTransferSyntax(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
-        dos.writeDataSet(tail.readDataSet());
+        if (trailing) {
+            px.fragments().skipToEnd();
+            // what follows Pixel Data: explicit VR little endian, as in every compressed syntax
+            DicomInputStream tail = new DicomInputStream(px.rest());
+            tail.setTransferSyntax(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+            dos.writeDataSet(tail.readDataSet());
+        }
         dos.finish();
     }
 
     /** One frame's encoded bytes decoded to native little endian. */
-    static byte[] decodeFrame(DataSet header, String transferSyntaxUid, byte[] encoded) throws IOException {
-        DataSet one = frameDataSet(header);
-        Fragments f = new Fragments(VR.OB);
-        f.add(new byte[0]);
-        f.add(encoded);
-        one.setValue(Tag.PixelData, VR.OB, f);
-        return FrameDecoder.decode(one, transferSyntaxUid, 0);
-    }
-
-    /** The Image Pixel attributes of one frame, for the decoder. */
-    private static DataSet frameDataSet(DataSet header) {
-        DataSet one = new DataSet();
-        for (int tag : new int[] {Tag.SamplesPerPixel, Tag.PhotometricInterpretation, Tag.PlanarConfiguration,
-                Tag.Rows, Tag.Columns, Tag.BitsAllocated, Tag.BitsStored, Tag.HighBit, Tag.PixelRepresentation}) {
-            if (header.contains(tag)) {
-                one.setValue(tag, header.vrOf(tag), header.getValue(tag));
-            }
-        }
-        return one;
+    public static byte[] decodeFrame(DataSet header, String transferSyntaxUid, byte[] encoded) throws IOException {
+        return FrameDecoding.decode(header, transferSyntaxUid, encoded);
     }
 }

@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.gridpacs.dicom.data.UID;
-import org.gridpacs.dicom.data.UIDs;
 import org.gridpacs.dicom.image.FrameDecoder;
 import org.gridpacs.dicom.io.TransferSyntax;
 import org.gridpacs.web.HttpProblem;
 import org.gridpacs.web.media.AcceptHeader;
 import org.gridpacs.web.media.MediaType;
+import org.gridpacs.web.pixels.CompressedMediaTypes;
+import org.gridpacs.web.pixels.SyntaxNames;
 import org.gridpacs.web.wado.FrameRendition.Mode;
 
 /**
@@ -71,7 +72,7 @@ final class FrameNegotiation {
         if (reasons.isEmpty()) {
             reasons.add("the Accept header accepts nothing");
         }
-        throw HttpProblem.notAcceptable("cannot send " + what + " (stored as " + name(stored.uid()) + ") as asked: "
+        throw HttpProblem.notAcceptable("cannot send " + what + " (stored as " + SyntaxNames.of(stored.uid()) + ") as asked: "
                 + String.join("; ", reasons));
     }
 
@@ -88,7 +89,7 @@ final class FrameNegotiation {
             if (FrameDecoder.canDecode(stored.uid())) {
                 return new FrameRendition(Mode.DECODED, part, CompressedMediaTypes.OCTET_STREAM, multipart);
             }
-            reasons.add("Explicit VR Little Endian needs " + name(stored.uid()) + " decoded, which is not done here");
+            reasons.add("Explicit VR Little Endian needs " + SyntaxNames.of(stored.uid()) + " decoded, which is not done here");
             return null;
         }
         if ("*".equals(ts) && (inner.includes(octets) || compressed && inner.includes(MediaType.parse(storedMedia)))) {
@@ -121,17 +122,12 @@ final class FrameNegotiation {
             return new FrameRendition(Mode.AS_STORED, storedMedia + "; transfer-syntax=" + stored.uid(), storedMedia,
                     multipart);
         }
-        String asked = inner.essence() + (ts != null ? " in " + ("*".equals(ts) ? "*" : name(ts)) : "");
+        String asked = inner.essence() + (ts != null ? " in " + ("*".equals(ts) ? "*" : SyntaxNames.of(ts)) : "");
         if (!inner.includes(octets) && inner.type().equals("image")) {
             reasons.add(asked + ": the frames are not stored so and are not encoded here");
         } else {
             reasons.add(asked + " is not available");
         }
         return null;
-    }
-
-    static String name(String uid) {
-        String n = UIDs.nameOf(uid);
-        return n != null ? n + " (" + uid + ")" : uid;
     }
 }

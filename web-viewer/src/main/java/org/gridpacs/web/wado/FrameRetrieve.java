@@ -2,13 +2,14 @@ package org.gridpacs.web.wado;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.List;
 
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.web.DicomWebRequest;
 import org.gridpacs.web.HttpProblem;
 import org.gridpacs.web.multipart.MultipartWriter;
+import org.gridpacs.web.pixels.StoredPixelData;
+import org.gridpacs.web.target.RetrieveTarget;
 
 /**
  * WADO-RS Retrieve Frames (PS3.18 10.4.1.1.3): the pixel path of viewers (OHIF asks for one frame per request).
@@ -18,14 +19,16 @@ import org.gridpacs.web.multipart.MultipartWriter;
  */
 final class FrameRetrieve {
     private final RetrieveService retrieve;
+    private final RetrieveTarget target;
 
-    FrameRetrieve(RetrieveService retrieve) {
+    FrameRetrieve(RetrieveService retrieve, RetrieveTarget target) {
         this.retrieve = retrieve;
+        this.target = target;
     }
 
     void serve(DicomWebRequest request) throws Exception {
         int[] numbers = FrameList.parse(request.path().frames());
-        IndexedInstance instance = single(retrieve, request);
+        IndexedInstance instance = target.instance(request.path());
         StoredPixelData px = openPixelData(retrieve, instance);
         try {
             for (int n : numbers) {
@@ -56,26 +59,23 @@ final class FrameRetrieve {
     static void write(DicomWebRequest request, FrameRendition rendition, PixelDataSource source, int[] frames)
             throws IOException {
         if (!rendition.multipart()) {
-            OutputStream body = WadoResponse.start(request, 200, rendition.partType(), null);
+            OutputStream body = WadoResponse.start(request, 200, rendition.partType(), null,
+                    source.expectedBytes(rendition, 1));
             source.writeFrame(frames[0], rendition, body);
             WadoResponse.finish(request, body);
             return;
         }
         String boundary = MultipartWriter.newBoundary();
+        // the part headers and delimiters: some 200 bytes a frame
         OutputStream body = WadoResponse.start(request, 200,
-                MultipartWriter.contentType(rendition.relatedType(), boundary), null);
+                MultipartWriter.contentType(rendition.relatedType(), boundary), null,
+                source.expectedBytes(rendition, frames.length) + 200L * frames.length + 100);
         MultipartWriter parts = new MultipartWriter(body, boundary);
         for (int f : frames) {
             source.writeFrame(f, rendition, parts.startPart(rendition.partType()));
         }
         parts.finish();
         WadoResponse.finish(request, body);
-    }
-
-    /** The one instance an instance-level path names (404 when unknown). */
-    static IndexedInstance single(RetrieveService retrieve, DicomWebRequest request) throws Exception {
-        List<IndexedInstance> found = RetrieveTarget.resolve(retrieve, request.path());
-        return found.get(0);
     }
 
     /** The instance's Pixel Data, opened; 404 when it has none. */

@@ -6,9 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 import org.gridpacs.dicom.data.UID;
-import org.gridpacs.dicom.image.FrameDecoder;
-import org.gridpacs.dicom.io.TransferSyntax;
 import org.gridpacs.dicom.io.Transcoder;
+import org.gridpacs.dicom.io.TransferSyntax;
 import org.gridpacs.web.HttpProblem;
 import org.gridpacs.web.media.AcceptHeader;
 import org.gridpacs.web.media.MediaType;
@@ -79,15 +78,10 @@ record InstanceNegotiation(List<String> syntaxes, boolean multipart) {
             } catch (IllegalArgumentException e) {
                 continue;
             }
-            if (Transcoder.canConvert(from, to) || decodable(from, to)) {
+            if (Transcoder.canConvert(from, to) || DecodedInstance.decodable(from, to)) {
                 return to.uid();
             }
         }
         return null;
-    }
-
-    /** Compressed data this toolkit decodes, to a little-endian native syntax (deflate aside). */
-    static boolean decodable(TransferSyntax from, TransferSyntax to) {
-        return from.encapsulated() && FrameDecoder.canDecode(from.uid()) && to.isNative() && !to.bigEndian();
     }
 }

@@ -1,15 +1,19 @@
 package org.gridpacs.web.wado;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.gridpacs.archive.index.IndexedInstance;
+import org.gridpacs.archive.retrieve.NoAcceptableTransferSyntaxException;
 import org.gridpacs.archive.retrieve.RetrieveContext;
 import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.web.DicomWebRequest;
 import org.gridpacs.web.HttpProblem;
 import org.gridpacs.web.multipart.MultipartWriter;
+import org.gridpacs.web.pixels.SyntaxNames;
+import org.gridpacs.web.target.RetrieveTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,16 +31,18 @@ final class InstanceRetrieve {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceRetrieve.class);
 
     private final RetrieveService retrieve;
+    private final RetrieveTarget target;
 
-    InstanceRetrieve(RetrieveService retrieve) {
+    InstanceRetrieve(RetrieveService retrieve, RetrieveTarget target) {
         this.retrieve = retrieve;
+        this.target = target;
     }
 
     private record Planned(IndexedInstance instance, String syntax) {
     }
 
     void serve(DicomWebRequest request) throws Exception {
-        List<IndexedInstance> instances = RetrieveTarget.resolve(retrieve, request.path());
+        List<IndexedInstance> instances = target.instances(request.path());
         InstanceNegotiation negotiation = InstanceNegotiation.of(request.accept(), instances.size());
         List<Planned> plan = new ArrayList<>();
         List<IndexedInstance> left = new ArrayList<>();
@@ -54,7 +60,7 @@ final class InstanceRetrieve {
             throw HttpProblem.notAcceptable((instances.size() == 1 ? "the instance" : "none of the " + instances.size()
                     + " instances") + " of " + what + " can be sent in " + describe(negotiation.syntaxes())
                     + ": " + (instances.size() == 1 ? "it" : "instance " + i.sopInstanceUID()) + " is stored as "
-                    + FrameNegotiation.name(i.transferSyntaxUID()) + ", which is not converted to that here");
+                    + SyntaxNames.of(i.transferSyntaxUID()) + ", which is not converted to that here");
         }
         String warning = null;
         if (!left.isEmpty()) {
@@ -66,7 +72,7 @@ final class InstanceRetrieve {
         }
         RetrieveContext context = WadoResponse.context(request);
         // the first instance is opened before the answer starts: a copy that cannot be read is still a clean error
-        OpenedInstance first = OpenedInstance.open(retrieve, context, plan.get(0).instance(), plan.get(0).syntax());
+        OpenedInstance first = open(context, plan.get(0));
         int status = left.isEmpty() ? 200 : 206;
         if (!negotiation.multipart()) {
             try (first) {
@@ -85,7 +91,7 @@ final class InstanceRetrieve {
             MultipartWriter parts = new MultipartWriter(body, boundary);
             for (int k = 0; k < plan.size(); k++) {
                 if (next == null) {
-                    next = OpenedInstance.open(retrieve, context, plan.get(k).instance(), plan.get(k).syntax());
+                    next = open(context, plan.get(k));
                 }
                 next.writeTo(parts.startPart("application/dicom; transfer-syntax=" + next.transferSyntax().uid()));
                 next.close();
@@ -100,9 +106,19 @@ final class InstanceRetrieve {
         }
     }
 
+    private OpenedInstance open(RetrieveContext context, Planned p) throws IOException {
+        try {
+            return OpenedInstance.open(retrieve, context, p.instance(), p.syntax(), true);
+        } catch (NoAcceptableTransferSyntaxException e) {
+            // the index said one syntax, the copy holds another that cannot be converted
+            throw new IOException("instance " + p.instance().sopInstanceUID() + " cannot be sent in "
+                    + SyntaxNames.of(p.syntax()) + ": " + e.getMessage(), e);
+        }
+    }
+
     private static String describe(List<String> syntaxes) {
         return String.join(" or ", syntaxes.stream()
-                .map(s -> s.equals(InstanceNegotiation.AS_STORED) ? "its stored syntax" : FrameNegotiation.name(s))
+                .map(s -> s.equals(InstanceNegotiation.AS_STORED) ? "its stored syntax" : SyntaxNames.of(s))
                 .toList());
     }
 }

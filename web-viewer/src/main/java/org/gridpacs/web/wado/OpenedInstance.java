@@ -13,59 +13,63 @@ import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.archive.retrieve.RetrievedInstance;
 import org.gridpacs.dicom.io.FileMetaInformation;
 import org.gridpacs.dicom.io.TransferSyntax;
+import org.gridpacs.web.pixels.StoredPixelData;
 
 /**
- * One instance opened to be sent as a Part 10 file in a chosen transfer syntax: through the retrieve service's
- * {@link RetrievedInstance} (as stored, or converted between native syntaxes) or, for compressed data wanted
- * native, decoded here ({@link DecodedInstance}). Opened before anything is written, so a copy that cannot be read
- * is known before the answer starts.
+ * One instance opened to be sent as a Part 10 file in a chosen transfer syntax (WADO-RS instances, WADO-URI):
+ * through the retrieve service's {@link RetrievedInstance} (as stored, or converted between native syntaxes) or,
+ * for compressed data wanted native, decoded here ({@link DecodedInstance}). Opened before anything is written, so
+ * a copy that cannot be read or converted is known before the answer starts.
  */
-final class OpenedInstance implements Closeable {
+public final class OpenedInstance implements Closeable {
     private final IndexedInstance instance;
     private final TransferSyntax syntax;
     private final RetrievedInstance retrieved;
     private final StoredPixelData decoded;
+    private final boolean trailing;
 
     private OpenedInstance(IndexedInstance instance, TransferSyntax syntax, RetrievedInstance retrieved,
-                           StoredPixelData decoded) {
+                           StoredPixelData decoded, boolean trailing) {
         this.instance = instance;
+        this.trailing = trailing;
         this.syntax = syntax;
         this.retrieved = retrieved;
         this.decoded = decoded;
     }
 
-    static OpenedInstance open(RetrieveService retrieve, RetrieveContext base, IndexedInstance instance,
-                               String targetSyntax) throws IOException {
+    /**
+     * @param base     who asks and where the data go (the accepted syntaxes are replaced by the target one)
+     * @param trailing when decoding, whether the elements after Pixel Data are written ({@link DecodedInstance})
+     * @throws NoAcceptableTransferSyntaxException the stored copy cannot be converted to {@code targetSyntax}
+     * @throws StoredPixelData.NoPixelData         compressed data to decode without Pixel Data to decode
+     */
+    public static OpenedInstance open(RetrieveService retrieve, RetrieveContext base, IndexedInstance instance,
+                                      String targetSyntax, boolean trailing)
+            throws IOException, NoAcceptableTransferSyntaxException {
         TransferSyntax target = TransferSyntax.of(targetSyntax);
         TransferSyntax stored = TransferSyntax.of(instance.transferSyntaxUID());
-        if (InstanceNegotiation.decodable(stored, target)) {
-            return new OpenedInstance(instance, target, null, StoredPixelData.open(retrieve.open(instance)));
+        if (DecodedInstance.decodable(stored, target)) {
+            return new OpenedInstance(instance, target, null, StoredPixelData.open(retrieve.open(instance)), trailing);
         }
         RetrieveContext context = new RetrieveContext(base.requester(), base.destination(),
                 AcceptedTransferSyntaxes.always(java.util.List.of(target.uid())), DataSetTransform.IDENTITY);
-        try {
-            RetrievedInstance r = retrieve.open(context, instance);
-            return new OpenedInstance(instance, r.transferSyntax(), r, null);
-        } catch (NoAcceptableTransferSyntaxException e) {
-            // the index said one syntax, the copy holds another that cannot be converted
-            throw new IOException("instance " + instance.sopInstanceUID() + " cannot be sent in " + target + ": "
-                    + e.getMessage(), e);
-        }
+        RetrievedInstance r = retrieve.open(context, instance);
+        return new OpenedInstance(instance, r.transferSyntax(), r, null, trailing);
     }
 
-    TransferSyntax transferSyntax() {
+    public TransferSyntax transferSyntax() {
         return syntax;
     }
 
     /** The Part 10 file: preamble, File Meta Information naming the sent syntax, data set. */
-    void writeTo(OutputStream out) throws IOException {
+    public void writeTo(OutputStream out) throws IOException {
         String sopClass = retrieved != null ? retrieved.sopClassUID() : instance.sopClassUID();
         String sopInstance = retrieved != null ? retrieved.sopInstanceUID() : instance.sopInstanceUID();
         out.write(FileMetaInformation.encode(FileMetaInformation.create(sopClass, sopInstance, syntax.uid(), null)));
         if (retrieved != null) {
             retrieved.writeTo(out);
         } else {
-            DecodedInstance.writeTo(decoded, syntax, out);
+            DecodedInstance.writeTo(decoded, syntax, out, trailing);
         }
     }
 

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.retrieve.RetrieveService;
+import org.gridpacs.web.pixels.StoredPixelData;
 
 /**
  * The frames of one instance, in whatever order they are asked for: frames after the last one read come from the
@@ -25,6 +26,11 @@ final class PixelDataSource implements Closeable {
         this.current = opened;
     }
 
+    /** The bytes {@code frames} frames are likely to take, as {@code rendition} says: 0 when not known. */
+    long expectedBytes(FrameRendition rendition, int frames) {
+        return rendition.mode() == FrameRendition.Mode.AS_STORED ? 0 : (long) current.frameBytes() * frames;
+    }
+
     /** Writes frame {@code frame} (0-based) as {@code rendition} says. */
     void writeFrame(int frame, FrameRendition rendition, OutputStream out) throws IOException {
         if (frame <= last) {
@@ -36,8 +42,7 @@ final class PixelDataSource implements Closeable {
         switch (rendition.mode()) {
             case NATIVE -> current.copyNativeFrame(frame, out);
             case AS_STORED -> current.fragments().copyFrame(frame, out);
-            case DECODED -> out.write(DecodedInstance.decodeFrame(current.header(), current.transferSyntax().uid(),
-                    current.fragments().readFrame(frame)));
+            case DECODED -> out.write(current.frame(frame));
         }
     }
 

@@ -3,6 +3,7 @@ package org.gridpacs.web.wado;
 import org.gridpacs.web.DicomWebRequest;
 import org.gridpacs.web.DicomWebResource;
 import org.gridpacs.web.DicomWebServices;
+import org.gridpacs.web.target.RetrieveTarget;
 
 /**
  * WADO-RS retrieve of instances (study, series, instance), frames and bulk data (PS3.18 10.4): a thin adapter over
@@ -15,9 +16,10 @@ public final class WadoRs implements DicomWebResource {
     private final BulkDataRetrieve bulkData;
 
     public WadoRs(DicomWebServices services) {
-        this.instances = new InstanceRetrieve(services.retrieve());
-        this.frames = new FrameRetrieve(services.retrieve());
-        this.bulkData = new BulkDataRetrieve(services.retrieve());
+        RetrieveTarget target = new RetrieveTarget(services.retrieve());
+        this.instances = new InstanceRetrieve(services.retrieve(), target);
+        this.frames = new FrameRetrieve(services.retrieve(), target);
+        this.bulkData = new BulkDataRetrieve(services.retrieve(), target);
     }
 
     @Override

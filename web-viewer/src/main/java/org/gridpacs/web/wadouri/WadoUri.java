@@ -11,10 +11,10 @@ import org.gridpacs.web.HttpProblem;
 import org.gridpacs.web.media.AcceptHeader;
 import org.gridpacs.web.media.MediaType;
 import org.gridpacs.web.render.ImageFormat;
-import org.gridpacs.web.render.Instances;
 import org.gridpacs.web.render.RenderParameters;
 import org.gridpacs.web.render.RenderedAnswer;
 import org.gridpacs.web.render.Renderer;
+import org.gridpacs.web.target.RetrieveTarget;
 
 /**
  * WADO-URI (PS3.18 chapter 9), {@code GET /wado?requestType=WADO&studyUID=&seriesUID=&objectUID=...}: the instance
@@ -29,12 +29,12 @@ import org.gridpacs.web.render.Renderer;
  */
 public final class WadoUri implements DicomWebResource {
     private final DicomWebServices services;
-    private final Instances instances;
+    private final RetrieveTarget instances;
     private final Renderer renderer;
 
     public WadoUri(DicomWebServices services) {
         this.services = services;
-        this.instances = new Instances(services.retrieve());
+        this.instances = new RetrieveTarget(services.retrieve());
         this.renderer = new Renderer(services.retrieve());
     }
 

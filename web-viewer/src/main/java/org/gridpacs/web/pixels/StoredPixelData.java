@@ -1,5 +1,6 @@
-package org.gridpacs.web.wado;
+package org.gridpacs.web.pixels;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.LittleEndian;
 import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.data.VR;
+import org.gridpacs.dicom.image.FrameDecoder;
 import org.gridpacs.dicom.image.ImagePixel;
 import org.gridpacs.dicom.image.PixelDataException;
 import org.gridpacs.dicom.io.DicomInputStream;
@@ -19,9 +21,13 @@ import org.gridpacs.dicom.io.TransferSyntax;
  * The Pixel Data of a stored instance, read forward only and no more than asked for: the header (the data set up to
  * Pixel Data) is parsed, then a native frame is reached by skipping to its byte offset (a file seeks) and an
  * encapsulated one by walking the fragment item headers ({@link EncapsulatedFrames}). Frames must be asked for in
- * ascending order; a caller that needs an earlier one opens the instance again.
+ * ascending order; a caller that needs an earlier one opens the instance again. Memory: the header and at most one
+ * frame. What WADO-RS frames and bulk data, rendered images and WADO-URI all read pixels through.
  */
-final class StoredPixelData implements Closeable {
+public final class StoredPixelData implements Closeable {
+    /** Buffer of the header parse: a CT header is a few kilobytes, so one fill reads it and Pixel Data's start. */
+    private static final int HEADER_BUFFER = 16 * 1024;
+
     private final StoredInstance stored;
     private final DataSet header;
     private final ImagePixel pixel;
@@ -49,17 +55,17 @@ final class StoredPixelData implements Closeable {
      *
      * @throws NoPixelData when the instance has no Pixel Data (an RT Plan, a report) or no image description
      */
-    static StoredPixelData open(StoredInstance stored) throws IOException {
+    public static StoredPixelData open(StoredInstance stored) throws IOException {
         try {
-            DicomInputStream in = new DicomInputStream(stored.dataSet(), 16 * 1024);
-            in.setTransferSyntax(stored.transferSyntax());
+            TransferSyntax ts = stored.transferSyntax();
+            DicomInputStream in = new DicomInputStream(stored.dataSet(), HEADER_BUFFER);
+            in.setTransferSyntax(ts);
             DataSet header = in.readDataSet(Tag.PixelData);
             if (!in.stoppedAtTag()) {
                 throw new NoPixelData("it has no Pixel Data");
             }
-            InputStream rest = in.remainder();
             // a deflated data set comes out of remainder() inflated: explicit VR little endian from here on
-            TransferSyntax ts = stored.transferSyntax();
+            InputStream rest = in.remainder();
             boolean bigEndian = ts.bigEndian();
             byte[] h = Streams.readFully(rest, 8);
             int tag = u16(h, 0, bigEndian) << 16 | u16(h, 2, bigEndian);
@@ -71,13 +77,17 @@ final class StoredPixelData implements Closeable {
             if (ts.explicitVR()) {
                 vr = VR.ofCode((h[4] & 0xFF) << 8 | (h[5] & 0xFF));
                 if (vr == VR.OB || vr == VR.OW || vr == VR.UN) {
-                    byte[] l = Streams.readFully(rest, 4);
-                    length = u32(l, 0, bigEndian);
+                    length = u32(Streams.readFully(rest, 4), 0, bigEndian);
                 } else {
                     throw new PixelDataException("Pixel Data has VR " + vr);
                 }
             } else {
                 length = u32(h, 4, bigEndian);
+            }
+            boolean undefined = length == 0xFFFFFFFFL;
+            if (ts.encapsulated() != undefined) {
+                throw new PixelDataException("Pixel Data is " + (ts.encapsulated() ? "not " : "")
+                        + "encapsulated, but the transfer syntax is " + ts.name());
             }
             ImagePixel pixel;
             try {
@@ -85,7 +95,7 @@ final class StoredPixelData implements Closeable {
             } catch (PixelDataException e) {
                 throw new NoPixelData(e.getMessage());
             }
-            return new StoredPixelData(stored, header, pixel, rest, length == 0xFFFFFFFFL ? -1 : length, vr);
+            return new StoredPixelData(stored, header, pixel, rest, undefined ? -1 : length, vr);
         } catch (IOException | RuntimeException e) {
             stored.close();
             throw e;
@@ -93,7 +103,7 @@ final class StoredPixelData implements Closeable {
     }
 
     /** The instance has no frames to send. */
-    static final class NoPixelData extends IOException {
+    public static final class NoPixelData extends IOException {
         private static final long serialVersionUID = 1L;
 
         NoPixelData(String reason) {
@@ -101,40 +111,58 @@ final class StoredPixelData implements Closeable {
         }
     }
 
-    DataSet header() {
+    public DataSet header() {
         return header;
     }
 
-    ImagePixel pixel() {
+    public ImagePixel pixel() {
         return pixel;
     }
 
-    int frames() {
+    public int frames() {
         return pixel.frames();
     }
 
     /** The stored transfer syntax. */
-    TransferSyntax transferSyntax() {
+    public TransferSyntax transferSyntax() {
         return syntax;
     }
 
-    boolean encapsulated() {
+    public boolean encapsulated() {
         return valueLength < 0;
     }
 
     /** The VR the stored Pixel Data has (OB or OW). */
-    VR vr() {
+    public VR vr() {
         return vr;
     }
 
-    /** The width of the values whose byte order a big-endian stored native frame must have swapped; 1: none. */
-    private int swapWidth() {
-        return syntax.bigEndian() && pixel.bitsAllocated() > 8 ? pixel.bitsAllocated() / 8 : 1;
+    /** Whether {@link #frame} can give this instance's frames: native, or compressed in a syntax decoded here. */
+    public boolean decodable() {
+        return !encapsulated() || FrameDecoder.canDecode(syntax.uid());
+    }
+
+    /**
+     * Frame {@code frame} (0-based, not before one already read) in its native form, little endian: as stored for
+     * native data, decoded ({@link FrameDecoding}) for compressed data. For callers that need the samples (rendering).
+     */
+    public byte[] frame(int frame) throws IOException {
+        if (encapsulated()) {
+            return FrameDecoding.decode(header, syntax.uid(), fragments().readFrame(frame));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(nativeFrameLength(pixel));
+        copyNativeFrame(frame, out);
+        return out.toByteArray();
+    }
+
+    /** The bytes of one frame as {@link #frame} and {@link #copyNativeFrame} give it. */
+    public int frameBytes() {
+        return encapsulated() ? pixel.frameLength() : nativeFrameLength(pixel);
     }
 
     /** Copies native frame {@code frame} (0-based, not before one already read) little endian. */
-    void copyNativeFrame(int frame, OutputStream out) throws IOException {
-        long len = pixel.frameLength();
+    public void copyNativeFrame(int frame, OutputStream out) throws IOException {
+        long len = nativeFrameLength(pixel);
         long start;
         if (pixel.bitsAllocated() == 1) {
             long bits = (long) pixel.pixelsPerFrame() * pixel.samplesPerPixel() * frame;
@@ -158,18 +186,18 @@ final class StoredPixelData implements Closeable {
     }
 
     /** Copies the whole native Pixel Data value, little endian. */
-    void copyNativeValue(OutputStream out) throws IOException {
+    public void copyNativeValue(OutputStream out) throws IOException {
         Streams.copy(value, out, valueLength, swapWidth());
         consumed = valueLength;
     }
 
     /** The length of the native Pixel Data value. */
-    long valueLength() {
+    public long valueLength() {
         return valueLength;
     }
 
     /** The encapsulated frames, read forward. */
-    EncapsulatedFrames fragments() throws IOException {
+    public EncapsulatedFrames fragments() throws IOException {
         if (!encapsulated()) {
             throw new IllegalStateException("native Pixel Data");
         }
@@ -180,8 +208,21 @@ final class StoredPixelData implements Closeable {
     }
 
     /** The stream after the Pixel Data element (for an encapsulated value: once {@link EncapsulatedFrames} ended it). */
-    InputStream rest() {
+    public InputStream rest() {
         return value;
+    }
+
+    /** Bytes of a native frame; YBR_FULL_422 holds two samples per pixel (PS3.3 C.7.6.3.1.2). */
+    private static int nativeFrameLength(ImagePixel p) {
+        if ("YBR_FULL_422".equals(p.photometricInterpretation()) && p.bitsAllocated() == 8) {
+            return p.pixelsPerFrame() * 2;
+        }
+        return p.frameLength();
+    }
+
+    /** The width of the values whose byte order a big-endian stored native frame must have swapped; 1: none. */
+    private int swapWidth() {
+        return syntax.bigEndian() && pixel.bitsAllocated() > 8 ? pixel.bitsAllocated() / 8 : 1;
     }
 
     private static int u16(byte[] b, int off, boolean bigEndian) {

@@ -1,16 +1,14 @@
-package org.gridpacs.web.wado;
+package org.gridpacs.web.pixels;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
-import java.util.Set;
 
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.LittleEndian;
 import org.gridpacs.dicom.data.Tag;
-import org.gridpacs.dicom.data.UID;
 import org.gridpacs.dicom.image.PixelDataException;
 
 /**
@@ -19,14 +17,10 @@ import org.gridpacs.dicom.image.PixelDataException;
  * are copied. Which frame a fragment belongs to comes from the Extended Offset Table or the Basic Offset Table
  * when there is one; else a single frame has every fragment; else a JPEG frame ends with a fragment ending in the
  * End Of Image marker, a JPEG 2000 frame starts with a fragment starting with its Start Of Codestream marker, and
- * anything else (RLE) has one fragment per frame. Memory: one chunk, whatever the frame size.
+ * anything else (RLE, PS3.5 A.4.2) has one fragment per frame. Memory: one chunk, whatever the frame size.
  */
-final class EncapsulatedFrames {
+public final class EncapsulatedFrames {
     private enum Grouping { OFFSETS, SINGLE, END_OF_IMAGE, START_OF_CODESTREAM, ONE_PER_FRAGMENT }
-
-    private static final Set<String> JPEG_2000 = Set.of(UID.JPEG2000Lossless, UID.JPEG2000,
-            "1.2.840.10008.1.2.4.92", "1.2.840.10008.1.2.4.93", "1.2.840.10008.1.2.4.201",
-            "1.2.840.10008.1.2.4.202", "1.2.840.10008.1.2.4.203");
 
     private final InputStream in;
     private final int frames;
@@ -65,12 +59,10 @@ final class EncapsulatedFrames {
             }
         }
         this.offsets = table;
-        String ts = transferSyntaxUid.trim();
+        String media = CompressedMediaTypes.of(transferSyntaxUid);
         this.grouping = frames == 1 ? Grouping.SINGLE : table != null ? Grouping.OFFSETS
-                : ts.startsWith("1.2.840.10008.1.2.4.5") || ts.startsWith("1.2.840.10008.1.2.4.6")
-                || ts.equals(UID.JPEGLosslessSV1) || ts.equals(UID.JPEGLSLossless) || ts.equals(UID.JPEGLSNearLossless)
-                ? Grouping.END_OF_IMAGE
-                : JPEG_2000.contains(ts) ? Grouping.START_OF_CODESTREAM : Grouping.ONE_PER_FRAGMENT;
+                : media.equals("image/jpeg") || media.equals("image/jls") ? Grouping.END_OF_IMAGE
+                : media.startsWith("image/jp") ? Grouping.START_OF_CODESTREAM : Grouping.ONE_PER_FRAGMENT;
     }
 
     private static long[] extendedOffsets(DataSet header, int frames) {
@@ -86,7 +78,7 @@ final class EncapsulatedFrames {
     }
 
     /** Copies frame {@code frame} (0-based; not before a frame already read) to {@code out}. */
-    void copyFrame(int frame, OutputStream out) throws IOException {
+    public void copyFrame(int frame, OutputStream out) throws IOException {
         if (frame <= copied) {
             throw new IllegalStateException("frame " + (frame + 1) + " is before the stream's position");
         }
@@ -106,14 +98,14 @@ final class EncapsulatedFrames {
     }
 
     /** Frame {@code frame}'s encoded bytes (its fragments concatenated); for a decoder. */
-    byte[] readFrame(int frame) throws IOException {
+    public byte[] readFrame(int frame) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         copyFrame(frame, b);
         return b.toByteArray();
     }
 
     /** Reads to the Sequence Delimitation Item, so that what follows the Pixel Data can be read. */
-    void skipToEnd() throws IOException {
+    public void skipToEnd() throws IOException {
         while (advance()) {
             consume(null);
         }

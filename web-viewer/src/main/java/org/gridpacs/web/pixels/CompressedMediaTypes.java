@@ -1,4 +1,6 @@
-package org.gridpacs.web.wado;
+package org.gridpacs.web.pixels;
+
+import java.util.regex.Pattern;
 
 import org.gridpacs.dicom.data.UID;
 
@@ -7,14 +9,16 @@ import org.gridpacs.dicom.data.UID;
  * compressed frame is labelled with, beside its {@code transfer-syntax} parameter, so that a client that reads only
  * the media type (cornerstone does when the parameter is missing) still decodes it right.
  */
-final class CompressedMediaTypes {
-    static final String OCTET_STREAM = "application/octet-stream";
+public final class CompressedMediaTypes {
+    public static final String OCTET_STREAM = "application/octet-stream";
+    /** JPEG baseline, extended, lossless (PS3.5 A.4.1): compiled once, asked for on every frame request. */
+    private static final Pattern JPEG = Pattern.compile("1\\.2\\.840\\.10008\\.1\\.2\\.4\\.(5[0-9]|6[0-6]|70)");
 
     private CompressedMediaTypes() {
     }
 
     /** "image/jpeg", "image/jls", ... for a compressed syntax; application/octet-stream for any other. */
-    static String of(String transferSyntaxUid) {
+    public static String of(String transferSyntaxUid) {
         String ts = transferSyntaxUid.trim();
         if (ts.equals(UID.RLELossless)) {
             return "image/dicom-rle";
@@ -32,7 +36,7 @@ final class CompressedMediaTypes {
                 || ts.equals("1.2.840.10008.1.2.4.203")) {
             return "image/jphc";
         }
-        if (ts.matches("1\\.2\\.840\\.10008\\.1\\.2\\.4\\.(5[0-9]|6[0-6]|70)")) {
+        if (JPEG.matcher(ts).matches()) {
             return "image/jpeg";
         }
         return OCTET_STREAM;
