@@ -34,10 +34,9 @@ public final class DecodedInstance {
     /**
      * Writes the data set of {@code px} (without File Meta Information) in {@code to}.
      *
-     * @param trailing whether the elements after Pixel Data are written too (WADO-RS keeps them; WADO-URI leaves
-     *                 them out, as its tests document: the two resources were written apart and differ here)
+     * The elements after Pixel Data (Data Set Trailing Padding, a digital signature) follow it, as stored.
      */
-    public static void writeTo(StoredPixelData px, TransferSyntax to, OutputStream out, boolean trailing)
+    public static void writeTo(StoredPixelData px, TransferSyntax to, OutputStream out)
             throws IOException {
         if (!px.encapsulated()) {
             throw new PixelDataException("the stored copy is not compressed (" + px.transferSyntax().name()
@@ -68,13 +67,11 @@ public final class DecodedInstance {
         if ((length & 1) != 0) {
             dos.write(0);
         }
-        if (trailing) {
-            px.fragments().skipToEnd();
-            // what follows Pixel Data: explicit VR little endian, as in every compressed syntax
-            DicomInputStream tail = new DicomInputStream(px.rest());
-            tail.setTransferSyntax(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
-            dos.writeDataSet(tail.readDataSet());
-        }
+        px.fragments().skipToEnd();
+        // what follows Pixel Data: explicit VR little endian, as in every compressed syntax
+        DicomInputStream tail = new DicomInputStream(px.rest());
+        tail.setTransferSyntax(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        dos.writeDataSet(tail.readDataSet());
         dos.finish();
     }
 

@@ -108,7 +108,7 @@ final class InstanceRetrieve {
 
     private OpenedInstance open(RetrieveContext context, Planned p) throws IOException {
         try {
-            return OpenedInstance.open(retrieve, context, p.instance(), p.syntax(), true);
+            return OpenedInstance.open(retrieve, context, p.instance(), p.syntax());
         } catch (NoAcceptableTransferSyntaxException e) {
             // the index said one syntax, the copy holds another that cannot be converted
             throw new IOException("instance " + p.instance().sopInstanceUID() + " cannot be sent in "

@@ -26,12 +26,10 @@ public final class OpenedInstance implements Closeable {
     private final TransferSyntax syntax;
     private final RetrievedInstance retrieved;
     private final StoredPixelData decoded;
-    private final boolean trailing;
 
     private OpenedInstance(IndexedInstance instance, TransferSyntax syntax, RetrievedInstance retrieved,
-                           StoredPixelData decoded, boolean trailing) {
+                           StoredPixelData decoded) {
         this.instance = instance;
-        this.trailing = trailing;
         this.syntax = syntax;
         this.retrieved = retrieved;
         this.decoded = decoded;
@@ -39,22 +37,21 @@ public final class OpenedInstance implements Closeable {
 
     /**
      * @param base     who asks and where the data go (the accepted syntaxes are replaced by the target one)
-     * @param trailing when decoding, whether the elements after Pixel Data are written ({@link DecodedInstance})
      * @throws NoAcceptableTransferSyntaxException the stored copy cannot be converted to {@code targetSyntax}
      * @throws StoredPixelData.NoPixelData         compressed data to decode without Pixel Data to decode
      */
     public static OpenedInstance open(RetrieveService retrieve, RetrieveContext base, IndexedInstance instance,
-                                      String targetSyntax, boolean trailing)
+                                      String targetSyntax)
             throws IOException, NoAcceptableTransferSyntaxException {
         TransferSyntax target = TransferSyntax.of(targetSyntax);
         TransferSyntax stored = TransferSyntax.of(instance.transferSyntaxUID());
         if (DecodedInstance.decodable(stored, target)) {
-            return new OpenedInstance(instance, target, null, StoredPixelData.open(retrieve.open(instance)), trailing);
+            return new OpenedInstance(instance, target, null, StoredPixelData.open(retrieve.open(instance)));
         }
         RetrieveContext context = new RetrieveContext(base.requester(), base.destination(),
                 AcceptedTransferSyntaxes.always(java.util.List.of(target.uid())), DataSetTransform.IDENTITY);
         RetrievedInstance r = retrieve.open(context, instance);
-        return new OpenedInstance(instance, r.transferSyntax(), r, null, trailing);
+        return new OpenedInstance(instance, r.transferSyntax(), r, null);
     }
 
     public TransferSyntax transferSyntax() {
@@ -69,7 +66,7 @@ public final class OpenedInstance implements Closeable {
         if (retrieved != null) {
             retrieved.writeTo(out);
         } else {
-            DecodedInstance.writeTo(decoded, syntax, out, trailing);
+            DecodedInstance.writeTo(decoded, syntax, out);
         }
     }
 

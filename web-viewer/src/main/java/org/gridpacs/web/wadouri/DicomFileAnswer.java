@@ -35,7 +35,7 @@ final class DicomFileAnswer {
                 : transferSyntax.trim().equals(AS_STORED) ? instance.transferSyntaxUID() : transferSyntax.trim();
         OpenedInstance opened;
         try {
-            opened = OpenedInstance.open(retrieve, WadoResponse.context(request), instance, ts, false);
+            opened = OpenedInstance.open(retrieve, WadoResponse.context(request), instance, ts);
         } catch (NoAcceptableTransferSyntaxException | StoredPixelData.NoPixelData e) {
             throw HttpProblem.notAcceptable("instance " + instance.sopInstanceUID() + " cannot be sent in "
                     + SyntaxNames.of(ts) + ": " + e.getMessage() + "; transferSyntax=* gives it as stored");
