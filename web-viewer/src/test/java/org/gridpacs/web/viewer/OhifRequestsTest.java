@@ -51,7 +51,8 @@ class OhifRequestsTest {
     static final String BULK = "multipart/related; type=\"application/octet-stream\"";
     /** What OHIF's study list adds to every search. */
     static final String LIST = "limit=101&offset=0&fuzzymatching=true&includefield=00081030%2C00080060";
-    static final Set<String> RAW_LITTLE_ENDIAN = Set.of("1.2.840.10008.1.2", "1.2.840.10008.1.2.1");
+    /** How the test data is stored, and so what cornerstone must be told for the frames and the bulk data. */
+    static final String EXPLICIT_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SERIES_LIST = Pattern.compile("/dicom-web/studies/([0-9.]+)/series");
     private static final Pattern METADATA = Pattern.compile("/dicom-web/studies/([0-9.]+)(?:/series/([0-9.]+))?/metadata");
@@ -130,6 +131,8 @@ class OhifRequestsTest {
         assertEquals(Map.of("frames", 60, "metadata", 3, "series", 3, "studies", 6), kinds,
                 "requests of each kind replayed");
         assertEquals(41, metadataSeen.size(), "instances whose metadata OHIF was given");
+        // the model's answer to the recorded MRN filter, spelled out: only that patient's study
+        assertEquals(Set.of(ctOnly.study), expectedStudies(query("00100020=*VCT1*&" + LIST)));
     }
 
     // ---------------------------------------------------------------- what the recording lacks (dicomweb.md 1.1)
@@ -144,6 +147,14 @@ class OhifRequestsTest {
         // only an end: OHIF sends 19700102-end
         assertEquals(Set.of(older.study), studyList(LIST + "&StudyDate=19700102-20000101"));
         assertEquals(Set.of(), studyList(LIST + "&StudyDate=20261202-20261207"));
+    }
+
+    /** The MRN typed in the study list goes as *value* (supportsWildcard): part of an ID finds it. */
+    @Test
+    void patientIdTypedInTheStudyListMatchesPartOfTheId() throws Exception {
+        assertEquals(Set.of(withDose.study), studyList("00100020=*DOSE*&" + LIST));
+        assertEquals(Set.of(ctOnly.study, withDose.study, older.study), studyList("00100020=*V*&" + LIST));
+        assertEquals(Set.of(), studyList("00100020=*VCT2*&" + LIST));
     }
 
     @Test
@@ -323,7 +334,7 @@ class OhifRequestsTest {
         HttpResponse<byte[]> r = s.get(url.substring(s.origin().length()), BULK);
         assertEquals(200, r.statusCode(), () -> uri + ": " + text(r));
         CornerstoneFrame part = CornerstoneFrame.read(r.headers().firstValue("Content-Type").orElse(null), r.body());
-        assertTrue(RAW_LITTLE_ENDIAN.contains(part.transferSyntax()), uri + ": " + part.contentType());
+        assertEquals(EXPLICIT_LITTLE_ENDIAN, part.transferSyntax(), uri + ": part Content-Type " + part.contentType());
         assertArrayEquals(stored.getBytes(Tag.PixelData), part.pixelData(), uri);
     }
 
@@ -333,9 +344,8 @@ class OhifRequestsTest {
         assertTrue(meta != null, url + ": OHIF asks for frames only of instances whose metadata it has");
         assertTrue(r.statusCode() == 200 || r.statusCode() == 206, () -> url + ": " + r.statusCode() + " " + text(r));
         CornerstoneFrame f = CornerstoneFrame.read(r.headers().firstValue("Content-Type").orElse(null), r.body());
-        assertTrue(RAW_LITTLE_ENDIAN.contains(f.transferSyntax()),
-                url + ": stored uncompressed, the frame must be raw little endian, not " + f.transferSyntax()
-                        + " (part Content-Type " + f.contentType() + ")");
+        assertEquals(EXPLICIT_LITTLE_ENDIAN, f.transferSyntax(), url + ": the syntax cornerstone decodes with (part "
+                + "Content-Type " + f.contentType() + ", stored " + meta.at("/00083002/Value/0").asText() + ")");
         int length = meta.at("/00280010/Value/0").asInt() * meta.at("/00280011/Value/0").asInt()
                 * meta.at("/00280100/Value/0").asInt() / 8 * meta.at("/00280002/Value/0").asInt();
         assertTrue(number <= meta.at("/00280008/Value/0").asInt(1), url + ": beyond NumberOfFrames");
