@@ -157,6 +157,28 @@ class OhifRequestsTest {
         assertEquals(Set.of(), studyList("00100020=*VCT2*&" + LIST));
     }
 
+    /**
+     * The study list's other filters (mapParams in OHIF's qido.js): text typed is wrapped in *...* (supportsWildcard);
+     * the modalities picked go as one value, an array that encodeURIComponent joins with %2C.
+     */
+    @Test
+    void theStudyListsOtherFilters() throws Exception {
+        assertEquals(Set.of(withDose.study), studyList("PatientName=*DOSE*&" + LIST));
+        assertEquals(Set.of(ctOnly.study, withDose.study, older.study), studyList("PatientName=*VIEWER*&" + LIST));
+        assertEquals(Set.of(older.study), studyList("AccessionNumber=*OLD*&" + LIST));
+        assertEquals(Set.of(ctOnly.study), studyList("StudyDescription=*VCT1*&" + LIST));
+        assertEquals(Set.of(withDose.study), studyList(LIST + "&ModalitiesInStudy=RTDOSE"));
+        assertEquals(Set.of(ctOnly.study, withDose.study, older.study), studyList(LIST + "&ModalitiesInStudy=CT"));
+    }
+
+    /** Two modalities picked in the study list's filter: studies with either (OHIF's app.bundle splits ?modalities= on ','). */
+    @Test
+    void modalitiesPickedTogetherFindStudiesWithEither() throws Exception {
+        assertEquals(Set.of(ctOnly.study, withDose.study, older.study),
+                studyList(LIST + "&ModalitiesInStudy=CT%2CRTDOSE"));
+        assertEquals(Set.of(withDose.study), studyList(LIST + "&ModalitiesInStudy=MR%2CRTDOSE"));
+    }
+
     @Test
     void studyUidListsJoinedWithABackslash() throws Exception {
         assertEquals(Set.of(ctOnly.study, withDose.study),
@@ -264,10 +286,14 @@ class OhifRequestsTest {
                 String v = e.getValue();
                 match &= switch (e.getKey()) {
                     case "limit", "offset", "fuzzymatching", "includefield" -> true;
-                    case "00100020", "PatientID" ->
-                            st.patientId().matches(v.replace("?", ".").replace("*", ".*"));
+                    case "00100020", "PatientID" -> matches(st.patientId(), v);
                     case "StudyInstanceUID", "0020000D" -> Arrays.asList(v.split("[\\\\,]")).contains(st.uid());
                     case "StudyDate", "00080020" -> inRange(st.date(), v);
+                    case "PatientName", "00100010" -> matches(st.patientName(), v);
+                    case "AccessionNumber", "00080050" -> matches("ACC" + st.patientId(), v);
+                    case "StudyDescription", "00081030" -> matches(st.description(), v);
+                    case "ModalitiesInStudy", "00080061" ->
+                            Arrays.stream(v.split("[\\\\,]")).anyMatch(st.modalities()::contains);
                     default -> throw new AssertionError("the replay has no model of the key " + e.getKey());
                 };
             }
@@ -276,6 +302,11 @@ class OhifRequestsTest {
             }
         }
         return expected;
+    }
+
+    /** Single value or wildcard matching (PS3.4 C.2.2.2.1, C.2.2.2.4); the test data is upper case. */
+    private static boolean matches(String value, String key) {
+        return value.matches(Pattern.quote(key).replace("?", "\\E.\\Q").replace("*", "\\E.*\\Q"));
     }
 
     private static boolean inRange(String date, String range) {
