@@ -70,6 +70,8 @@ class OhifRequestsTest {
     final Map<String, String> names = new HashMap<>();
     /** The metadata answers seen so far, by SOP Instance UID: OHIF sizes the frames it asks by them. */
     final Map<String, JsonNode> metadataSeen = new HashMap<>();
+    /** The Content-Encodings of the answers to the browser's requests. */
+    final Map<String, Integer> encodings = new TreeMap<>();
     WebTestServer s;
     Path dir;
 
@@ -123,6 +125,8 @@ class OhifRequestsTest {
     @Test
     void everyRecordedRequestGivesWhatOhifReads() throws Exception {
         List<OhifRecording.Request> recorded = OhifRecording.load(names);
+        metadataSeen.clear(); // as in a fresh browser tab
+        encodings.clear();
         Map<String, Integer> kinds = new TreeMap<>();
         for (OhifRecording.Request r : recorded) {
             assertEquals("GET", r.method(), r.toString());
@@ -131,6 +135,8 @@ class OhifRequestsTest {
         assertEquals(Map.of("frames", 60, "metadata", 3, "series", 3, "studies", 6), kinds,
                 "requests of each kind replayed");
         assertEquals(41, metadataSeen.size(), "instances whose metadata OHIF was given");
+        // the 12 JSON answers (6 study lists, 3 series lists, 3 metadata) at least
+        assertTrue(encodings.getOrDefault("gzip", 0) >= 12, "the JSON answers gzipped for the browser: " + encodings);
         // the model's answer to the recorded MRN filter, spelled out: only that patient's study
         assertEquals(Set.of(ctOnly.study), expectedStudies(query("00100020=*VCT1*&" + LIST)));
     }
@@ -239,7 +245,7 @@ class OhifRequestsTest {
         int q = url.indexOf('?');
         String path = q < 0 ? url : url.substring(0, q);
         Map<String, String> query = query(q < 0 ? "" : url.substring(q + 1));
-        HttpResponse<byte[]> r = s.get(url, accept);
+        BrowserGet.Answer r = get(url, accept);
         Matcher m;
         if (path.equals("/dicom-web/studies")) {
             studyRows(r, url, expectedStudies(query));
@@ -259,10 +265,10 @@ class OhifRequestsTest {
 
     private Set<String> studyList(String query) throws Exception {
         String url = "/dicom-web/studies?" + query;
-        return studyRows(s.get(url, "application/dicom+json"), url, expectedStudies(query(query)));
+        return studyRows(get(url, "application/dicom+json"), url, expectedStudies(query(query)));
     }
 
-    private Set<String> studyRows(HttpResponse<byte[]> r, String url, Set<String> expected) throws Exception {
+    private Set<String> studyRows(BrowserGet.Answer r, String url, Set<String> expected) throws Exception {
         JsonNode rows = jsonArray(r, url);
         Set<String> found = new TreeSet<>();
         for (JsonNode row : rows) {
@@ -319,7 +325,7 @@ class OhifRequestsTest {
         return (from.isEmpty() || date.compareTo(from) >= 0) && (to.isEmpty() || date.compareTo(to) <= 0);
     }
 
-    private void seriesRows(HttpResponse<byte[]> r, String url, String study) throws Exception {
+    private void seriesRows(BrowserGet.Answer r, String url, String study) throws Exception {
         JsonNode rows = jsonArray(r, url);
         Set<String> found = new TreeSet<>();
         for (JsonNode row : rows) {
@@ -332,7 +338,7 @@ class OhifRequestsTest {
         assertEquals(seriesOf(study), found, url);
     }
 
-    private void metadata(HttpResponse<byte[]> r, String url, String study, String series) throws Exception {
+    private void metadata(BrowserGet.Answer r, String url, String study, String series) throws Exception {
         JsonNode array = jsonArray(r, url);
         Set<String> expected = new TreeSet<>();
         for (String uid : series == null ? seriesOf(study) : Set.of(series)) {
@@ -362,19 +368,19 @@ class OhifRequestsTest {
                 : s.root() + "/studies/" + stored.getString(Tag.StudyInstanceUID) + "/series/"
                 + stored.getString(Tag.SeriesInstanceUID) + "/" + uri;
         assertTrue(url.startsWith(s.root() + "/"), "BulkDataURI " + uri + " does not lead to our DICOMweb");
-        HttpResponse<byte[]> r = s.get(url.substring(s.origin().length()), BULK);
-        assertEquals(200, r.statusCode(), () -> uri + ": " + text(r));
-        CornerstoneFrame part = CornerstoneFrame.read(r.headers().firstValue("Content-Type").orElse(null), r.body());
+        BrowserGet.Answer r = BrowserGet.get(s.client(), url, BULK);
+        assertEquals(200, r.status(), () -> uri + ": " + r.text());
+        CornerstoneFrame part = CornerstoneFrame.read(r.contentType(), r.body());
         assertEquals(EXPLICIT_LITTLE_ENDIAN, part.transferSyntax(), uri + ": part Content-Type " + part.contentType());
         assertArrayEquals(stored.getBytes(Tag.PixelData), part.pixelData(), uri);
     }
 
     /** As cornerstone's WADO-RS loader: only after the metadata, sized by it, decoded by the part's syntax. */
-    private void frame(HttpResponse<byte[]> r, String url, String sop, int number) {
+    private void frame(BrowserGet.Answer r, String url, String sop, int number) {
         JsonNode meta = metadataSeen.get(sop);
         assertTrue(meta != null, url + ": OHIF asks for frames only of instances whose metadata it has");
-        assertTrue(r.statusCode() == 200 || r.statusCode() == 206, () -> url + ": " + r.statusCode() + " " + text(r));
-        CornerstoneFrame f = CornerstoneFrame.read(r.headers().firstValue("Content-Type").orElse(null), r.body());
+        assertTrue(r.status() == 200 || r.status() == 206, () -> url + ": " + r.status() + " " + r.text());
+        CornerstoneFrame f = CornerstoneFrame.read(r.contentType(), r.body());
         assertEquals(EXPLICIT_LITTLE_ENDIAN, f.transferSyntax(), url + ": the syntax cornerstone decodes with (part "
                 + "Content-Type " + f.contentType() + ", stored " + meta.at("/00083002/Value/0").asText() + ")");
         int length = meta.at("/00280010/Value/0").asInt() * meta.at("/00280011/Value/0").asInt()
@@ -395,10 +401,9 @@ class OhifRequestsTest {
         return uids;
     }
 
-    private static JsonNode jsonArray(HttpResponse<byte[]> r, String url) throws Exception {
-        assertEquals(200, r.statusCode(), () -> url + ": " + text(r));
-        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/dicom+json"),
-                url + ": " + r.headers().firstValue("Content-Type"));
+    private static JsonNode jsonArray(BrowserGet.Answer r, String url) throws Exception {
+        assertEquals(200, r.status(), () -> url + ": " + r.text());
+        assertTrue(String.valueOf(r.contentType()).startsWith("application/dicom+json"), url + ": " + r.contentType());
         JsonNode j = JSON.readTree(r.body());
         assertTrue(j.isArray(), url + ": not an array");
         return j;
@@ -418,6 +423,13 @@ class OhifRequestsTest {
             }
         }
         return out;
+    }
+
+    /** GET relative to the origin, as the browser sends it. */
+    private BrowserGet.Answer get(String url, String accept) throws Exception {
+        BrowserGet.Answer a = BrowserGet.get(s.client(), s.origin() + url, accept);
+        encodings.merge(a.contentEncoding(), 1, Integer::sum);
+        return a;
     }
 
     private static String instancePath(DataSet ds) {
