@@ -71,7 +71,8 @@ record CornerstoneFrame(String contentType, byte[] pixelData) {
             return params.get("transfer-syntax");
         }
         String type = params.getOrDefault("type", parameters[0].trim());
-        return BY_MEDIA_TYPE.getOrDefault(type, BY_MEDIA_TYPE.getOrDefault(parameters[0].trim(), IMPLICIT_LITTLE_ENDIAN));
+        String media = parameters[0].trim();
+        return BY_MEDIA_TYPE.getOrDefault(type, BY_MEDIA_TYPE.getOrDefault(media, IMPLICIT_LITTLE_ENDIAN));
     }
 
     private static int indexOf(byte[] hay, byte[] needle, int from) {
