@@ -97,8 +97,11 @@ record QidoQuery(QueryLevel level, DataSet identifier, QueryOptions options, boo
                 returned.add(tag);
                 continue;
             }
-            if (ElementDictionary.vrOf(tag) == VR.UI) {
-                value = value.replace(',', '\\'); // UID lists: '\' (OHIF) or ','
+            VR keyVr = ElementDictionary.vrOf(tag);
+            if (keyVr == VR.UI || keyVr == VR.CS) {
+                // no UI or CS value can hold a ',' (PS3.5 6.2): it separates values, as '\' does. UID lists come
+                // both ways; OHIF's study list sends the modalities picked as ModalitiesInStudy=CT%2CMR
+                value = value.replace(',', '\\');
             }
             keys.put(tag, value);
         }
