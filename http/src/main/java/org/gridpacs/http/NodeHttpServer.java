@@ -201,7 +201,8 @@ public final class NodeHttpServer implements Closeable {
                 LOG.error("Not starting the HTTP service: {}", why);
                 throw new IOException(why);
             }
-            return LocalAccess::new;
+            // credentials brought all the same are checked (BasicAuthentication), else the caller is local
+            return handler -> new LocalAccess(new BasicAuthentication(accounts, "GridPACS", handler));
         }
         Sessions sessions = new Sessions(accounts, sessionIdleTimeout);
         LoginPage login = new LoginPage(accounts, sessions);

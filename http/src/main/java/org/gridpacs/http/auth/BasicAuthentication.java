@@ -51,6 +51,9 @@ public final class BasicAuthentication extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (header == null && Caller.of(request) != null) {
+            return super.handle(request, response, callback); // already known: the local caller of LocalAccess
+        }
         String token = sessions != null ? SessionCookie.token(request) : null;
         if (header == null && token != null) {
             Caller c = sessions.find(token);

@@ -17,6 +17,9 @@ import org.eclipse.jetty.util.Callback;
  * address; each request's local address is checked again all the same (403 otherwise), so that no mistake in the
  * wiring can serve the network without a login. Requests another web site could make a local browser send are
  * refused ({@link CrossSite}): a foreign Origin on a change, a Host that is not this machine (DNS rebinding).
+ * A request that brings HTTP Basic credentials all the same is left to the {@link BasicAuthentication} this wraps:
+ * served as that account, or refused when they are wrong (a script with a wrong password hears so, and an
+ * account's role can be tried on one machine).
  */
 public final class LocalAccess extends Handler.Wrapper {
     public LocalAccess(Handler next) {
@@ -37,8 +40,10 @@ public final class LocalAccess extends Handler.Wrapper {
             Content.Sink.write(response, true, "403 Forbidden: " + refusal + "\n", callback);
             return true;
         }
-        request.setAttribute(BasicAuthentication.USER, Caller.LOCAL.name());
-        request.setAttribute(Caller.ATTRIBUTE, Caller.LOCAL);
+        if (request.getHeaders().get(HttpHeader.AUTHORIZATION) == null) {
+            request.setAttribute(BasicAuthentication.USER, Caller.LOCAL.name());
+            request.setAttribute(Caller.ATTRIBUTE, Caller.LOCAL);
+        }
         return super.handle(request, response, callback);
     }
 

@@ -63,6 +63,23 @@ class LoopbackAccessTest {
     }
 
     @Test
+    void credentialsBroughtAllTheSameAreCheckedAndTheirRoleApplies(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("users.properties");
+        UserAccounts.put(file, "reader", "reader-password".toCharArray(), AccountRole.READ);
+        try (NodeHttpServer server = new NodeHttpServer("127.0.0.1", 0).access(HttpAccess.LOOPBACK)
+                .users(UserAccounts.load(file)).route("/dicom-web/*", new AccessTestClient.WhoAmI()).start()) {
+            AccessTestClient c = new AccessTestClient(client, "http://127.0.0.1:" + server.port());
+            var wrong = c.get("/dicom-web/studies", "Authorization", AccessTestClient.basic("reader", "nope"));
+            assertEquals(401, wrong.statusCode(), "a wrong password is refused, not ignored: " + wrong.body());
+            assertTrue(wrong.body().contains("wrong user name or password"), wrong.body());
+            var right = c.get("/dicom-web/studies", "Authorization", AccessTestClient.basic("reader", "reader-password"));
+            assertEquals("reader [READ]\n", right.body(), "served as the account, with its role");
+            assertEquals("local [READ, UPLOAD, ADMIN]\n", c.get("/dicom-web/studies").body(), "without: the local caller");
+        }
+    }
+
+    @Test
     void aNonLoopbackAddressIsRefused() {
         for (String host : new String[] {"0.0.0.0", "", "::"}) {
             IOException e = assertThrows(IOException.class, () -> server(host).close(), host);

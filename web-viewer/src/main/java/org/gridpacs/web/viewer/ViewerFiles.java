@@ -55,18 +55,19 @@ final class ViewerFiles extends Handler.Abstract {
         String method = request.getMethod().toUpperCase(Locale.ROOT);
         String path = request.getHttpURI().getDecodedPath();
         IsolationHeaders.put(response);
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-            PlainAnswer.send(response, callback, 405, method + " is not allowed on the viewer's files (GET, HEAD)");
-            return true;
-        }
         String refusal = ViewerHandler.unsafe(path);
         if (refusal != null) {
             PlainAnswer.send(response, callback, 400, refusal);
             return true;
         }
         if (ViewerHandler.belowOtherEndpoint(path)) {
+            // whatever the method: the viewer does not answer for another endpoint's paths (/peer/ on the user port)
             PlainAnswer.send(response, callback, 404, "no resource at " + path);
+            return true;
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+            PlainAnswer.send(response, callback, 405, method + " is not allowed on the viewer's files (GET, HEAD)");
             return true;
         }
         String name = path.substring(path.lastIndexOf('/') + 1);

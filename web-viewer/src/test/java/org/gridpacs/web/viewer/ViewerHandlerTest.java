@@ -150,6 +150,9 @@ class ViewerHandlerTest {
             var post = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/"))
                     .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(405, post.statusCode());
+            var put = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/peer/instances"))
+                    .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, put.statusCode(), "another endpoint's path, whatever the method: " + put.body());
         }
     }
 
