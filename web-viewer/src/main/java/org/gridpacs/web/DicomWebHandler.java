@@ -1,6 +1,5 @@
 package org.gridpacs.web;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import org.eclipse.jetty.http.HttpHeader;
@@ -142,9 +141,5 @@ public final class DicomWebHandler extends Handler.Abstract {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
         Content.Sink.write(response, true, body.toString() + "\n", callback);
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

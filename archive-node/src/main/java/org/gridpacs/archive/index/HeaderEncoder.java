@@ -92,13 +92,14 @@ public final class HeaderEncoder {
 
     private static void copyElement(DataSet from, int k, DataSet to, String prefix, List<LeftOutValues.Entry> leftOut) {
         Object value = from.valueAt(k);
-        String path = prefix + LeftOutValues.hex(from.tagAt(k));
+        // the path is made only for what needs it (every C-STORE passes here, element by element)
         if (value instanceof BulkData || value instanceof Fragments
                 || value instanceof byte[] b && b.length > BULK_DATA_THRESHOLD && isBulk(from.vrAt(k))) {
-            leftOut.add(new LeftOutValues.Entry(path, from.vrAt(k)));
+            leftOut.add(new LeftOutValues.Entry(prefix + LeftOutValues.hex(from.tagAt(k)), from.vrAt(k)));
             return;
         }
         if (value instanceof Sequence seq) {
+            String path = prefix + LeftOutValues.hex(from.tagAt(k));
             Sequence copy = to.newSequence(from.tagAt(k));
             int n = 0;
             for (DataSet item : seq) {

@@ -3,7 +3,6 @@ package org.gridpacs.archive.index;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.VR;
@@ -40,7 +39,7 @@ public final class LeftOutValues {
 
     /** "00540016": the path step of a tag. */
     static String hex(int tag) {
-        return String.format(Locale.ROOT, "%08X", tag);
+        return org.gridpacs.dicom.data.ElementDictionary.hex(tag);
     }
 
     /** Puts the record of {@code entries} into {@code header} (replacing any record of this creator it had). */

@@ -1,6 +1,5 @@
 package org.gridpacs.archive.query;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,8 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 import org.gridpacs.dicom.data.DataSet;
-import org.gridpacs.dicom.io.DicomInputStream;
-import org.gridpacs.dicom.io.TransferSyntax;
 
 /**
  * The stored header that stands for an entity of the query level: the instance's own at IMAGE level, otherwise
@@ -40,12 +37,8 @@ final class HeaderSource implements AutoCloseable {
 
     /** Decodes a stored header (a bare data set in Explicit VR Little Endian). */
     static DataSet decode(byte[] encoded) throws SQLException {
-        if (encoded == null || encoded.length == 0) {
-            return new DataSet();
-        }
-        try (DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(encoded), 8192)) {
-            in.setTransferSyntax(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
-            return in.readDataSet();
+        try {
+            return org.gridpacs.archive.index.StoredHeaders.decode(encoded);
         } catch (IOException e) {
             throw new SQLException("stored header does not decode: " + e.getMessage(), e);
         }

@@ -196,6 +196,15 @@ public final class ElementDictionary {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     /** The tag as "(gggg,eeee)" in upper case hex, such as "(0010,0010)". */
+    /** "0020000D": the tag as 8 upper-case hex digits (the DICOM JSON model's keys, attribute paths). */
+    public static String hex(int tag) {
+        char[] c = new char[8];
+        for (int i = 0; i < 8; i++) {
+            c[i] = HEX[tag >>> (28 - 4 * i) & 0xF];
+        }
+        return new String(c);
+    }
+
     public static String toString(int tag) {
         char[] c = {'(', 0, 0, 0, 0, ',', 0, 0, 0, 0, ')'};
         for (int i = 0; i < 8; i++) {

@@ -2,7 +2,6 @@ package org.gridpacs.web.json;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The attribute paths of bulk values and the BulkDataURIs that name them (WADO-RS metadata writes them, the bulkdata
@@ -48,12 +47,7 @@ public final class BulkDataPaths {
 
     /** "0020000D": the path step of a tag. */
     public static String hex(int tag) {
-        return String.format(Locale.ROOT, "%08X", tag);
-    }
-
-    /** The path of attribute {@code tag} in the data set at {@code parent} ("" for the top level, else "a/0/"). */
-    public static String child(String parentPrefix, int tag) {
-        return parentPrefix + hex(tag);
+        return org.gridpacs.dicom.data.ElementDictionary.hex(tag);
     }
 
     /** The prefix of the attributes of item {@code index} of the sequence at {@code sequencePath}. */

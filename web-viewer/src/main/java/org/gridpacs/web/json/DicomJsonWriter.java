@@ -85,13 +85,15 @@ public final class DicomJsonWriter {
             if ((tag & 0xFFFF) == 0) {
                 continue; // group lengths are not part of the model
             }
-            g.writeFieldName(BulkDataPaths.hex(tag));
-            attribute(ds, k, tag, BulkDataPaths.child(prefix, tag));
+            String key = BulkDataPaths.hex(tag);
+            g.writeFieldName(key);
+            attribute(ds, k, tag, prefix, key);
         }
         g.writeEndObject();
     }
 
-    private void attribute(DataSet ds, int k, int tag, String path) throws IOException {
+    /** The attribute at {@code prefix + key}; that path is made only for the sequences and bulk values that need it. */
+    private void attribute(DataSet ds, int k, int tag, String prefix, String key) throws IOException {
         VR vr = ds.vrAt(k);
         Object value = ds.valueAt(k);
         g.writeStartObject();
@@ -100,20 +102,21 @@ public final class DicomJsonWriter {
             if (!seq.isEmpty()) {
                 g.writeArrayFieldStart("Value");
                 int n = 0;
+                String path = prefix + key;
                 for (DataSet item : seq) {
                     write(item, BulkDataPaths.item(path, n++));
                 }
                 g.writeEndArray();
             }
         } else if (value instanceof BulkData || value instanceof Fragments) {
-            String uri = uris.uri(path, vr, value);
+            String uri = uris.uri(prefix + key, vr, value);
             if (uri != null) {
                 g.writeStringField("BulkDataURI", uri);
             }
         } else if (value instanceof byte[] b && b.length > 0) {
             switch (vr) {
                 case OB, OD, OF, OL, OV, OW, UN -> {
-                    String uri = uris.uri(path, vr, value);
+                    String uri = uris.uri(prefix + key, vr, value);
                     if (uri != null) {
                         g.writeStringField("BulkDataURI", uri);
                     } else {
@@ -225,7 +228,7 @@ public final class DicomJsonWriter {
         g.writeArrayFieldStart("Value");
         for (int off = 0; off + w <= b.length; off += w) {
             switch (vr) {
-                case AT -> g.writeString(String.format("%04X%04X", LittleEndian.u16(b, off), LittleEndian.u16(b, off + 2)));
+                case AT -> g.writeString(BulkDataPaths.hex(LittleEndian.u16(b, off) << 16 | LittleEndian.u16(b, off + 2)));
                 case US -> g.writeNumber(LittleEndian.u16(b, off));
                 case SS -> g.writeNumber((short) LittleEndian.u16(b, off));
                 case UL -> g.writeNumber(LittleEndian.i32(b, off) & 0xFFFFFFFFL);

@@ -85,12 +85,6 @@ public record MediaType(String type, String subtype, Map<String, String> paramet
         return type.equals("*") || subtype.equals("*");
     }
 
-    public MediaType withParameter(String name, String value) {
-        Map<String, String> p = new LinkedHashMap<>(parameters);
-        p.put(name.toLowerCase(Locale.ROOT), value);
-        return new MediaType(type, subtype, p);
-    }
-
     /** The header value, parameter values quoted where they need it (a "/" in type= does). */
     @Override
     public String toString() {
