@@ -66,7 +66,9 @@ public final class DicomServer implements Closeable {
         this.policy = policy;
         this.services = services;
         int max = settings.maxAssociations();
-        this.associationThreads = pool("dicom-association", max, new SynchronousQueue<>());
+        // `active` is the gate; the queue only bridges the moment between a finished association's decrement
+        // and its thread becoming free again (a SynchronousQueue refused the next association in that moment).
+        this.associationThreads = pool("dicom-association", max, new LinkedBlockingQueue<>());
         this.workers = pool("dicom-worker", max, new LinkedBlockingQueue<>());
         this.rejecters = pool("dicom-reject", 2, new SynchronousQueue<>());
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
