@@ -7,17 +7,21 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 
 import javax.security.auth.x500.X500Principal;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -25,7 +29,9 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -111,6 +117,31 @@ public final class CertificateAuthority {
             throw new GeneralSecurityException(e);
         }
         return new IssuedCertificate(pair.getPrivate(), sign(b, key), certificate);
+    }
+
+    /**
+     * A certificate revocation list (RFC 5280 v2 CRL) signed by this CA, listing {@code revoked} (serial -> when it
+     * was revoked), numbered {@code number} (higher is newer) and valid from now until {@code nextUpdate}; after
+     * that a relying party may no longer trust it.
+     */
+    public X509CRL revocationList(Map<BigInteger, Instant> revoked, BigInteger number, Instant nextUpdate)
+            throws GeneralSecurityException {
+        Instant now = Instant.now();
+        X509v2CRLBuilder b = new X509v2CRLBuilder(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
+                Date.from(now));
+        b.setNextUpdate(Date.from(nextUpdate));
+        // sorted: the same set gives the same list, whatever the map's order
+        revoked.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> b.addCRLEntry(e.getKey(), Date.from(e.getValue()), CRLReason.unspecified));
+        try {
+            b.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
+            b.addExtension(Extension.authorityKeyIdentifier, false,
+                    new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
+            return new JcaX509CRLConverter().getCRL(
+                    b.build(new JcaContentSignerBuilder(KeyType.signatureAlgorithm(key)).build(key)));
+        } catch (CertIOException | OperatorCreationException e) {
+            throw new GeneralSecurityException(e);
+        }
     }
 
     private static ExtendedKeyUsage extendedKeyUsage(CertificateRequest rq) {

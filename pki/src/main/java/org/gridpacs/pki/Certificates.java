@@ -28,6 +28,17 @@ public final class Certificates {
         }
     }
 
+    /** The subject's common name (CN), or null when it has none. */
+    public static String commonName(X509Certificate cert) {
+        org.bouncycastle.asn1.x500.X500Name name = org.bouncycastle.asn1.x500.X500Name.getInstance(
+                cert.getSubjectX500Principal().getEncoded());
+        org.bouncycastle.asn1.x500.RDN[] cns = name.getRDNs(BCStyle.CN);
+        if (cns.length == 0) {
+            return null;
+        }
+        return org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(cns[0].getFirst().getValue());
+    }
+
     /** The host names and IP addresses in a certificate's subjectAltName, in its order. */
     public static List<String> names(X509Certificate cert) throws CertificateParsingException {
         Collection<List<?>> sans = cert.getSubjectAlternativeNames();

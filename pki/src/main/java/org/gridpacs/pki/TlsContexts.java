@@ -10,7 +10,9 @@ import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The one TLS policy of GridPACS (DICOM TLS, the peer transport, later federation and the grid): TLS 1.3 and 1.2
@@ -42,6 +44,19 @@ public final class TlsContexts {
         tmf.init(trust);
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    /**
+     * An SSLContext presenting the key in {@code keys} and deciding trust with {@code trust} (a trust manager of the
+     * caller's, such as one that also checks a revocation list: {@link RevocationLists#trustManager}).
+     */
+    public static SSLContext context(KeyStore keys, char[] keyPassword, X509ExtendedTrustManager trust)
+            throws GeneralSecurityException {
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+        kmf.init(keys, keyPassword);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), new TrustManager[] {trust}, null);
         return ctx;
     }
 
