@@ -51,7 +51,7 @@ public final class TlsContexts {
      * An SSLContext presenting the key in {@code keys} and deciding trust with {@code trust} (a trust manager of the
      * caller's, such as one that also checks a revocation list: {@link RevocationLists#trustManager}).
      */
-    public static SSLContext context(KeyStore keys, char[] keyPassword, X509ExtendedTrustManager trust)
+    public static SSLContext contextTrusting(KeyStore keys, char[] keyPassword, X509ExtendedTrustManager trust)
             throws GeneralSecurityException {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
         kmf.init(keys, keyPassword);

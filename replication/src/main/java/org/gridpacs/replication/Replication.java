@@ -34,6 +34,7 @@ import org.gridpacs.replication.store.CopyPusher;
 import org.gridpacs.replication.store.ReplicatingStore;
 import org.gridpacs.replication.transfer.PeerClient;
 import org.gridpacs.replication.transfer.PeerHandler;
+import org.gridpacs.replication.transfer.PeerIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +98,8 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
         this.store = new ReplicatingStore(localStore, cluster, placement, nodeCopies, membership,
                 new CopyPusher(cluster.self(), storage, storages, catalog, client), outbox, this::awaitAnnounced,
                 pushes);
-        this.handler = new PeerHandler(cluster.self(), storage, storages, localStore, catalog, this);
+        this.handler = new PeerHandler(cluster.self(), storage, storages, localStore, catalog, this,
+                PeerIdentity.of(cluster, storages));
         this.repair = new ClusterRepair(cluster, membership, placement, nodeCopies, catalog, index, client, localStore,
                 storage, outbox, this::wakeSenders);
     }

@@ -28,13 +28,14 @@ public final class DoseJobs implements Closeable {
     private final DoseJobsHandler handler;
     private final DoseJobsPeerHandler peerHandler;
 
-    private DoseJobs(DoseJobService service, StoreListeners listeners, java.util.List<BatchExecutors> executors) {
+    private DoseJobs(DoseJobService service, StoreListeners listeners, java.util.List<BatchExecutors> executors,
+                     org.gridpacs.http.PeerCaller callers) {
         this.service = service;
         this.listeners = listeners;
         this.listener = new PlanArrivalListener(service);
         this.executors = executors;
         this.handler = new DoseJobsHandler(service);
-        this.peerHandler = new DoseJobsPeerHandler(service);
+        this.peerHandler = new DoseJobsPeerHandler(service, callers);
         listeners.add(listener);
     }
 
@@ -45,9 +46,14 @@ public final class DoseJobs implements Closeable {
 
     /**
      * The cluster the node is a member of, as the dose service needs it: the membership and the peer calls. Route
-     * {@link #peerHandler()} at {@link DoseJobsPeerHandler#ROUTE} on the peer connector.
+     * {@link #peerHandler()} at {@link DoseJobsPeerHandler#ROUTE} on the peer connector; {@code callers} says
+     * which member calls it (its node certificate).
      */
-    public record Cluster(Peers peers, JobPeers transport) {
+    public record Cluster(Peers peers, JobPeers transport, org.gridpacs.http.PeerCaller callers) {
+        /** Without identity checks (cluster TLS off). */
+        public Cluster(Peers peers, JobPeers transport) {
+            this(peers, transport, org.gridpacs.http.PeerCaller.ANYONE);
+        }
     }
 
     /**
@@ -97,7 +103,8 @@ public final class DoseJobs implements Closeable {
             service.inCluster(cluster.peers(), cluster.transport());
         }
         service.start();
-        return new DoseJobs(service, a.listeners(), owned);
+        return new DoseJobs(service, a.listeners(), owned,
+                cluster != null ? cluster.callers() : org.gridpacs.http.PeerCaller.ANYONE);
     }
 
     public DoseJobService service() {

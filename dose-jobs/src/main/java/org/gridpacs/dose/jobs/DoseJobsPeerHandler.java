@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.gridpacs.http.PeerCaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * <li>{@code DELETE /peer/dose/jobs/{id}} -> the owner cancels: 200 and the row, 409 and the row when it had
  * ended, 404 when unknown.</li>
  * </ul>
+ * Every request comes from a cluster member ({@link PeerCaller}: its node certificate), and a row is written only by
+ * the node that owns the job, or as a cancel (CANCELLED), which any member may make when the owner cannot be asked;
+ * else 403.
  */
 public final class DoseJobsPeerHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(DoseJobsPeerHandler.class);
@@ -34,15 +38,31 @@ public final class DoseJobsPeerHandler extends Handler.Abstract {
     private static final int MAX_BODY = 4 << 20;
 
     private final DoseJobService jobs;
+    private final PeerCaller callers;
 
+    /** Without identity checks (a node alone, or cluster TLS off). */
     public DoseJobsPeerHandler(DoseJobService jobs) {
+        this(jobs, PeerCaller.ANYONE);
+    }
+
+    public DoseJobsPeerHandler(DoseJobService jobs, PeerCaller callers) {
         this.jobs = jobs;
+        this.callers = callers;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String path = request.getHttpURI().getPath();
         String method = request.getMethod().toUpperCase(Locale.ROOT);
+        Optional<String> caller;
+        try {
+            caller = callers.node(request);
+        } catch (PeerCaller.Refused e) {
+            LOG.warn("Refused peer dose job request {} {} from {}: {}", method, path, Request.getRemoteAddr(request),
+                    e.getMessage());
+            send(response, callback, 403, JobJson.error(e.getMessage()));
+            return true;
+        }
         try {
             if (path.equals(BASE) || path.equals(BASE + "/")) {
                 if (!method.equals("GET")) {
@@ -67,6 +87,13 @@ public final class DoseJobsPeerHandler extends Handler.Abstract {
                     JobRecord row = JobRowJson.parse(JobJson.MAPPER.readTree(body));
                     if (!row.id().equals(id)) {
                         send(response, callback, 400, JobJson.error("the row is of job " + row.id() + ", not " + id));
+                        return true;
+                    }
+                    if (caller.isPresent() && !caller.get().equals(row.owner()) && row.state() != JobState.CANCELLED) {
+                        String why = "node " + caller.get() + " may send rows of its own jobs only (or a cancel), not a "
+                                + row.state() + " row of job " + id + " owned by " + row.owner();
+                        LOG.warn("Refused a dose job row from {}: {}", Request.getRemoteAddr(request), why);
+                        send(response, callback, 403, JobJson.error(why));
                         return true;
                     }
                     boolean taken = jobs.mergeFromPeer(row);

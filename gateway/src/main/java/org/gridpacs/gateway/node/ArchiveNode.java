@@ -155,7 +155,8 @@ public final class ArchiveNode implements Closeable {
             PeerTls tls = cluster.tlsEnabled() ? peerTls(cluster) : null;
             if (tls == null) {
                 LOG.warn("Cluster TLS is off (cluster.tls.enabled = false): the peer endpoints on {}:{} answer anyone "
-                        + "who can reach them, without authentication; use this only on one machine",
+                        + "who can reach them, without authentication, and the node identity checks are off (any "
+                        + "caller may act as any node); use this only on one machine",
                         cluster.selfNode().host(), cluster.selfNode().peerPort());
             }
             // the peer endpoints listen on the address the other nodes reach this one on, not on the user address
@@ -172,7 +173,8 @@ public final class ArchiveNode implements Closeable {
             remote = replication.remoteCopies();
             http.peerRoute("/peer/*", replication.peerHandler());
             doseCluster = new DoseJobs.Cluster(new MembershipPeers(membership, cluster.self()),
-                    new HttpJobPeers(cluster, tls != null ? tls.sslContext() : null));
+                    new HttpJobPeers(cluster, tls != null ? tls.sslContext() : null),
+                    org.gridpacs.replication.transfer.PeerIdentity.of(cluster, storages.registry()));
         }
         String nodeName = cluster != null ? cluster.self() : config.aeTitle();
         // events once per instance on the node that received it: copies from peers bypass this wrapper

@@ -97,11 +97,14 @@ public final class ClusterConfigFile {
         if (!s.bool("cluster.tls.enabled", true)) {
             return null;
         }
+        Path trustStore = path(s, "cluster.tls.trustStore", "${conf}/cluster-tls/cluster-ca.p12", confDir, self);
         return new ClusterConfig.Tls(
                 path(s, "cluster.tls.keyStore", "${conf}/cluster-tls/${node}.p12", confDir, self),
                 s.text("cluster.tls.keyStorePassword", "changeit").toCharArray(),
-                path(s, "cluster.tls.trustStore", "${conf}/cluster-tls/cluster-ca.p12", confDir, self),
-                s.text("cluster.tls.trustStorePassword", "changeit").toCharArray());
+                trustStore, s.text("cluster.tls.trustStorePassword", "changeit").toCharArray(),
+                // by default the revocation list beside the trust store, where pacs cluster-certs --revoke writes it
+                path(s, "cluster.tls.crl", trustStore.resolveSibling(ClusterConfig.Tls.CRL_FILE).toString(), confDir,
+                        self));
     }
 
     private static Path path(Settings s, String key, String def, Path confDir, String self) {

@@ -31,8 +31,19 @@ public record ClusterConfig(String self, List<ClusterNode> members, int replicat
         this(self, members, replicationFactor, writeQuorum, repairIntervalSeconds, repairCopiesPerSecond, tls, 24, 50);
     }
 
-    /** Key and trust material for mutual TLS between nodes (PKCS#12 files made by {@code scripts/cluster-certs}). */
-    public record Tls(Path keyStore, char[] keyStorePassword, Path trustStore, char[] trustStorePassword) {
+    /**
+     * Key and trust material for mutual TLS between nodes (PKCS#12 files made by {@code scripts/cluster-certs}), and
+     * the cluster CA's certificate revocation list ({@code crl}: a peer certificate it lists is refused; no
+     * certificate is revoked while the file does not exist).
+     */
+    public record Tls(Path keyStore, char[] keyStorePassword, Path trustStore, char[] trustStorePassword, Path crl) {
+        /** The CRL's file name beside the trust store, where {@code pacs cluster-certs --revoke} writes it. */
+        public static final String CRL_FILE = "crl.pem";
+
+        /** With the CRL beside the trust store. */
+        public Tls(Path keyStore, char[] keyStorePassword, Path trustStore, char[] trustStorePassword) {
+            this(keyStore, keyStorePassword, trustStore, trustStorePassword, trustStore.resolveSibling(CRL_FILE));
+        }
     }
 
     public ClusterConfig {

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Mutual TLS between nodes: this node's key store and the cluster CA as the only trust anchor, so a peer (server or
- * client) gets in only with a certificate the cluster CA issued. The context and policy are {@link TlsContexts}';
+ * client) gets in only with a certificate the cluster CA issued and its revocation list does not name
+ * ({@link ClusterCrl}, on both sides of every connection). The context and policy are {@link TlsContexts}';
  * what is here is the cluster's: the start-up checks, the Jetty connector and the peer client.
  */
 public final class PeerTls {
@@ -49,10 +50,15 @@ public final class PeerTls {
                     + ") was not issued by the CA in " + tls.trustStore());
         }
         own.checkValidity();
+        ClusterCrl crl = ClusterCrl.of(tls);
+        if (crl.refusal(own) != null) {
+            // the peers would refuse this node; better said here than in every handshake
+            throw new IOException("the certificate in " + tls.keyStore() + " cannot be used: " + crl.refusal(own));
+        }
         LOG.info("Peer TLS: this node is {} ({}), certificate valid until {}; trusting {}", own.getSubjectX500Principal(),
                 String.join(", ", Certificates.names(own)), own.getNotAfter().toInstant(),
                 anchors.stream().map(c -> c.getSubjectX500Principal().getName()).toList());
-        return new PeerTls(TlsContexts.context(keys, tls.keyStorePassword(), trust));
+        return new PeerTls(TlsContexts.contextTrusting(keys, tls.keyStorePassword(), new PeerTrustManager(crl)));
     }
 
     /** A key store, or how to make the missing one. */

@@ -66,9 +66,12 @@ public final class PeerHandler extends Handler.Abstract {
     private final CopyCatalog catalog;
     private final AnnouncementApplier applier;
     private final Events events;
+    /** Who may do what here: a node's certificate acts only as that node. */
+    private final PeerIdentity identity;
 
     public PeerHandler(String self, Storage storage, StorageRegistry storages, StoreService store, CopyCatalog catalog,
-                       Events events) {
+                       Events events, PeerIdentity identity) {
+        this.identity = identity;
         this.self = self;
         this.storage = storage;
         this.storages = storages;
@@ -83,6 +86,9 @@ public final class PeerHandler extends Handler.Abstract {
         String path = request.getHttpURI().getPath();
         String method = request.getMethod();
         try {
+            if (!identity.allowsMember(request, response, callback)) {
+                return true;
+            }
             switch (method + " " + path) {
                 case "PUT /peer/instances" -> receiveCopy(request, response, callback);
                 case "GET /peer/objects" -> sendObject(request, response, callback);
@@ -103,6 +109,9 @@ public final class PeerHandler extends Handler.Abstract {
     }
 
     private void receiveCopy(Request request, Response response, Callback callback) throws IOException, SQLException {
+        if (!identity.allowsCopy(request, response, callback)) {
+            return;
+        }
         String origin = request.getHeaders().get(PeerClient.ORIGIN);
         String originKey = request.getHeaders().get(PeerClient.ORIGIN_KEY);
         String checksum = request.getHeaders().get(PeerClient.CHECKSUM);
@@ -195,6 +204,9 @@ public final class PeerHandler extends Handler.Abstract {
             batch = AnnouncementCodec.read(in);
         } catch (IOException e) {
             answer(response, callback, 400, "malformed announcements: " + e.getMessage());
+            return;
+        }
+        if (!identity.allowsAnnouncements(request, batch, response, callback)) {
             return;
         }
         java.util.Set<String> studies = applier.apply(batch);
