@@ -3,8 +3,13 @@ package org.gridpacs.http;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.function.Function;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
@@ -35,7 +40,17 @@ public final class TlsConnectors {
      * @param what    what the connector serves, for the log ("peer endpoints")
      */
     public static NodeHttpServer.ConnectorFactory mutual(SSLContext context, String what) {
-        return server -> connector(server, context, true, new RefusalLog(what));
+        return mutual(context, what, certificate -> null);
+    }
+
+    /**
+     * As above, and {@code refusal} has the last word on each client certificate once the handshake succeeded
+     * (null: accepted; else why not): it also applies to a resumed TLS session, which the trust manager does not
+     * see again, so that a certificate revoked since the session began is refused.
+     */
+    public static NodeHttpServer.ConnectorFactory mutual(SSLContext context, String what,
+                                                         Function<X509Certificate, String> refusal) {
+        return server -> connector(server, context, true, new RefusalLog(what, refusal));
     }
 
     /**
@@ -70,10 +85,22 @@ public final class TlsConnectors {
     /** Logs failed handshakes: a caller without a valid certificate, or one that does not speak TLS. */
     private static final class RefusalLog implements SslHandshakeListener {
         private final String what;
+        private final Function<X509Certificate, String> refusal;
         private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
 
-        RefusalLog(String what) {
+        RefusalLog(String what, Function<X509Certificate, String> refusal) {
             this.what = what;
+            this.refusal = refusal;
+        }
+
+        @Override
+        public void handshakeSucceeded(Event event) throws SSLException {
+            Certificate[] chain = event.getSSLEngine().getSession().getPeerCertificates();
+            String why = chain.length > 0 && chain[0] instanceof X509Certificate c ? refusal.apply(c) : "no certificate";
+            if (why != null) {
+                // Jetty closes the connection on this exception and reports it as a failed handshake
+                throw new SSLException(why);
+            }
         }
 
         @Override

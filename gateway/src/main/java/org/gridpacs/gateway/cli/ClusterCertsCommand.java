@@ -23,8 +23,11 @@ import picocli.CommandLine.Spec;
         description = {"Make a certificate authority for the cluster and a key store per node, for mutual TLS between "
                 + "the nodes (cluster.tls.* in conf/cluster.properties).",
                 "Run again with more --nodes to add key stores for new nodes, signed by the same CA; files already "
-                        + "there are kept."},
-        footer = {"", "Example:", "  pacs cluster-certs --out conf/cluster-tls --nodes node1,node2,node3=10.0.0.13"})
+                        + "there are kept.",
+                "With --revoke, revoke nodes' certificates instead: the CA's revocation list (crl.pem in the folder, "
+                        + "cluster.tls.crl) lists them, and every node that has the list refuses them."},
+        footer = {"", "Examples:", "  pacs cluster-certs --out conf/cluster-tls --nodes node1,node2,node3=10.0.0.13",
+                "  pacs cluster-certs --out conf/cluster-tls --revoke node3"})
 final class ClusterCertsCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR",
@@ -58,6 +61,11 @@ final class ClusterCertsCommand implements Callable<Integer> {
             description = "Key type of new keys: ec (P-256) or rsa (3072 bits) (default: ${DEFAULT-VALUE}).")
     KeyType keyType;
 
+    @Option(names = "--revoke", split = ",", paramLabel = "NAME",
+            description = "Revoke these nodes' certificates (their key stores in the folder): add them to the "
+                    + "folder's " + ClusterCertificates.CRL + ", signed by the CA. Nothing is issued.")
+    List<String> revoke;
+
     @Spec
     CommandSpec spec;
 
@@ -70,6 +78,9 @@ final class ClusterCertsCommand implements Callable<Integer> {
             throw new UsageException("--password must not be empty");
         }
         PrintWriter w = spec.commandLine().getOut();
+        if (revoke != null) {
+            return revoke(w);
+        }
         ClusterCertificates.Result r;
         try {
             if (cluster != null) {
@@ -100,6 +111,41 @@ final class ClusterCertsCommand implements Callable<Integer> {
             w.println("Give each node the trust store and its own key store (in its conf/cluster-tls/); "
                     + "conf/cluster.properties (cluster.tls.*) looks for them there.");
         }
+        return 0;
+    }
+
+    private int revoke(PrintWriter w) throws Exception {
+        Path dir;
+        char[] pw;
+        if (cluster != null) {
+            ConfiguredFiles files = ConfiguredFiles.of(cluster, null);
+            if (files == null) {
+                throw new UsageException("cluster TLS is off in " + cluster + ": there are no certificates to revoke");
+            }
+            dir = files.dir();
+            pw = files.password();
+        } else if (out != null) {
+            dir = out;
+            pw = password.toCharArray();
+        } else {
+            throw new UsageException("give --out DIR (the folder of the cluster CA) or --cluster FILE with --revoke");
+        }
+        ClusterCertificates certs = new ClusterCertificates(dir, pw, days, keyType);
+        ClusterCertificates.Revocation last = null;
+        for (String node : revoke) {
+            try {
+                last = certs.revoke(node.trim());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            w.printf("%s %s (certificate serial %s)%n", last.alreadyRevoked() ? "Already revoked:" : "Revoked",
+                    last.node(), last.serial().toString(16));
+        }
+        w.printf("%s lists %d revoked certificate(s), valid until %s.%n", last.crl(), last.revokedCount(),
+                LocalDate.ofInstant(last.nextUpdate(), ZoneOffset.UTC));
+        w.printf("Copy it to every node's cluster TLS folder (cluster.tls.crl, by default beside %s): running nodes "
+                + "read it within a second, no restart. To issue a new certificate for a revoked node, delete its "
+                + "key store and run pacs cluster-certs again.%n", ClusterCertificates.TRUST_STORE);
         return 0;
     }
 

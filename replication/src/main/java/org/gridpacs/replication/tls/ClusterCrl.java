@@ -41,6 +41,14 @@ public final class ClusterCrl {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterCrl.class);
     private static final long RECHECK_NANOS = 1_000_000_000L;
     private static final Map<List<Path>, ClusterCrl> OPEN = new ConcurrentHashMap<>();
+    /** Looks at every open list once a second, so that a change is seen (and said) without peer traffic. */
+    private static final java.util.concurrent.ScheduledExecutorService WATCHER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "cluster-crl-watch");
+                t.setDaemon(true);
+                return t;
+            });
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** What the file held when last read: the trust to use, or why none may be used. */
     private record State(Object stamp, X509CRL crl, X509ExtendedTrustManager trust, String failure) {
@@ -68,9 +76,18 @@ public final class ClusterCrl {
         if (crl == null) {
             crl = new ClusterCrl(tls.crl(), KeyStores.load(tls.trustStore(), tls.trustStorePassword()));
             ClusterCrl raced = OPEN.putIfAbsent(key, crl);
-            crl = raced != null ? raced : crl;
+            if (raced != null) {
+                return raced;
+            }
+            ClusterCrl watched = crl;
+            WATCHER.scheduleWithFixedDelay(watched::current, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
         }
         return crl;
+    }
+
+    /** Runs {@code listener} after each change of the list in force (on the watcher's thread). */
+    void onChange(Runnable listener) {
+        listeners.add(listener);
     }
 
     public Path file() {
@@ -116,6 +133,7 @@ public final class ClusterCrl {
                     Object stamp = stamp();
                     if (!Objects.equals(stamp, state.stamp())) {
                         state = read(stamp, state);
+                        listeners.forEach(Runnable::run);
                     }
                     checkedNanos = System.nanoTime();
                 }

@@ -29,9 +29,20 @@ import org.slf4j.LoggerFactory;
 public final class PeerTls {
     private static final Logger LOG = LoggerFactory.getLogger(PeerTls.class);
     private final SSLContext context;
+    /** Null: no revocation list (a context made by a test). */
+    private final ClusterCrl crl;
 
     PeerTls(SSLContext context) {
+        this(context, null);
+    }
+
+    private PeerTls(SSLContext context, ClusterCrl crl) {
         this.context = context;
+        this.crl = crl;
+        if (crl != null) {
+            // a resumed session skips the trust manager: after a change of the list every peer shakes hands afresh
+            crl.onChange(() -> forgetSessions(context));
+        }
     }
 
     /** Reads the key and trust stores; fails, naming the file, when this node's certificate is not from the cluster CA. */
@@ -58,7 +69,7 @@ public final class PeerTls {
         LOG.info("Peer TLS: this node is {} ({}), certificate valid until {}; trusting {}", own.getSubjectX500Principal(),
                 String.join(", ", Certificates.names(own)), own.getNotAfter().toInstant(),
                 anchors.stream().map(c -> c.getSubjectX500Principal().getName()).toList());
-        return new PeerTls(TlsContexts.contextTrusting(keys, tls.keyStorePassword(), new PeerTrustManager(crl)));
+        return new PeerTls(TlsContexts.contextTrusting(keys, tls.keyStorePassword(), new PeerTrustManager(crl)), crl);
     }
 
     /** A key store, or how to make the missing one. */
@@ -79,7 +90,20 @@ public final class PeerTls {
 
     /** HTTPS connectors for the peer endpoints that refuse clients without a certificate from the cluster CA. */
     public NodeHttpServer.ConnectorFactory serverConnectors() {
-        return TlsConnectors.mutual(context, "peer endpoints");
+        return crl == null ? TlsConnectors.mutual(context, "peer endpoints")
+                : TlsConnectors.mutual(context, "peer endpoints", crl::refusal);
+    }
+
+    private static void forgetSessions(SSLContext context) {
+        for (javax.net.ssl.SSLSessionContext sessions : java.util.List.of(context.getClientSessionContext(),
+                context.getServerSessionContext())) {
+            for (java.util.Enumeration<byte[]> ids = sessions.getIds(); ids.hasMoreElements(); ) {
+                javax.net.ssl.SSLSession s = sessions.getSession(ids.nextElement());
+                if (s != null) {
+                    s.invalidate();
+                }
+            }
+        }
     }
 
     /**
