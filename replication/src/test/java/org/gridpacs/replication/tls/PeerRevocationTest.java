@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The cluster CRL on running peer connections: a revoked node is refused by the peer connector (as a client) and by
  * a node that calls it (as a server), the others go on, and a changed list is picked up without a restart.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PeerRevocationTest {
     /** The list is looked at again at most once a second. */
     private static final long PICKUP_MILLIS = 1_300;
@@ -115,8 +115,8 @@ class PeerRevocationTest {
     /** A new client each time: a new connection, so a new handshake. */
     private static int get(PeerTls client, NodeHttpServer server) throws IOException, InterruptedException {
         HttpRequest rq = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/health"))
-                .timeout(Duration.ofSeconds(10)).build();
-        HttpClient c = client.clientBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                .timeout(Duration.ofSeconds(30)).build();
+        HttpClient c = client.clientBuilder().connectTimeout(Duration.ofSeconds(30)).build();
         return c.send(rq, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }
