@@ -55,6 +55,32 @@ class ClusterCertsCommandTest {
     }
 
     @Test
+    void revokesANodeIntoTheCrlTheNodesRead() throws Exception {
+        Path out = tmp.resolve("conf").resolve("cluster-tls");
+        assertEquals(0, Cli.pacs("cluster-certs", "--out", out.toString(), "--nodes", "node1,node2").exitCode());
+        Cli.Result r = Cli.pacs("cluster-certs", "--out", out.toString(), "--revoke", "node2");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("Revoked node2 (certificate serial "), r.out());
+        assertTrue(r.out().contains(out.resolve("crl.pem") + " lists 1 revoked certificate(s)"), r.out());
+        Cli.Result again = Cli.pacs("cluster-certs", "--out", out.toString(), "--revoke", "node2");
+        assertTrue(again.out().contains("Already revoked: node2"), again.out());
+
+        // what conf/cluster.properties reads by default: the list beside the trust store
+        Files.writeString(tmp.resolve("conf").resolve("cluster.properties"), "cluster.members = node1,node2\n"
+                + "cluster.node.node1 = 127.0.0.1 11121 8081 5701\ncluster.node.node2 = 127.0.0.1 11122 8082 5702\n");
+        ClusterConfig node2 = ClusterConfigFile.load(tmp.resolve("conf").resolve("cluster.properties"), "node2", null);
+        assertEquals(out.resolve("crl.pem"), node2.tls().crl());
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> PeerTls.load(node2.tls()));
+        assertTrue(e.getMessage().contains("revoked"), "a revoked node's peer transport does not start: " + e);
+        PeerTls.load(ClusterConfigFile.load(tmp.resolve("conf").resolve("cluster.properties"), "node1", null).tls());
+
+        Cli.Result unknown = Cli.pacs("cluster-certs", "--out", out.toString(), "--revoke", "node9");
+        assertTrue(unknown.exitCode() != 0 && unknown.toString().contains("no key store for node node9"),
+                unknown.toString());
+    }
+
+    @Test
     void makesWhatTheClusterConfigurationNamesForItsHosts() throws Exception {
         Path conf = Files.createDirectories(tmp.resolve("conf"));
         Path file = conf.resolve("cluster.properties");
