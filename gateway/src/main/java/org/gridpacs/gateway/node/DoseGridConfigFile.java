@@ -78,7 +78,7 @@ public final class DoseGridConfigFile {
         ClusterConfig.Tls tls = ClusterConfigFile.tls(s, confDir, name);
         return new GridConfig(addresses, bind, discovery[0], communication[0], discovery[1] - discovery[0],
                 tls == null ? null : new GridTls(tls.keyStore(), tls.keyStorePassword(), tls.trustStore(),
-                        tls.trustStorePassword()),
+                        tls.trustStorePassword(), tls.crl()),
                 workDir, GridConfig.DEFAULT_JOIN_TIMEOUT_MILLIS);
     }
 
