@@ -160,9 +160,11 @@ class StorageCommitmentNodeTest {
                     UID.StorageCommitmentPushModelInstance, 2, info).status());
             assertEquals(0x0120, as.action(UID.StorageCommitmentPushModel, UID.StorageCommitmentPushModelInstance, 1,
                     new DataSet()).status());
-            // a pending Transaction UID asked again for something else: refused, the first one stands
-            node.stop(); // no answer goes out meanwhile: the request stays pending while the second arrives
+            as.release();
         }
+        // a pending Transaction UID asked again for something else: refused, the first one stands (the long wait
+        // keeps the first pending while the second arrives)
+        node.stop();
         node = RunningNode.start(tmp.resolve("node"), "commitment.waitSeconds=600");
         try (Association as = probe.connect(RunningNode.HOST, node.port(), RunningNode.AET)) {
             assertEquals(Status.SUCCESS, CommitmentProbe.request(as, "2.25.7005",
