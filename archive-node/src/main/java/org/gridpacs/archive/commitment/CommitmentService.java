@@ -146,6 +146,10 @@ public final class CommitmentService implements Closeable {
             List<CommitmentRequest> pending = requests.pending();
             schedule.keySet().retainAll(pending.stream().map(CommitmentRequest::transactionUID).toList());
             for (CommitmentRequest r : pending) {
+                // kept from before this start: answered meanwhile by another node (or its word to drop it missed)?
+                if (resumed.remove(r.transactionUID()) && answeredElsewhere(r, live)) {
+                    continue;
+                }
                 if (peers.self().equals(AnsweringNode.of(r, live))) {
                     process(r, now, live);
                 }
@@ -162,8 +166,7 @@ public final class CommitmentService implements Closeable {
             return;
         }
         unacknowledged.remove(r.transactionUID());
-        boolean askPeers = resumed.remove(r.transactionUID()) || !r.receivedBy().equals(peers.self());
-        if (askPeers && answeredElsewhere(r, live)) {
+        if (!r.receivedBy().equals(peers.self()) && answeredElsewhere(r, live)) {
             return;
         }
         CommitmentResult result = check.check(r);

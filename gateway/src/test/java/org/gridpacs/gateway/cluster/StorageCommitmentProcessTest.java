@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -24,11 +25,14 @@ import org.gridpacs.dicom.net.NetworkSettings;
 import org.gridpacs.dicom.net.dimse.Status;
 import org.gridpacs.dicom.net.pdu.AAssociateRQ;
 import org.gridpacs.dicom.net.pdu.PresentationContext;
+import org.gridpacs.dicom.testutil.Peers;
 import org.gridpacs.dicom.testutil.Ports;
 import org.gridpacs.dicom.testutil.ProcessTest;
 import org.gridpacs.dicom.testutil.SyntheticInstances;
 import org.gridpacs.gateway.node.CommitmentProbe;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,8 +55,10 @@ class StorageCommitmentProcessTest {
     @Test
     void commitmentIsAnsweredAcrossKilledNodes() throws Exception {
         int probePort = Ports.freePort();
-        try (ClusterProcesses cluster = ClusterProcesses.builder(tmp.resolve("cluster")).nodes(3).haproxy(false)
+        try (Peers.Peer orthanc = Peers.orthanc(tmp.resolve("orthanc"), "ORTHANC", Map.of());
+             ClusterProcesses cluster = ClusterProcesses.builder(tmp.resolve("cluster")).nodes(3).haproxy(false)
                 .fsync(false).nodeSetting("ae.MODALITY = 127.0.0.1:" + probePort)
+                .nodeSetting("ae.ORTHANC = 127.0.0.1:" + orthanc.port())
                 .nodeSetting("commitment.waitSeconds = 20").start();
              CommitmentProbe probe = new CommitmentProbe("MODALITY")) {
             List<DataSet> sent = new ArrayList<>();
@@ -78,6 +84,16 @@ class StorageCommitmentProcessTest {
                 assertEquals(1, report.eventTypeID());
                 as.release();
             }
+
+            // 1b. the same with Orthanc as the SCU (its REST API), asking node2: answered on a new association
+            OrthancRest rest = new OrthancRest(orthanc);
+            rest.put("/modalities/GRIDPACS", "{\"AET\": \"" + ClusterProcesses.AET + "\", \"Host\": \"127.0.0.1\", "
+                    + "\"Port\": " + node2.dicomPort() + "}");
+            JsonNode result = rest.storageCommitment("GRIDPACS", refs);
+            assertEquals("Success", result.get("Status").asText(), result + "\n" + node2.logTail(30));
+            Set<String> byOrthanc = new TreeSet<>();
+            result.get("Success").forEach(n -> byOrthanc.add(n.get("SOPInstanceUID").asText()));
+            assertEquals(uids, byOrthanc, result.toString());
 
             // 2. the node that took a request dies before answering: a survivor answers on a new association
             cluster.restart("node1");
