@@ -83,6 +83,23 @@ public final class CommitmentRequests {
         });
     }
 
+    /** The pending requests' Transaction UIDs and receipt times, oldest first (cheap: for a pass over them). */
+    public Map<String, Long> pendingKeys() throws SQLException {
+        return db.read(c -> {
+            Map<String, Long> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT transaction_uid, received_at FROM commitment_request"
+                    + " WHERE state = ? ORDER BY received_at")) {
+                Jdbc.bind(ps, PENDING);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** The request with this Transaction UID, pending or done. */
     public Optional<CommitmentRequest> find(String transactionUID) throws SQLException {
         return db.read(c -> find(c, transactionUID));

@@ -38,6 +38,8 @@ public final class CommitmentService implements Closeable {
     private final ScheduledExecutorService worker;
     /** Per Transaction UID: when to look at it next, and the pause after the next failed delivery (worker thread only). */
     private final Map<String, long[]> schedule = new HashMap<>();
+    /** The pending requests as read from the index (worker thread only). */
+    private final Map<String, CommitmentRequest> loaded = new HashMap<>();
     private long lastPurge;
     /**
      * Requests accepted here whose N-ACTION-RSP may not be out yet (the report must not overtake it), and since
@@ -143,8 +145,7 @@ public final class CommitmentService implements Closeable {
                 requests.purgeDone(now - TOMBSTONE_MILLIS);
             }
             List<String> live = peers.liveNodes();
-            List<CommitmentRequest> pending = requests.pending();
-            schedule.keySet().retainAll(pending.stream().map(CommitmentRequest::transactionUID).toList());
+            List<CommitmentRequest> pending = pending();
             for (CommitmentRequest r : pending) {
                 // kept from before this start: answered meanwhile by another node (or its word to drop it missed)?
                 if (resumed.remove(r.transactionUID()) && answeredElsewhere(r, live)) {
@@ -157,6 +158,29 @@ public final class CommitmentService implements Closeable {
         } catch (SQLException | RuntimeException e) {
             LOG.error("Storage commitment: pass over the pending requests failed: {}", e.toString());
         }
+    }
+
+    /**
+     * The pending requests, read whole only when new to this pass (a request never changes; one answered and asked
+     * again under its Transaction UID has another receipt time).
+     */
+    private List<CommitmentRequest> pending() throws SQLException {
+        Map<String, Long> keys = requests.pendingKeys();
+        loaded.entrySet().removeIf(e -> !Long.valueOf(e.getValue().receivedAt()).equals(keys.get(e.getKey())));
+        schedule.keySet().retainAll(keys.keySet());
+        List<CommitmentRequest> out = new java.util.ArrayList<>(keys.size());
+        for (String uid : keys.keySet()) {
+            CommitmentRequest r = loaded.get(uid);
+            if (r == null) {
+                r = requests.find(uid).orElse(null);
+                if (r == null) {
+                    continue; // answered meanwhile
+                }
+                loaded.put(uid, r);
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     private void process(CommitmentRequest r, long now, List<String> live) throws SQLException {
