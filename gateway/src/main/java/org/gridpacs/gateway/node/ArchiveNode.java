@@ -205,8 +205,10 @@ public final class ArchiveNode implements Closeable {
             }
         }
         // Storage Commitment: requests kept in the index, answered once their instances have the copies that count
+        // a requester that never confirms a report must not hold the others: 30 s for its N-EVENT-REPORT-RSP
+        org.gridpacs.dicom.net.NetworkSettings net = config.network();
         DimseCommitmentReporter commitmentReporter = new DimseCommitmentReporter(config.applicationEntities(),
-                new Connector(config.network()));
+                new Connector(net.withTimeouts(net.connectTimeout(), net.artimTimeout(), net.idleTimeout(), 30_000)));
         CommitmentService commitment = new CommitmentService(new CommitmentRequests(database),
                 new CommitmentCheck(index, durableCopies), commitmentReporter, commitmentPeers,
                 java.time.Duration.ofSeconds(config.commitmentWaitSeconds()));
