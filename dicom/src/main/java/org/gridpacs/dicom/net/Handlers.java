@@ -42,6 +42,14 @@ public final class Handlers {
         DataSet handle(DimseRequest request, DataSet information) throws DimseException, IOException;
     }
 
+    /**
+     * A {@link Normalized} handler told once its successful response is on the wire: a Storage Commitment SCP's
+     * N-EVENT-REPORT on the same association must follow its N-ACTION-RSP (PS3.4 J.3.3), never overtake it.
+     */
+    public interface AfterResponse extends Normalized {
+        void responded(DimseRequest request, DataSet information);
+    }
+
     /** Gives C-FIND matches to the requester. */
     public interface QueryResponder {
         /** Sends one match as a pending response; false once the requester has cancelled (stop then). */

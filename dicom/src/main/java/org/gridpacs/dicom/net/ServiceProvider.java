@@ -144,6 +144,9 @@ final class ServiceProvider {
         try {
             DataSet reply = handler.handle(request, information);
             association.respond(request, Status.SUCCESS, null, reply);
+            if (handler instanceof Handlers.AfterResponse after) {
+                after.responded(request, information);
+            }
         } catch (DimseException e) {
             association.respond(request, e.status(), e.getMessage(), null);
         } catch (IOException e) {

@@ -80,4 +80,41 @@ class NormalizedServicesTest {
             }
         }
     }
+
+    /** An {@link Handlers.AfterResponse} handler hears of its N-ACTION-RSP only once it went out, and not of a failure. */
+    @Test
+    void theAfterResponseHookRunsOnceTheSuccessfulResponseIsSent() throws Exception {
+        BlockingQueue<String> events = new ArrayBlockingQueue<>(4);
+        Services scp = new Services().action(new Handlers.AfterResponse() {
+            @Override
+            public DataSet handle(DimseRequest request, DataSet information) throws DimseException {
+                if (information.getString(Tag.TransactionUID) == null) {
+                    throw new DimseException(0x0120, "no Transaction UID");
+                }
+                events.add("handled");
+                return null;
+            }
+
+            @Override
+            public void responded(DimseRequest request, DataSet information) {
+                events.add("responded " + information.getString(Tag.TransactionUID));
+            }
+        });
+        AcceptPolicy policy = new AcceptPolicy("COMMITSCP").accept(UID.StorageCommitmentPushModel, UID.ImplicitVRLittleEndian);
+        try (DicomServer server = new DicomServer(NetworkSettings.DEFAULT, policy, scp)
+                .start(InetAddress.getLoopbackAddress(), 0)) {
+            AAssociateRQ rq = new AAssociateRQ("COMMITSCU", "COMMITSCP");
+            rq.addPresentationContext(new PresentationContext.RQ(1, UID.StorageCommitmentPushModel, UID.ImplicitVRLittleEndian));
+            try (Association as = new Connector(NetworkSettings.DEFAULT).connect("127.0.0.1", server.port(), rq, null)) {
+                assertEquals(0x0120, as.action(UID.StorageCommitmentPushModel, COMMITMENT_INSTANCE, 1, new DataSet()).status());
+                DataSet info = new DataSet();
+                info.setString(Tag.TransactionUID, VR.UI, "1.2.3.98");
+                assertEquals(Status.SUCCESS, as.action(UID.StorageCommitmentPushModel, COMMITMENT_INSTANCE, 1, info).status());
+                assertEquals("handled", events.poll(5, TimeUnit.SECONDS));
+                assertEquals("responded 1.2.3.98", events.poll(5, TimeUnit.SECONDS));
+                assertEquals(null, events.poll(200, TimeUnit.MILLISECONDS), "the refused request was not followed up");
+                as.release();
+            }
+        }
+    }
 }

@@ -26,7 +26,11 @@ import picocli.CommandLine.Spec;
         description = {"Send DICOM files to a peer (C-STORE). Folders are searched recursively; files that are not "
                 + "DICOM are skipped with a warning.",
                 "Each file goes in its own transfer syntax when the peer accepts it, else converted to an uncompressed "
-                        + "one the peer accepts (compressed files cannot be converted and fail)."})
+                        + "one the peer accepts (compressed files cannot be converted and fail).",
+                "With --commit, then asks the peer for Storage Commitment of what was sent and waits for its answer: on "
+                        + "the same association, or with --commit-port on a new association the peer opens to us (the "
+                        + "peer must know our AE title's address). Prints each instance's result; exits with 1 when "
+                        + "anything was not committed."})
 final class StoreCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(StoreCommand.class);
 
@@ -40,6 +44,20 @@ final class StoreCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "Show the progress bar even when stderr is not a terminal.")
     boolean progress;
 
+    @Option(names = "--commit", description = "After sending, request Storage Commitment (Push Model) of the "
+            + "instances sent and wait for the result.")
+    boolean commit;
+
+    @Option(names = "--commit-port", paramLabel = "PORT", defaultValue = "0",
+            description = "Listen on this port for the commitment result on a new association from the peer (called "
+                    + "AE: our --calling-aet), releasing the requesting association at once; 0 waits for it on the "
+                    + "requesting association (default: ${DEFAULT-VALUE}).")
+    int commitPort;
+
+    @Option(names = "--commit-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "How long to wait for the commitment result (default: ${DEFAULT-VALUE}).")
+    int commitTimeout;
+
     @Parameters(paramLabel = "FILE|DIR", arity = "1..*", description = "DICOM files, or folders to search for them.")
     List<Path> inputs;
 
@@ -48,6 +66,9 @@ final class StoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (commitPort < 0 || commitPort > 65535 || commitTimeout < 1) {
+            throw new UsageException("--commit-port must be 0..65535 and --commit-timeout at least 1 second");
+        }
         if (parallel < 1 || parallel > 64) {
             throw new UsageException("--parallel must be between 1 and 64, not " + parallel);
         }
@@ -73,7 +94,23 @@ final class StoreCommand implements Callable<Integer> {
             }
         }
         stats.printSummary(out, files.size() + unreadable, skipped[0], System.nanoTime() - start);
-        return stats.failedCount() == 0 ? 0 : 1;
+        boolean committed = true;
+        if (commit) {
+            committed = requestCommitment(out, stats.sentInstances());
+        }
+        return stats.failedCount() == 0 && committed ? 0 : 1;
+    }
+
+    /** Storage Commitment of what was sent; true when all of it was committed. */
+    private boolean requestCommitment(PrintWriter out, List<String[]> sent) throws Exception {
+        if (sent.isEmpty()) {
+            out.println("Storage commitment not requested: nothing was sent");
+            return false;
+        }
+        CommitmentRequester.Report report = new CommitmentRequester(scu, commitPort,
+                java.time.Duration.ofSeconds(commitTimeout)).request(sent);
+        CommitmentRequester.print(out, report, sent.size());
+        return report.allCommitted(sent.size());
     }
 
     /**

@@ -21,8 +21,13 @@ final class StoreStats {
     final AtomicLong bytes = new AtomicLong();
     private final List<Outcome> warnings = new ArrayList<>();
     private final List<Outcome> failures = new ArrayList<>();
+    /** The instances sent with success or warning: SOP Class UID, SOP Instance UID (for --commit). */
+    private final List<String[]> sentInstances = new ArrayList<>();
 
     void sent(StoreFile f, String warning) {
+        synchronized (this) {
+            sentInstances.add(new String[] {f.sopClassUID(), f.sopInstanceUID()});
+        }
         sent.incrementAndGet();
         bytes.addAndGet(f.dataSetLength());
         if (warning != null) {
@@ -38,6 +43,10 @@ final class StoreStats {
             failures.add(new Outcome(f, reason));
         }
         done.incrementAndGet();
+    }
+
+    synchronized List<String[]> sentInstances() {
+        return List.copyOf(sentInstances);
     }
 
     synchronized int failedCount() {

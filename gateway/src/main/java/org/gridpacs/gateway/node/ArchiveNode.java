@@ -10,7 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.gridpacs.archive.commitment.CommitmentCheck;
+import org.gridpacs.archive.commitment.CommitmentPeers;
+import org.gridpacs.archive.commitment.CommitmentRequests;
+import org.gridpacs.archive.commitment.CommitmentService;
+import org.gridpacs.archive.commitment.DurableCopies;
+import org.gridpacs.archive.dimse.DimseCommitmentReporter;
 import org.gridpacs.archive.dimse.FindScp;
+import org.gridpacs.archive.dimse.StorageCommitmentScp;
 import org.gridpacs.archive.dimse.RetrieveScp;
 import org.gridpacs.archive.dimse.StoreScp;
 import org.gridpacs.archive.index.IndexDatabase;
@@ -28,6 +35,10 @@ import org.gridpacs.archive.store.StoreListeners;
 import org.gridpacs.archive.store.StoreService;
 import org.gridpacs.archive.retrieve.RemoteCopies;
 import org.gridpacs.replication.Replication;
+import org.gridpacs.replication.commitment.CommitmentPeerHandler;
+import org.gridpacs.replication.commitment.HttpCommitmentPeers;
+import org.gridpacs.replication.commitment.NodeDurableCopies;
+import org.gridpacs.replication.placement.NodeCopies;
 import org.gridpacs.replication.membership.HazelcastMembership;
 import org.gridpacs.replication.membership.Membership;
 import org.gridpacs.replication.tls.PeerTls;
@@ -148,6 +159,10 @@ public final class ArchiveNode implements Closeable {
         RemoteCopies remote = RemoteCopies.NONE;
         DoseJobs.Cluster doseCluster = null;
         NodeStates nodeStates = null;
+        String nodeName = cluster != null ? cluster.self() : config.aeTitle();
+        CommitmentPeers commitmentPeers = CommitmentPeers.alone(nodeName);
+        DurableCopies durableCopies = DurableCopies.STANDALONE;
+        org.gridpacs.http.PeerCaller peerCallers = org.gridpacs.http.PeerCaller.ANYONE;
         // access (loopback without login, or network with login over HTTPS), bind address, sessions: conf/node.properties
         http = config.userHttp().newServer(httpAccounts())
                 .publicRoute("/health", new HealthHandler(this::problem, config.aeTitle() + " DICOM port " + config.dicomPort()));
@@ -172,11 +187,13 @@ public final class ArchiveNode implements Closeable {
             store = replication.store();
             remote = replication.remoteCopies();
             http.peerRoute("/peer/*", replication.peerHandler());
+            peerCallers = org.gridpacs.replication.transfer.PeerIdentity.of(cluster, storages.registry());
             doseCluster = new DoseJobs.Cluster(new MembershipPeers(membership, cluster.self()),
-                    new HttpJobPeers(cluster, tls != null ? tls.sslContext() : null),
-                    org.gridpacs.replication.transfer.PeerIdentity.of(cluster, storages.registry()));
+                    new HttpJobPeers(cluster, tls != null ? tls.sslContext() : null), peerCallers);
+            commitmentPeers = new HttpCommitmentPeers(cluster, membership, tls != null ? tls.sslContext() : null);
+            durableCopies = new NodeDurableCopies(new NodeCopies(storages.registry()), cluster.replicationFactor(),
+                    cluster.members().size());
         }
-        String nodeName = cluster != null ? cluster.self() : config.aeTitle();
         // events once per instance on the node that received it: copies from peers bypass this wrapper
         store = new NotifyingStore(store, storeListeners, nodeName);
         retrieve = new RetrieveService(query, readableStorages(storage), remote);
@@ -189,6 +206,19 @@ public final class ArchiveNode implements Closeable {
                 // the longer path spec wins over replication's "/peer/*": neither shadows the other
                 http.peerRoute(DoseJobsPeerHandler.ROUTE, doseJobs.peerHandler());
             }
+        }
+        // Storage Commitment: requests kept in the index, answered once their instances have the copies that count
+        // a requester that never confirms a report must not hold the others: 30 s for its N-EVENT-REPORT-RSP
+        org.gridpacs.dicom.net.NetworkSettings net = config.network();
+        DimseCommitmentReporter commitmentReporter = new DimseCommitmentReporter(config.applicationEntities(),
+                new Connector(net.withTimeouts(net.connectTimeout(), net.artimTimeout(), net.idleTimeout(), 30_000)));
+        CommitmentService commitment = new CommitmentService(new CommitmentRequests(database),
+                new CommitmentCheck(index, durableCopies), commitmentReporter, commitmentPeers,
+                java.time.Duration.ofSeconds(config.commitmentWaitSeconds()));
+        resources.add(commitment);
+        if (cluster != null) {
+            // the longer path spec wins over replication's "/peer/*"
+            http.peerRoute(CommitmentPeerHandler.ROUTE, new CommitmentPeerHandler(commitment, peerCallers));
         }
         org.eclipse.jetty.server.Handler dicomWeb = DicomWeb.handler(
                 new DicomWebServices(query, retrieve, store, new StoredHeaders(database), config.aeTitle()));
@@ -207,18 +237,21 @@ public final class ArchiveNode implements Closeable {
                 .store(new StoreScp(store, config.applicationEntities()))
                 .find(new FindScp(query, config.applicationEntities()))
                 .move(retrieveScp)
-                .get(retrieveScp);
+                .get(retrieveScp)
+                .action(new StorageCommitmentScp(commitment, commitmentReporter, config.applicationEntities(), nodeName));
         AcceptPolicy policy = new AcceptPolicy(config.aeTitle())
                 .callingAETitles(config.applicationEntities()::mayAssociate)
                 .accept(UID.Verification, UID.ImplicitVRLittleEndian, UID.ExplicitVRLittleEndian)
                 .accept(UIDs.storageSopClasses(), AcceptPolicy.ANY)
-                .accept(QUERY_RETRIEVE, UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian);
+                .accept(QUERY_RETRIEVE, UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian)
+                .accept(UID.StorageCommitmentPushModel, UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian);
         server = new DicomServer(config.network(), policy, services)
                 .start(InetAddress.getByName(config.bindAddress()), config.dicomPort());
         resources.add(server);
         if (replication != null) {
             replication.start();
         }
+        commitment.start();
         LOG.info("Archive node {} listening on port {}; storage {} at {}, index {}", config.aeTitle(), server.port(),
                 storage.id(), config.storageUri(), config.indexUrl());
     }

@@ -19,7 +19,7 @@ import org.gridpacs.replication.config.ClusterNode;
 public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int dicomPort, int httpPort,
                          NetworkSettings network, String storageId, String storageUri, boolean storageFsync,
                          String indexUrl, DuplicatePolicy duplicatePolicy, ApplicationEntities applicationEntities,
-                         Path httpUsers, UserHttp userHttp, Path viewerFolder) {
+                         Path httpUsers, UserHttp userHttp, Path viewerFolder, int commitmentWaitSeconds) {
 
     private static final java.util.Set<String> RIGHTS = java.util.Set.of("store", "query", "retrieve");
 
@@ -32,7 +32,8 @@ public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int d
     /** The same with another DICOM port. */
     public NodeConfig withDicomPort(int port) {
         return new NodeConfig(dataDir, aeTitle, bindAddress, port, httpPort, network, storageId, storageUri,
-                storageFsync, indexUrl, duplicatePolicy, applicationEntities, httpUsers, userHttp, viewerFolder);
+                storageFsync, indexUrl, duplicatePolicy, applicationEntities, httpUsers, userHttp, viewerFolder,
+                commitmentWaitSeconds);
     }
 
     /**
@@ -43,7 +44,7 @@ public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int d
     public NodeConfig asClusterNode(ClusterNode node) {
         return new NodeConfig(dataDir, aeTitle, bindAddress, node.dicomPort(), node.httpPort(), network, node.name(),
                 storageUri, storageFsync, indexUrl, duplicatePolicy, applicationEntities, httpUsers,
-                userHttp.withPort(node.httpPort()), viewerFolder);
+                userHttp.withPort(node.httpPort()), viewerFolder, commitmentWaitSeconds);
     }
 
     /** From settings already read (tests, embedding); the data folder stands for the configuration folder. */
@@ -78,7 +79,7 @@ public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int d
                 Path.of(s.text("http.users", "${conf}/http-users.properties")
                         .replace("${conf}", confDir.toAbsolutePath().toString())),
                 UserHttp.read(s, dicomBind, confDir),
-                viewerFolder(s));
+                viewerFolder(s), s.integer("commitment.waitSeconds", 60, 0, 86_400));
     }
 
     /**
