@@ -50,7 +50,9 @@ class DefaultRunPeerSecurityTest {
             new String[] {"PUT", "/peer/instances"}, new String[] {"GET", "/peer/objects?key=x"},
             new String[] {"POST", "/peer/announcements"}, new String[] {"GET", "/peer/digests"},
             new String[] {"GET", "/peer/copies?study=1.2.3"}, new String[] {"GET", "/peer/dose/jobs"},
-            new String[] {"PUT", "/peer/dose/jobs/x"}, new String[] {"DELETE", "/peer/dose/jobs/x"});
+            new String[] {"PUT", "/peer/dose/jobs/x"}, new String[] {"DELETE", "/peer/dose/jobs/x"},
+            new String[] {"PUT", "/peer/commitments/1.2.3"}, new String[] {"GET", "/peer/commitments/1.2.3"},
+            new String[] {"DELETE", "/peer/commitments/1.2.3?by=node1"});
 
     @TempDir
     Path tmp;
