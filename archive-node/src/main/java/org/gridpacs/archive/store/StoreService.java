@@ -54,6 +54,11 @@ public final class StoreService implements InstanceStore {
         this.duplicatePolicy = duplicatePolicy;
     }
 
+    /** What this node does with a different object under a stored SOP Instance UID (the cluster applies it too). */
+    public DuplicatePolicy duplicatePolicy() {
+        return duplicatePolicy;
+    }
+
     /**
      * Stores one instance whose data set {@code data} streams in the request's transfer syntax.
      *

@@ -35,7 +35,10 @@ public final class CopyPusher {
             throws IOException, SQLException {
         IndexedInstance.Location origin = new IndexedInstance.Location(storage.id(), object.key(), object.size(),
                 object.checksum(), "OK");
-        PeerClient.PeerCopy copy = client.pushCopy(peer, self, origin, sourceAET, () -> {
+        // the peer records when this node received it, so that every node orders a conflict the same way
+        java.time.Instant received = catalog.copy(storage.id(), header.sopInstanceUID())
+                .map(CopyCatalog.CopyRecord::received).orElse(null);
+        PeerClient.PeerCopy copy = client.pushCopy(peer, self, origin, sourceAET, received, () -> {
             try {
                 return storage.open(object.key());
             } catch (IOException e) {
