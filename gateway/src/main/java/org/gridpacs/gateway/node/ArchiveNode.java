@@ -168,6 +168,14 @@ public final class ArchiveNode implements Closeable {
             replication = new Replication(cluster, storages.registry(), membership, storage, database, index,
                     localStore, tls != null ? tls.sslContext() : null);
             resources.add(replication);
+            Replication r = replication;
+            nodeStates.conflicts(() -> {
+                try {
+                    return r.conflicts().openCount();
+                } catch (java.sql.SQLException e) {
+                    return null;
+                }
+            });
             store = replication.store();
             remote = replication.remoteCopies();
             http.peerRoute("/peer/*", replication.peerHandler());
