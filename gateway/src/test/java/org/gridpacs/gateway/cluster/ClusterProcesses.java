@@ -162,8 +162,13 @@ public final class ClusterProcesses implements AutoCloseable {
          * the body, or what {@code writeOut} (curl -w) makes of the answer; null when curl could not run.
          */
         public String httpGet(String path, String writeOut) {
+            return httpRequest("GET", path, writeOut);
+        }
+
+        /** As {@link #httpGet} with another method (POST, DELETE, ...), no body. */
+        public String httpRequest(String method, String path, String writeOut) {
             List<String> cmd = new ArrayList<>(placement.commandPrefix());
-            cmd.addAll(List.of("curl", "-s", "-m", "2"));
+            cmd.addAll(List.of("curl", "-s", "-m", "2", "-X", method));
             if (writeOut != null) {
                 cmd.addAll(List.of("-o", "/dev/null", "-w", writeOut));
             }

@@ -140,6 +140,14 @@ class PartitionTest {
             }
             assertEquals(1, decisions.size(), "one decision on every node: " + decisions);
 
+            // each node lists it for the administrator; node2 and node3 name the copy they kept aside
+            for (Node n : cluster.nodes()) {
+                String body = n.httpGet("/api/conflicts", null);
+                assertTrue(body != null && body.contains("\"sopInstanceUID\":\"" + conflictUID + "\""), body);
+                assertEquals(!n.name().equals("node1"), Pattern.compile("\"keptAsideKey\":\"[^\"]+\"").matcher(body)
+                        .find(), n.name() + ": " + body);
+            }
+
             // the losing object is kept on disk (never dropped) on the nodes that held it: node2 and node3
             Set<String> loserHolders = new TreeSet<>();
             for (Node n : cluster.nodes()) {
@@ -150,6 +158,13 @@ class PartitionTest {
                 }
             }
             assertEquals(Set.of("node2", "node3"), loserHolders, "the losing copies are kept aside");
+
+            // closed by the administrator: no longer counted there, the file stays
+            Matcher id = Pattern.compile("\"id\":(\\d+)").matcher(n2.httpGet("/api/conflicts", null));
+            assertTrue(id.find());
+            assertEquals("200", n2.httpRequest("POST", "/api/conflicts/" + id.group(1) + "/close", "%{http_code}"));
+            assertEquals("0", conflicts(n2));
+            assertEquals("1", conflicts(n3));
 
             // a retrieve of that UID from every node gives the winner
             for (Node n : cluster.nodes()) {
