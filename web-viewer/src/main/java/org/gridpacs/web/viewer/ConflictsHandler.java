@@ -53,7 +53,7 @@ public final class ConflictsHandler extends Handler.Abstract {
             return true;
         }
         String method = request.getMethod().toUpperCase(Locale.ROOT);
-        String path = Request.getPathInContext(request);
+        String path = request.getHttpURI().getPath();
         try {
             if ((method.equals("GET") || method.equals("HEAD")) && path.equals("/api/conflicts")) {
                 boolean all = "true".equals(Request.extractQueryParameters(request).getValue("all"));
