@@ -36,7 +36,9 @@ public final class CopyPusher {
         IndexedInstance.Location origin = new IndexedInstance.Location(storage.id(), object.key(), object.size(),
                 object.checksum(), "OK");
         // the peer records when this node received it, so that every node orders a conflict the same way
+        // (this object's time: not that of a conflict's losing copy kept aside here)
         java.time.Instant received = catalog.copy(storage.id(), header.sopInstanceUID())
+                .filter(r -> java.util.Objects.equals(r.location().checksum(), object.checksum()))
                 .map(CopyCatalog.CopyRecord::received).orElse(null);
         PeerClient.PeerCopy copy = client.pushCopy(peer, self, origin, sourceAET, received, () -> {
             try {
