@@ -187,7 +187,7 @@ public final class ConflictResolver implements CopyCatalog {
                             + " on {}){}", c.sopInstanceUID(), c.studyInstanceUID(), c.policy(), c.winnerChecksum(),
                     c.winnerReceived(), c.winnerNodes(), c.loserChecksum(), c.loserReceived(), c.loserNodes(),
                     ownCopyAside ? "; this node keeps its losing copy aside as " + c.loserKey()
-                            + " (see pacs conflicts)" : "");
+                            + " (GET /api/conflicts)" : "");
         }
     }
 

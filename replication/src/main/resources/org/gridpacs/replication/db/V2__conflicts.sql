@@ -21,7 +21,7 @@ CREATE TABLE replication_conflict (
     loser_key       VARCHAR,
     loser_size      BIGINT,
     detected        TIMESTAMP WITH TIME ZONE NOT NULL,
-    -- OPEN until an administrator closes it (pacs conflicts --close)
+    -- OPEN until an administrator closes it (POST /api/conflicts/{id}/close)
     state           VARCHAR DEFAULT 'OPEN' NOT NULL,
     CONSTRAINT replication_conflict_uk UNIQUE (sop_uid, loser_checksum)
 );
