@@ -23,6 +23,8 @@ import org.gridpacs.archive.store.InstanceStore;
 import org.gridpacs.archive.store.StoreService;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.replication.config.ClusterNode;
+import org.gridpacs.replication.conflict.ConflictRecords;
+import org.gridpacs.replication.conflict.ConflictResolver;
 import org.gridpacs.replication.membership.Membership;
 import org.gridpacs.replication.membership.MembershipListener;
 import org.gridpacs.replication.outbox.Outbox;
@@ -63,6 +65,7 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
     private final List<OutboxSender> senders = new ArrayList<>();
     private final ClusterRepair repair;
     private final ExecutorService pushes;
+    private final ConflictResolver conflicts;
 
     /**
      * @param storages   which storage is which node's, or shared; the same on every node
@@ -84,7 +87,15 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
         this.nodeCopies = new NodeCopies(storages);
         this.membership = membership;
         this.client = new PeerClient(sslContext);
-        CopyCatalog catalog = new SqlCopyCatalog(database);
+        CopyCatalog catalog;
+        try {
+            // every copy recorded goes through the conflict rule (two objects under one SOP Instance UID)
+            this.conflicts = new ConflictResolver(new SqlCopyCatalog(database), database, index, storages,
+                    storage.id(), localStore.duplicatePolicy());
+            catalog = conflicts;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the conflict records: " + e.getMessage(), e);
+        }
         Placement placement = new Placement(cluster.replicationFactor());
         this.outbox = new Outbox(database);
         for (ClusterNode peer : cluster.peers()) {
@@ -155,6 +166,11 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
     /** Reads back and checks every copy of this node now, replacing damaged ones: {checked, damaged}. */
     public int[] scrubNow() throws InterruptedException {
         return repair.scrubNow();
+    }
+
+    /** The duplicate SOP Instance UID conflicts this node recorded (docs/cluster.md, "Conflicts"). */
+    public ConflictRecords conflicts() {
+        return conflicts.records();
     }
 
     /** Entries still owed to {@code peer}. */

@@ -13,9 +13,18 @@ import java.util.Optional;
  */
 public interface CopyCatalog {
 
-    /** A copy with what another node needs to index its instance: header, transfer syntax, source AE. */
+    /**
+     * A copy with what another node needs to index its instance: header, transfer syntax, source AE, and when the
+     * cluster first received the object ({@code received}, null when not known), which orders two different
+     * objects under one SOP Instance UID the same way on every node.
+     */
     record CopyRecord(String sopInstanceUID, String studyInstanceUID, String transferSyntaxUID, String sourceAETitle,
-                      byte[] encodedHeader, IndexedInstance.Location location) {
+                      byte[] encodedHeader, IndexedInstance.Location location, java.time.Instant received) {
+
+        public CopyRecord(String sopInstanceUID, String studyInstanceUID, String transferSyntaxUID,
+                          String sourceAETitle, byte[] encodedHeader, IndexedInstance.Location location) {
+            this(sopInstanceUID, studyInstanceUID, transferSyntaxUID, sourceAETitle, encodedHeader, location, null);
+        }
     }
 
     /** The copies one storage holds in one study, summed up: how many, and a hash of their UIDs and checksums. */
@@ -31,6 +40,15 @@ public interface CopyCatalog {
      * @throws HierarchyConflictException when the header contradicts the index (its series is in another study)
      */
     boolean addCopy(InstanceHeader header, String sourceAETitle, IndexedInstance.Location location) throws SQLException;
+
+    /**
+     * As {@link #addCopy(InstanceHeader, String, IndexedInstance.Location)}, saying when the cluster first received
+     * the object (null: not known). A catalog that orders conflicting objects uses it; this one ignores it.
+     */
+    default boolean addCopy(InstanceHeader header, String sourceAETitle, IndexedInstance.Location location,
+                            java.time.Instant received) throws SQLException {
+        return addCopy(header, sourceAETitle, location);
+    }
 
     /** Forgets the copy {@code storageId} held of an instance (it was dropped there); none, no change. */
     void removeCopy(String storageId, String sopInstanceUID) throws SQLException;

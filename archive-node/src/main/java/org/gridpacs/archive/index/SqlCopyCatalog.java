@@ -21,7 +21,7 @@ import org.gridpacs.archive.storage.StoredObject;
 /** {@link CopyCatalog} on the index database, one transaction per change, retried on conflicts. */
 public final class SqlCopyCatalog implements CopyCatalog {
     private static final String COPY_COLUMNS = "i.sop_uid, st.study_uid, i.transfer_syntax, i.source_aet, i.header,"
-            + " l.storage_id, l.storage_key, l.object_size, l.checksum, l.status";
+            + " l.storage_id, l.storage_key, l.object_size, l.checksum, l.status, i.received";
     private static final String COPY_FROM = "location l JOIN instance i ON i.pk = l.instance_fk"
             + " JOIN series se ON se.pk = i.series_fk JOIN study st ON st.pk = se.study_fk";
 
@@ -50,7 +50,9 @@ public final class SqlCopyCatalog implements CopyCatalog {
                     pk, l.storageId(), l.storageKey()) != null) {
                 return false;
             }
-            Jdbc.update(c, "DELETE FROM location WHERE instance_fk = ? AND storage_id = ?", pk, l.storageId());
+            // a copy kept aside as the loser of a conflict (status CONFLICT) stays: the conflict record names it
+            Jdbc.update(c, "DELETE FROM location WHERE instance_fk = ? AND storage_id = ? AND status <> 'CONFLICT'",
+                    pk, l.storageId());
             writer.insertLocation(pk, object);
             return true;
         }, true);
@@ -65,7 +67,9 @@ public final class SqlCopyCatalog implements CopyCatalog {
     @Override
     public Optional<CopyRecord> copy(String storageId, String sopInstanceUID) throws SQLException {
         return db.read(c -> records(c, "SELECT " + COPY_COLUMNS + " FROM " + COPY_FROM
-                + " WHERE l.storage_id = ? AND i.sop_uid = ?", storageId, sopInstanceUID).stream().findFirst());
+                // a copy kept aside as a conflict's loser first: announcing it tells peers of the conflict
+                + " WHERE l.storage_id = ? AND i.sop_uid = ? ORDER BY CASE l.status WHEN 'CONFLICT' THEN 0 ELSE 1 END,"
+                + " l.pk", storageId, sopInstanceUID).stream().findFirst());
     }
 
     @Override
@@ -146,7 +150,9 @@ public final class SqlCopyCatalog implements CopyCatalog {
                 while (rs.next()) {
                     out.add(new CopyRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getBytes(5), new IndexedInstance.Location(rs.getString(6), rs.getString(7), rs.getLong(8),
-                            rs.getString(9), rs.getString(10))));
+                            rs.getString(9), rs.getString(10)),
+                            rs.getObject(11, OffsetDateTime.class) == null ? null
+                                    : rs.getObject(11, OffsetDateTime.class).toInstant()));
                 }
             }
         }

@@ -60,7 +60,9 @@ public final class SqlInstanceIndex implements InstanceIndex {
             if (pk == null) {
                 return false;
             }
-            Jdbc.update(c, "DELETE FROM location WHERE instance_fk = ? AND storage_id = ?", pk, object.storageId());
+            // a copy kept aside as the loser of a conflict (status CONFLICT) stays: the conflict record names it
+            Jdbc.update(c, "DELETE FROM location WHERE instance_fk = ? AND storage_id = ? AND status <> 'CONFLICT'",
+                    pk, object.storageId());
             new InstanceWriter(c, now()).insertLocation(pk, object);
             return true;
         }, true);

@@ -54,6 +54,11 @@ public final class StoreService implements InstanceStore {
         this.duplicatePolicy = duplicatePolicy;
     }
 
+    /** What this node does with a different object under a stored SOP Instance UID (the cluster applies it too). */
+    public DuplicatePolicy duplicatePolicy() {
+        return duplicatePolicy;
+    }
+
     /**
      * Stores one instance whose data set {@code data} streams in the request's transfer syntax.
      *
@@ -207,7 +212,8 @@ public final class StoreService implements InstanceStore {
      */
     private void replace(StoreRequest request, InstanceHeader header, StoredObject object) throws SQLException {
         for (IndexedInstance.Location l : index.replace(header, object, request.callingAETitle())) {
-            if (l.storageId().equals(storage.id())) {
+            // a conflict's losing copy kept aside (docs/cluster.md) is the administrator's to remove, not ours
+            if (l.storageId().equals(storage.id()) && !"CONFLICT".equals(l.status())) {
                 remove(stored(l));
             }
         }

@@ -58,6 +58,7 @@ import org.gridpacs.web.DicomWeb;
 import org.gridpacs.web.DicomWebHandler;
 import org.gridpacs.web.DicomWebServices;
 import org.gridpacs.web.viewer.AdminPage;
+import org.gridpacs.web.viewer.ConflictsHandler;
 import org.gridpacs.web.viewer.NodesHandler;
 import org.gridpacs.web.viewer.ViewerHandler;
 import org.gridpacs.http.NodeHttpServer;
@@ -184,6 +185,14 @@ public final class ArchiveNode implements Closeable {
             replication = new Replication(cluster, storages.registry(), membership, storage, database, index,
                     localStore, tls != null ? tls.sslContext() : null);
             resources.add(replication);
+            Replication r = replication;
+            nodeStates.conflicts(() -> {
+                try {
+                    return r.conflicts().openCount();
+                } catch (java.sql.SQLException e) {
+                    return null;
+                }
+            });
             store = replication.store();
             remote = replication.remoteCopies();
             http.peerRoute("/peer/*", replication.peerHandler());
@@ -228,6 +237,9 @@ public final class ArchiveNode implements Closeable {
         http.route(AdminPage.ROUTE, new AdminPage());
         http.route(NodesHandler.ROUTE, new NodesHandler(nodeStates != null ? nodeStates
                 : NodeStates.alone(config, this::problem)));
+        if (replication != null) {
+            http.route(ConflictsHandler.ROUTE, new ConflictsHandler(new ConflictsView(replication.conflicts())));
+        }
         // peers may push copies as soon as they see this node: the HTTP service is up before DICOM is
         http.start();
         resources.add(http);

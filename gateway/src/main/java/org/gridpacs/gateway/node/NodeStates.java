@@ -22,6 +22,8 @@ final class NodeStates implements Supplier<List<NodeState>>, MembershipListener 
     private final ClusterConfig cluster;
     private final Membership membership;
     private final Supplier<String> ownProblem;
+    /** This node's open conflicts (null: not known), set once replication is wired. */
+    private volatile Supplier<Integer> conflicts = () -> null;
     /** When each member left; absent while it is up (or never was). */
     private final Map<String, Instant> leftAt = new ConcurrentHashMap<>();
 
@@ -30,6 +32,11 @@ final class NodeStates implements Supplier<List<NodeState>>, MembershipListener 
         this.membership = membership;
         this.ownProblem = ownProblem;
         membership.addListener(this);
+    }
+
+    /** Where this node's open conflict count comes from (replication's conflict records). */
+    void conflicts(Supplier<Integer> count) {
+        this.conflicts = count;
     }
 
     /** A node alone: one entry, named by its AE title. */
@@ -62,7 +69,7 @@ final class NodeStates implements Supplier<List<NodeState>>, MembershipListener 
                 seen = leftAt.get(n.name());
             }
             states.add(new NodeState(n.name(), n.host() + ":" + n.dicomPort(), n.host() + ":" + n.httpPort(), state,
-                    seen, self));
+                    seen, self, self ? conflicts.get() : null));
         }
         return states;
     }

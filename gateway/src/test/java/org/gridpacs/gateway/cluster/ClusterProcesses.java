@@ -79,9 +79,12 @@ public final class ClusterProcesses implements AutoCloseable {
         private final int peerPort;
         private final Path dataDir;
         private final Path log;
+        /** Its cluster address and what its JVM (and every probe of it) runs under: see {@link Placement}. */
+        private final Placement placement;
         private volatile Process process;
 
         Node(String name, int dicomPort, int httpPort, int membershipPort, int peerPort) {
+            this.placement = settings.placement.apply(name);
             this.name = name;
             this.dicomPort = dicomPort;
             this.httpPort = httpPort;
@@ -135,9 +138,51 @@ public final class ClusterProcesses implements AutoCloseable {
             return p == null ? -1 : p.pid();
         }
 
+        /** The address the other nodes reach it on (its cluster.node line); 127.0.0.1 unless placed elsewhere. */
+        public String host() {
+            return placement.host();
+        }
+
+        /** The command prefix its JVM runs under (e.g. ip netns exec NS); empty when none. */
+        public List<String> commandPrefix() {
+            return placement.commandPrefix();
+        }
+
         /** The HTTP status of GET /health (200 while it serves), or -1 when nothing answers. */
         public int health() {
+            if (!placement.commandPrefix().isEmpty()) {
+                String code = httpGet("/health", "%{http_code}");
+                return code == null || code.isBlank() || code.equals("000") ? -1 : Integer.parseInt(code.trim());
+            }
             return httpStatus("http://" + HOST + ":" + httpPort + "/health");
+        }
+
+        /**
+         * GET on its user HTTP port with curl run under its command prefix (so from inside its network namespace):
+         * the body, or what {@code writeOut} (curl -w) makes of the answer; null when curl could not run.
+         */
+        public String httpGet(String path, String writeOut) {
+            return httpRequest("GET", path, writeOut);
+        }
+
+        /** As {@link #httpGet} with another method (POST, DELETE, ...), no body. */
+        public String httpRequest(String method, String path, String writeOut) {
+            List<String> cmd = new ArrayList<>(placement.commandPrefix());
+            cmd.addAll(List.of("curl", "-s", "-m", "2", "-X", method));
+            if (writeOut != null) {
+                cmd.addAll(List.of("-o", "/dev/null", "-w", writeOut));
+            }
+            cmd.add("http://127.0.0.1:" + httpPort + path);
+            try {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                return p.waitFor(10, TimeUnit.SECONDS) ? out : null;
+            } catch (IOException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
         }
 
         /** The last lines of the node's log, for failure messages. */
@@ -165,7 +210,18 @@ public final class ClusterProcesses implements AutoCloseable {
     }
 
     /** How to build the cluster. */
+    /**
+     * Where a node runs: its cluster address ({@code host}, in its cluster.node line: peer connector and membership
+     * bind there) and a command prefix its JVM, health checks and probes run under, such as
+     * {@code ip netns exec NS} for a node in its own network namespace (its DICOM and user HTTP ports then answer
+     * inside that namespace only). The default: 127.0.0.1, no prefix.
+     */
+    public record Placement(String host, List<String> commandPrefix) {
+        public static final Placement LOOPBACK = new Placement(HOST, List.of());
+    }
+
     public static final class Builder {
+        private java.util.function.Function<String, Placement> placement = name -> Placement.LOOPBACK;
         private final Path dir;
         private int nodes = 2;
         private int replicationFactor = 2;
@@ -182,6 +238,12 @@ public final class ClusterProcesses implements AutoCloseable {
 
         Builder(Path dir) {
             this.dir = dir;
+        }
+
+        /** Where each node (by name) runs: its cluster address and command prefix; default loopback, none. */
+        public Builder placement(java.util.function.Function<String, Placement> placement) {
+            this.placement = placement;
+            return this;
         }
 
         /** How many nodes (node1..nodeN), default 2. */
@@ -350,7 +412,7 @@ public final class ClusterProcesses implements AutoCloseable {
         StringBuilder c = new StringBuilder("# written by ClusterProcesses\n");
         c.append("cluster.members = ").append(String.join(",", nodes.keySet())).append('\n');
         for (Node n : nodes.values()) {
-            c.append("cluster.node.").append(n.name).append(" = ").append(HOST).append(' ').append(n.dicomPort)
+            c.append("cluster.node.").append(n.name).append(" = ").append(n.host()).append(' ').append(n.dicomPort)
                     .append(' ').append(n.httpPort).append(' ').append(n.membershipPort).append(' ').append(n.peerPort)
                     .append('\n');
         }
@@ -445,9 +507,11 @@ public final class ClusterProcesses implements AutoCloseable {
         Files.createDirectories(n.dataDir);
         Files.writeString(n.log, "=== ClusterProcesses starts " + n.name + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "node", "--data", n.dataDir.toString(),
+        List<String> cmd = new ArrayList<>(n.commandPrefix());
+        cmd.addAll(List.of(LAUNCHER.toString(), "node", "--data", n.dataDir.toString(),
                 "--node", n.name, "--cluster", clusterFile.toString(), "--members", String.join(",", nodes.keySet()),
-                "--config", nodeConfig.toString())
+                "--config", nodeConfig.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(n.log.toFile()));
         pb.environment().put("PACS_JAVA_OPTS", settings.javaOpts);

@@ -35,7 +35,12 @@ public final class CopyPusher {
             throws IOException, SQLException {
         IndexedInstance.Location origin = new IndexedInstance.Location(storage.id(), object.key(), object.size(),
                 object.checksum(), "OK");
-        PeerClient.PeerCopy copy = client.pushCopy(peer, self, origin, sourceAET, () -> {
+        // the peer records when this node received it, so that every node orders a conflict the same way
+        // (this object's time: not that of a conflict's losing copy kept aside here)
+        java.time.Instant received = catalog.copy(storage.id(), header.sopInstanceUID())
+                .filter(r -> java.util.Objects.equals(r.location().checksum(), object.checksum()))
+                .map(CopyCatalog.CopyRecord::received).orElse(null);
+        PeerClient.PeerCopy copy = client.pushCopy(peer, self, origin, sourceAET, received, () -> {
             try {
                 return storage.open(object.key());
             } catch (IOException e) {

@@ -35,7 +35,8 @@ public final class AnnouncementApplier {
                     continue;
                 }
                 InstanceHeader header = HeaderEncoder.decode(a.copy().encodedHeader(), a.copy().transferSyntaxUID());
-                if (catalog.addCopy(header, a.copy().sourceAETitle(), a.copy().location())) {
+                // with when its object was first received: the catalog orders conflicting objects by it
+                if (catalog.addCopy(header, a.copy().sourceAETitle(), a.copy().location(), a.copy().received())) {
                     changed.add(header.studyInstanceUID());
                 }
             } catch (HierarchyConflictException | IllegalArgumentException e) {

@@ -14,10 +14,13 @@ import org.gridpacs.archive.index.IndexedInstance;
 
 /**
  * The wire form of a batch of {@link Announcement}s on the peer transport: a version byte, then per announcement
- * a kind byte and its fields (modified UTF-8 strings, a length-prefixed header), then a zero byte.
+ * a kind byte and its fields (modified UTF-8 strings, a length-prefixed header), then a zero byte. Version 2 adds
+ * to each copy when the cluster first received its object (epoch seconds and nanoseconds; seconds
+ * {@code Long.MIN_VALUE}: not known); version 1 batches are still read.
  */
 public final class AnnouncementCodec {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final long UNKNOWN = Long.MIN_VALUE;
     private static final int END = 0;
     private static final int COPY = 1;
     private static final int DROP = 2;
@@ -51,6 +54,8 @@ public final class AnnouncementCodec {
             out.writeUTF(l.storageKey());
             out.writeLong(l.size());
             out.writeUTF(l.checksum() == null ? "" : l.checksum());
+            out.writeLong(r.received() == null ? UNKNOWN : r.received().getEpochSecond());
+            out.writeInt(r.received() == null ? 0 : r.received().getNano());
         }
         out.writeByte(END);
         out.flush();
@@ -60,7 +65,7 @@ public final class AnnouncementCodec {
     public static List<Announcement> read(InputStream is) throws IOException {
         DataInputStream in = new DataInputStream(is);
         int version = in.readUnsignedByte();
-        if (version != VERSION) {
+        if (version != VERSION && version != 1) {
             throw new IOException("announcements of version " + version + " (this node reads version " + VERSION + ")");
         }
         List<Announcement> out = new ArrayList<>();
@@ -84,8 +89,15 @@ public final class AnnouncementCodec {
                 String key = in.readUTF();
                 long size = in.readLong();
                 String checksum = in.readUTF();
+                java.time.Instant received = null;
+                if (version >= 2) {
+                    long seconds = in.readLong();
+                    int nanos = in.readInt();
+                    received = seconds == UNKNOWN ? null : java.time.Instant.ofEpochSecond(seconds, nanos);
+                }
                 out.add(Announcement.copy(new CopyRecord(sop, study, ts, aet.isEmpty() ? null : aet, header,
-                        new IndexedInstance.Location(storageId, key, size, checksum.isEmpty() ? null : checksum, "OK"))));
+                        new IndexedInstance.Location(storageId, key, size, checksum.isEmpty() ? null : checksum, "OK"),
+                        received)));
             } else {
                 throw new IOException("unknown announcement kind " + kind);
             }

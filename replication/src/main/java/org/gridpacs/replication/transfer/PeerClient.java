@@ -39,6 +39,8 @@ public final class PeerClient {
     static final String KEY = "X-GridPACS-Key";
     static final String SIZE = "X-GridPACS-Size";
     static final String REASON = "X-GridPACS-Reason";
+    /** When the cluster first received the pushed object (ISO-8601 instant): conflicts are ordered by it. */
+    static final String RECEIVED = "X-GridPACS-Received";
 
     private final HttpClient http;
     private final boolean tls;
@@ -65,6 +67,12 @@ public final class PeerClient {
      */
     public PeerCopy pushCopy(ClusterNode peer, String origin, IndexedInstance.Location object, String sourceAET,
                              Supplier<InputStream> content) throws IOException {
+        return pushCopy(peer, origin, object, sourceAET, null, content);
+    }
+
+    /** As above, saying when the cluster first received the object ({@code received}, null: not known). */
+    public PeerCopy pushCopy(ClusterNode peer, String origin, IndexedInstance.Location object, String sourceAET,
+                             java.time.Instant received, Supplier<InputStream> content) throws IOException {
         HttpRequest.Builder req = request(peer, "/peer/instances", Duration.ofSeconds(120))
                 .header(ORIGIN, origin).header(ORIGIN_KEY, object.storageKey())
                 .header(CHECKSUM, object.checksum() == null ? "" : object.checksum())
@@ -72,6 +80,9 @@ public final class PeerClient {
                         object.size()));
         if (sourceAET != null) {
             req.header(SOURCE_AET, sourceAET);
+        }
+        if (received != null) {
+            req.header(RECEIVED, received.toString());
         }
         HttpResponse<String> rsp = send(peer, req.build(), HttpResponse.BodyHandlers.ofString());
         if (rsp.statusCode() != 201 && rsp.statusCode() != 200) {

@@ -160,7 +160,8 @@ public final class PeerHandler extends Handler.Abstract {
         }
         try {
             catalog.addCopy(result.header(), sourceAET, new org.gridpacs.archive.index.IndexedInstance.Location(originStorage,
-                    originKey, result.object().size(), checksum == null || checksum.isEmpty() ? null : checksum, "OK"));
+                    originKey, result.object().size(), checksum == null || checksum.isEmpty() ? null : checksum, "OK"),
+                    received(request.getHeaders().get(PeerClient.RECEIVED)));
         } catch (HierarchyConflictException e) {
             LOG.warn("Copy of {} from {}: {}", req.sopInstanceUID(), origin, e.getMessage());
         }
@@ -174,6 +175,15 @@ public final class PeerHandler extends Handler.Abstract {
             response.getHeaders().put(PeerClient.CHECKSUM, result.object().checksum());
         }
         Content.Sink.write(response, true, "stored\n", callback);
+    }
+
+    /** The origin's receipt time of a pushed object (conflicts are ordered by it); null when absent or garbled. */
+    private static java.time.Instant received(String header) {
+        try {
+            return header == null ? null : java.time.Instant.parse(header);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private void sendObject(Request request, Response response, Callback callback) throws IOException {

@@ -29,7 +29,8 @@ class AnnouncementCodecTest {
         byte[] header = {1, 2, 3, 4, 5};
         List<Announcement> batch = List.of(
                 Announcement.copy(new CopyRecord("1.2.3", "1.2", "1.2.840.10008.1.2.1", "MODALITY", header,
-                        new IndexedInstance.Location("node1", "2026/11/21/ab/cd.dcm", 12345, "crc32c:0badcafe", "OK"))),
+                        new IndexedInstance.Location("node1", "2026/11/21/ab/cd.dcm", 12345, "crc32c:0badcafe", "OK"),
+                        java.time.Instant.parse("2026-12-07T04:00:00.123456Z"))),
                 Announcement.copy(new CopyRecord("1.2.4", "1.2", "1.2.840.10008.1.2", null, new byte[0],
                         new IndexedInstance.Location("node2", "k", 0, null, "OK"))),
                 Announcement.drop("1.2.5", "node1", "old-key"));
@@ -40,6 +41,9 @@ class AnnouncementCodecTest {
         assertEquals("MODALITY", r.sourceAETitle());
         assertArrayEquals(header, r.encodedHeader());
         assertEquals(batch.get(0).copy().location(), r.location());
+        assertEquals(java.time.Instant.parse("2026-12-07T04:00:00.123456Z"), r.received(),
+                "when the cluster first received the object travels with it");
+        assertNull(back.get(1).copy().received());
         assertNull(back.get(1).copy().sourceAETitle());
         assertNull(back.get(1).copy().location().checksum());
         assertEquals(Announcement.Kind.DROP, back.get(2).kind());

@@ -11,6 +11,13 @@ import java.time.Instant;
  * @param state    what the cluster knows of it: "up", "catching up", "down", ... (free text, shown as is)
  * @param lastSeen when it was last heard from; null when never
  * @param self     whether it is the node that answers
+ * @param conflicts the duplicate SOP Instance UID conflicts it recorded that are still open (docs/cluster.md);
+ *                  null when not known here (another node's: ask that node)
  */
-public record NodeState(String name, String dicom, String http, String state, Instant lastSeen, boolean self) {
+public record NodeState(String name, String dicom, String http, String state, Instant lastSeen, boolean self,
+                        Integer conflicts) {
+
+    public NodeState(String name, String dicom, String http, String state, Instant lastSeen, boolean self) {
+        this(name, dicom, http, state, lastSeen, self, null);
+    }
 }

@@ -19,7 +19,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * {@code GET /api/nodes}: the cluster's nodes and their state, from a supplier the node wiring gives (membership,
- * health), as {"nodes": [{"name", "dicom", "http", "state", "lastSeen" (ISO-8601 or null), "self"}]}, for our page.
+ * health), as {"nodes": [{"name", "dicom", "http", "state", "lastSeen" (ISO-8601 or null), "self",
+ * "conflicts" (open duplicate SOP Instance UID conflicts; the answering node's own, null for the others)}]}, for our
+ * page and {@code scripts/cluster status}.
  */
 public final class NodesHandler extends Handler.Abstract {
     public static final String ROUTE = "/api/nodes";
@@ -47,7 +49,7 @@ public final class NodesHandler extends Handler.Abstract {
             for (NodeState n : nodes.get()) {
                 list.addObject().put("name", n.name()).put("dicom", n.dicom()).put("http", n.http())
                         .put("state", n.state()).put("lastSeen", n.lastSeen() == null ? null : n.lastSeen().toString())
-                        .put("self", n.self());
+                        .put("self", n.self()).put("conflicts", n.conflicts());
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not list the cluster's nodes", e);
