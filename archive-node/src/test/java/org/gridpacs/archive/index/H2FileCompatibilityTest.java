@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An index an installation already has opens with the H2 of this build: the fixture index-h2-2.3.232.mv.db was
- * written by H2 2.3.232 (the release before 2.5; schema V3, the study 9.9.1 with three CT instances, closed with
- * SHUTDOWN COMPACT). H2 refuses a file of another MVStore write format ("The write format N is smaller than the
+ * written by H2 2.3.232 (what installations ran before issue 13; schema V3, the study 9.9.1 with three CT
+ * instances, closed with SHUTDOWN COMPACT). H2 refuses a file of another MVStore write format ("The write format N is smaller than the
  * supported format"), as 2.2 did with 2.1's files: then an upgrade needs an export (SCRIPT) with the old jar and
  * an import (RUNSCRIPT) with the new one, and this test says so before an installation finds out.
  */
