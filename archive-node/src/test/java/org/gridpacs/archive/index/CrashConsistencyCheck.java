@@ -26,8 +26,8 @@ import org.gridpacs.dicom.data.DataSet;
  * of every row of every table, which goes through all its indexes. Repeats on fresh databases and prints how many
  * kills left an inconsistent index. With {@link IndexDatabase#H2_SETTINGS} (WRITE_DELAY=0) none should (0 of
  * 20 on 2026-11-21); H2 2.3.232 with its default write delay left 5 of 23 inconsistent. On 2026-12-07 (issue 13):
- * 2.3.232 and 2.4.240 with WRITE_DELAY=0 0 of 10 each; 2.5.252 with its default write delay 2 of 3 inconsistent,
- * and with WRITE_DELAY=0 one check of 7 hung (study rows every UPDATE spins on after recovery). The kill comes
+ * 2.3.232 and 2.4.240 with WRITE_DELAY=0 0 of 10 each; 2.5.252 with its default write delay 2 of 3 inconsistent
+ * (one counts off, one hung), and with WRITE_DELAY=0 one check of 7 hung (study rows every UPDATE spins on after recovery). The kill comes
  * 1-4 s after the child's first inserts, the check runs in a process of its own (a hung one is reported).
  * To try another H2 jar, put it on the class path in place of the build's.
  * <pre>
