@@ -43,6 +43,10 @@ public final class IndexDatabase implements Closeable {
      * threads left an index with study and series counts disagreeing with the instance rows, or an instance
      * without its location, in 5 of 23 kills (with WRITE_DELAY=0: 0 of 20; test sources: CrashConsistencyCheck);
      * CrashRecoveryTest failed for 2 of 36 seeds, once on the counts and once on a secondary index missing a row.
+     * H2 2.5.252's write delay is no better (counts off after a kill), and 2.5.252 even with WRITE_DELAY=0
+     * once recovered an index whose study rows every UPDATE then spun on for good; 2.4.240 failed CrashRecoveryTest
+     * once (a lock timeout after the restart): the build stays on 2.3.232 (docs/architecture.md, "Dependency
+     * versions").
      */
     public static final String H2_SETTINGS = ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
 
