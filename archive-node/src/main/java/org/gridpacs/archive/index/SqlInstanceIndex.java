@@ -60,7 +60,7 @@ public final class SqlInstanceIndex implements InstanceIndex {
             if (pk == null) {
                 return false;
             }
-            Jdbc.update(c, "DELETE FROM location WHERE instance_fk = ? AND storage_id = ?", pk, object.storageId());
+            CopyBuckets.delete(c, "l.instance_fk = ? AND l.storage_id = ?", pk, object.storageId());
             new InstanceWriter(c, now()).insertLocation(pk, object);
             return true;
         }, true);
@@ -91,14 +91,16 @@ public final class SqlInstanceIndex implements InstanceIndex {
 
     @Override
     public void markLocation(String storageId, String storageKey, String status) throws SQLException {
-        db.inTransaction(c -> Jdbc.update(c, "UPDATE location SET status = ? WHERE storage_id = ? AND storage_key = ?",
-                status, storageId, storageKey));
+        db.inTransaction(c -> {
+            CopyBuckets.setStatus(c, storageId, storageKey, status);
+            return null;
+        }, true);
     }
 
     @Override
     public void removeLocation(String storageId, String storageKey) throws SQLException {
-        db.inTransaction(c -> Jdbc.update(c, "DELETE FROM location WHERE storage_id = ? AND storage_key = ?",
-                storageId, storageKey));
+        db.inTransaction(c -> CopyBuckets.delete(c, "l.storage_id = ? AND l.storage_key = ?", storageId, storageKey),
+                true);
     }
 
     private OffsetDateTime now() {
