@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * in the transaction of the change, durably) and clears each mark once nothing is left to do in that study: its
  * cost follows the changes, not the archive. A full pass, which checks every study (page by page), runs on start
  * and when a member joins or leaves, since the replica sets move then. News of copies triggers a check of their
- * studies at once. Copies at a throttled rate.
+ * studies at once. This node's missing copies are fetched one at a time at the speed the disks and the network
+ * give; removals of surplus copies are throttled ({@code repairCopiesPerSecond}).
  */
 public final class ClusterRepair implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRepair.class);
@@ -341,7 +342,8 @@ public final class ClusterRepair implements Closeable {
                 continue;
             }
             try {
-                throttle.acquire();
+                // not throttled: copies are fetched one at a time, so a returning node catches up as fast as one
+                // stream from a peer's disk goes, and the peer's other threads stay free for its clients
                 StoreResult copy = fetcher.fetch(instance, cluster.node(node), from);
                 outbox.add(peerNames(), Outbox.Kind.COPY, instance.sopInstanceUID(), null);
                 outboxChanged.run();

@@ -25,13 +25,13 @@ import org.gridpacs.replication.transfer.PeerClient;
  * node's digests of that peer's storage; only for a bucket that differs, the per-study digests of its studies; only
  * for a study that differs, the list of its copies.
  */
-final class IndexSync {
+public final class IndexSync {
     private final PeerClient client;
     private final CopyCatalog catalog;
     private final StorageRegistry storages;
     private final AnnouncementApplier applier;
 
-    IndexSync(PeerClient client, CopyCatalog catalog, StorageRegistry storages) {
+    public IndexSync(PeerClient client, CopyCatalog catalog, StorageRegistry storages) {
         this.client = client;
         this.catalog = catalog;
         this.storages = storages;
@@ -39,11 +39,11 @@ final class IndexSync {
     }
 
     /** What one comparison did: buckets that differed, studies whose copies were read again. */
-    record Result(int buckets, int studies) {
+    public record Result(int buckets, int studies) {
     }
 
     /** Compares this node's view of {@code peer}'s home storage with what the peer holds, and corrects it. */
-    Result syncFrom(ClusterNode peer) throws IOException, SQLException {
+    public Result syncFrom(ClusterNode peer) throws IOException, SQLException {
         // a peer speaks for the copies on its home storage (its digests, its copies, its announcements)
         String theirStorage = storages.homeOf(peer.name());
         Map<Integer, BucketDigest> theirs = client.buckets(peer);
