@@ -32,6 +32,18 @@ public interface CopyCatalog {
      */
     boolean addCopy(InstanceHeader header, String sourceAETitle, IndexedInstance.Location location) throws SQLException;
 
+    /** A copy to record with {@link #addCopies}: what {@link #addCopy} takes. */
+    record NewCopy(InstanceHeader header, String sourceAETitle, IndexedInstance.Location location) {
+    }
+
+    /**
+     * {@link #addCopy} for each, in one transaction (an index catching up records thousands): all or none.
+     *
+     * @return how many changed the index
+     * @throws HierarchyConflictException when one header contradicts the index (nothing is recorded then)
+     */
+    int addCopies(List<NewCopy> copies) throws SQLException;
+
     /** Forgets the copy {@code storageId} held of an instance (it was dropped there); none, no change. */
     void removeCopy(String storageId, String sopInstanceUID) throws SQLException;
 

@@ -39,21 +39,35 @@ public final class SqlCopyCatalog implements CopyCatalog {
 
     @Override
     public boolean addCopy(InstanceHeader header, String sourceAETitle, IndexedInstance.Location l) throws SQLException {
+        return db.inTransaction(c -> addCopy(c, header, sourceAETitle, l), true);
+    }
+
+    @Override
+    public int addCopies(List<NewCopy> copies) throws SQLException {
         return db.inTransaction(c -> {
-            InstanceWriter writer = new InstanceWriter(c, OffsetDateTime.now(clock));
-            StoredObject object = new StoredObject(l.storageId(), l.storageKey(), l.size(), l.checksum());
-            Long pk = Jdbc.queryLong(c, "SELECT pk FROM instance WHERE sop_uid = ?", header.sopInstanceUID());
-            if (pk == null) {
-                return writer.insert(header, object, sourceAETitle);
+            int changed = 0;
+            for (NewCopy n : copies) {
+                changed += addCopy(c, n.header(), n.sourceAETitle(), n.location()) ? 1 : 0;
             }
-            if (Jdbc.queryLong(c, "SELECT pk FROM location WHERE instance_fk = ? AND storage_id = ? AND storage_key = ?",
-                    pk, l.storageId(), l.storageKey()) != null) {
-                return false;
-            }
-            CopyBuckets.delete(c, "l.instance_fk = ? AND l.storage_id = ?", pk, l.storageId());
-            writer.insertLocation(pk, object);
-            return true;
+            return changed;
         }, true);
+    }
+
+    private boolean addCopy(Connection c, InstanceHeader header, String sourceAETitle, IndexedInstance.Location l)
+            throws SQLException {
+        InstanceWriter writer = new InstanceWriter(c, OffsetDateTime.now(clock));
+        StoredObject object = new StoredObject(l.storageId(), l.storageKey(), l.size(), l.checksum());
+        Long pk = Jdbc.queryLong(c, "SELECT pk FROM instance WHERE sop_uid = ?", header.sopInstanceUID());
+        if (pk == null) {
+            return writer.insert(header, object, sourceAETitle);
+        }
+        if (Jdbc.queryLong(c, "SELECT pk FROM location WHERE instance_fk = ? AND storage_id = ? AND storage_key = ?",
+                pk, l.storageId(), l.storageKey()) != null) {
+            return false;
+        }
+        CopyBuckets.delete(c, "l.instance_fk = ? AND l.storage_id = ?", pk, l.storageId());
+        writer.insertLocation(pk, object);
+        return true;
     }
 
     @Override

@@ -65,7 +65,15 @@ public final class RepairBench {
         Path dirA = data.resolve("node1-" + instances);
         Path dirB = data.resolve("node2-" + instances);
         generate(dirA, instances);
-        generate(dirB, instances);
+        if (!Files.exists(dirB)) {
+            // the two nodes' indexes hold the same rows: a copy of the files instead of a second generation
+            Files.createDirectories(dirB);
+            try (var files = Files.list(dirA)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, dirB.resolve(f.getFileName()));
+                }
+            }
+        }
         StorageRegistry registry = StorageRegistry.oneLocalPerNode(List.of("node1", "node2"));
         try (IndexDatabase a = IndexDatabase.openH2(dirA); IndexDatabase b = IndexDatabase.openH2(dirB)) {
             SqlCopyCatalog catalogA = new SqlCopyCatalog(a);
@@ -229,9 +237,9 @@ public final class RepairBench {
                             int inSeries = Math.min(PER_SERIES, here - s * PER_SERIES);
                             bind(series, se, st, seriesUID, s + 1, inSeries, now, now);
                             series.addBatch();
-                            byte[] header = header(studyUID, seriesUID, name, "BP" + st);
                             for (int k = 0; k < inSeries; k++) {
                                 String sop = seriesUID + "." + (k + 1);
+                                byte[] header = header(studyUID, seriesUID, sop, name, "BP" + st);
                                 bind(instance, pk, se, sop, UID.CTImageStorage, k + 1, now, header);
                                 instance.addBatch();
                                 String checksum = String.format("crc32c:%08x", sop.hashCode());
@@ -271,10 +279,11 @@ public final class RepairBench {
         }
     }
 
-    /** A header of some 400 bytes, shared by the instances of a series (repair reads it only to index copies). */
-    private static byte[] header(String study, String series, String name, String id) {
+    /** A header of some 450 bytes (what a peer sends with a copy for the index of a node that lacks it). */
+    private static byte[] header(String study, String series, String sop, String name, String id) {
         DataSet ds = new DataSet();
         ds.setString(Tag.SOPClassUID, VR.UI, UID.CTImageStorage);
+        ds.setString(Tag.SOPInstanceUID, VR.UI, sop);
         ds.setString(Tag.StudyInstanceUID, VR.UI, study);
         ds.setString(Tag.SeriesInstanceUID, VR.UI, series);
         ds.setString(Tag.PatientName, VR.PN, name);

@@ -350,9 +350,6 @@ public final class ClusterRepair implements Closeable {
                 LOG.debug("Made this node's copy of {} from node {} ({})", instance.sopInstanceUID(), node,
                         copy.outcome());
                 return true;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
             } catch (IOException | StoreException | SQLException | RuntimeException e) {
                 LOG.info("Could not copy {} from node {}: {}", instance.sopInstanceUID(), node, e.getMessage());
             }

@@ -2,6 +2,7 @@ package org.gridpacs.replication.repair;
 
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,6 +14,9 @@ import java.util.TreeSet;
 import org.gridpacs.archive.index.CopyCatalog;
 import org.gridpacs.archive.index.CopyCatalog.BucketDigest;
 import org.gridpacs.archive.index.CopyCatalog.StudyDigest;
+import org.gridpacs.archive.index.HeaderEncoder;
+import org.gridpacs.archive.index.HierarchyConflictException;
+import org.gridpacs.archive.index.InstanceHeader;
 import org.gridpacs.archive.storage.StorageRegistry;
 import org.gridpacs.replication.config.ClusterNode;
 import org.gridpacs.replication.transfer.Announcement;
@@ -77,7 +81,7 @@ public final class IndexSync {
                 continue;
             }
             List<Announcement> copies = client.studyCopies(peer, study);
-            applier.apply(copies);
+            record(copies);
             Set<String> held = new HashSet<>();
             copies.forEach(a -> held.add(a.sopInstanceUID()));
             for (CopyCatalog.CopyRecord r : catalog.copies(theirStorage, study)) {
@@ -88,5 +92,25 @@ public final class IndexSync {
             changed++;
         }
         return changed;
+    }
+
+    /**
+     * Records a study's copies in one transaction (a returning node records thousands: one commit per copy would
+     * bound its catch-up to the disk's sync rate); one by one, each conflict logged and skipped, if one does not fit.
+     */
+    private void record(List<Announcement> copies) throws SQLException {
+        try {
+            List<CopyCatalog.NewCopy> batch = new ArrayList<>(copies.size());
+            for (Announcement a : copies) {
+                if (a.kind() != Announcement.Kind.COPY) {
+                    throw new IllegalArgumentException("a list of copies holds a " + a.kind());
+                }
+                InstanceHeader header = HeaderEncoder.decode(a.copy().encodedHeader(), a.copy().transferSyntaxUID());
+                batch.add(new CopyCatalog.NewCopy(header, a.copy().sourceAETitle(), a.copy().location()));
+            }
+            catalog.addCopies(batch);
+        } catch (HierarchyConflictException | IllegalArgumentException e) {
+            applier.apply(copies);
+        }
     }
 }
