@@ -105,6 +105,27 @@ class RepairCountsNodesTest {
     }
 
     @Test
+    void theIntervalPassChecksMarkedStudiesAndKeepsTheMarkWhileWorkIsLeft() throws Exception {
+        SqlCopyCatalog catalog = new SqlCopyCatalog(db);
+        StoreResult own = storeOn("node1");
+        assertEquals(List.of(study), marked(catalog));
+        repair.runChangesPass(); // node2 holds no copy yet: the surplus copy stays, and so does the mark
+        assertEquals(List.of(study), marked(catalog));
+        assertTrue(home.exists(own.object().key()));
+        storeOn("node2");
+        repair.runChangesPass(); // removes the surplus copy; that removal marks the study once more
+        assertFalse(home.exists(own.object().key()));
+        repair.runChangesPass(); // nothing left to do: the mark goes
+        assertEquals(List.of(), marked(catalog));
+        repair.runChangesPass();
+        assertEquals(List.of("node2"), storagesHolding());
+    }
+
+    private static List<String> marked(SqlCopyCatalog catalog) throws Exception {
+        return catalog.changedStudies(null, 100).stream().map(c -> c.studyInstanceUID()).toList();
+    }
+
+    @Test
     void aCopyOnAnotherStorageOfTheReplicaSetsNodeIsThatNodesCopy() throws Exception {
         StoreResult own = storeOn("node1");
         storeOn("node2-b");
