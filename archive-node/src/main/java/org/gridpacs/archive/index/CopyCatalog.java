@@ -70,7 +70,7 @@ public interface CopyCatalog {
     /** As {@link #digests(String)}, for the studies of one bucket only. */
     Map<String, StudyDigest> digests(String storageId, int bucket) throws SQLException;
 
-    /** Every Study Instance UID in the index, in order. */
+    /** Every Study Instance UID in the index, in order (tools, tests; repair reads {@link #studies(String, int)}). */
     List<String> studies() throws SQLException;
 
     /** At most {@code limit} Study Instance UIDs after {@code after} (null: from the first), in order: one page. */

@@ -138,10 +138,14 @@ public final class RepairBench {
             }
         }
         long copies = 0;
-        for (String study : catalog.studies()) {
-            for (IndexedInstance i : catalog.instances(study)) {
-                copies += i.locations().stream().filter(l -> l.storageId().equals("node1")).count();
+        String after = null;
+        for (List<String> page = catalog.studies(after, 500); !page.isEmpty(); page = catalog.studies(after, 500)) {
+            for (String study : page) {
+                for (IndexedInstance i : catalog.instances(study)) {
+                    copies += i.locations().stream().filter(l -> l.storageId().equals("node1")).count();
+                }
             }
+            after = page.get(page.size() - 1);
         }
         return differ + " studies differed, " + copies + " copies of node1 looked at";
     }

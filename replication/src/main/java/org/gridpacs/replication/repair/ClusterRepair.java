@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterRepair implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRepair.class);
+    /** Studies read per page by the full pass and the check of changed studies. */
+    private static final int PAGE = 500;
 
     private final ClusterConfig cluster;
     private final Membership membership;
@@ -52,7 +54,6 @@ public final class ClusterRepair implements Closeable {
     private final NodeCopies nodeCopies;
     private final StorageRegistry storages;
     private final CopyCatalog catalog;
-    private final PeerClient client;
     private final CopyFetcher fetcher;
     /** This node's home storage: where it makes its copies and the only one whose copies it removes. */
     private final Storage storage;
@@ -71,9 +72,6 @@ public final class ClusterRepair implements Closeable {
         t.setDaemon(true);
         return t;
     });
-    /** Studies read per page by the full pass and the check of changed studies. */
-    private static final int PAGE = 500;
-
     private final AtomicBoolean fullPassQueued = new AtomicBoolean();
     private final AtomicBoolean passQueued = new AtomicBoolean();
     private final IndexSync indexSync;
@@ -91,7 +89,6 @@ public final class ClusterRepair implements Closeable {
         this.nodeCopies = nodeCopies;
         this.storages = nodeCopies.storages();
         this.catalog = catalog;
-        this.client = client;
         this.indexSync = new IndexSync(client, catalog, storages);
         this.fetcher = new CopyFetcher(client, store);
         this.storage = storage;
