@@ -123,7 +123,7 @@ public final class CopyBuckets {
                 "SELECT storage_id, bucket, copies, digest FROM copy_bucket WHERE copies <> 0 OR digest <> 0");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.put(new Key(rs.getString(1), rs.getInt(2)), new Sum(rs.getLong(3), rs.getLong(4)));
+                out.put(new Key(rs.getString(1), rs.getInt(2)), new Sum(rs.getLong(3), digest(rs, 4)));
             }
         }
         return out;
@@ -154,7 +154,8 @@ public final class CopyBuckets {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO copy_bucket (storage_id, bucket, copies, digest) VALUES (?, ?, ?, ?)")) {
             for (Map.Entry<Key, Sum> e : recompute(c).entrySet()) {
-                Jdbc.bind(ps, e.getKey().storageId(), e.getKey().bucket(), e.getValue().copies(), e.getValue().digest());
+                Jdbc.bind(ps, e.getKey().storageId(), e.getKey().bucket(), e.getValue().copies(),
+                        java.math.BigDecimal.valueOf(e.getValue().digest()));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -190,21 +191,19 @@ public final class CopyBuckets {
             return;
         }
         long term = sign * term(r.sopUID, r.checksum);
-        // read, add in Java (wrapping modulo 2^64: SQL BIGINT arithmetic would fail on overflow), write back
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT copies, digest FROM copy_bucket WHERE storage_id = ? AND bucket = ? FOR UPDATE")) {
-            Jdbc.bind(ps, r.storageId, r.bucket);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    Jdbc.update(c, "UPDATE copy_bucket SET copies = ?, digest = ? WHERE storage_id = ? AND bucket = ?",
-                            rs.getLong(1) + sign, rs.getLong(2) + term, r.storageId, r.bucket);
-                    return;
-                }
-            }
+        // one atomic UPDATE (no read-modify-write: two concurrent changes of one bucket must both count); the
+        // column sums the signed terms exactly (DECIMAL), readers take it modulo 2^64
+        if (Jdbc.update(c, "UPDATE copy_bucket SET copies = copies + ?, digest = digest + ? WHERE storage_id = ?"
+                + " AND bucket = ?", (long) sign, java.math.BigDecimal.valueOf(term), r.storageId, r.bucket) == 0) {
+            // a concurrent first insert of the same bucket fails one transaction on the key; its retry updates
+            Jdbc.update(c, "INSERT INTO copy_bucket (storage_id, bucket, copies, digest) VALUES (?, ?, ?, ?)",
+                    r.storageId, r.bucket, (long) sign, java.math.BigDecimal.valueOf(term));
         }
-        // a concurrent first insert of the same bucket fails one transaction on the key; its retry finds the row
-        Jdbc.update(c, "INSERT INTO copy_bucket (storage_id, bucket, copies, digest) VALUES (?, ?, ?, ?)",
-                r.storageId, r.bucket, (long) sign, term);
+    }
+
+    /** The digest column as sent between nodes: the exact sum modulo 2^64. */
+    public static long digest(ResultSet rs, int column) throws SQLException {
+        return rs.getBigDecimal(column).toBigInteger().longValue();
     }
 
     private static byte[] sha256(String s) {

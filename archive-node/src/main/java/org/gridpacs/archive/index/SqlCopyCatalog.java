@@ -107,7 +107,8 @@ public final class SqlCopyCatalog implements CopyCatalog {
                 Jdbc.bind(ps, storageId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.put(rs.getInt(1), new BucketDigest(rs.getInt(1), rs.getLong(2), CopyBuckets.hex(rs.getLong(3))));
+                        out.put(rs.getInt(1), new BucketDigest(rs.getInt(1), rs.getLong(2),
+                                CopyBuckets.hex(CopyBuckets.digest(rs, 3))));
                     }
                 }
             }

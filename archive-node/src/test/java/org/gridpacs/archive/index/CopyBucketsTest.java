@@ -106,6 +106,33 @@ class CopyBucketsTest {
     }
 
     @Test
+    void concurrentChangesOfOneBucketAllCount() throws Exception {
+        // one study: every store below adds to the same bucket row at the same time
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < 25; i++) {
+                    String sop = "1.2.7.1.1." + thread + "." + i;
+                    index.insert(header(sop, "1.2.7.1.1", "1.2.7.1"),
+                            new StoredObject(STORAGES.get(i % 3), sop, 10, "c" + i), "M");
+                }
+                return null;
+            }));
+        }
+        for (var f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        db.read(c -> {
+            assertEquals(CopyBuckets.recompute(c), CopyBuckets.stored(c));
+            assertEquals(200L, CopyBuckets.stored(c).values().stream().mapToLong(CopyBuckets.Sum::copies).sum());
+            return null;
+        });
+    }
+
+    @Test
     void aChangeMarksItsStudyAndAMarkReadBeforeALaterChangeIsNotCleared() throws SQLException {
         index.insert(header("1.2.8.1.1", "1.2.8.1.1", "1.2.8.1"), new StoredObject("fs1", "k1", 1, "c1"), "M");
         List<CopyCatalog.StudyChange> marks = catalog.changedStudies(null, 10);

@@ -20,9 +20,10 @@ public class V5__CopyBuckets extends BaseJavaMigration {
         try (Statement s = c.createStatement()) {
             s.execute("ALTER TABLE study ADD COLUMN bucket INT");
             s.execute("CREATE INDEX study_bucket_ix ON study (bucket, study_uid)");
-            // one row per (storage, bucket) that ever held a copy: at most 4096 per storage
+            // one row per (storage, bucket) that ever held a copy: at most 4096 per storage; digest is the exact
+            // sum of signed 64-bit terms (an UPDATE adds to it atomically; BIGINT would overflow), read modulo 2^64
             s.execute("CREATE TABLE copy_bucket (storage_id VARCHAR NOT NULL, bucket INT NOT NULL,"
-                    + " copies BIGINT NOT NULL, digest BIGINT NOT NULL, PRIMARY KEY (storage_id, bucket))");
+                    + " copies BIGINT NOT NULL, digest DECIMAL(38, 0) NOT NULL, PRIMARY KEY (storage_id, bucket))");
             // studies whose copies changed since the placement check last settled them; seq grows with each change
             s.execute("CREATE TABLE study_change (study_uid VARCHAR PRIMARY KEY, seq BIGINT NOT NULL)");
         }
