@@ -50,6 +50,19 @@ public interface CopyCatalog {
         return addCopy(header, sourceAETitle, location);
     }
 
+    /** A copy to record with {@link #addCopies}: what {@link #addCopy} takes, with when it was first received. */
+    record NewCopy(InstanceHeader header, String sourceAETitle, IndexedInstance.Location location,
+                   java.time.Instant received) {
+    }
+
+    /**
+     * {@link #addCopy} for each, in one transaction (an index catching up records thousands): all or none.
+     *
+     * @return how many changed the index
+     * @throws HierarchyConflictException when one header contradicts the index (nothing is recorded then)
+     */
+    int addCopies(List<NewCopy> copies) throws SQLException;
+
     /** Forgets the copy {@code storageId} held of an instance (it was dropped there); none, no change. */
     void removeCopy(String storageId, String sopInstanceUID) throws SQLException;
 
@@ -62,8 +75,31 @@ public interface CopyCatalog {
     /** For every study in which {@code storageId} holds copies, their digest; by Study Instance UID. */
     Map<String, StudyDigest> digests(String storageId) throws SQLException;
 
-    /** Every Study Instance UID in the index, in order. */
+    /** The copies one storage holds in one bucket of studies ({@link CopyBuckets}): how many, and their digest. */
+    record BucketDigest(int bucket, long copies, String digest) {
+    }
+
+    /** A mark that a study's copies changed; {@code seq} tells whether it changed again since it was read. */
+    record StudyChange(String studyInstanceUID, long seq) {
+    }
+
+    /** The digest of every bucket in which {@code storageId} holds copies; by bucket. Kept up to date, not computed. */
+    Map<Integer, BucketDigest> bucketDigests(String storageId) throws SQLException;
+
+    /** As {@link #digests(String)}, for the studies of one bucket only. */
+    Map<String, StudyDigest> digests(String storageId, int bucket) throws SQLException;
+
+    /** Every Study Instance UID in the index, in order (tools, tests; repair reads {@link #studies(String, int)}). */
     List<String> studies() throws SQLException;
+
+    /** At most {@code limit} Study Instance UIDs after {@code after} (null: from the first), in order: one page. */
+    List<String> studies(String after, int limit) throws SQLException;
+
+    /** At most {@code limit} studies whose copies changed since their mark was last cleared, after {@code after}. */
+    List<StudyChange> changedStudies(String after, int limit) throws SQLException;
+
+    /** Clears the mark of a study, unless its copies changed again since {@code change} was read. */
+    void clearChange(StudyChange change) throws SQLException;
 
     /** The instances of a study with all their locations. */
     List<IndexedInstance> instances(String studyInstanceUID) throws SQLException;

@@ -73,12 +73,13 @@ final class InstanceWriter {
         }
         List<IndexedInstance.Location> old = locations(pk);
         long oldStudy = Jdbc.queryLong(c, "SELECT study_fk FROM series WHERE pk = ?", oldSeries);
+        // before the instance moves: the old copies leave the digests of the study they were in
+        CopyBuckets.delete(c, "l.instance_fk = ?", pk);
         Target t = target(h);
         Jdbc.update(c, "UPDATE instance SET series_fk = ?, sop_class_uid = ?, instance_number = ?, transfer_syntax = ?,"
                         + " source_aet = ?, received = ?, header = ? WHERE pk = ?",
                 t.seriesPk, h.sopClassUID(), integer(h.instanceNumber()), h.transferSyntaxUID(), text(sourceAET), now,
                 h.encodedHeader(), pk);
-        Jdbc.update(c, "DELETE FROM location WHERE instance_fk = ?", pk);
         insertLocation(pk, o);
         if (t.seriesPk != oldSeries) {
             countIn(t);
@@ -152,16 +153,17 @@ final class InstanceWriter {
 
     private long insertStudy(InstanceHeader h, long patientPk) throws SQLException {
         return Jdbc.insert(c, "INSERT INTO study (patient_fk, study_uid, study_date, study_time, accession, study_id,"
-                        + " description, referring_physician, referring_physician_norm, created, updated)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " description, referring_physician, referring_physician_norm, created, updated, bucket)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 patientPk, h.studyInstanceUID(), date(h.studyDate()), time(h.studyTime()), text(h.accessionNumber()),
                 text(h.studyID()), text(h.studyDescription()), text(h.referringPhysicianName()),
-                personNameKey(h.referringPhysicianName()), now, now);
+                personNameKey(h.referringPhysicianName()), now, now, CopyBuckets.bucketOf(h.studyInstanceUID()));
     }
 
     void insertLocation(long instancePk, StoredObject o) throws SQLException {
         Jdbc.insert(c, "INSERT INTO location (instance_fk, storage_id, storage_key, object_size, checksum, created)"
                 + " VALUES (?, ?, ?, ?, ?, ?)", instancePk, o.storageId(), o.key(), o.size(), o.checksum(), now);
+        CopyBuckets.inserted(c, instancePk, o.storageId(), o.checksum());
     }
 
     /** One more instance in the target series and study. */

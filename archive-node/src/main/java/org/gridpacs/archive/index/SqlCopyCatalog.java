@@ -39,29 +39,42 @@ public final class SqlCopyCatalog implements CopyCatalog {
 
     @Override
     public boolean addCopy(InstanceHeader header, String sourceAETitle, IndexedInstance.Location l) throws SQLException {
+        return db.inTransaction(c -> addCopy(c, header, sourceAETitle, l), true);
+    }
+
+    @Override
+    public int addCopies(List<NewCopy> copies) throws SQLException {
         return db.inTransaction(c -> {
-            InstanceWriter writer = new InstanceWriter(c, OffsetDateTime.now(clock));
-            StoredObject object = new StoredObject(l.storageId(), l.storageKey(), l.size(), l.checksum());
-            Long pk = Jdbc.queryLong(c, "SELECT pk FROM instance WHERE sop_uid = ?", header.sopInstanceUID());
-            if (pk == null) {
-                return writer.insert(header, object, sourceAETitle);
+            int changed = 0;
+            for (NewCopy n : copies) {
+                changed += addCopy(c, n.header(), n.sourceAETitle(), n.location()) ? 1 : 0;
             }
-            if (Jdbc.queryLong(c, "SELECT pk FROM location WHERE instance_fk = ? AND storage_id = ? AND storage_key = ?",
-                    pk, l.storageId(), l.storageKey()) != null) {
-                return false;
-            }
-            // a copy kept aside as the loser of a conflict (status CONFLICT) stays: the conflict record names it
-            Jdbc.update(c, "DELETE FROM location WHERE instance_fk = ? AND storage_id = ? AND status <> 'CONFLICT'",
-                    pk, l.storageId());
-            writer.insertLocation(pk, object);
-            return true;
+            return changed;
         }, true);
+    }
+
+    private boolean addCopy(Connection c, InstanceHeader header, String sourceAETitle, IndexedInstance.Location l)
+            throws SQLException {
+        InstanceWriter writer = new InstanceWriter(c, OffsetDateTime.now(clock));
+        StoredObject object = new StoredObject(l.storageId(), l.storageKey(), l.size(), l.checksum());
+        Long pk = Jdbc.queryLong(c, "SELECT pk FROM instance WHERE sop_uid = ?", header.sopInstanceUID());
+        if (pk == null) {
+            return writer.insert(header, object, sourceAETitle);
+        }
+        if (Jdbc.queryLong(c, "SELECT pk FROM location WHERE instance_fk = ? AND storage_id = ? AND storage_key = ?",
+                pk, l.storageId(), l.storageKey()) != null) {
+            return false;
+        }
+        // a copy kept aside as the loser of a conflict (status CONFLICT) stays: the conflict record names it
+        CopyBuckets.delete(c, "l.instance_fk = ? AND l.storage_id = ? AND l.status <> 'CONFLICT'", pk, l.storageId());
+        writer.insertLocation(pk, object);
+        return true;
     }
 
     @Override
     public void removeCopy(String storageId, String sopInstanceUID) throws SQLException {
-        db.inTransaction(c -> Jdbc.update(c, "DELETE FROM location WHERE storage_id = ? AND instance_fk ="
-                + " (SELECT pk FROM instance WHERE sop_uid = ?)", storageId, sopInstanceUID));
+        db.inTransaction(c -> CopyBuckets.delete(c, "l.storage_id = ? AND l.instance_fk ="
+                + " (SELECT pk FROM instance WHERE sop_uid = ?)", storageId, sopInstanceUID), true);
     }
 
     @Override
@@ -80,11 +93,78 @@ public final class SqlCopyCatalog implements CopyCatalog {
 
     @Override
     public Map<String, StudyDigest> digests(String storageId) throws SQLException {
+        return digests("", storageId);
+    }
+
+    @Override
+    public Map<String, StudyDigest> digests(String storageId, int bucket) throws SQLException {
+        return digests(" AND st.bucket = ?", storageId, bucket);
+    }
+
+    @Override
+    public Map<Integer, BucketDigest> bucketDigests(String storageId) throws SQLException {
+        return db.read(c -> {
+            Map<Integer, BucketDigest> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT bucket, copies, digest FROM copy_bucket"
+                    + " WHERE storage_id = ? AND (copies <> 0 OR digest <> 0) ORDER BY bucket")) {
+                Jdbc.bind(ps, storageId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getInt(1), new BucketDigest(rs.getInt(1), rs.getLong(2),
+                                CopyBuckets.hex(CopyBuckets.digest(rs, 3))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<String> studies(String after, int limit) throws SQLException {
+        return db.read(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT study_uid FROM study WHERE study_uid > ?"
+                    + " ORDER BY study_uid FETCH FIRST " + limit + " ROWS ONLY")) {
+                Jdbc.bind(ps, after == null ? "" : after);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<StudyChange> changedStudies(String after, int limit) throws SQLException {
+        return db.read(c -> {
+            List<StudyChange> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT study_uid, seq FROM study_change WHERE study_uid > ?"
+                    + " ORDER BY study_uid FETCH FIRST " + limit + " ROWS ONLY")) {
+                Jdbc.bind(ps, after == null ? "" : after);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StudyChange(rs.getString(1), rs.getLong(2)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void clearChange(StudyChange change) throws SQLException {
+        db.inTransaction(c -> Jdbc.update(c, "DELETE FROM study_change WHERE study_uid = ? AND seq = ?",
+                change.studyInstanceUID(), change.seq()));
+    }
+
+    private Map<String, StudyDigest> digests(String andWhere, Object... args) throws SQLException {
         return db.read(c -> {
             Map<String, StudyDigest> out = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT st.study_uid, i.sop_uid, l.checksum FROM " + COPY_FROM
-                    + " WHERE l.storage_id = ? AND l.status = 'OK' ORDER BY st.study_uid, i.sop_uid")) {
-                Jdbc.bind(ps, storageId);
+                    + " WHERE l.storage_id = ? AND l.status = 'OK'" + andWhere + " ORDER BY st.study_uid, i.sop_uid")) {
+                Jdbc.bind(ps, args);
                 ps.setFetchSize(1000);
                 try (ResultSet rs = ps.executeQuery()) {
                     Digester d = null;

@@ -61,8 +61,8 @@ public final class SqlInstanceIndex implements InstanceIndex {
                 return false;
             }
             // a copy kept aside as the loser of a conflict (status CONFLICT) stays: the conflict record names it
-            Jdbc.update(c, "DELETE FROM location WHERE instance_fk = ? AND storage_id = ? AND status <> 'CONFLICT'",
-                    pk, object.storageId());
+            CopyBuckets.delete(c, "l.instance_fk = ? AND l.storage_id = ? AND l.status <> 'CONFLICT'", pk,
+                    object.storageId());
             new InstanceWriter(c, now()).insertLocation(pk, object);
             return true;
         }, true);
@@ -93,14 +93,16 @@ public final class SqlInstanceIndex implements InstanceIndex {
 
     @Override
     public void markLocation(String storageId, String storageKey, String status) throws SQLException {
-        db.inTransaction(c -> Jdbc.update(c, "UPDATE location SET status = ? WHERE storage_id = ? AND storage_key = ?",
-                status, storageId, storageKey));
+        db.inTransaction(c -> {
+            CopyBuckets.setStatus(c, storageId, storageKey, status);
+            return null;
+        }, true);
     }
 
     @Override
     public void removeLocation(String storageId, String storageKey) throws SQLException {
-        db.inTransaction(c -> Jdbc.update(c, "DELETE FROM location WHERE storage_id = ? AND storage_key = ?",
-                storageId, storageKey));
+        db.inTransaction(c -> CopyBuckets.delete(c, "l.storage_id = ? AND l.storage_key = ?", storageId, storageKey),
+                true);
     }
 
     private OffsetDateTime now() {

@@ -20,12 +20,12 @@ class MigrationsTest {
     static final TestInstances.Study STUDY = new TestInstances.Study("PID1", "Doe^Jane", "19800101", "1.2.3.1",
             "20240115", "101500", "ACC1", "CT chest", List.of("CT", "SR"), 3);
     /** The archive's scripts and one more, as a later release would have them. */
-    /** The archive's latest script (db/V4__...); testdb/newer holds copies of every script, then one more. */
-    static final int CURRENT = 4;
+    /** The archive's latest script (db/V5__...); testdb/newer holds copies of every script, then one more. */
+    static final int CURRENT = 5;
     /** The version of testdb/newer's extra script (a release after this one). */
     static final int NEWER_VERSION = CURRENT + 1;
     /** The archive's scripts, as a new index's history lists them. */
-    static final List<String> ARCHIVE_HISTORY = List.of("1 SQL", "3 SQL", "4 SQL");
+    static final List<String> ARCHIVE_HISTORY = List.of("1 SQL", "3 SQL", "4 SQL", "5 JDBC");
     static final SchemaMigrations NEWER = SchemaMigrations.of("archive", MigrationsTest.class,
             "org/gridpacs/archive/index/testdb/newer");
     static final SchemaMigrations EXTRA = SchemaMigrations.of("extra", MigrationsTest.class,
@@ -55,9 +55,29 @@ class MigrationsTest {
         assertEquals(1, MigrationsBeforeFlyway.migrate(ds));
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
+            // rows as that release wrote them (today's writer needs today's columns)
+            OffsetDateTime now = OffsetDateTime.now();
+            long patient = Jdbc.insert(c, "INSERT INTO patient (patient_id, patient_name, created) VALUES (?, ?, ?)",
+                    "PID1", "Doe^Jane", now);
+            long study = Jdbc.insert(c, "INSERT INTO study (patient_fk, study_uid, num_series, num_instances, created,"
+                    + " updated) VALUES (?, ?, 2, 6, ?, ?)", patient, STUDY.studyUID(), now, now);
+            java.util.Map<String, Long> series = new java.util.HashMap<>();
             for (DataSet instance : STUDY.instances()) {
-                new InstanceWriter(c, OffsetDateTime.now()).insert(TestInstances.header(instance),
-                        TestInstances.object(instance.getString(Tag.SOPInstanceUID)), "MODALITY");
+                InstanceHeader h = TestInstances.header(instance);
+                long se = series.computeIfAbsent(h.seriesInstanceUID(), uid -> {
+                    try {
+                        return Jdbc.insert(c, "INSERT INTO series (study_fk, series_uid, modality, num_instances,"
+                                + " created, updated) VALUES (?, ?, ?, 3, ?, ?)", study, uid, h.modality(), now, now);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                long pk = Jdbc.insert(c, "INSERT INTO instance (series_fk, sop_uid, sop_class_uid, transfer_syntax,"
+                        + " source_aet, received, header) VALUES (?, ?, ?, ?, ?, ?, ?)", se, h.sopInstanceUID(),
+                        h.sopClassUID(), h.transferSyntaxUID(), "MODALITY", now, h.encodedHeader());
+                var o = TestInstances.object(h.sopInstanceUID());
+                Jdbc.insert(c, "INSERT INTO location (instance_fk, storage_id, storage_key, object_size, checksum,"
+                        + " created) VALUES (?, ?, ?, ?, ?, ?)", pk, o.storageId(), o.key(), o.size(), o.checksum(), now);
             }
             c.commit();
         }
@@ -70,7 +90,15 @@ class MigrationsTest {
             try (IndexDatabase db = IndexDatabase.openH2(dir)) {
                 assertEquals(CURRENT, db.schemaVersion());
                 // baselined at the version schema_version named: V1 did not run again (it would have failed)
-                assertEquals(List.of("1 BASELINE", "3 SQL", CURRENT + " SQL"), history(db.dataSource(), SchemaMigrations.ARCHIVE));
+                assertEquals(List.of("1 BASELINE", "3 SQL", "4 SQL", "5 JDBC"), history(db.dataSource(), SchemaMigrations.ARCHIVE));
+                // migration 5 gave the old study its bucket and computed the digests of its copies
+                long expected = 6L + 3 * open;
+                db.read(c -> {
+                    assertEquals(expected, CopyBuckets.stored(c).values().stream().mapToLong(CopyBuckets.Sum::copies)
+                            .sum());
+                    assertEquals(CopyBuckets.recompute(c), CopyBuckets.stored(c));
+                    return null;
+                });
                 assertEquals(6L + 3 * open, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM instance")));
                 SqlInstanceIndex index = new SqlInstanceIndex(db);
                 IndexedInstance found = index.find(STUDY.sopUID(1, 2)).orElseThrow();
@@ -102,7 +130,7 @@ class MigrationsTest {
         indexBeforeFlyway();
         JdbcDataSource ds = plain();
         assertEquals(java.util.Map.of("archive", NEWER_VERSION), Migrations.migrate(ds, List.of(NEWER)));
-        assertEquals(List.of("1 BASELINE", "3 SQL", CURRENT + " SQL", NEWER_VERSION + " SQL"), history(ds, NEWER));
+        assertEquals(List.of("1 BASELINE", "3 SQL", "4 SQL", "5 JDBC", NEWER_VERSION + " SQL"), history(ds, NEWER));
         try (Connection c = ds.getConnection()) {
             assertEquals(6L, (long) Jdbc.queryLong(c, "SELECT COUNT(*) FROM instance"));
             assertEquals(1L, (long) Jdbc.queryLong(c, "SELECT COUNT(*) FROM study WHERE note IS NULL"));

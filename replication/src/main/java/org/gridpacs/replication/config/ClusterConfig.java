@@ -16,7 +16,8 @@ import java.util.Map;
  * @param writeQuorum          durable copies before a C-STORE succeeds, while that many nodes are up
  * @param repairIntervalSeconds how often repair compares this node's index with its peers (also on start and
  *                             whenever a member joins or leaves)
- * @param repairCopiesPerSecond at most this many copies are made (or moved) per second by repair and rebalance
+ * @param repairCopiesPerSecond at most this many surplus copies are removed per second by repair and rebalance
+ *                             (a node's missing copies are fetched one at a time, not throttled)
  * @param tls                  mutual TLS on the peer transport, or null for plain HTTP on loopback
  * @param scrubIntervalHours   how often every stored copy of this node is read back and its checksum checked
  * @param scrubMegabytesPerSecond how fast the scrub reads, so that it does not crowd out retrieves

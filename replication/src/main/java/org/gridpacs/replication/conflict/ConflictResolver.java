@@ -149,6 +149,39 @@ public final class ConflictResolver implements CopyCatalog {
         return out;
     }
 
+    /**
+     * Copies a catching-up index records by the thousand: those that cannot conflict (an instance not indexed yet, or
+     * one whose usable copies hold the same object, and no known loser) in one transaction; the others one by one
+     * through {@link #addCopy(InstanceHeader, String, IndexedInstance.Location, Instant)}, which decides.
+     */
+    @Override
+    public int addCopies(List<NewCopy> copies) throws SQLException {
+        List<NewCopy> plain = new ArrayList<>(copies.size());
+        List<Boolean> known = new ArrayList<>(copies.size());
+        int changed = 0;
+        for (NewCopy n : copies) {
+            String checksum = n.location().checksum();
+            Entry entry = checksum == null ? null : entry(n.header().sopInstanceUID());
+            boolean mayConflict = entry != null && (records.lost(n.header().sopInstanceUID(), checksum).isPresent()
+                    || entry.locations.stream().anyMatch(l -> "OK".equals(l.status()) && l.checksum() != null
+                            && !l.checksum().equals(checksum)));
+            if (mayConflict) {
+                changed += addCopy(n.header(), n.sourceAETitle(), n.location(), n.received()) ? 1 : 0;
+            } else {
+                plain.add(n);
+                known.add(entry != null);
+            }
+        }
+        changed += delegate.addCopies(plain);
+        db.inTransaction(c -> {
+            for (int i = 0; i < plain.size(); i++) {
+                setReceived(c, plain.get(i).header().sopInstanceUID(), plain.get(i).received(), known.get(i));
+            }
+            return null;
+        });
+        return changed;
+    }
+
     @Override
     public void removeCopy(String storageId, String sopInstanceUID) throws SQLException {
         delegate.removeCopy(storageId, sopInstanceUID);
@@ -160,8 +193,33 @@ public final class ConflictResolver implements CopyCatalog {
     }
 
     @Override
+    public Map<Integer, BucketDigest> bucketDigests(String storageId) throws SQLException {
+        return delegate.bucketDigests(storageId);
+    }
+
+    @Override
+    public Map<String, StudyDigest> digests(String storageId, int bucket) throws SQLException {
+        return delegate.digests(storageId, bucket);
+    }
+
+    @Override
     public List<String> studies() throws SQLException {
         return delegate.studies();
+    }
+
+    @Override
+    public List<String> studies(String after, int limit) throws SQLException {
+        return delegate.studies(after, limit);
+    }
+
+    @Override
+    public List<StudyChange> changedStudies(String after, int limit) throws SQLException {
+        return delegate.changedStudies(after, limit);
+    }
+
+    @Override
+    public void clearChange(StudyChange change) throws SQLException {
+        delegate.clearChange(change);
     }
 
     @Override
@@ -219,9 +277,16 @@ public final class ConflictResolver implements CopyCatalog {
         if (received == null) {
             return;
         }
-        db.inTransaction(c -> Jdbc.update(c, "UPDATE instance SET received = ? WHERE sop_uid = ?"
-                + (earliest ? " AND received > ?" : ""), earliest
-                ? new Object[] {utc(received), sop, utc(received)} : new Object[] {utc(received), sop}));
+        db.inTransaction(c -> setReceived(c, sop, received, earliest));
+    }
+
+    private static int setReceived(java.sql.Connection c, String sop, Instant received, boolean earliest)
+            throws SQLException {
+        if (received == null) {
+            return 0;
+        }
+        return Jdbc.update(c, "UPDATE instance SET received = ? WHERE sop_uid = ?" + (earliest ? " AND received > ?" : ""),
+                earliest ? new Object[] {utc(received), sop, utc(received)} : new Object[] {utc(received), sop});
     }
 
     private Set<String> nodes(IndexedInstance.Location l) {

@@ -4,11 +4,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.gridpacs.archive.index.CopyCatalog;
-import org.gridpacs.archive.index.CopyCatalog.StudyDigest;
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.index.InstanceIndex;
 import org.gridpacs.archive.storage.Storage;
@@ -30,21 +26,27 @@ import org.gridpacs.replication.membership.Membership;
 import org.gridpacs.replication.outbox.Outbox;
 import org.gridpacs.replication.placement.NodeCopies;
 import org.gridpacs.replication.placement.Placement;
-import org.gridpacs.replication.transfer.Announcement;
-import org.gridpacs.replication.transfer.AnnouncementApplier;
 import org.gridpacs.replication.transfer.PeerClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps this node's index and copies right, in the background, on one thread: first it brings its view of each
- * live peer's copies up to date (per-study digests, then the studies that differ), then it checks placement: in
- * a study whose replica set includes this node it fetches the copies it lacks; in one whose replica set does not,
- * it removes its own copies once every node of the set holds the same object. Runs on start, when a member joins
- * or leaves, when news of copies arrives, and every {@code repairIntervalSeconds}; copies at a throttled rate.
+ * live peer's copies up to date ({@link IndexSync}: bucket digests, then the studies of the buckets that differ),
+ * then it checks placement: in a study whose replica set includes this node it fetches the copies it lacks; in one
+ * whose replica set does not, it removes its own copies once every node of the set holds the same object.
+ *
+ * <p>Every {@code repairIntervalSeconds} a pass checks only the studies whose copies changed (the index marks them
+ * in the transaction of the change, durably) and clears each mark once nothing is left to do in that study: its
+ * cost follows the changes, not the archive. A full pass, which checks every study (page by page), runs on start
+ * and when a member joins or leaves, since the replica sets move then. News of copies triggers a check of their
+ * studies at once. This node's missing copies are fetched one at a time at the speed the disks and the network
+ * give; removals of surplus copies are throttled ({@code repairCopiesPerSecond}).
  */
 public final class ClusterRepair implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRepair.class);
+    /** Studies read per page by the full pass and the check of changed studies. */
+    private static final int PAGE = 500;
 
     private final ClusterConfig cluster;
     private final Membership membership;
@@ -52,8 +54,6 @@ public final class ClusterRepair implements Closeable {
     private final NodeCopies nodeCopies;
     private final StorageRegistry storages;
     private final CopyCatalog catalog;
-    private final PeerClient client;
-    private final AnnouncementApplier applier;
     private final CopyFetcher fetcher;
     /** This node's home storage: where it makes its copies and the only one whose copies it removes. */
     private final Storage storage;
@@ -73,6 +73,8 @@ public final class ClusterRepair implements Closeable {
         return t;
     });
     private final AtomicBoolean fullPassQueued = new AtomicBoolean();
+    private final AtomicBoolean passQueued = new AtomicBoolean();
+    private final IndexSync indexSync;
     private final Set<String> studiesQueued = new LinkedHashSet<>();
     private volatile boolean closed;
     /** Set once this node has compared its index with every live peer's (the first pass after start). */
@@ -87,8 +89,7 @@ public final class ClusterRepair implements Closeable {
         this.nodeCopies = nodeCopies;
         this.storages = nodeCopies.storages();
         this.catalog = catalog;
-        this.client = client;
-        this.applier = new AnnouncementApplier(catalog);
+        this.indexSync = new IndexSync(client, catalog, storages);
         this.fetcher = new CopyFetcher(client, store);
         this.storage = storage;
         this.outbox = outbox;
@@ -99,7 +100,9 @@ public final class ClusterRepair implements Closeable {
     }
 
     public ClusterRepair start() {
-        thread.scheduleWithFixedDelay(this::requestFullPass, 1, cluster.repairIntervalSeconds(), TimeUnit.SECONDS);
+        thread.schedule(this::requestFullPass, 1, TimeUnit.SECONDS);
+        int interval = cluster.repairIntervalSeconds();
+        thread.scheduleWithFixedDelay(this::requestPass, interval, interval, TimeUnit.SECONDS);
         long hours = cluster.scrubIntervalHours();
         scrubThread.scheduleWithFixedDelay(this::scrub, hours, hours, TimeUnit.HOURS);
         return this;
@@ -139,6 +142,13 @@ public final class ClusterRepair implements Closeable {
         }
     }
 
+    /** Compare with every peer and check the studies whose copies changed, soon (coalesced). */
+    public void requestPass() {
+        if (!closed && passQueued.compareAndSet(false, true)) {
+            thread.execute(this::pass);
+        }
+    }
+
     /** Check the placement of these studies soon (news of their copies arrived). */
     public void requestStudies(Collection<String> studies) {
         synchronized (studiesQueued) {
@@ -156,11 +166,21 @@ public final class ClusterRepair implements Closeable {
         return indexSynced;
     }
 
-    /** Runs a full pass now, on the caller's thread (tests, administration). */
+    /** Runs a full pass now, on the caller's thread (tests, administration): every study is checked. */
     public synchronized void runFullPass() {
         fullPassQueued.set(false);
+        runPass(true);
+    }
+
+    /** Runs a pass now, on the caller's thread: only the studies whose copies changed are checked. */
+    public synchronized void runChangesPass() {
+        passQueued.set(false);
+        runPass(false);
+    }
+
+    private void runPass(boolean full) {
         long start = System.nanoTime();
-        int[] counts = new int[3];
+        int[] counts = new int[4];
         for (ClusterNode peer : cluster.peers()) {
             if (membership.isUp(peer.name())) {
                 counts[0] += syncIndexFrom(peer);
@@ -172,27 +192,74 @@ public final class ClusterRepair implements Closeable {
                     counts[0]);
         }
         try {
-            counts[1] = 0;
-            for (String study : catalog.studies()) {
-                if (closed) {
-                    return;
-                }
-                int[] c = checkPlacement(study);
-                counts[1] += c[0];
-                counts[2] += c[1];
+            if (full) {
+                checkEveryStudy(counts);
+            } else {
+                checkChangedStudies(counts);
             }
         } catch (SQLException e) {
             LOG.warn("Repair could not read the index: {}", e.getMessage());
         }
         if (counts[0] + counts[1] + counts[2] > 0) {
-            LOG.info("Repair pass: {} studies updated from peers' indexes, {} copies made, {} surplus copies removed"
-                    + " ({} ms)", counts[0], counts[1], counts[2], (System.nanoTime() - start) / 1_000_000);
+            LOG.info("Repair pass: {} studies updated from peers' indexes, {} copies made, {} surplus copies removed,"
+                    + " {} studies checked ({} ms)", counts[0], counts[1], counts[2], counts[3],
+                    (System.nanoTime() - start) / 1_000_000);
         }
+    }
+
+    /** Every study of the index, a page at a time (the replica sets moved: any study may have work). */
+    private void checkEveryStudy(int[] counts) throws SQLException {
+        String after = null;
+        for (List<String> page = catalog.studies(after, PAGE); !page.isEmpty(); page = catalog.studies(after, PAGE)) {
+            for (String study : page) {
+                if (closed) {
+                    return;
+                }
+                add(counts, checkPlacement(study));
+            }
+            after = page.get(page.size() - 1);
+        }
+    }
+
+    /**
+     * The studies marked as changed; a mark is cleared once the study has nothing left to do here (a copy that
+     * could not be fetched, or a surplus copy not yet held by every replica, keeps it for the next pass).
+     */
+    private void checkChangedStudies(int[] counts) throws SQLException {
+        String after = null;
+        for (List<CopyCatalog.StudyChange> page = catalog.changedStudies(after, PAGE); !page.isEmpty();
+             page = catalog.changedStudies(after, PAGE)) {
+            for (CopyCatalog.StudyChange change : page) {
+                if (closed) {
+                    return;
+                }
+                int[] c = checkPlacement(change.studyInstanceUID());
+                add(counts, c);
+                if (c[2] == 0) {
+                    catalog.clearChange(change);
+                }
+            }
+            after = page.get(page.size() - 1).studyInstanceUID();
+        }
+    }
+
+    private static void add(int[] counts, int[] c) {
+        counts[1] += c[0];
+        counts[2] += c[1];
+        counts[3]++;
     }
 
     private void fullPass() {
         try {
             runFullPass();
+        } catch (RuntimeException e) {
+            LOG.warn("Repair pass failed: {}", e.toString(), e);
+        }
+    }
+
+    private void pass() {
+        try {
+            runChangesPass();
         } catch (RuntimeException e) {
             LOG.warn("Repair pass failed: {}", e.toString(), e);
         }
@@ -221,40 +288,24 @@ public final class ClusterRepair implements Closeable {
     /** Brings this node's view of {@code peer}'s copies up to date; returns how many studies changed. */
     int syncIndexFrom(ClusterNode peer) {
         try {
-            // a peer speaks for the copies on its home storage (its digests, its copies, its announcements)
-            String theirStorage = storages.homeOf(peer.name());
-            Map<String, StudyDigest> theirs = client.digests(peer);
-            Map<String, StudyDigest> mine = catalog.digests(theirStorage);
-            Set<String> studies = new LinkedHashSet<>(theirs.keySet());
-            studies.addAll(mine.keySet());
-            int changed = 0;
-            for (String study : studies) {
-                StudyDigest t = theirs.get(study);
-                StudyDigest m = mine.get(study);
-                if (t != null && m != null && t.copies() == m.copies() && Objects.equals(t.digest(), m.digest())) {
-                    continue;
-                }
-                List<Announcement> copies = client.studyCopies(peer, study);
-                applier.apply(copies);
-                Set<String> held = new HashSet<>();
-                copies.forEach(a -> held.add(a.sopInstanceUID()));
-                for (CopyCatalog.CopyRecord r : catalog.copies(theirStorage, study)) {
-                    if (!held.contains(r.sopInstanceUID())) {
-                        catalog.removeCopy(theirStorage, r.sopInstanceUID());
-                    }
-                }
-                changed++;
+            IndexSync.Result r = indexSync.syncFrom(peer);
+            if (r.buckets() > 0) {
+                LOG.debug("Index of node {}: {} buckets differed, {} studies read again", peer.name(), r.buckets(),
+                        r.studies());
             }
-            return changed;
+            return r.studies();
         } catch (IOException | SQLException | RuntimeException e) {
             LOG.info("Repair could not compare indexes with node {}: {}", peer.name(), e.getMessage());
             return 0;
         }
     }
 
-    /** Makes the copies this node should hold in {@code study} and removes the ones it should not: {made, removed}. */
+    /**
+     * Makes the copies this node should hold in {@code study} and removes the ones it should not: {made, removed,
+     * left to do} (copies that could not be made or not yet removed, and 1 when the index could not be read).
+     */
     int[] checkPlacement(String study) {
-        int[] counts = new int[2];
+        int[] counts = new int[3];
         try {
             List<String> live = membership.liveNodes();
             List<String> replicas = placement.replicaSet(study, live);
@@ -265,15 +316,17 @@ public final class ClusterRepair implements Closeable {
                 }
                 IndexedInstance.Location own = nodeCopies.copyOf(instance, cluster.self());
                 if (mine && own == null) {
-                    counts[0] += fetch(instance, live) ? 1 : 0;
-                } else if (!mine && own != null && own.storageId().equals(storage.id())
-                        && heldByAll(instance, replicas, own.checksum())) {
+                    boolean made = fetch(instance, live);
+                    counts[made ? 0 : 2]++;
+                } else if (!mine && own != null && own.storageId().equals(storage.id())) {
                     // only a copy on the home storage is removed here: that is the storage this repair writes
-                    counts[1] += drop(instance, own) ? 1 : 0;
+                    boolean dropped = heldByAll(instance, replicas, own.checksum()) && drop(instance, own);
+                    counts[dropped ? 1 : 2]++;
                 }
             }
         } catch (SQLException e) {
             LOG.warn("Placement check of study {} could not read the index: {}", study, e.getMessage());
+            counts[2]++;
         }
         return counts;
     }
@@ -286,16 +339,14 @@ public final class ClusterRepair implements Closeable {
                 continue;
             }
             try {
-                throttle.acquire();
+                // not throttled: copies are fetched one at a time, so a returning node catches up as fast as one
+                // stream from a peer's disk goes, and the peer's other threads stay free for its clients
                 StoreResult copy = fetcher.fetch(instance, cluster.node(node), from);
                 outbox.add(peerNames(), Outbox.Kind.COPY, instance.sopInstanceUID(), null);
                 outboxChanged.run();
                 LOG.debug("Made this node's copy of {} from node {} ({})", instance.sopInstanceUID(), node,
                         copy.outcome());
                 return true;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
             } catch (IOException | StoreException | SQLException | RuntimeException e) {
                 LOG.info("Could not copy {} from node {}: {}", instance.sopInstanceUID(), node, e.getMessage());
             }

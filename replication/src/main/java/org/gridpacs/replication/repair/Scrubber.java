@@ -60,33 +60,45 @@ final class Scrubber {
     /** Checks every copy of this node; returns {checked, damaged}. */
     int[] run() throws SQLException, InterruptedException {
         int[] counts = new int[2];
-        long start = System.nanoTime();
-        long bytes = 0;
-        for (String study : catalog.studies()) {
-            for (CopyCatalog.CopyRecord copy : catalog.copies(storage.id(), study)) {
-                if (stopped.getAsBoolean()) {
+        long[] pace = {System.nanoTime(), 0}; // start, bytes read
+        // studies a page at a time: a million study UIDs are not held in memory for a day-long read
+        String after = null;
+        for (List<String> page = catalog.studies(after, 500); !page.isEmpty(); page = catalog.studies(after, 500)) {
+            for (String study : page) {
+                if (!scrub(study, counts, pace)) {
                     return counts;
                 }
-                if (!"OK".equals(copy.location().status())) {
-                    continue;
-                }
-                String problem = check(copy.location());
-                counts[0]++;
-                bytes += copy.location().size();
-                if (problem != null) {
-                    counts[1]++;
-                    damaged(copy, problem);
-                }
-                // keep to the configured read rate
-                long due = start + bytes * 1_000_000_000L / bytesPerSecond;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                }
             }
+            after = page.get(page.size() - 1);
         }
         LOG.info("Scrub of node {}: {} copies read back, {} damaged", cluster.self(), counts[0], counts[1]);
         return counts;
+    }
+
+    /** Checks this node's copies in one study; false when the scrub is to stop. */
+    private boolean scrub(String study, int[] counts, long[] pace) throws SQLException, InterruptedException {
+        for (CopyCatalog.CopyRecord copy : catalog.copies(storage.id(), study)) {
+            if (stopped.getAsBoolean()) {
+                return false;
+            }
+            if (!"OK".equals(copy.location().status())) {
+                continue;
+            }
+            String problem = check(copy.location());
+            counts[0]++;
+            pace[1] += copy.location().size();
+            if (problem != null) {
+                counts[1]++;
+                damaged(copy, problem);
+            }
+            // keep to the configured read rate
+            long due = pace[0] + pace[1] * 1_000_000_000L / bytesPerSecond;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+        }
+        return true;
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
+import org.gridpacs.archive.index.CopyCatalog;
 import org.gridpacs.archive.index.CopyCatalog.StudyDigest;
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.pki.TlsContexts;
@@ -127,9 +128,43 @@ public final class PeerClient {
         }
     }
 
+    /** The digest of the copies {@code peer} holds in each bucket of studies where it holds any, by bucket. */
+    public Map<Integer, CopyCatalog.BucketDigest> buckets(ClusterNode peer) throws IOException {
+        HttpRequest req = request(peer, "/peer/buckets", Duration.ofSeconds(60)).GET().build();
+        HttpResponse<InputStream> rsp = send(peer, req, HttpResponse.BodyHandlers.ofInputStream());
+        Map<Integer, CopyCatalog.BucketDigest> out = new LinkedHashMap<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(rsp.body(), StandardCharsets.US_ASCII))) {
+            if (rsp.statusCode() != 200) {
+                throw failure(peer, "sent no bucket digests", rsp.statusCode(), r.readLine());
+            }
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (line.isEmpty()) {
+                    continue;
+                }
+                String[] w = line.split(" ");
+                try {
+                    int bucket = Integer.parseInt(w[0]);
+                    out.put(bucket, new CopyCatalog.BucketDigest(bucket, Long.parseLong(w[1]), w[2]));
+                } catch (RuntimeException e) {
+                    throw new IOException(peer.name() + " sent a malformed bucket digest line: " + line);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The digests of the copies {@code peer} holds in the studies of one bucket, by study. */
+    public Map<String, StudyDigest> digests(ClusterNode peer, int bucket) throws IOException {
+        return digests(peer, "/peer/digests?bucket=" + bucket);
+    }
+
     /** The digests of the copies {@code peer} holds, by study. */
     public Map<String, StudyDigest> digests(ClusterNode peer) throws IOException {
-        HttpRequest req = request(peer, "/peer/digests", Duration.ofSeconds(120)).GET().build();
+        return digests(peer, "/peer/digests");
+    }
+
+    private Map<String, StudyDigest> digests(ClusterNode peer, String path) throws IOException {
+        HttpRequest req = request(peer, path, Duration.ofSeconds(120)).GET().build();
         HttpResponse<InputStream> rsp = send(peer, req, HttpResponse.BodyHandlers.ofInputStream());
         Map<String, StudyDigest> out = new LinkedHashMap<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(rsp.body(), StandardCharsets.US_ASCII))) {

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *                                here, with the origin's copy recorded; 201 with this node's key, size, checksum
  * GET  /peer/objects?key=K       one of this node's stored objects, whole
  * POST /peer/announcements       a batch of announcements (AnnouncementCodec), applied in order
- * GET  /peer/digests             "study copies digest" lines for the copies this node holds
+ * GET  /peer/buckets             "bucket copies digest" lines for the copies this node holds (kept, not computed)
+ * GET  /peer/digests[?bucket=N]   "study copies digest" lines for the copies this node holds (in one bucket)
  * GET  /peer/copies?study=UID    this node's copies in a study, as announcements
  * </pre>
  */
@@ -93,7 +94,8 @@ public final class PeerHandler extends Handler.Abstract {
                 case "PUT /peer/instances" -> receiveCopy(request, response, callback);
                 case "GET /peer/objects" -> sendObject(request, response, callback);
                 case "POST /peer/announcements" -> receiveAnnouncements(request, response, callback);
-                case "GET /peer/digests" -> sendDigests(response, callback);
+                case "GET /peer/buckets" -> sendBuckets(response, callback);
+                case "GET /peer/digests" -> sendDigests(request, response, callback);
                 case "GET /peer/copies" -> sendCopies(request, response, callback);
                 default -> answer(response, callback, 404, "no such peer operation: " + method + " " + path);
             }
@@ -226,8 +228,31 @@ public final class PeerHandler extends Handler.Abstract {
         answer(response, callback, 200, "applied " + batch.size());
     }
 
-    private void sendDigests(Response response, Callback callback) throws IOException, SQLException {
-        Map<String, StudyDigest> digests = catalog.digests(storage.id());
+    private void sendBuckets(Response response, Callback callback) {
+        Map<Integer, CopyCatalog.BucketDigest> buckets;
+        try {
+            buckets = catalog.bucketDigests(storage.id());
+        } catch (SQLException e) {
+            answer(response, callback, 500, "could not read the bucket digests: " + e.getMessage());
+            return;
+        }
+        StringBuilder sb = new StringBuilder(buckets.size() * 32);
+        for (CopyCatalog.BucketDigest d : buckets.values()) {
+            sb.append(d.bucket()).append(' ').append(d.copies()).append(' ').append(d.digest()).append('\n');
+        }
+        answer(response, callback, 200, sb.toString());
+    }
+
+    private void sendDigests(Request request, Response response, Callback callback) throws IOException, SQLException {
+        String bucket = Request.extractQueryParameters(request).getValue("bucket");
+        int b;
+        try {
+            b = bucket == null ? -1 : Integer.parseInt(bucket);
+        } catch (NumberFormatException e) {
+            answer(response, callback, 400, "?bucket= is not a number: " + bucket);
+            return;
+        }
+        Map<String, StudyDigest> digests = b < 0 ? catalog.digests(storage.id()) : catalog.digests(storage.id(), b);
         StringBuilder sb = new StringBuilder(digests.size() * 90);
         for (StudyDigest d : digests.values()) {
             sb.append(d.studyInstanceUID()).append(' ').append(d.copies()).append(' ').append(d.digest()).append('\n');

@@ -64,6 +64,11 @@ public final class PeerIdentity implements PeerCaller {
         }
     }
 
+    /** No checks: every caller may act as any node (tests of other rules, a cluster without TLS). */
+    public static PeerIdentity off(StorageRegistry storages) {
+        return new PeerIdentity(null, storages, null);
+    }
+
     /** Whether requests are checked (cluster TLS on). */
     public boolean enabled() {
         return crl != null;

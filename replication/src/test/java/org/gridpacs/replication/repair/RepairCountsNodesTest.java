@@ -98,16 +98,38 @@ class RepairCountsNodesTest {
     void aSharedCopyDoesNotStandInForTheReplicaSetsNode() throws Exception {
         StoreResult own = storeOn("node1");
         storeOn("grid");
-        assertArrayEquals(new int[] {0, 0}, repair.checkPlacement(study));
+        // nothing removed, and the study stays marked: its surplus copy waits for node2's own
+        assertArrayEquals(new int[] {0, 0, 1}, repair.checkPlacement(study));
         assertEquals(List.of("grid", "node1"), storagesHolding());
         assertTrue(home.exists(own.object().key()));
+    }
+
+    @Test
+    void theIntervalPassChecksMarkedStudiesAndKeepsTheMarkWhileWorkIsLeft() throws Exception {
+        SqlCopyCatalog catalog = new SqlCopyCatalog(db);
+        StoreResult own = storeOn("node1");
+        assertEquals(List.of(study), marked(catalog));
+        repair.runChangesPass(); // node2 holds no copy yet: the surplus copy stays, and so does the mark
+        assertEquals(List.of(study), marked(catalog));
+        assertTrue(home.exists(own.object().key()));
+        storeOn("node2");
+        repair.runChangesPass(); // removes the surplus copy; that removal marks the study once more
+        assertFalse(home.exists(own.object().key()));
+        repair.runChangesPass(); // nothing left to do: the mark goes
+        assertEquals(List.of(), marked(catalog));
+        repair.runChangesPass();
+        assertEquals(List.of("node2"), storagesHolding());
+    }
+
+    private static List<String> marked(SqlCopyCatalog catalog) throws Exception {
+        return catalog.changedStudies(null, 100).stream().map(c -> c.studyInstanceUID()).toList();
     }
 
     @Test
     void aCopyOnAnotherStorageOfTheReplicaSetsNodeIsThatNodesCopy() throws Exception {
         StoreResult own = storeOn("node1");
         storeOn("node2-b");
-        assertArrayEquals(new int[] {0, 1}, repair.checkPlacement(study));
+        assertArrayEquals(new int[] {0, 1, 0}, repair.checkPlacement(study));
         assertEquals(List.of("node2-b"), storagesHolding());
         assertFalse(home.exists(own.object().key()));
     }
