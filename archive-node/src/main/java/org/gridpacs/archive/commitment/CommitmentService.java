@@ -49,6 +49,12 @@ public final class CommitmentService implements Closeable {
     private static final long UNACKNOWLEDGED_MILLIS = 10_000;
     /** Requests pending from before this start: another node may have answered them while this one was down. */
     private final java.util.Set<String> resumed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Requests asked again (same Transaction UID, same instances) while pending: each N-ACTION gets its report, so
+     * once the pending one is answered the repeat is recorded anew and answered too (a repeat sent the moment the
+     * first report went out would otherwise find the request still pending and never be answered).
+     */
+    private final Map<String, CommitmentRequest> askedAgain = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param wait how long instances not committed yet are rechecked before they are reported failed */
     public CommitmentService(CommitmentRequests requests, CommitmentCheck check, CommitmentReporter reporter,
@@ -89,6 +95,9 @@ public final class CommitmentService implements Closeable {
         CommitmentRequests.Added added = requests.add(request);
         if (added == CommitmentRequests.Added.CONFLICT) {
             unacknowledged.remove(request.transactionUID());
+        }
+        if (added == CommitmentRequests.Added.SAME) {
+            askedAgain.put(request.transactionUID(), request);
         }
         if (added == CommitmentRequests.Added.NEW) {
             LOG.info("Storage commitment request {} from {}: {} instance(s)", request.transactionUID(),
@@ -213,6 +222,10 @@ public final class CommitmentService implements Closeable {
         }
         requests.markDone(r.transactionUID());
         schedule.remove(r.transactionUID());
+        CommitmentRequest again = askedAgain.remove(r.transactionUID());
+        if (again != null) {
+            requests.add(again); // answered: the Transaction UID is free, the repeat is a new request
+        }
         LOG.info("Storage commitment {} reported to {}: {} committed, {} failed{}", r.transactionUID(),
                 r.requesterAE(), result.committed().size(), result.failed().size(),
                 r.receivedBy().equals(peers.self()) ? "" : " (taken over from node " + r.receivedBy() + ")");
@@ -246,9 +259,14 @@ public final class CommitmentService implements Closeable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
+        // no interrupt while a pass writes to the index: an interrupted file channel fails H2's commit (and the
+        // request stays pending); only one that hangs on a requester is interrupted
+        worker.shutdown();
         try {
-            worker.awaitTermination(5, TimeUnit.SECONDS);
+            if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
+                worker.shutdownNow();
+                worker.awaitTermination(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
