@@ -39,21 +39,36 @@ public final class SqlCopyCatalog implements CopyCatalog {
 
     @Override
     public boolean addCopy(InstanceHeader header, String sourceAETitle, IndexedInstance.Location l) throws SQLException {
+        return db.inTransaction(c -> addCopy(c, header, sourceAETitle, l), true);
+    }
+
+    /**
+     * {@link #addCopy} inside the caller's transaction {@code c} (so that a caller records a copy together with its
+     * own rows in one commit); the caller retries on conflicts, unique violations included.
+     */
+    public boolean addCopy(Connection c, InstanceHeader header, String sourceAETitle, IndexedInstance.Location l)
+            throws SQLException {
+        InstanceWriter writer = new InstanceWriter(c, OffsetDateTime.now(clock));
+        StoredObject object = new StoredObject(l.storageId(), l.storageKey(), l.size(), l.checksum());
+        Long pk = Jdbc.queryLong(c, "SELECT pk FROM instance WHERE sop_uid = ?", header.sopInstanceUID());
+        if (pk == null) {
+            return writer.insert(header, object, sourceAETitle);
+        }
+        if (Jdbc.queryLong(c, "SELECT pk FROM location WHERE instance_fk = ? AND storage_id = ? AND storage_key = ?",
+                pk, l.storageId(), l.storageKey()) != null) {
+            return false;
+        }
+        Jdbc.update(c, "DELETE FROM location WHERE instance_fk = ? AND storage_id = ?", pk, l.storageId());
+        writer.insertLocation(pk, object);
+        return true;
+    }
+
+    @Override
+    public boolean withdrawCopy(String storageId, String sopInstanceUID, String storageKey) throws SQLException {
         return db.inTransaction(c -> {
-            InstanceWriter writer = new InstanceWriter(c, OffsetDateTime.now(clock));
-            StoredObject object = new StoredObject(l.storageId(), l.storageKey(), l.size(), l.checksum());
-            Long pk = Jdbc.queryLong(c, "SELECT pk FROM instance WHERE sop_uid = ?", header.sopInstanceUID());
-            if (pk == null) {
-                return writer.insert(header, object, sourceAETitle);
-            }
-            if (Jdbc.queryLong(c, "SELECT pk FROM location WHERE instance_fk = ? AND storage_id = ? AND storage_key = ?",
-                    pk, l.storageId(), l.storageKey()) != null) {
-                return false;
-            }
-            Jdbc.update(c, "DELETE FROM location WHERE instance_fk = ? AND storage_id = ?", pk, l.storageId());
-            writer.insertLocation(pk, object);
-            return true;
-        }, true);
+            Long pk = Jdbc.queryLong(c, "SELECT pk FROM instance WHERE sop_uid = ?", sopInstanceUID);
+            return pk != null && new InstanceWriter(c, OffsetDateTime.now(clock)).withdraw(pk, storageId, storageKey);
+        });
     }
 
     @Override

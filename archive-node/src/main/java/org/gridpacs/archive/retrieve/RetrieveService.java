@@ -50,12 +50,23 @@ public final class RetrieveService {
 
     /** The instances the identifier's unique keys select at its Query/Retrieve Level, in study/series order. */
     public List<IndexedInstance> resolve(QueryModel model, DataSet identifier) throws QueryException {
-        return query.resolve(model, identifier);
+        List<IndexedInstance> found = query.resolve(model, identifier);
+        if (found.isEmpty() || found.size() < identifier.getStrings(Tag.SOPInstanceUID).length) {
+            // acknowledged on another node a moment ago, perhaps, and not yet heard of here: wait for the news
+            query.readBarrier().await();
+            found = query.resolve(model, identifier);
+        }
+        return found;
     }
 
     /** The instance with this SOP Instance UID, if indexed (one lookup by the unique key). */
     public Optional<IndexedInstance> instance(String sopInstanceUID) throws QueryException {
-        return query.instance(sopInstanceUID);
+        Optional<IndexedInstance> found = query.instance(sopInstanceUID);
+        if (found.isEmpty()) {
+            query.readBarrier().await();
+            found = query.instance(sopInstanceUID);
+        }
+        return found;
     }
 
     /**

@@ -44,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * POST /peer/announcements       a batch of announcements (AnnouncementCodec), applied in order
  * GET  /peer/digests             "study copies digest" lines for the copies this node holds
  * GET  /peer/copies?study=UID    this node's copies in a study, as announcements
+ * PUT  /peer/instances/streamed  an object streamed while its origin stores it; stored and indexed here as this
+ *                                node's copy (the origin's copy comes by announcement); 201 with key, size, checksum
+ * DELETE /peer/instances?sop=UID&key=K  take back a streamed copy its origin refused (the instance too, if that
+ *                                was its only copy)
+ * POST /peer/flush?for=NODE      deliver what the outbox holds for NODE now; answers once delivered (bounded)
  * </pre>
  */
 public final class PeerHandler extends Handler.Abstract {
@@ -56,6 +61,18 @@ public final class PeerHandler extends Handler.Abstract {
 
         /** Announcements changed what this node knows of these studies' copies: check their placement. */
         void studiesChanged(java.util.Set<String> studyInstanceUIDs);
+
+        /** This node took back its copy {@code storageKey} (its origin refused the instance): tell the other peers. */
+        default void copyWithdrawn(String sopInstanceUID, String storageKey, String origin) {
+        }
+
+        /**
+         * Delivers what the outbox holds for {@code node} now, waiting at most {@code millis}; true when all of it
+         * has gone (or there was nothing).
+         */
+        default boolean flushFor(String node, long millis) {
+            return true;
+        }
     }
 
     private final String self;
@@ -85,6 +102,9 @@ public final class PeerHandler extends Handler.Abstract {
         try {
             switch (method + " " + path) {
                 case "PUT /peer/instances" -> receiveCopy(request, response, callback);
+                case "PUT /peer/instances/streamed" -> receiveStream(request, response, callback);
+                case "DELETE /peer/instances" -> withdrawCopy(request, response, callback);
+                case "POST /peer/flush" -> flush(request, response, callback);
                 case "GET /peer/objects" -> sendObject(request, response, callback);
                 case "POST /peer/announcements" -> receiveAnnouncements(request, response, callback);
                 case "GET /peer/digests" -> sendDigests(response, callback);
@@ -165,6 +185,103 @@ public final class PeerHandler extends Handler.Abstract {
             response.getHeaders().put(PeerClient.CHECKSUM, result.object().checksum());
         }
         Content.Sink.write(response, true, "stored\n", callback);
+    }
+
+    /**
+     * A copy streamed while the origin stores it: no origin key or checksum yet (the origin compares the answer
+     * with its own object). A body cut off (the origin refused the instance, or its sender went away) makes the
+     * store fail before anything is indexed, and nothing is kept.
+     */
+    private void receiveStream(Request request, Response response, Callback callback) throws IOException {
+        String origin = request.getHeaders().get(PeerClient.ORIGIN);
+        String sourceAET = request.getHeaders().get(PeerClient.SOURCE_AET);
+        if (origin == null || !isNode(origin)) {
+            answer(response, callback, 400, "a streamed copy needs the " + PeerClient.ORIGIN + " header naming a node"
+                    + " of this cluster");
+            return;
+        }
+        InputStream in = new BufferedInputStream(Content.Source.asInputStream(request), 64 * 1024);
+        DataSet meta;
+        try {
+            meta = FileMetaInformation.read(in);
+        } catch (IOException e) {
+            answer(response, callback, 400, "not a DICOM file: " + e.getMessage());
+            return;
+        }
+        StoreRequest req = new StoreRequest(meta.getString(Tag.MediaStorageSOPClassUID),
+                meta.getString(Tag.MediaStorageSOPInstanceUID), meta.getString(Tag.TransferSyntaxUID), sourceAET);
+        StoreResult result;
+        try {
+            result = store.store(req, in);
+        } catch (StoreException e) {
+            int http = e.status() == Status.DUPLICATE_SOP_INSTANCE ? 409
+                    : e.status() == Status.OUT_OF_RESOURCES ? 507 : 422;
+            answer(response, callback, http, e.getMessage());
+            return;
+        } catch (IOException e) {
+            LOG.debug("The copy of {} streamed from {} was cut off; nothing kept: {}", req.sopInstanceUID(), origin,
+                    e.getMessage());
+            callback.failed(e);
+            return;
+        }
+        if (result.outcome() != StoreResult.Outcome.ALREADY_STORED) {
+            events.copyReceived(req.sopInstanceUID(), origin);
+        }
+        response.setStatus(201);
+        response.getHeaders().put(PeerClient.KEY, result.object().key());
+        response.getHeaders().put(PeerClient.SIZE, result.object().size());
+        if (result.object().checksum() != null) {
+            response.getHeaders().put(PeerClient.CHECKSUM, result.object().checksum());
+        }
+        Content.Sink.write(response, true, "stored\n", callback);
+    }
+
+    private boolean isNode(String name) {
+        try {
+            storages.homeOf(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Takes back a streamed copy that its origin refused or found different. */
+    private void withdrawCopy(Request request, Response response, Callback callback) throws IOException, SQLException {
+        Fields query = Request.extractQueryParameters(request);
+        String sop = query.getValue("sop");
+        String key = query.getValue("key");
+        if (sop == null || key == null) {
+            answer(response, callback, 400, "which copy? ?sop= and &key= are needed");
+            return;
+        }
+        if (!catalog.withdrawCopy(storage.id(), sop, key)) {
+            answer(response, callback, 404, "no copy " + key + " of " + sop + " on " + self);
+            return;
+        }
+        storage.remove(key);
+        LOG.info("Took back the copy of {} streamed from {}: its origin did not keep the instance", sop,
+                request.getHeaders().get(PeerClient.ORIGIN));
+        events.copyWithdrawn(sop, key, request.getHeaders().get(PeerClient.ORIGIN));
+        answer(response, callback, 200, "withdrawn");
+    }
+
+    /** The read barrier's request: delivers the outbox's entries for the caller now. */
+    private void flush(Request request, Response response, Callback callback) {
+        Fields query = Request.extractQueryParameters(request);
+        String node = query.getValue("for");
+        if (node == null) {
+            answer(response, callback, 400, "for which node? ?for= is missing");
+            return;
+        }
+        long millis;
+        try {
+            millis = Math.min(5000, Math.max(0, Long.parseLong(query.getValue("millis") == null ? "2000"
+                    : query.getValue("millis"))));
+        } catch (NumberFormatException e) {
+            answer(response, callback, 400, "millis must be a number");
+            return;
+        }
+        answer(response, callback, 200, events.flushFor(node, millis) ? "delivered" : "pending");
     }
 
     private void sendObject(Request request, Response response, Callback callback) throws IOException {
