@@ -137,14 +137,18 @@ final class ReplicaPipe extends ReplicaStream {
             notifyAll();
         }
 
+        /** False when the subscriber cancelled or the reading side is gone; an abort is seen by the caller. */
         private synchronized boolean awaitDemand() throws InterruptedException {
-            while (demand == 0 && !cancelled) {
-                wait();
+            // timed: an abort or the end of the request does not notify this monitor
+            while (demand == 0 && !cancelled && !readerGone && aborted == null) {
+                wait(500);
             }
-            if (cancelled) {
+            if (cancelled || readerGone) {
                 return false;
             }
-            demand--;
+            if (aborted == null) {
+                demand--;
+            }
             return true;
         }
 
