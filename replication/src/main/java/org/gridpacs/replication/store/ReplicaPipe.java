@@ -49,7 +49,7 @@ final class ReplicaPipe extends ReplicaStream {
 
     @Override
     public void write(byte[] b, int off, int len) {
-        while (len > 0 && !stopped()) {
+        while (len > 0 && !stopped() && filling != null) {
             int n = Math.min(len, CHUNK - filled);
             System.arraycopy(b, off, filling, filled, n);
             filled += n;
