@@ -36,11 +36,6 @@ final class ReplicaPipe extends ReplicaStream {
         this.stallNanos = stallMillis * 1_000_000;
     }
 
-    /** Why streaming was given up, or null while it goes on or has ended well. */
-    String aborted() {
-        return aborted;
-    }
-
     /** The sending side is done (the peer answered, or the request failed): nobody reads any more. */
     void readerGone() {
         readerGone = true;
