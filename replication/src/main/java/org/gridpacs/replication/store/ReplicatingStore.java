@@ -80,6 +80,7 @@ public final class ReplicatingStore implements InstanceStore {
         }
         StreamedCopies streams = new StreamedCopies(cluster, client, pushes,
                 header -> streamTargets(header), streaming);
+        long start = System.nanoTime();
         StoreResult result;
         try {
             result = local.store(request, data, streams);
@@ -88,7 +89,18 @@ public final class ReplicatingStore implements InstanceStore {
             streams.withdraw(request.sopInstanceUID(), e.getMessage());
             throw e;
         }
-        return replicate(request, result, streams.any() ? streams.verify(result.object(), request.sopInstanceUID()) : null);
+        long stored = System.nanoTime();
+        StreamedCopies.Outcome outcome = streams.any() ? streams.verify(result.object(), request.sopInstanceUID()) : null;
+        long answered = System.nanoTime();
+        StoreResult done = replicate(request, result, outcome);
+        if (LOG.isDebugEnabled()) {
+            // where a store's time goes: receiving and storing here (the copy streams meanwhile), then waiting for
+            // the peers' answers, then recording and any push after the store
+            LOG.debug("{}: stored here {} ms, peers answered {} ms later, recorded {} ms later", request.sopInstanceUID(),
+                    (stored - start) / 1_000_000.0, (answered - stored) / 1_000_000.0,
+                    (System.nanoTime() - answered) / 1_000_000.0);
+        }
+        return done;
     }
 
     /** The live nodes of the study's replica set that hold no copy of the instance yet, this one left out. */
