@@ -48,8 +48,8 @@ public final class QueryService {
 
     /**
      * With {@code barrier}, each {@link #find} first waits for what other nodes acknowledged to be in this index
-     * (the cluster's read-after-write promise); {@link #resolve} and {@link #instance} leave that to their caller,
-     * which calls {@link #readBarrier()} only when something asked for is missing.
+     * (the cluster's read-after-write promise); {@link #resolve} and {@link #instance} leave that to their caller
+     * (the retrieve service passes it before each resolve, and for a single instance only when it is missing).
      */
     public QueryService(IndexDatabase db, String retrieveAETitle, ReadBarrier barrier) {
         this.db = db;

@@ -48,15 +48,15 @@ public final class RetrieveService {
         this.remote = remote;
     }
 
-    /** The instances the identifier's unique keys select at its Query/Retrieve Level, in study/series order. */
+    /**
+     * The instances the identifier's unique keys select at its Query/Retrieve Level, in study/series order, after
+     * the read barrier (what other nodes acknowledged before is in the index).
+     */
     public List<IndexedInstance> resolve(QueryModel model, DataSet identifier) throws QueryException {
-        List<IndexedInstance> found = query.resolve(model, identifier);
-        if (found.isEmpty() || found.size() < identifier.getStrings(Tag.SOPInstanceUID).length) {
-            // acknowledged on another node a moment ago, perhaps, and not yet heard of here: wait for the news
-            query.readBarrier().await();
-            found = query.resolve(model, identifier);
-        }
-        return found;
+        // a study or series may have grown on another node a moment ago, and no count says whether every instance
+        // is here yet: wait for the news first (one round trip per peer; retrieves are few beside stores)
+        query.readBarrier().await();
+        return query.resolve(model, identifier);
     }
 
     /** The instance with this SOP Instance UID, if indexed (one lookup by the unique key). */

@@ -83,6 +83,8 @@ public final class PeerHandler extends Handler.Abstract {
     private final CopyCatalog catalog;
     private final AnnouncementApplier applier;
     private final Events events;
+    /** The endpoints of streamed replication: streamed copies, taking them back, the read barrier's flush. */
+    private final StreamedCopyEndpoints streamed;
 
     public PeerHandler(String self, Storage storage, StorageRegistry storages, StoreService store, CopyCatalog catalog,
                        Events events) {
@@ -93,6 +95,7 @@ public final class PeerHandler extends Handler.Abstract {
         this.catalog = catalog;
         this.applier = new AnnouncementApplier(catalog);
         this.events = events;
+        this.streamed = new StreamedCopyEndpoints(self, storage, storages, store, catalog, events);
     }
 
     @Override
@@ -102,9 +105,9 @@ public final class PeerHandler extends Handler.Abstract {
         try {
             switch (method + " " + path) {
                 case "PUT /peer/instances" -> receiveCopy(request, response, callback);
-                case "PUT /peer/instances/streamed" -> receiveStream(request, response, callback);
-                case "DELETE /peer/instances" -> withdrawCopy(request, response, callback);
-                case "POST /peer/flush" -> flush(request, response, callback);
+                case "PUT /peer/instances/streamed" -> streamed.receive(request, response, callback);
+                case "DELETE /peer/instances" -> streamed.withdraw(request, response, callback);
+                case "POST /peer/flush" -> streamed.flush(request, response, callback);
                 case "GET /peer/objects" -> sendObject(request, response, callback);
                 case "POST /peer/announcements" -> receiveAnnouncements(request, response, callback);
                 case "GET /peer/digests" -> sendDigests(response, callback);
@@ -187,103 +190,6 @@ public final class PeerHandler extends Handler.Abstract {
         Content.Sink.write(response, true, "stored\n", callback);
     }
 
-    /**
-     * A copy streamed while the origin stores it: no origin key or checksum yet (the origin compares the answer
-     * with its own object). A body cut off (the origin refused the instance, or its sender went away) makes the
-     * store fail before anything is indexed, and nothing is kept.
-     */
-    private void receiveStream(Request request, Response response, Callback callback) throws IOException {
-        String origin = request.getHeaders().get(PeerClient.ORIGIN);
-        String sourceAET = request.getHeaders().get(PeerClient.SOURCE_AET);
-        if (origin == null || !isNode(origin)) {
-            answer(response, callback, 400, "a streamed copy needs the " + PeerClient.ORIGIN + " header naming a node"
-                    + " of this cluster");
-            return;
-        }
-        InputStream in = new BufferedInputStream(Content.Source.asInputStream(request), 64 * 1024);
-        DataSet meta;
-        try {
-            meta = FileMetaInformation.read(in);
-        } catch (IOException e) {
-            answer(response, callback, 400, "not a DICOM file: " + e.getMessage());
-            return;
-        }
-        StoreRequest req = new StoreRequest(meta.getString(Tag.MediaStorageSOPClassUID),
-                meta.getString(Tag.MediaStorageSOPInstanceUID), meta.getString(Tag.TransferSyntaxUID), sourceAET);
-        StoreResult result;
-        try {
-            result = store.store(req, in);
-        } catch (StoreException e) {
-            int http = e.status() == Status.DUPLICATE_SOP_INSTANCE ? 409
-                    : e.status() == Status.OUT_OF_RESOURCES ? 507 : 422;
-            answer(response, callback, http, e.getMessage());
-            return;
-        } catch (IOException e) {
-            LOG.debug("The copy of {} streamed from {} was cut off; nothing kept: {}", req.sopInstanceUID(), origin,
-                    e.getMessage());
-            callback.failed(e);
-            return;
-        }
-        if (result.outcome() != StoreResult.Outcome.ALREADY_STORED) {
-            events.copyReceived(req.sopInstanceUID(), origin);
-        }
-        response.setStatus(201);
-        response.getHeaders().put(PeerClient.KEY, result.object().key());
-        response.getHeaders().put(PeerClient.SIZE, result.object().size());
-        if (result.object().checksum() != null) {
-            response.getHeaders().put(PeerClient.CHECKSUM, result.object().checksum());
-        }
-        Content.Sink.write(response, true, "stored\n", callback);
-    }
-
-    private boolean isNode(String name) {
-        try {
-            storages.homeOf(name);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    /** Takes back a streamed copy that its origin refused or found different. */
-    private void withdrawCopy(Request request, Response response, Callback callback) throws IOException, SQLException {
-        Fields query = Request.extractQueryParameters(request);
-        String sop = query.getValue("sop");
-        String key = query.getValue("key");
-        if (sop == null || key == null) {
-            answer(response, callback, 400, "which copy? ?sop= and &key= are needed");
-            return;
-        }
-        if (!catalog.withdrawCopy(storage.id(), sop, key)) {
-            answer(response, callback, 404, "no copy " + key + " of " + sop + " on " + self);
-            return;
-        }
-        storage.remove(key);
-        LOG.info("Took back the copy of {} streamed from {}: its origin did not keep the instance", sop,
-                request.getHeaders().get(PeerClient.ORIGIN));
-        events.copyWithdrawn(sop, key, request.getHeaders().get(PeerClient.ORIGIN));
-        answer(response, callback, 200, "withdrawn");
-    }
-
-    /** The read barrier's request: delivers the outbox's entries for the caller now. */
-    private void flush(Request request, Response response, Callback callback) {
-        Fields query = Request.extractQueryParameters(request);
-        String node = query.getValue("for");
-        if (node == null) {
-            answer(response, callback, 400, "for which node? ?for= is missing");
-            return;
-        }
-        long millis;
-        try {
-            millis = Math.min(5000, Math.max(0, Long.parseLong(query.getValue("millis") == null ? "2000"
-                    : query.getValue("millis"))));
-        } catch (NumberFormatException e) {
-            answer(response, callback, 400, "millis must be a number");
-            return;
-        }
-        answer(response, callback, 200, events.flushFor(node, millis) ? "delivered" : "pending");
-    }
-
     private void sendObject(Request request, Response response, Callback callback) throws IOException {
         Fields query = Request.extractQueryParameters(request);
         String key = query.getValue("key");
@@ -345,7 +251,7 @@ public final class PeerHandler extends Handler.Abstract {
         callback.succeeded();
     }
 
-    private static void answer(Response response, Callback callback, int status, String text) {
+    static void answer(Response response, Callback callback, int status, String text) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         if (status >= 400 && text != null) {
