@@ -73,23 +73,8 @@ public final class SqlCopyCatalog implements CopyCatalog {
 
     @Override
     public void removeCopy(String storageId, String sopInstanceUID) throws SQLException {
-        db.inTransaction(c -> removeCopy(c, storageId, sopInstanceUID));
-    }
-
-    /** {@link #removeCopy} inside the caller's transaction {@code c}; returns the rows removed. */
-    public int removeCopy(Connection c, String storageId, String sopInstanceUID) throws SQLException {
-        return Jdbc.update(c, "DELETE FROM location WHERE storage_id = ? AND instance_fk ="
-                + " (SELECT pk FROM instance WHERE sop_uid = ?)", storageId, sopInstanceUID);
-    }
-
-    /**
-     * Runs several changes ({@link #addCopy(Connection, InstanceHeader, String, IndexedInstance.Location)}, {@link
-     * #removeCopy(Connection, String, String)}) as one transaction, one commit for all (group commit: each commit
-     * of the index is written to its file before it returns). Run again whole on a conflict, unique violations
-     * included, so {@code work} must start afresh each time; it may undo one failing change alone with a savepoint.
-     */
-    public <T> T inOneTransaction(SqlWork<T> work) throws SQLException {
-        return db.inTransaction(work, true);
+        db.inTransaction(c -> Jdbc.update(c, "DELETE FROM location WHERE storage_id = ? AND instance_fk ="
+                + " (SELECT pk FROM instance WHERE sop_uid = ?)", storageId, sopInstanceUID));
     }
 
     @Override
