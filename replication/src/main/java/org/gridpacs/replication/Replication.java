@@ -16,6 +16,7 @@ import org.gridpacs.archive.index.IndexDatabase;
 import org.gridpacs.archive.index.InstanceIndex;
 import org.gridpacs.archive.index.SchemaMigrations;
 import org.gridpacs.archive.index.SqlCopyCatalog;
+import org.gridpacs.archive.query.ReadBarrier;
 import org.gridpacs.archive.retrieve.RemoteCopies;
 import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.archive.storage.StorageRegistry;
@@ -33,7 +34,9 @@ import org.gridpacs.replication.placement.NodeCopies;
 import org.gridpacs.replication.placement.Placement;
 import org.gridpacs.replication.repair.ClusterRepair;
 import org.gridpacs.replication.store.CopyPusher;
+import org.gridpacs.replication.store.CopyRecorder;
 import org.gridpacs.replication.store.ReplicatingStore;
+import org.gridpacs.replication.store.StreamingSettings;
 import org.gridpacs.replication.transfer.PeerClient;
 import org.gridpacs.replication.transfer.PeerHandler;
 import org.gridpacs.replication.transfer.PeerIdentity;
@@ -75,6 +78,13 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
      */
     public Replication(ClusterConfig cluster, StorageRegistry storages, Membership membership, Storage storage,
                        IndexDatabase database, InstanceIndex index, StoreService localStore, SSLContext sslContext) {
+        this(cluster, storages, membership, storage, database, index, localStore, sslContext, StreamingSettings.DEFAULT);
+    }
+
+    /** @param streaming how copies are streamed to peers while an instance is stored (or not: pushed after) */
+    public Replication(ClusterConfig cluster, StorageRegistry storages, Membership membership, Storage storage,
+                       IndexDatabase database, InstanceIndex index, StoreService localStore, SSLContext sslContext,
+                       StreamingSettings streaming) {
         if (database.schemaVersion(SCHEMA.module()) < 1) {
             throw new IllegalStateException("the index was opened without the replication module's migrations:"
                     + " pass Replication.SCHEMA to IndexDatabase.open");
@@ -106,9 +116,12 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
             t.setDaemon(true);
             return t;
         });
-        this.store = new ReplicatingStore(localStore, cluster, placement, nodeCopies, membership,
-                new CopyPusher(cluster.self(), storage, storages, catalog, client), outbox, this::awaitAnnounced,
-                pushes);
+        // the peers' copies of an object this node stored are the same object (checksums compared): no conflict to
+        // decide, so they are recorded with the outbox news in one transaction, past the conflict resolver
+        SqlCopyCatalog sqlCatalog = new SqlCopyCatalog(database);
+        this.store = new ReplicatingStore(localStore, cluster, placement, nodeCopies, membership, index, client,
+                new CopyPusher(cluster.self(), storage, storages, catalog, client),
+                new CopyRecorder(database, sqlCatalog, outbox), streaming, this::wakeSenders, pushes);
         this.handler = new PeerHandler(cluster.self(), storage, storages, localStore, catalog, this,
                 PeerIdentity.of(cluster, storages));
         this.repair = new ClusterRepair(cluster, membership, placement, nodeCopies, catalog, index, client, localStore,
@@ -205,23 +218,67 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
         repair.requestStudies(studyInstanceUIDs);
     }
 
-    /** How long a store waits for live peers to have heard of its copy before it answers anyway. */
-    private static final long ANNOUNCE_WAIT_MILLIS = 2000;
+    /** How long a read waits for the peers to deliver what they owe this node (each peer bounds its own wait). */
+    private static final long READ_BARRIER_MILLIS = 2000;
 
-    /** Wakes the senders, then waits until the live peers among {@code entries} have received theirs (bounded). */
-    private void awaitAnnounced(java.util.Map<String, Long> entries) {
-        wakeSenders();
-        long deadline = System.currentTimeMillis() + ANNOUNCE_WAIT_MILLIS;
-        try {
-            for (OutboxSender s : senders) {
-                Long pk = entries.get(s.peer());
-                if (pk != null && membership.isUp(s.peer())
-                        && !s.awaitDelivered(pk, Math.max(0, deadline - System.currentTimeMillis()))) {
-                    LOG.debug("Node {} has not yet heard of entry {}; answering anyway", s.peer(), pk);
+    /**
+     * The read barrier for this node's queries and retrieves: asks every live peer, in parallel, to deliver what
+     * its outbox holds for this node now ({@code POST /peer/flush}), and returns once all have answered (each
+     * answers at once when it owes nothing, else when it has delivered, at most about 2 s). A store acknowledged on
+     * a peer before the read began has its news committed in that peer's outbox before the acknowledgement, so the
+     * read finds it. A peer that cannot be reached is skipped.
+     */
+    public ReadBarrier readBarrier() {
+        return () -> {
+            List<ClusterNode> up = cluster.peers().stream().filter(p -> membership.isUp(p.name())).toList();
+            if (up.isEmpty()) {
+                return;
+            }
+            List<java.util.concurrent.CompletableFuture<Void>> asked = new ArrayList<>();
+            for (ClusterNode peer : up) {
+                asked.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    try {
+                        client.flush(peer, cluster.self(), READ_BARRIER_MILLIS);
+                    } catch (java.io.IOException e) {
+                        LOG.debug("Read barrier: node {} did not flush its news ({}); reading without", peer.name(),
+                                e.getMessage());
+                    }
+                }, pushes));
+            }
+            try {
+                java.util.concurrent.CompletableFuture.allOf(asked.toArray(new java.util.concurrent.CompletableFuture[0]))
+                        .get(READ_BARRIER_MILLIS + 1500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.debug("Read barrier: {}", e.toString());
+            }
+        };
+    }
+
+    @Override
+    public boolean flushFor(String node, long millis) {
+        for (OutboxSender s : senders) {
+            if (s.peer().equals(node)) {
+                try {
+                    return s.awaitFlushed(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
+    @Override
+    public void copyWithdrawn(String sopInstanceUID, String storageKey, String origin) {
+        List<String> tell = cluster.peers().stream().map(ClusterNode::name).filter(n -> !n.equals(origin)).toList();
+        try {
+            outbox.add(tell, Outbox.Kind.DROP, sopInstanceUID, storageKey);
+            wakeSenders();
+        } catch (SQLException e) {
+            LOG.warn("Could not queue news of the withdrawn copy of {} for {}: {}", sopInstanceUID, tell, e.getMessage());
         }
     }
 

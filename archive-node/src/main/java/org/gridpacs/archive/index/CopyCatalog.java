@@ -63,6 +63,13 @@ public interface CopyCatalog {
      */
     int addCopies(List<NewCopy> copies) throws SQLException;
 
+    /**
+     * Takes back a copy that should never have been made (its origin refused the instance after streaming it
+     * here): forgets the copy {@code storageKey} on {@code storageId}, and the instance itself when that was its
+     * only copy, as if it had never been stored. False when the index names no such copy.
+     */
+    boolean withdrawCopy(String storageId, String sopInstanceUID, String storageKey) throws SQLException;
+
     /** Forgets the copy {@code storageId} held of an instance (it was dropped there); none, no change. */
     void removeCopy(String storageId, String sopInstanceUID) throws SQLException;
 

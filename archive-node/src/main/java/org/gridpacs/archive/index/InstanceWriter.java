@@ -91,6 +91,26 @@ final class InstanceWriter {
         return replaced;
     }
 
+    /**
+     * Removes one copy's location row; when it was the instance's last, the instance too (and its series and study
+     * when they are left empty). False when no such row.
+     */
+    boolean withdraw(long instancePk, String storageId, String storageKey) throws SQLException {
+        if (CopyBuckets.delete(c, "l.instance_fk = ? AND l.storage_id = ? AND l.storage_key = ?",
+                instancePk, storageId, storageKey) == 0) {
+            return false;
+        }
+        if (Jdbc.queryLong(c, "SELECT COUNT(*) FROM location WHERE instance_fk = ?", instancePk) == 0) {
+            long seriesPk = Jdbc.queryLong(c, "SELECT series_fk FROM instance WHERE pk = ?", instancePk);
+            long studyPk = Jdbc.queryLong(c, "SELECT study_fk FROM series WHERE pk = ?", seriesPk);
+            // the study row first, as every writer of a study takes it (see the class comment)
+            Jdbc.update(c, "UPDATE study SET updated = ? WHERE pk = ?", now, studyPk);
+            Jdbc.update(c, "DELETE FROM instance WHERE pk = ?", instancePk);
+            countOut(studyPk, seriesPk);
+        }
+        return true;
+    }
+
     List<IndexedInstance.Location> locations(long instancePk) throws SQLException {
         List<IndexedInstance.Location> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT storage_id, storage_key, object_size, checksum, status"

@@ -53,7 +53,19 @@ public final class SqlCopyCatalog implements CopyCatalog {
         }, true);
     }
 
-    private boolean addCopy(Connection c, InstanceHeader header, String sourceAETitle, IndexedInstance.Location l)
+    @Override
+    public boolean withdrawCopy(String storageId, String sopInstanceUID, String storageKey) throws SQLException {
+        return db.inTransaction(c -> {
+            Long pk = Jdbc.queryLong(c, "SELECT pk FROM instance WHERE sop_uid = ?", sopInstanceUID);
+            return pk != null && new InstanceWriter(c, OffsetDateTime.now(clock)).withdraw(pk, storageId, storageKey);
+        });
+    }
+
+    /**
+     * {@link #addCopy} inside the caller's transaction {@code c} (so that a caller records a copy together with its
+     * own rows in one commit); the caller retries on conflicts, unique violations included.
+     */
+    public boolean addCopy(Connection c, InstanceHeader header, String sourceAETitle, IndexedInstance.Location l)
             throws SQLException {
         InstanceWriter writer = new InstanceWriter(c, OffsetDateTime.now(clock));
         StoredObject object = new StoredObject(l.storageId(), l.storageKey(), l.size(), l.checksum());

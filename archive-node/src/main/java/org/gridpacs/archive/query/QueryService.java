@@ -35,6 +35,7 @@ public final class QueryService {
     private final IndexDatabase db;
     private final String retrieveAETitle;
     private final SqlInstanceIndex instances;
+    private final ReadBarrier barrier;
 
     public QueryService(IndexDatabase db) {
         this(db, null);
@@ -42,7 +43,17 @@ public final class QueryService {
 
     /** With {@code retrieveAETitle}, every response carries Retrieve AE Title (0008,0054) with that value. */
     public QueryService(IndexDatabase db, String retrieveAETitle) {
+        this(db, retrieveAETitle, ReadBarrier.NONE);
+    }
+
+    /**
+     * With {@code barrier}, each {@link #find} first waits for what other nodes acknowledged to be in this index
+     * (the cluster's read-after-write promise); {@link #resolve} and {@link #instance} leave that to their caller
+     * (the retrieve service passes it before each resolve, and for a single instance only when it is missing).
+     */
+    public QueryService(IndexDatabase db, String retrieveAETitle, ReadBarrier barrier) {
         this.db = db;
+        this.barrier = barrier;
         this.instances = new SqlInstanceIndex(db);
         this.retrieveAETitle = retrieveAETitle == null || retrieveAETitle.isBlank() ? null : retrieveAETitle.trim();
     }
@@ -64,6 +75,7 @@ public final class QueryService {
             throws QueryException {
         QueryLevel level = QueryLevel.of(identifier, model);
         CompiledQuery q = QueryBuilder.build(level, identifier, options);
+        barrier.await();
         try {
             db.read(c -> {
                 run(c, q, onMatch);
@@ -72,6 +84,11 @@ public final class QueryService {
         } catch (SQLException e) {
             throw new QueryException(QueryException.UNABLE_TO_PROCESS, "index query failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The barrier this service's finds pass (for callers that look instances up by their UIDs). */
+    public ReadBarrier readBarrier() {
+        return barrier;
     }
 
     private void run(Connection c, CompiledQuery q, Predicate<DataSet> onMatch) throws SQLException {

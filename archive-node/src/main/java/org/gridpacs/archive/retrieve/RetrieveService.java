@@ -48,14 +48,25 @@ public final class RetrieveService {
         this.remote = remote;
     }
 
-    /** The instances the identifier's unique keys select at its Query/Retrieve Level, in study/series order. */
+    /**
+     * The instances the identifier's unique keys select at its Query/Retrieve Level, in study/series order, after
+     * the read barrier (what other nodes acknowledged before is in the index).
+     */
     public List<IndexedInstance> resolve(QueryModel model, DataSet identifier) throws QueryException {
+        // a study or series may have grown on another node a moment ago, and no count says whether every instance
+        // is here yet: wait for the news first (one round trip per peer; retrieves are few beside stores)
+        query.readBarrier().await();
         return query.resolve(model, identifier);
     }
 
     /** The instance with this SOP Instance UID, if indexed (one lookup by the unique key). */
     public Optional<IndexedInstance> instance(String sopInstanceUID) throws QueryException {
-        return query.instance(sopInstanceUID);
+        Optional<IndexedInstance> found = query.instance(sopInstanceUID);
+        if (found.isEmpty()) {
+            query.readBarrier().await();
+            found = query.instance(sopInstanceUID);
+        }
+        return found;
     }
 
     /**

@@ -67,6 +67,23 @@ public final class StoreService implements InstanceStore {
      */
     @Override
     public StoreResult store(StoreRequest request, InputStream data) throws StoreException, IOException {
+        return store(request, data, ReplicaTap.NONE);
+    }
+
+    /**
+     * The bytes of the header part held for a {@link ReplicaTap} until the header is parsed, at most: an instance
+     * whose header part is larger (an RT Structure Set, an RT Plan: no pixel data, all header) is not streamed.
+     */
+    public static final int TAP_HEADER_LIMIT = 2 * 1024 * 1024;
+
+    /**
+     * As {@link #store(StoreRequest, InputStream)}, with every byte of the stored object also handed to the stream
+     * {@code tap} opens once the header is parsed: closed when the object is complete (before it is forced to disk,
+     * so that a replica becomes durable while this copy does), aborted when the instance is refused or the sender
+     * goes away while it is written. A failure after that (forcing, indexing, the duplicate policy) is reported to
+     * the caller as usual: the tap's owner withdraws its replica then.
+     */
+    public StoreResult store(StoreRequest request, InputStream data, ReplicaTap tap) throws StoreException, IOException {
         TransferSyntax ts = transferSyntax(request);
         // no source AE in the meta information: the same data set then always gives the same file and checksum
         byte[] meta = FileMetaInformation.encode(FileMetaInformation.create(request.sopClassUID(),
@@ -74,11 +91,24 @@ public final class StoreService implements InstanceStore {
         InstanceHeader[] header = new InstanceHeader[1];
         SourceStream source = new SourceStream(data);
         StoredObject object;
+        long[] written = new long[1];
         try {
             object = storage.create(out -> {
                 OutputStream sink = new StorageSink(out);
-                sink.write(meta);
-                header[0] = parseWhileCopying(request, ts, source, sink);
+                TapSink tapped = tap == ReplicaTap.NONE ? null : new TapSink(sink, tap, request, TAP_HEADER_LIMIT);
+                try {
+                    (tapped != null ? tapped : sink).write(meta);
+                    header[0] = parseWhileCopying(request, ts, source, tapped != null ? tapped : sink, tapped);
+                } catch (IOException | RuntimeException e) {
+                    if (tapped != null) {
+                        tapped.abort(source.failed ? "the sender went away" : "the instance was refused: " + e.getMessage());
+                    }
+                    throw e;
+                }
+                if (tapped != null) {
+                    tapped.finish();
+                }
+                written[0] = System.nanoTime();
             });
         } catch (StorageWriteException e) {
             throw new StoreException(Status.OUT_OF_RESOURCES, "cannot write to storage " + storage.id() + ": "
@@ -95,7 +125,14 @@ public final class StoreService implements InstanceStore {
             throw new StoreException(Status.OUT_OF_RESOURCES, "cannot write to storage " + storage.id() + ": "
                     + e.getMessage(), e);
         }
-        return index(request, header[0], object);
+        long durable = System.nanoTime();
+        StoreResult result = index(request, header[0], object);
+        if (LOG.isDebugEnabled()) {
+            // where the time of a store goes once its data has arrived: forcing the object to disk, then the index
+            LOG.debug("{}: forced in {} ms, indexed in {} ms", header[0].sopInstanceUID(),
+                    (durable - written[0]) / 1_000_000.0, (System.nanoTime() - durable) / 1_000_000.0);
+        }
+        return result;
     }
 
     static TransferSyntax transferSyntax(StoreRequest request) throws StoreException {
@@ -111,7 +148,7 @@ public final class StoreService implements InstanceStore {
      * to the end, so that all of it is copied as is and an object cut short is refused.
      */
     private static InstanceHeader parseWhileCopying(StoreRequest request, TransferSyntax ts, InputStream data,
-                                                    OutputStream sink) throws IOException {
+                                                    OutputStream sink, TapSink tap) throws IOException {
         TeeInputStream tee = new TeeInputStream(data, sink);
         // a small read buffer: it only has to hold the header (a few KiB) ahead of the pixel data, and is new per store
         DicomInputStream in = new DicomInputStream(tee, 16 * 1024);
@@ -124,6 +161,9 @@ public final class StoreService implements InstanceStore {
             header = InstanceHeader.of(ds, ts.uid(), HeaderEncoder.encode(ds));
         } catch (IllegalArgumentException e) {
             throw new InvalidInstanceException(e.getMessage());
+        }
+        if (tap != null) {
+            tap.headerParsed(header);
         }
         // the rest (Pixel Data and what follows) is parsed too, its large values skipped through the tee: only
         // so does a data set that ends inside a value fail (EOFException) instead of being stored cut short

@@ -25,6 +25,7 @@ import org.gridpacs.archive.index.InstanceIndex;
 import org.gridpacs.archive.index.SqlInstanceIndex;
 import org.gridpacs.archive.index.StoredHeaders;
 import org.gridpacs.archive.query.QueryService;
+import org.gridpacs.archive.query.ReadBarrier;
 import org.gridpacs.archive.repair.StartupRepair;
 import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.archive.storage.Storage;
@@ -154,7 +155,6 @@ public final class ArchiveNode implements Closeable {
             throw new IOException("the startup check of the index failed: " + e.getMessage(), e);
         }
 
-        QueryService query = new QueryService(database, config.aeTitle());
         StoreService localStore = new StoreService(storage, index, config.duplicatePolicy());
         store = localStore;
         RemoteCopies remote = RemoteCopies.NONE;
@@ -203,6 +203,9 @@ public final class ArchiveNode implements Closeable {
             durableCopies = new NodeDurableCopies(new NodeCopies(storages.registry()), cluster.replicationFactor(),
                     cluster.members().size());
         }
+        // in a cluster, reads first collect what the peers acknowledged and this index has not heard of yet
+        QueryService query = new QueryService(database, config.aeTitle(),
+                replication != null ? replication.readBarrier() : ReadBarrier.NONE);
         // events once per instance on the node that received it: copies from peers bypass this wrapper
         store = new NotifyingStore(store, storeListeners, nodeName);
         retrieve = new RetrieveService(query, readableStorages(storage), remote);

@@ -183,6 +183,11 @@ public final class ConflictResolver implements CopyCatalog {
     }
 
     @Override
+    public boolean withdrawCopy(String storageId, String sopInstanceUID, String storageKey) throws SQLException {
+        return delegate.withdrawCopy(storageId, sopInstanceUID, storageKey);
+    }
+
+    @Override
     public void removeCopy(String storageId, String sopInstanceUID) throws SQLException {
         delegate.removeCopy(storageId, sopInstanceUID);
     }

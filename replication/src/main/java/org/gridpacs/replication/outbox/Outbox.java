@@ -41,22 +41,44 @@ public final class Outbox {
         if (peers.isEmpty()) {
             return java.util.Map.of();
         }
-        return db.inTransaction(c -> {
-            OffsetDateTime now = OffsetDateTime.now();
-            java.util.Map<String, Long> pks = new java.util.LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO replication_outbox (peer, kind, sop_uid,"
-                    + " storage_key, created) VALUES (?, ?, ?, ?, ?)", new String[] {"PK"})) {
-                for (String peer : peers) {
-                    Jdbc.bind(ps, peer, kind.name(), sopInstanceUID, storageKey, now);
-                    ps.executeUpdate();
-                    try (ResultSet keys = ps.getGeneratedKeys()) {
-                        keys.next();
-                        pks.put(peer, keys.getLong(1));
-                    }
+        return db.inTransaction(c -> add(c, peers, kind, sopInstanceUID, storageKey));
+    }
+
+    /**
+     * {@link #add(Collection, Kind, String, String)} inside the caller's transaction {@code c}, so that the news
+     * commits together with the change it tells of.
+     */
+    public java.util.Map<String, Long> add(java.sql.Connection c, Collection<String> peers, Kind kind,
+                                           String sopInstanceUID, String storageKey) throws SQLException {
+        OffsetDateTime now = OffsetDateTime.now();
+        java.util.Map<String, Long> pks = new java.util.LinkedHashMap<>();
+        if (peers.isEmpty()) {
+            return pks;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO replication_outbox (peer, kind, sop_uid,"
+                + " storage_key, created) VALUES (?, ?, ?, ?, ?)", new String[] {"PK"})) {
+            for (String peer : peers) {
+                Jdbc.bind(ps, peer, kind.name(), sopInstanceUID, storageKey, now);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    pks.put(peer, keys.getLong(1));
                 }
             }
-            return pks;
-        });
+        }
+        return pks;
+    }
+
+    /** The newest entry owed to {@code peer}, or null when nothing is. */
+    public Long lastQueued(String peer) throws SQLException {
+        return db.read(c -> Jdbc.queryLong(c,
+                "SELECT pk FROM replication_outbox WHERE peer = ? ORDER BY pk DESC FETCH FIRST 1 ROWS ONLY", peer));
+    }
+
+    /** The oldest entry owed to {@code peer}, or null when nothing is. */
+    public Long firstQueued(String peer) throws SQLException {
+        return db.read(c -> Jdbc.queryLong(c,
+                "SELECT pk FROM replication_outbox WHERE peer = ? ORDER BY pk FETCH FIRST 1 ROWS ONLY", peer));
     }
 
     /** Whether the entry {@code pk} is still owed. */

@@ -34,11 +34,6 @@ public final class OutboxSender implements Closeable {
     private final Object signal = new Object();
     private volatile boolean running = true;
     private boolean pending = true;
-    /**
-     * The highest entry that has reached the peer. Entries go out in the order of their numbers, but a store may
-     * commit its entry after a later-numbered one has gone: a lower number is then still owed (see awaitDelivered).
-     */
-    private long delivered;
     /** Batches delivered so far. */
     private long batches;
 
@@ -89,7 +84,6 @@ public final class OutboxSender implements Closeable {
                 client.announce(peer, announcements(tasks));
                 outbox.done(tasks);
                 synchronized (signal) {
-                    delivered = Math.max(delivered, tasks.get(tasks.size() - 1).pk());
                     batches++;
                     signal.notifyAll();
                 }
@@ -126,15 +120,37 @@ public final class OutboxSender implements Closeable {
     }
 
     /**
-     * Waits until the entry {@code pk} has reached the peer, at most {@code millis}; false when it has not (the peer
-     * is slow or down: the entry stays queued).
+     * Delivers every entry owed to the peer now (those committed before this call) and returns once they have all
+     * gone, at most {@code millis}; false when some are still owed then. Entries committed later are not waited for.
      */
-    public boolean awaitDelivered(long pk, long millis) throws InterruptedException {
+    public boolean awaitFlushed(long millis) throws InterruptedException {
+        Long upTo;
+        try {
+            upTo = outbox.lastQueued(peer.name());
+        } catch (SQLException e) {
+            return false;
+        }
+        if (upTo == null) {
+            return true;
+        }
+        long seen;
+        synchronized (signal) {
+            seen = batches;
+        }
+        wake();
         long deadline = System.nanoTime() + millis * 1_000_000;
-        long seen = -1;
         while (true) {
+            try {
+                // a store may commit its entry after a later-numbered one has gone: look at what is still owed
+                Long first = outbox.firstQueued(peer.name());
+                if (first == null || first > upTo) {
+                    return true;
+                }
+            } catch (SQLException e) {
+                return false;
+            }
             synchronized (signal) {
-                while (delivered < pk || batches == seen) {
+                while (batches == seen) {
                     long left = (deadline - System.nanoTime()) / 1_000_000;
                     if (left <= 0 || !running) {
                         return false;
@@ -142,14 +158,6 @@ public final class OutboxSender implements Closeable {
                     signal.wait(left);
                 }
                 seen = batches;
-            }
-            // entries past it have gone; it has too unless it committed after them (then the next batch takes it)
-            try {
-                if (!outbox.isQueued(pk)) {
-                    return true;
-                }
-            } catch (SQLException e) {
-                return false;
             }
         }
     }

@@ -198,6 +198,72 @@ public final class PeerClient {
         }
     }
 
+    /**
+     * Starts sending an object to {@code peer} while it is being stored here ({@code body}: File Meta Information
+     * and data set, as stored, ending when the local object is complete, or with an error when it will not be
+     * stored, which cuts the request off so the peer keeps nothing). The peer stores and indexes it as its own
+     * copy; the origin's copy reaches it by announcement. The answer: the peer's copy once it is durable there.
+     * No time limit: the body lasts as long as the sender takes; the caller bounds its wait for the answer.
+     */
+    public java.util.concurrent.CompletableFuture<PeerCopy> streamCopy(ClusterNode peer, String origin, String sourceAET,
+                                                                       java.util.concurrent.Flow.Publisher<java.nio.ByteBuffer> body) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(peer.peerUrl(tls) + "/peer/instances/streamed"))
+                .header(ORIGIN, origin)
+                .PUT(HttpRequest.BodyPublishers.fromPublisher(body));
+        if (sourceAET != null) {
+            req.header(SOURCE_AET, sourceAET);
+        }
+        return http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString()).handle((rsp, e) -> {
+            if (e != null) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                throw new java.util.concurrent.CompletionException(cause instanceof ConnectException
+                        ? new ConnectException("node " + peer.name() + " (" + peer.host() + ":" + peer.peerPort()
+                        + ") does not answer")
+                        : new IOException("node " + peer.name() + ": " + cause.getMessage(), cause));
+            }
+            if (rsp.statusCode() != 201 && rsp.statusCode() != 200) {
+                throw new java.util.concurrent.CompletionException(failure(peer, "refused the streamed copy",
+                        rsp.statusCode(), rsp.body()));
+            }
+            String key = rsp.headers().firstValue(KEY).orElse(null);
+            if (key == null) {
+                throw new java.util.concurrent.CompletionException(new IOException(peer.name() + " sent no copy key"));
+            }
+            return new PeerCopy(key, rsp.headers().firstValueAsLong(SIZE).orElse(-1),
+                    rsp.headers().firstValue(CHECKSUM).orElse(null));
+        });
+    }
+
+    /**
+     * Asks {@code peer} to take back its copy {@code storageKey} of an instance (streamed there, then refused here
+     * or found different): it forgets it, and the instance too if that was its only copy. Not there: no change.
+     */
+    public void withdrawCopy(ClusterNode peer, String origin, String sopInstanceUID, String storageKey)
+            throws IOException {
+        HttpRequest req = request(peer, "/peer/instances?sop=" + URLEncoder.encode(sopInstanceUID, StandardCharsets.UTF_8)
+                + "&key=" + URLEncoder.encode(storageKey, StandardCharsets.UTF_8), Duration.ofSeconds(30))
+                .header(ORIGIN, origin).DELETE().build();
+        HttpResponse<String> rsp = send(peer, req, HttpResponse.BodyHandlers.ofString());
+        if (rsp.statusCode() != 200 && rsp.statusCode() != 404) {
+            throw failure(peer, "did not take back its copy " + storageKey, rsp.statusCode(), rsp.body());
+        }
+    }
+
+    /**
+     * Asks {@code peer} to deliver what its outbox holds for {@code self} now, and answers once it has (or after
+     * the peer's bound, about {@code millis}): the read barrier's request.
+     */
+    public void flush(ClusterNode peer, String self, long millis) throws IOException {
+        HttpRequest req = request(peer, "/peer/flush?for=" + URLEncoder.encode(self, StandardCharsets.UTF_8)
+                + "&millis=" + millis, Duration.ofMillis(millis + 1000))
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> rsp = send(peer, req, HttpResponse.BodyHandlers.ofString());
+        if (rsp.statusCode() != 200) {
+            throw failure(peer, "did not flush its news for " + self, rsp.statusCode(), rsp.body());
+        }
+    }
+
     private HttpRequest.Builder request(ClusterNode peer, String path, Duration timeout) {
         return HttpRequest.newBuilder(URI.create(peer.peerUrl(tls) + path)).timeout(timeout);
     }

@@ -45,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * GET  /peer/buckets             "bucket copies digest" lines for the copies this node holds (kept, not computed)
  * GET  /peer/digests[?bucket=N]   "study copies digest" lines for the copies this node holds (in one bucket)
  * GET  /peer/copies?study=UID    this node's copies in a study, as announcements
+ * PUT  /peer/instances/streamed  an object streamed while its origin stores it; stored and indexed here as this
+ *                                node's copy (the origin's copy comes by announcement); 201 with key, size, checksum
+ * DELETE /peer/instances?sop=UID&key=K  take back a streamed copy its origin refused (the instance too, if that
+ *                                was its only copy)
+ * POST /peer/flush?for=NODE      deliver what the outbox holds for NODE now; answers once delivered (bounded)
  * </pre>
  */
 public final class PeerHandler extends Handler.Abstract {
@@ -57,6 +62,18 @@ public final class PeerHandler extends Handler.Abstract {
 
         /** Announcements changed what this node knows of these studies' copies: check their placement. */
         void studiesChanged(java.util.Set<String> studyInstanceUIDs);
+
+        /** This node took back its copy {@code storageKey} (its origin refused the instance): tell the other peers. */
+        default void copyWithdrawn(String sopInstanceUID, String storageKey, String origin) {
+        }
+
+        /**
+         * Delivers what the outbox holds for {@code node} now, waiting at most {@code millis}; true when all of it
+         * has gone (or there was nothing).
+         */
+        default boolean flushFor(String node, long millis) {
+            return true;
+        }
     }
 
     private final String self;
@@ -69,6 +86,8 @@ public final class PeerHandler extends Handler.Abstract {
     private final Events events;
     /** Who may do what here: a node's certificate acts only as that node. */
     private final PeerIdentity identity;
+    /** The endpoints of streamed replication: streamed copies, taking them back, the read barrier's flush. */
+    private final StreamedCopyEndpoints streamed;
 
     public PeerHandler(String self, Storage storage, StorageRegistry storages, StoreService store, CopyCatalog catalog,
                        Events events, PeerIdentity identity) {
@@ -80,6 +99,7 @@ public final class PeerHandler extends Handler.Abstract {
         this.catalog = catalog;
         this.applier = new AnnouncementApplier(catalog);
         this.events = events;
+        this.streamed = new StreamedCopyEndpoints(self, storage, storages, store, catalog, events);
     }
 
     @Override
@@ -92,6 +112,13 @@ public final class PeerHandler extends Handler.Abstract {
             }
             switch (method + " " + path) {
                 case "PUT /peer/instances" -> receiveCopy(request, response, callback);
+                case "PUT /peer/instances/streamed" -> {
+                    if (identity.allowsCopy(request, response, callback)) {
+                        streamed.receive(request, response, callback);
+                    }
+                }
+                case "DELETE /peer/instances" -> streamed.withdraw(request, response, callback);
+                case "POST /peer/flush" -> streamed.flush(request, response, callback);
                 case "GET /peer/objects" -> sendObject(request, response, callback);
                 case "POST /peer/announcements" -> receiveAnnouncements(request, response, callback);
                 case "GET /peer/buckets" -> sendBuckets(response, callback);
@@ -275,7 +302,7 @@ public final class PeerHandler extends Handler.Abstract {
         callback.succeeded();
     }
 
-    private static void answer(Response response, Callback callback, int status, String text) {
+    static void answer(Response response, Callback callback, int status, String text) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         if (status >= 400 && text != null) {

@@ -105,9 +105,11 @@ class QuorumCountsNodesTest {
                 new ClusterNode("node2", "127.0.0.1", 1, 2, 3, brokenPeer.getLocalPort())), 2, 2, 60, 100, null);
         Storage home = storage("node1");
         SqlCopyCatalog catalog = new SqlCopyCatalog(db);
+        PeerClient client = new PeerClient(null);
         return new ReplicatingStore(new StoreService(home, index, DuplicatePolicy.REJECT), cluster, new Placement(2),
-                new NodeCopies(storages), new FixedMembership("node1", "node2"), new CopyPusher("node1", home, storages, catalog,
-                new PeerClient(null)), new Outbox(db), entries -> { }, pushes);
+                new NodeCopies(storages), new FixedMembership("node1", "node2"), index, client,
+                new CopyPusher("node1", home, storages, catalog, client),
+                new CopyRecorder(db, catalog, new Outbox(db)), StreamingSettings.DEFAULT, () -> { }, pushes);
     }
 
     @Test
