@@ -218,8 +218,11 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
         repair.requestStudies(studyInstanceUIDs);
     }
 
-    /** How long a read waits for the peers to deliver what they owe this node (each peer bounds its own wait). */
-    private static final long READ_BARRIER_MILLIS = 2000;
+    /**
+     * How long a read waits for the peers to deliver what they owe this node (each peer bounds its own wait): long
+     * enough for a backlog built while many associations store, short against a peer that hangs.
+     */
+    private static final long READ_BARRIER_MILLIS = 5000;
 
     /**
      * The read barrier for this node's queries and retrieves: asks every live peer, in parallel, to deliver what

@@ -63,12 +63,21 @@ final class InProcessCluster implements AutoCloseable {
             try {
                 return tryStart(root.resolve("try" + attempt), n, replicationFactor, tls, dose);
             } catch (IOException e) {
-                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("in use")
-                        && !(e.getCause() instanceof java.net.BindException)) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("in use") && !bindFailure(e)) {
                     throw e;
                 }
             }
         }
+    }
+
+    /** Whether a port was taken (Jetty wraps the BindException once or twice). */
+    private static boolean bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static InProcessCluster tryStart(Path root, int n, int replicationFactor, boolean tls,

@@ -30,6 +30,9 @@ import org.gridpacs.replication.transfer.PeerClient;
  * for a study that differs, the list of its copies.
  */
 public final class IndexSync {
+    /** Copies recorded per transaction: short, so that stores and announcements of the same instances never wait long. */
+    private static final int RECORD_BATCH = 32;
+
     private final PeerClient client;
     private final CopyCatalog catalog;
     private final StorageRegistry storages;
@@ -95,8 +98,9 @@ public final class IndexSync {
     }
 
     /**
-     * Records a study's copies in one transaction (a returning node records thousands: one commit per copy would
-     * bound its catch-up to the disk's sync rate); one by one, each conflict logged and skipped, if one does not fit.
+     * Records a study's copies a few dozen per transaction (a returning node records thousands: one commit per copy
+     * would bound its catch-up to the disk's sync rate); one by one, each conflict logged and skipped, if one does
+     * not fit.
      */
     private void record(List<Announcement> copies) throws SQLException {
         try {
@@ -109,7 +113,11 @@ public final class IndexSync {
                 batch.add(new CopyCatalog.NewCopy(header, a.copy().sourceAETitle(), a.copy().location(),
                         a.copy().received()));
             }
-            catalog.addCopies(batch);
+            // in short transactions: one holding a whole study's rows for long made the stores and announcements
+            // that write the same instances wait past the lock timeout (3 nodes under load)
+            for (int i = 0; i < batch.size(); i += RECORD_BATCH) {
+                catalog.addCopies(batch.subList(i, Math.min(batch.size(), i + RECORD_BATCH)));
+            }
         } catch (HierarchyConflictException | IllegalArgumentException e) {
             applier.apply(copies);
         }
