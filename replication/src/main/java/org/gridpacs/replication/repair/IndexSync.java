@@ -30,8 +30,13 @@ import org.gridpacs.replication.transfer.PeerClient;
  * for a study that differs, the list of its copies.
  */
 public final class IndexSync {
-    /** Copies recorded per transaction: short, so that stores and announcements of the same instances never wait long. */
-    private static final int RECORD_BATCH = 32;
+    /**
+     * Copies recorded per transaction: one. A store inserts its instance row (its unique key) before it takes the
+     * rows of its study (change mark, bucket digest, counts); a transaction recording several instances of a study
+     * holds those rows while it inserts the next instance, which a store may have inserted first: each then waits
+     * for the other until the lock timeout (seen in the 3-node disaster test, reads then missed news).
+     */
+    private static final int RECORD_BATCH = 1;
 
     private final PeerClient client;
     private final CopyCatalog catalog;
@@ -98,9 +103,8 @@ public final class IndexSync {
     }
 
     /**
-     * Records a study's copies a few dozen per transaction (a returning node records thousands: one commit per copy
-     * would bound its catch-up to the disk's sync rate); one by one, each conflict logged and skipped, if one does
-     * not fit.
+     * Records a study's copies, {@link #RECORD_BATCH} per transaction; one by one, each conflict logged and
+     * skipped, if one does not fit.
      */
     private void record(List<Announcement> copies) throws SQLException {
         try {
@@ -113,8 +117,6 @@ public final class IndexSync {
                 batch.add(new CopyCatalog.NewCopy(header, a.copy().sourceAETitle(), a.copy().location(),
                         a.copy().received()));
             }
-            // in short transactions: one holding a whole study's rows for long made the stores and announcements
-            // that write the same instances wait past the lock timeout (3 nodes under load)
             for (int i = 0; i < batch.size(); i += RECORD_BATCH) {
                 catalog.addCopies(batch.subList(i, Math.min(batch.size(), i + RECORD_BATCH)));
             }
