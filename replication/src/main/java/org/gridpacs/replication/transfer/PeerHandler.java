@@ -1,10 +1,8 @@
 package org.gridpacs.replication.transfer;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.sql.SQLException;
 import java.util.List;
@@ -22,14 +20,8 @@ import org.gridpacs.archive.index.CopyCatalog.StudyDigest;
 import org.gridpacs.archive.index.HierarchyConflictException;
 import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.archive.storage.StorageRegistry;
-import org.gridpacs.archive.store.StoreException;
-import org.gridpacs.archive.store.StoreRequest;
 import org.gridpacs.archive.store.StoreResult;
 import org.gridpacs.archive.store.StoreService;
-import org.gridpacs.dicom.data.DataSet;
-import org.gridpacs.dicom.data.Tag;
-import org.gridpacs.dicom.io.FileMetaInformation;
-import org.gridpacs.dicom.net.dimse.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,29 +150,15 @@ public final class PeerHandler extends Handler.Abstract {
             answer(response, callback, 400, "the origin " + origin + " is no node of this cluster");
             return;
         }
-        InputStream in = new BufferedInputStream(Content.Source.asInputStream(request), 64 * 1024);
-        DataSet meta;
-        try {
-            meta = FileMetaInformation.read(in);
-        } catch (IOException e) {
-            answer(response, callback, 400, "not a DICOM file: " + e.getMessage());
+        StoreResult result = ReceivedObject.store(store, request, sourceAET, response, callback);
+        if (result == null) {
             return;
         }
-        StoreRequest req = new StoreRequest(meta.getString(Tag.MediaStorageSOPClassUID),
-                meta.getString(Tag.MediaStorageSOPInstanceUID), meta.getString(Tag.TransferSyntaxUID), sourceAET);
-        StoreResult result;
-        try {
-            result = store.store(req, in);
-        } catch (StoreException e) {
-            int http = e.status() == Status.DUPLICATE_SOP_INSTANCE ? 409
-                    : e.status() == Status.OUT_OF_RESOURCES ? 507 : 422;
-            answer(response, callback, http, e.getMessage());
-            return;
-        }
+        String sop = result.header().sopInstanceUID();
         if (checksum != null && !checksum.isEmpty() && !checksum.equals(result.object().checksum())) {
             // never keep a copy that differs from the origin's: it would pass for a replica
             if (result.outcome() == StoreResult.Outcome.STORED) {
-                catalog.removeCopy(storage.id(), req.sopInstanceUID());
+                catalog.removeCopy(storage.id(), sop);
                 storage.remove(result.object().key());
             }
             answer(response, callback, 422, "the copy arrived with checksum " + result.object().checksum() + ", not "
@@ -192,18 +170,12 @@ public final class PeerHandler extends Handler.Abstract {
                     originKey, result.object().size(), checksum == null || checksum.isEmpty() ? null : checksum, "OK"),
                     received(request.getHeaders().get(PeerClient.RECEIVED)));
         } catch (HierarchyConflictException e) {
-            LOG.warn("Copy of {} from {}: {}", req.sopInstanceUID(), origin, e.getMessage());
+            LOG.warn("Copy of {} from {}: {}", sop, origin, e.getMessage());
         }
         if (result.outcome() != StoreResult.Outcome.ALREADY_STORED) {
-            events.copyReceived(req.sopInstanceUID(), origin);
+            events.copyReceived(sop, origin);
         }
-        response.setStatus(201);
-        response.getHeaders().put(PeerClient.KEY, result.object().key());
-        response.getHeaders().put(PeerClient.SIZE, result.object().size());
-        if (result.object().checksum() != null) {
-            response.getHeaders().put(PeerClient.CHECKSUM, result.object().checksum());
-        }
-        Content.Sink.write(response, true, "stored\n", callback);
+        ReceivedObject.created(result.object(), response, callback);
     }
 
     /** The origin's receipt time of a pushed object (conflicts are ordered by it); null when absent or garbled. */

@@ -1,11 +1,8 @@
 package org.gridpacs.replication.transfer;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.sql.SQLException;
 
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -13,14 +10,8 @@ import org.eclipse.jetty.util.Fields;
 import org.gridpacs.archive.index.CopyCatalog;
 import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.archive.storage.StorageRegistry;
-import org.gridpacs.archive.store.StoreException;
-import org.gridpacs.archive.store.StoreRequest;
 import org.gridpacs.archive.store.StoreResult;
 import org.gridpacs.archive.store.StoreService;
-import org.gridpacs.dicom.data.DataSet;
-import org.gridpacs.dicom.data.Tag;
-import org.gridpacs.dicom.io.FileMetaInformation;
-import org.gridpacs.dicom.net.dimse.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,40 +53,21 @@ final class StreamedCopyEndpoints {
                     + " header naming a node of this cluster");
             return;
         }
-        InputStream in = new BufferedInputStream(Content.Source.asInputStream(request), 64 * 1024);
-        DataSet meta;
-        try {
-            meta = FileMetaInformation.read(in);
-        } catch (IOException e) {
-            PeerHandler.answer(response, callback, 400, "not a DICOM file: " + e.getMessage());
-            return;
-        }
-        StoreRequest req = new StoreRequest(meta.getString(Tag.MediaStorageSOPClassUID),
-                meta.getString(Tag.MediaStorageSOPInstanceUID), meta.getString(Tag.TransferSyntaxUID), sourceAET);
         StoreResult result;
         try {
-            result = store.store(req, in);
-        } catch (StoreException e) {
-            int http = e.status() == Status.DUPLICATE_SOP_INSTANCE ? 409
-                    : e.status() == Status.OUT_OF_RESOURCES ? 507 : 422;
-            PeerHandler.answer(response, callback, http, e.getMessage());
-            return;
+            result = ReceivedObject.store(store, request, sourceAET, response, callback);
         } catch (IOException e) {
-            LOG.debug("The copy of {} streamed from {} was cut off; nothing kept: {}", req.sopInstanceUID(), origin,
-                    e.getMessage());
+            LOG.debug("A copy streamed from {} was cut off; nothing kept: {}", origin, e.getMessage());
             callback.failed(e);
             return;
         }
+        if (result == null) {
+            return;
+        }
         if (result.outcome() != StoreResult.Outcome.ALREADY_STORED) {
-            events.copyReceived(req.sopInstanceUID(), origin);
+            events.copyReceived(result.header().sopInstanceUID(), origin);
         }
-        response.setStatus(201);
-        response.getHeaders().put(PeerClient.KEY, result.object().key());
-        response.getHeaders().put(PeerClient.SIZE, result.object().size());
-        if (result.object().checksum() != null) {
-            response.getHeaders().put(PeerClient.CHECKSUM, result.object().checksum());
-        }
-        Content.Sink.write(response, true, "stored\n", callback);
+        ReceivedObject.created(result.object(), response, callback);
     }
 
     private boolean isNode(String name) {
