@@ -92,6 +92,11 @@ public final class CommitmentProbe implements Closeable {
     }
 
     /** The next report, or null after {@code seconds}. */
+    /** Forgets the reports received so far. */
+    public void forget() {
+        reports.clear();
+    }
+
     public Report next(int seconds) throws InterruptedException {
         return reports.poll(seconds, TimeUnit.SECONDS);
     }
