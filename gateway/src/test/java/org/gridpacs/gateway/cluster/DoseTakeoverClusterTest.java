@@ -132,6 +132,8 @@ class DoseTakeoverClusterTest {
             JobRecord seen = awaitRow(c, 1, first.id(), j -> j.state() == JobState.RUNNING);
             assertEquals(node1, seen.owner());
             assertEquals(first.created(), seen.created(), "the creation time crosses exactly");
+            // node3 hears of the row on its own (node1 sends it to each peer): wait for it as for node2
+            awaitRow(c, 2, first.id(), j -> true);
             assertTrue(jobs(c, 2).list(null).stream().anyMatch(j -> j.id().equals(first.id())),
                     "GET /dose/jobs on node3 lists node1's job");
             assertEquals(DoseJobService.CancelOutcome.CANCELLED, jobs(c, 1).cancel(first.id()));
