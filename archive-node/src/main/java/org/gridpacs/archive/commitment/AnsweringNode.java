@@ -1,10 +1,9 @@
 package org.gridpacs.archive.commitment;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
-import java.util.Comparator;
+import java.util.List;
+
+import org.gridpacs.archive.placement.Rendezvous;
 
 /**
  * Which node answers a pending request: the node that received it while it is up; else, so that exactly one
@@ -19,24 +18,7 @@ final class AnsweringNode {
         if (liveNodes.contains(request.receivedBy())) {
             return request.receivedBy();
         }
-        return liveNodes.stream()
-                .max(Comparator.comparingLong((String n) -> weight(n, request.transactionUID()))
-                        .thenComparing(Comparator.<String>reverseOrder()))
-                .orElse(null);
-    }
-
-    /** The first 8 bytes of SHA-256(node NUL transaction UID): the same on every JVM. */
-    static long weight(String node, String transactionUID) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest((node + '\0' + transactionUID).getBytes(StandardCharsets.UTF_8));
-            long w = 0;
-            for (int i = 0; i < 8; i++) {
-                w = (w << 8) | (h[i] & 0xff);
-            }
-            return w;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        List<String> ranked = Rendezvous.rank(request.transactionUID(), liveNodes);
+        return ranked.isEmpty() ? null : ranked.get(0);
     }
 }

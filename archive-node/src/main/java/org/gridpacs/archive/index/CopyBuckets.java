@@ -64,6 +64,15 @@ public final class CopyBuckets {
         return String.format("%016x", digest);
     }
 
+    /**
+     * Counts the location just inserted on {@code storageId} (status OK) for the instance {@code sopInstanceUID} of
+     * {@code studyInstanceUID}: what a store knows from the header it indexes, so it reads nothing back.
+     */
+    static void inserted(Connection c, String storageId, String checksum, String sopInstanceUID,
+                         String studyInstanceUID) throws SQLException {
+        apply(c, new Row(storageId, checksum, "OK", sopInstanceUID, studyInstanceUID, bucketOf(studyInstanceUID)), 1);
+    }
+
     /** Counts the location just inserted for instance {@code instancePk} on {@code storageId} (status OK). */
     static void inserted(Connection c, long instancePk, String storageId, String checksum) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT i.sop_uid, st.study_uid, st.bucket FROM instance i"

@@ -47,7 +47,7 @@ final class InstanceWriter {
                         + " transfer_syntax, source_aet, received, header) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 t.seriesPk, h.sopInstanceUID(), h.sopClassUID(), integer(h.instanceNumber()), h.transferSyntaxUID(),
                 text(sourceAET), now, h.encodedHeader());
-        insertLocation(pk, o);
+        insertLocation(pk, o, h);
         countIn(t);
         return true;
     }
@@ -80,7 +80,7 @@ final class InstanceWriter {
                         + " source_aet = ?, received = ?, header = ? WHERE pk = ?",
                 t.seriesPk, h.sopClassUID(), integer(h.instanceNumber()), h.transferSyntaxUID(), text(sourceAET), now,
                 h.encodedHeader(), pk);
-        insertLocation(pk, o);
+        insertLocation(pk, o, h);
         if (t.seriesPk != oldSeries) {
             countIn(t);
             countOut(oldStudy, oldSeries);
@@ -180,10 +180,21 @@ final class InstanceWriter {
                 personNameKey(h.referringPhysicianName()), now, now, CopyBuckets.bucketOf(h.studyInstanceUID()));
     }
 
+    /** A location of the instance {@code h} describes (row {@code instancePk}), counted in its study's digest. */
+    void insertLocation(long instancePk, StoredObject o, InstanceHeader h) throws SQLException {
+        insertLocationRow(instancePk, o);
+        CopyBuckets.inserted(c, o.storageId(), o.checksum(), h.sopInstanceUID(), h.studyInstanceUID());
+    }
+
+    /** A location of an instance known by its row only (its UIDs are read back for the digest). */
     void insertLocation(long instancePk, StoredObject o) throws SQLException {
+        insertLocationRow(instancePk, o);
+        CopyBuckets.inserted(c, instancePk, o.storageId(), o.checksum());
+    }
+
+    private void insertLocationRow(long instancePk, StoredObject o) throws SQLException {
         Jdbc.insert(c, "INSERT INTO location (instance_fk, storage_id, storage_key, object_size, checksum, created)"
                 + " VALUES (?, ?, ?, ?, ?, ?)", instancePk, o.storageId(), o.key(), o.size(), o.checksum(), now);
-        CopyBuckets.inserted(c, instancePk, o.storageId(), o.checksum());
     }
 
     /** One more instance in the target series and study. */
