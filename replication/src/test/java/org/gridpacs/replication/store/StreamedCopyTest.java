@@ -77,6 +77,8 @@ class StreamedCopyTest {
     Storage home2;
     NodeHttpServer peer2;
     final ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
+    /** The connection each request came on. */
+    final ConcurrentLinkedQueue<String> connections = new ConcurrentLinkedQueue<>();
     final ExecutorService pushes = Executors.newCachedThreadPool();
     ReplicatingStore store;
     /** How long node1's storage takes to make a written object durable (as an fsync of a slow disk would). */
@@ -104,6 +106,7 @@ class StreamedCopyTest {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 requests.add(request.getMethod() + " " + request.getHttpURI().getPath());
+                connections.add(request.getConnectionMetaData().getId());
                 return super.handle(request, response, callback);
             }
         };
@@ -178,6 +181,19 @@ class StreamedCopyTest {
                 .map(IndexedInstance.Location::storageId).toList()), "this node recorded the peer's copy");
         assertEquals(1, new Outbox(db1).backlog("node2"), "the peer is told of this node's copy by the outbox");
         assertEquals(1, files("node2"));
+    }
+
+    @Test
+    void copiesOneAfterAnotherShareOneConnection() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            DataSet ds = image("1.2.826.0.1.3680043.10.11", 10 + i);
+            ds.setString(Tag.SOPInstanceUID, VR.UI, "1.2.826.0.1.3680043.10.11.1." + (i + 1));
+            assertEquals(StoreResult.Outcome.STORED, store(ds, new ByteArrayInputStream(encode(ds))).outcome());
+        }
+        assertEquals(List.of("PUT /peer/instances/streamed", "PUT /peer/instances/streamed",
+                "PUT /peer/instances/streamed"), List.copyOf(requests));
+        assertEquals(1, Set.copyOf(connections).size(), "one connection, kept open: " + connections);
+        assertEquals(3, files("node2"));
     }
 
     @Test
