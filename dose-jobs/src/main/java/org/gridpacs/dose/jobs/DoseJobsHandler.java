@@ -48,6 +48,9 @@ public final class DoseJobsHandler extends Handler.Abstract {
         try {
             answer(request, response, callback);
         } catch (BadRequestException e) {
+            if (e.status() == 413) {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close"); // its body is left unread, as for 405
+            }
             send(response, callback, e.status(), JobJson.error(e.getMessage()));
         } catch (Exception e) {
             LOG.warn("Dose job API failed on {} {}", request.getMethod(), request.getHttpURI().getPath(), e);
@@ -135,6 +138,9 @@ public final class DoseJobsHandler extends Handler.Abstract {
 
     private static void methodNotAllowed(Response response, Callback callback, String allowed) {
         response.getHeaders().put(HttpHeader.ALLOW, allowed);
+        // the request's body is not read: Jetty then closes the connection after the answer, and a client that
+        // reused it for its next request would find it closed under that request (seen with the JDK's client)
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         send(response, callback, 405, JobJson.error("method not allowed here; allowed: " + allowed));
     }
 
