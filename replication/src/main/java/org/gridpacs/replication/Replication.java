@@ -68,6 +68,7 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
     private final List<OutboxSender> senders = new ArrayList<>();
     private final ClusterRepair repair;
     private final ExecutorService pushes;
+    private final CopyRecorder recorder;
     private final ConflictResolver conflicts;
 
     /**
@@ -119,9 +120,10 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
         // the peers' copies of an object this node stored are the same object (checksums compared): no conflict to
         // decide, so they are recorded with the outbox news in one transaction, past the conflict resolver
         SqlCopyCatalog sqlCatalog = new SqlCopyCatalog(database);
+        this.recorder = new CopyRecorder(database, sqlCatalog, outbox);
         this.store = new ReplicatingStore(localStore, cluster, placement, nodeCopies, membership, index, client,
-                new CopyPusher(cluster.self(), storage, storages, catalog, client),
-                new CopyRecorder(database, sqlCatalog, outbox), streaming, this::wakeSenders, pushes);
+                new CopyPusher(cluster.self(), storage, storages, catalog, client), recorder, streaming,
+                this::wakeSenders, pushes);
         this.handler = new PeerHandler(cluster.self(), storage, storages, localStore, catalog, this,
                 PeerIdentity.of(cluster, storages));
         this.repair = new ClusterRepair(cluster, membership, placement, nodeCopies, catalog, index, client, localStore,
@@ -292,6 +294,7 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
     @Override
     public void close() {
         repair.close();
+        recorder.close(); // before the senders stop: the news it records still goes out
         senders.forEach(OutboxSender::close);
         pushes.shutdownNow();
     }

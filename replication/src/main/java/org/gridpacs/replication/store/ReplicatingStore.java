@@ -172,9 +172,15 @@ public final class ReplicatingStore implements InstanceStore {
                 tell.add(peer.name());
             }
         }
+        // a node that holds no copy must have the news queued before the sender hears success (a read there passes
+        // its read barrier, which delivers what this node's outbox holds); the others have indexed their own copies,
+        // and the rest is recorded after the answer, off the sender's time
+        boolean newsNeededNow = tell.stream().anyMatch(n -> !streamedTo.contains(n));
         try {
-            // one commit for the peers' copies and the news
-            if (!recorder.record(result.header(), request.callingAETitle(), peerCopies, tell).isEmpty()) {
+            if (!newsNeededNow) {
+                recorder.recordLater(result.header(), request.callingAETitle(), peerCopies, tell, queued);
+            } else if (!recorder.record(result.header(), request.callingAETitle(), peerCopies, tell).isEmpty()) {
+                // one commit for the peers' copies and the news
                 queued.run();
             }
         } catch (SQLException e) {

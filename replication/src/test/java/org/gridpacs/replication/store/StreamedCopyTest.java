@@ -176,6 +176,12 @@ class StreamedCopyTest {
         IndexedInstance onPeer = index2.find(ds.getString(Tag.SOPInstanceUID)).orElseThrow();
         assertEquals(1, onPeer.locations().size(), "the peer indexed its own copy");
         assertEquals(r.object().checksum(), onPeer.locations().get(0).checksum());
+        // recorded just after the answer: the peer has indexed its copy, no read depends on this node knowing it
+        long deadline = System.currentTimeMillis() + 5000;
+        while (index1.find(ds.getString(Tag.SOPInstanceUID)).orElseThrow().locations().size() < 2
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
         IndexedInstance here = index1.find(ds.getString(Tag.SOPInstanceUID)).orElseThrow();
         assertEquals(Set.of("node1", "node2"), Set.copyOf(here.locations().stream()
                 .map(IndexedInstance.Location::storageId).toList()), "this node recorded the peer's copy");
