@@ -78,7 +78,7 @@ public final class ReplicatingStore implements InstanceStore {
         if (!streaming.enabled()) {
             return replicate(request, local.store(request, data), null);
         }
-        StreamedCopies streams = new StreamedCopies(cluster, client, this::streamTargets, streaming);
+        StreamedCopies streams = new StreamedCopies(cluster, client, pushes, this::streamTargets, streaming);
         long start = System.nanoTime();
         StoreResult result;
         try {

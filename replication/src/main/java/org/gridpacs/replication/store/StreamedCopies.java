@@ -5,6 +5,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import org.gridpacs.archive.index.InstanceHeader;
@@ -14,7 +19,6 @@ import org.gridpacs.archive.store.ReplicaTap;
 import org.gridpacs.archive.store.StoreRequest;
 import org.gridpacs.replication.config.ClusterConfig;
 import org.gridpacs.replication.transfer.PeerClient;
-import org.gridpacs.replication.transfer.StreamedCopy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +31,8 @@ import org.slf4j.LoggerFactory;
 final class StreamedCopies implements ReplicaTap {
     private static final Logger LOG = LoggerFactory.getLogger(StreamedCopies.class);
 
-    /** What one peer is sent (null: the copy could not even start) and why it failed, if it did. */
-    private record Stream(String node, StreamedCopy copy, IOException startFailure) {
+    /** What one peer was sent and will answer. */
+    private record Stream(String node, ReplicaPipe pipe, CompletableFuture<PeerClient.PeerCopy> answer) {
     }
 
     /** The outcome: verified copies by node, and why the others are not. */
@@ -37,15 +41,17 @@ final class StreamedCopies implements ReplicaTap {
 
     private final ClusterConfig cluster;
     private final PeerClient client;
+    private final Executor executor;
     /** The nodes a copy of this instance should be streamed to, from its header (empty: none). */
     private final Function<InstanceHeader, List<String>> targets;
     private final StreamingSettings settings;
     private final List<Stream> streams = new ArrayList<>();
 
-    StreamedCopies(ClusterConfig cluster, PeerClient client, Function<InstanceHeader, List<String>> targets,
-                   StreamingSettings settings) {
+    StreamedCopies(ClusterConfig cluster, PeerClient client, Executor executor,
+                   Function<InstanceHeader, List<String>> targets, StreamingSettings settings) {
         this.cluster = cluster;
         this.client = client;
+        this.executor = executor;
         this.targets = targets;
         this.settings = settings;
     }
@@ -53,21 +59,17 @@ final class StreamedCopies implements ReplicaTap {
     @Override
     public ReplicaStream open(StoreRequest request, InstanceHeader header) {
         List<String> nodes = targets.apply(header);
-        List<StreamedCopy> started = new ArrayList<>();
         for (String node : nodes) {
-            try {
-                StreamedCopy copy = client.startStreamedCopy(cluster.node(node), cluster.self(),
-                        request.callingAETitle(), settings.stallMillis());
-                streams.add(new Stream(node, copy, null));
-                started.add(copy);
-            } catch (IOException e) {
-                streams.add(new Stream(node, null, e));
-            }
+            ReplicaPipe pipe = new ReplicaPipe(settings.chunksInFlight(), settings.stallMillis());
+            CompletableFuture<PeerClient.PeerCopy> answer = client.streamCopy(cluster.node(node), cluster.self(),
+                    request.callingAETitle(), pipe.publisher(executor));
+            answer.whenComplete((copy, e) -> pipe.readerGone());
+            streams.add(new Stream(node, pipe, answer));
         }
-        if (started.isEmpty()) {
+        if (streams.isEmpty()) {
             return null;
         }
-        return started.size() == 1 ? started.get(0) : new FanOut(started);
+        return streams.size() == 1 ? streams.get(0).pipe() : new FanOut(streams.stream().map(Stream::pipe).toList());
     }
 
     /** Whether any copy was streamed. */
@@ -103,9 +105,7 @@ final class StreamedCopies implements ReplicaTap {
     /** The local store failed: stops the streams still going and takes back the copies already made. */
     void withdraw(String sopInstanceUID, String reason) {
         for (Stream s : streams) {
-            if (s.copy() != null) {
-                s.copy().abort(reason);
-            }
+            s.pipe().abort(reason);
         }
         for (Stream s : streams) {
             try {
@@ -127,30 +127,40 @@ final class StreamedCopies implements ReplicaTap {
     }
 
     private PeerClient.PeerCopy answer(Stream s) throws IOException {
-        if (s.copy() == null) {
-            throw s.startFailure();
+        try {
+            return s.answer().get(settings.answerMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : e.getCause();
+            throw cause instanceof IOException io ? io : new IOException("node " + s.node() + ": " + cause, cause);
+        } catch (TimeoutException e) {
+            s.pipe().abort("no answer in time");
+            throw new IOException("node " + s.node() + " did not answer the streamed copy in "
+                    + settings.answerMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for node " + s.node());
         }
-        return s.copy().answer(settings.answerMillis());
     }
 
     /** One object streamed to several peers at once. */
     private static final class FanOut extends ReplicaStream {
-        private final List<StreamedCopy> pipes;
+        private final List<ReplicaPipe> pipes;
 
-        FanOut(List<StreamedCopy> pipes) {
+        FanOut(List<ReplicaPipe> pipes) {
             this.pipes = pipes;
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
-            for (StreamedCopy p : pipes) {
+            for (ReplicaPipe p : pipes) {
                 p.write(b, off, len);
             }
         }
 
         @Override
         public void close() {
-            pipes.forEach(StreamedCopy::close);
+            pipes.forEach(ReplicaPipe::close);
         }
 
         @Override

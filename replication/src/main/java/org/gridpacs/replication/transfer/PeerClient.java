@@ -45,8 +45,6 @@ public final class PeerClient {
 
     private final HttpClient http;
     private final boolean tls;
-    /** Streamed copies go on connections of their own (see {@link PeerConnection}). */
-    private final PeerConnections streams;
 
     /** {@code sslContext} null: plain HTTP. */
     public PeerClient(SSLContext sslContext) {
@@ -58,8 +56,6 @@ public final class PeerClient {
         }
         this.http = b.build();
         this.tls = sslContext != null;
-        this.streams = new PeerConnections(sslContext,
-                sslContext == null ? null : TlsContexts.clientParameters(sslContext, true));
     }
 
     /** What the peer answered for a copy it now holds. */
@@ -203,33 +199,40 @@ public final class PeerClient {
     }
 
     /**
-     * Starts a copy streamed to {@code peer} while this node stores the instance: the request goes out on a
-     * connection of its own (kept for the next copy), and the caller writes the object into the stream it gets, on
-     * its own thread ({@link StreamedCopy}). {@code stallMillis}: the longest the writes may block in all.
+     * Starts sending an object to {@code peer} while it is being stored here ({@code body}: File Meta Information
+     * and data set, as stored, ending when the local object is complete, or with an error when it will not be
+     * stored, which cuts the request off so the peer keeps nothing). The peer stores and indexes it as its own
+     * copy; the origin's copy reaches it by announcement. The answer: the peer's copy once it is durable there.
+     * No time limit: the body lasts as long as the sender takes; the caller bounds its wait for the answer.
      */
-    public StreamedCopy startStreamedCopy(ClusterNode peer, String origin, String sourceAET, long stallMillis)
-            throws IOException {
-        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
-        headers.put(ORIGIN, origin);
+    public java.util.concurrent.CompletableFuture<PeerCopy> streamCopy(ClusterNode peer, String origin, String sourceAET,
+                                                                       java.util.concurrent.Flow.Publisher<java.nio.ByteBuffer> body) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(peer.peerUrl(tls) + "/peer/instances/streamed"))
+                .header(ORIGIN, origin)
+                .PUT(HttpRequest.BodyPublishers.fromPublisher(body));
         if (sourceAET != null) {
-            headers.put(SOURCE_AET, sourceAET);
+            req.header(SOURCE_AET, sourceAET);
         }
-        PeerConnection c;
-        try {
-            c = streams.borrow(peer);
-        } catch (ConnectException e) {
-            throw new ConnectException("node " + peer.name() + " (" + peer.host() + ":" + peer.peerPort()
-                    + ") does not answer");
-        } catch (IOException e) {
-            throw new IOException("node " + peer.name() + ": " + e.getMessage(), e);
-        }
-        try {
-            c.beginChunked("PUT", "/peer/instances/streamed", headers);
-        } catch (IOException e) {
-            c.close();
-            throw new IOException("node " + peer.name() + ": " + e.getMessage(), e);
-        }
-        return new StreamedCopy(peer, c, streams, stallMillis);
+        return http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofString()).handle((rsp, e) -> {
+            if (e != null) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                throw new java.util.concurrent.CompletionException(cause instanceof ConnectException
+                        ? new ConnectException("node " + peer.name() + " (" + peer.host() + ":" + peer.peerPort()
+                        + ") does not answer")
+                        : new IOException("node " + peer.name() + ": " + cause.getMessage(), cause));
+            }
+            if (rsp.statusCode() != 201 && rsp.statusCode() != 200) {
+                throw new java.util.concurrent.CompletionException(failure(peer, "refused the streamed copy",
+                        rsp.statusCode(), rsp.body()));
+            }
+            String key = rsp.headers().firstValue(KEY).orElse(null);
+            if (key == null) {
+                throw new java.util.concurrent.CompletionException(new IOException(peer.name() + " sent no copy key"));
+            }
+            return new PeerCopy(key, rsp.headers().firstValueAsLong(SIZE).orElse(-1),
+                    rsp.headers().firstValue(CHECKSUM).orElse(null));
+        });
     }
 
     /**
@@ -282,7 +285,7 @@ public final class PeerClient {
         }
     }
 
-    static IOException failure(ClusterNode peer, String what, int status, String body) {
+    private static IOException failure(ClusterNode peer, String what, int status, String body) {
         return new IOException("node " + peer.name() + " " + what + " (HTTP " + status + (body == null || body.isBlank()
                 ? "" : ": " + body.strip()) + ")");
     }
