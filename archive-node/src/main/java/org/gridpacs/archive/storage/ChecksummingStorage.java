@@ -31,13 +31,29 @@ public final class ChecksummingStorage implements Storage {
     @Override
     public StoredObject create(ContentWriter writer) throws IOException {
         ChecksummingOutputStream[] counted = new ChecksummingOutputStream[1];
-        StoredObject object = storage.create(out -> {
+        StoredObject object = storage.create(counting(writer, counted));
+        return checked(object, counted[0]);
+    }
+
+    @Override
+    public PendingObject createPending(ContentWriter writer) throws IOException {
+        ChecksummingOutputStream[] counted = new ChecksummingOutputStream[1];
+        PendingObject pending = storage.createPending(counting(writer, counted));
+        return pending.describedAs(checked(pending.object(), counted[0]));
+    }
+
+    private static ContentWriter counting(ContentWriter writer, ChecksummingOutputStream[] counted) {
+        return out -> {
             counted[0] = new ChecksummingOutputStream(out);
             writer.writeTo(counted[0]);
-        });
-        if (counted[0] == null || object.size() != counted[0].size()) {
+        };
+    }
+
+    /** The object with its checksum; removed (and refused) if the storage kept other than what was written. */
+    private StoredObject checked(StoredObject object, ChecksummingOutputStream counted) throws IOException {
+        if (counted == null || object.size() != counted.size()) {
             // a storage that lost or added bytes must not get an index row with a checksum of other content
-            long written = counted[0] == null ? 0 : counted[0].size();
+            long written = counted == null ? 0 : counted.size();
             try {
                 storage.remove(object.key());
             } catch (IOException | RuntimeException e) {
@@ -46,7 +62,7 @@ public final class ChecksummingStorage implements Storage {
             throw new IOException("storage " + storage.id() + " kept " + object.size() + " bytes of " + written
                     + " written to " + object.key());
         }
-        return new StoredObject(object.storageId(), object.key(), object.size(), counted[0].checksum());
+        return new StoredObject(object.storageId(), object.key(), object.size(), counted.checksum());
     }
 
     @Override

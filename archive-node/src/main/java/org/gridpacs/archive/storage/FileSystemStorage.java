@@ -22,7 +22,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -56,6 +60,15 @@ public final class FileSystemStorage implements Storage {
      * that creates another object from inside its own write gets a buffer of its own.
      */
     private static final ThreadLocal<ByteBuffer> SPARE_BUFFER = new ThreadLocal<>();
+    /**
+     * The threads that force folders for {@link #createPending}: as many as writers wait on a force at once (they
+     * share each force, see {@link FolderForce}), idle ones ending after a minute.
+     */
+    private static final ExecutorService FORCING = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "folder-force");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final String id;
     private final Path root;
@@ -90,6 +103,23 @@ public final class FileSystemStorage implements Storage {
 
     @Override
     public StoredObject create(ContentWriter writer) throws IOException {
+        PendingObject pending = createPending(writer);
+        try {
+            pending.awaitDurable();
+        } catch (IOException | RuntimeException e) {
+            removeQuietly(pending.object().key(), e);
+            throw e;
+        }
+        return pending.object();
+    }
+
+    /**
+     * As {@link #create}, returning once the file is forced and renamed into place; the forcing of its folder (the
+     * rename's entry) runs meanwhile on a thread of its own, shared with the other writers into that folder. A
+     * single C-STORE overlaps it with its index transaction that way instead of paying the two one after the other.
+     */
+    @Override
+    public PendingObject createPending(ContentWriter writer) throws IOException {
         Objects.requireNonNull(writer, "writer");
         String name = randomName();
         String folder = HOUR_FOLDER.format(Instant.now());
@@ -118,10 +148,8 @@ public final class FileSystemStorage implements Storage {
             // 128 random bits do not collide, so a rename that replaces an existing file is not a worry here
             Files.move(leftover, target, StandardCopyOption.ATOMIC_MOVE);
             leftover = target; // from here a failure must take the renamed file away
-            if (fsync) {
-                forceOf(dir).force();
-            }
-            return new StoredObject(id, folder + "/" + name + SUFFIX, out.size(), null);
+            StoredObject object = new StoredObject(id, folder + "/" + name + SUFFIX, out.size(), null);
+            return fsync ? new PendingObject(object, forceLater(forceOf(dir))) : PendingObject.durable(object);
         } catch (Throwable e) {
             try {
                 Files.deleteIfExists(leftover);
@@ -172,6 +200,40 @@ public final class FileSystemStorage implements Storage {
             }
         }
         durableFolders.add(dir);
+    }
+
+    /** Starts {@code force} on a forcing thread; the answer waits for it. */
+    private static PendingObject.Durability forceLater(FolderForce force) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        FORCING.execute(() -> {
+            try {
+                force.force();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return () -> {
+            try {
+                done.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting for a folder to be forced");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw new IOException("forcing a folder failed: " + e.getCause(), e.getCause());
+            }
+        };
+    }
+
+    private void removeQuietly(String key, Exception cause) {
+        try {
+            Files.deleteIfExists(resolve(key));
+        } catch (IOException | RuntimeException cleanup) {
+            cause.addSuppressed(cleanup);
+        }
     }
 
     /** The forcing of {@code dir} that the writers into it share. */

@@ -35,6 +35,17 @@ public interface Storage {
      */
     StoredObject create(ContentWriter writer) throws IOException;
 
+    /**
+     * As {@link #create}, but may return before the object is wholly durable: its content is forced to disk and in
+     * place under its key (readable by anyone), and the last step (on a file system, forcing the folder entry of the
+     * rename) may still be running, so that the caller can overlap it with its own work. The caller must call
+     * {@link PendingObject#awaitDurable()} before it calls the object durable, and remove the object if that fails.
+     * The default creates the object durable at once.
+     */
+    default PendingObject createPending(ContentWriter writer) throws IOException {
+        return PendingObject.durable(create(writer));
+    }
+
     /** Reads a whole object; {@link java.nio.file.NoSuchFileException} when the key names none. */
     InputStream open(String key) throws IOException;
 

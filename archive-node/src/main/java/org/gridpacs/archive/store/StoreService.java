@@ -15,6 +15,7 @@ import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.index.InstanceHeader;
 import org.gridpacs.archive.index.InstanceIndex;
 import org.gridpacs.archive.storage.ChecksummingStorage;
+import org.gridpacs.archive.storage.PendingObject;
 import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.archive.storage.StoredObject;
 import org.gridpacs.dicom.data.DataSet;
@@ -90,10 +91,10 @@ public final class StoreService implements InstanceStore {
                 request.sopInstanceUID(), ts.uid(), null));
         InstanceHeader[] header = new InstanceHeader[1];
         SourceStream source = new SourceStream(data);
-        StoredObject object;
+        PendingObject pending;
         long[] written = new long[1];
         try {
-            object = storage.create(out -> {
+            pending = storage.createPending(out -> {
                 OutputStream sink = new StorageSink(out);
                 TapSink tapped = tap == ReplicaTap.NONE ? null : new TapSink(sink, tap, request, TAP_HEADER_LIMIT);
                 try {
@@ -125,12 +126,13 @@ public final class StoreService implements InstanceStore {
             throw new StoreException(Status.OUT_OF_RESOURCES, "cannot write to storage " + storage.id() + ": "
                     + e.getMessage(), e);
         }
-        long durable = System.nanoTime();
-        StoreResult result = index(request, header[0], object);
+        long forced = System.nanoTime();
+        StoreResult result = index(request, header[0], pending);
         if (LOG.isDebugEnabled()) {
             // where the time of a store goes once its data has arrived: forcing the object to disk, then the index
+            // (with the forcing of its folder entry, which runs meanwhile)
             LOG.debug("{}: forced in {} ms, indexed in {} ms", header[0].sopInstanceUID(),
-                    (durable - written[0]) / 1_000_000.0, (System.nanoTime() - durable) / 1_000_000.0);
+                    (forced - written[0]) / 1_000_000.0, (System.nanoTime() - forced) / 1_000_000.0);
         }
         return result;
     }
@@ -185,14 +187,26 @@ public final class StoreService implements InstanceStore {
         }
     }
 
-    private StoreResult index(StoreRequest request, InstanceHeader header, StoredObject object) throws StoreException {
+    /**
+     * Indexes the object while the storage finishes making it durable (forcing its folder entry), and answers once
+     * both are done. The index may name the object before that last force returns: the object's content is forced
+     * and its file renamed into place already (anyone reading the index finds it whole), and only a power cut in
+     * that window, which the unforced index commit may not survive either, could leave a row naming a file whose
+     * entry was lost: the startup check marks it MISSING and, the store never having been acknowledged, the
+     * sender's resend replaces it. Every path other than a plain insert (a duplicate, a replacement that removes
+     * the copies it replaces) waits for the object to be durable first.
+     */
+    private StoreResult index(StoreRequest request, InstanceHeader header, PendingObject pending) throws StoreException {
+        StoredObject object = pending.object();
         try {
             if (index.insert(header, object, request.callingAETitle())) {
+                awaitIndexed(request, header, pending);
                 LOG.debug("Stored {} from {} as {}", header.sopInstanceUID(), request.callingAETitle(), object.key());
                 // a new instance: the index lists exactly this copy
                 return new StoreResult(Status.SUCCESS, StoreResult.Outcome.STORED, object, null, header,
                         List.of(object));
             }
+            awaitDurable(pending);
             IndexedInstance existing = index.find(header.sopInstanceUID()).orElse(null);
             List<IndexedInstance.Location> usable = existing == null ? List.of() : usableCopies(existing);
             if (usable.isEmpty()) {
@@ -244,6 +258,42 @@ public final class StoreService implements InstanceStore {
             throw new StoreException(Status.PROCESSING_FAILURE, "the archive index could not be updated: " + e.getMessage(), e);
         }
     }
+
+    /** Waits for a new object to be durable; if it cannot be, removes it and refuses the instance. */
+    private void awaitDurable(PendingObject pending) throws StoreException {
+        try {
+            pending.awaitDurable();
+        } catch (IOException e) {
+            remove(pending.object());
+            throw new StoreException(Status.OUT_OF_RESOURCES, "cannot write to storage " + storage.id() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits for an object just indexed to be durable; if it cannot be, its location is marked MISSING (as the startup
+     * check would, and as a resend heals) before the object is removed and the instance refused.
+     */
+    private void awaitIndexed(StoreRequest request, InstanceHeader header, PendingObject pending) throws StoreException {
+        try {
+            pending.awaitDurable();
+        } catch (IOException e) {
+            StoredObject object = pending.object();
+            try {
+                index.markLocation(object.storageId(), object.key(), MISSING);
+            } catch (SQLException | RuntimeException m) {
+                e.addSuppressed(m); // the startup check marks it
+            }
+            remove(object);
+            LOG.error("Could not make {} from {} durable; its index entry is marked {}", header.sopInstanceUID(),
+                    request.callingAETitle(), MISSING, e);
+            throw new StoreException(Status.OUT_OF_RESOURCES, "cannot write to storage " + storage.id() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The status of a location whose object is not there (as the startup check marks it). */
+    private static final String MISSING = "MISSING";
 
     /**
      * Points the index at the new object and removes the copies it replaces from this storage: only after the
