@@ -109,7 +109,12 @@ public final class PeerHandler extends Handler.Abstract {
                         streamed.receive(request, response, callback);
                     }
                 }
-                case "DELETE /peer/instances" -> streamed.withdraw(request, response, callback);
+                case "DELETE /peer/instances" -> {
+                    // only the copy's origin, as the caller's certificate proves it (checked below for the copy itself)
+                    if (identity.allowsCopy(request, response, callback)) {
+                        streamed.withdraw(request, response, callback);
+                    }
+                }
                 case "POST /peer/flush" -> streamed.flush(request, response, callback);
                 case "GET /peer/objects" -> sendObject(request, response, callback);
                 case "POST /peer/announcements" -> receiveAnnouncements(request, response, callback);

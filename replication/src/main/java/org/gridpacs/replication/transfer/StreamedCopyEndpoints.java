@@ -1,5 +1,7 @@
 package org.gridpacs.replication.transfer;
 
+import java.util.Map;
+
 import java.io.IOException;
 import java.sql.SQLException;
 
@@ -29,6 +31,19 @@ final class StreamedCopyEndpoints {
     private final StoreService store;
     private final CopyCatalog catalog;
     private final PeerHandler.Events events;
+    /**
+     * Which node streamed each recent copy ("SOP\nkey" to node): only that node may take it back. Kept for the last
+     * {@link #REMEMBERED} copies, in memory: an origin takes a copy back within seconds of its answer; one that asks
+     * later (or after this node restarted) is refused, and repair deals with the copy.
+     */
+    private final Map<String, String> streamedFrom = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > REMEMBERED;
+                }
+            });
+    private static final int REMEMBERED = 10_000;
 
     StreamedCopyEndpoints(String self, Storage storage, StorageRegistry storages, StoreService store, CopyCatalog catalog,
                           PeerHandler.Events events) {
@@ -65,6 +80,7 @@ final class StreamedCopyEndpoints {
             return;
         }
         if (result.outcome() != StoreResult.Outcome.ALREADY_STORED) {
+            streamedFrom.put(result.header().sopInstanceUID() + "\n" + result.object().key(), origin);
             events.copyReceived(result.header().sopInstanceUID(), origin);
         }
         ReceivedObject.created(result.object(), response, callback);
@@ -88,10 +104,18 @@ final class StreamedCopyEndpoints {
             PeerHandler.answer(response, callback, 400, "which copy? ?sop= and &key= are needed");
             return;
         }
+        String origin = request.getHeaders().get(PeerClient.ORIGIN);
+        String streamer = streamedFrom.get(sop + "\n" + key);
+        if (streamer == null || !streamer.equals(origin)) {
+            PeerHandler.answer(response, callback, 403, "node " + origin + " did not stream the copy " + key + " of "
+                    + sop + " here (or did so too long ago): only its origin takes a streamed copy back");
+            return;
+        }
         if (!catalog.withdrawCopy(storage.id(), sop, key)) {
             PeerHandler.answer(response, callback, 404, "no copy " + key + " of " + sop + " on " + self);
             return;
         }
+        streamedFrom.remove(sop + "\n" + key);
         storage.remove(key);
         LOG.info("Took back the copy of {} streamed from {}: its origin did not keep the instance", sop,
                 request.getHeaders().get(PeerClient.ORIGIN));

@@ -190,6 +190,25 @@ class StreamedCopyTest {
     }
 
     @Test
+    void onlyTheNodeThatStreamedACopyMayTakeItBack() throws Exception {
+        DataSet ds = image("1.2.826.0.1.3680043.10.12", 20);
+        store(ds, new ByteArrayInputStream(encode(ds)));
+        String sop = ds.getString(Tag.SOPInstanceUID);
+        String key = index2.find(sop).orElseThrow().locations().get(0).storageKey();
+        ClusterNode node2 = new ClusterNode("node2", "127.0.0.1", 1, 2, 3, peer2.peerPort());
+
+        IOException refused = assertThrows(IOException.class,
+                () -> new PeerClient(null).withdrawCopy(node2, "node3", sop, key));
+        assertTrue(refused.getMessage().contains("403"), refused.getMessage());
+        assertTrue(index2.find(sop).isPresent(), "the copy stays");
+        assertEquals(1, files("node2"));
+
+        new PeerClient(null).withdrawCopy(node2, "node1", sop, key);
+        assertFalse(index2.find(sop).isPresent(), "its origin took it back");
+        assertEquals(0, files("node2"));
+    }
+
+    @Test
     void copiesOneAfterAnotherShareOneConnection() throws Exception {
         for (int i = 0; i < 3; i++) {
             DataSet ds = image("1.2.826.0.1.3680043.10.11", 10 + i);
