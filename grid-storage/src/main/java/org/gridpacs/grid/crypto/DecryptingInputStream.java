@@ -58,6 +58,9 @@ public final class DecryptingInputStream extends InputStream {
         if (len == 0) {
             return 0;
         }
+        if (remaining == 0 && !verifyTrailer) {
+            return -1;
+        }
         while (pos == limit) {
             if (remaining == 0 && (!verifyTrailer || index > segments)) {
                 return -1;
