@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
@@ -41,6 +40,7 @@ class BigObjectTest {
             String log = Files.readString(out, StandardCharsets.UTF_8);
             assertEquals(0, child.exitValue(), log);
             assertTrue(log.contains("OK " + SIZE), log);
+            System.out.println("BigObjectTest child: " + log.strip());
         }
     }
 
@@ -82,7 +82,6 @@ class BigObjectTest {
             System.out.printf("OK %d %s upload %.0f MB/s, read %.0f MB/s, max heap %d MB%n", size, o.checksum(),
                     size / 1e6 / ((t1 - t0) / 1e9), size / 1e6 / ((t2 - t1) / 1e9),
                     Runtime.getRuntime().maxMemory() >> 20);
-            List.of();
         }
     }
 }
