@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 /**
  * The bytes of one new S3 object, streamed: one part buffer in memory whatever the object's size. An object that
  * fits in one part is a single PutObject; a larger one a multipart upload, each full buffer one part, sent before
- * the buffer takes more bytes. {@link #abort()} undoes whatever was started.
+ * the buffer takes more bytes. {@link #abort} undoes whatever was started.
  */
 final class PartUploader extends OutputStream {
     private final S3Client s3;
@@ -27,6 +27,8 @@ final class PartUploader extends OutputStream {
     private int filled;
     private String uploadId;
     private boolean completed;
+    /** A PUT or a completion was sent: the object may exist even if its answer never came. */
+    private boolean objectMayExist;
 
     PartUploader(S3Client s3, String bucket, String name, Map<String, String> metadata, int partSize) {
         this.s3 = s3;
@@ -77,6 +79,7 @@ final class PartUploader extends OutputStream {
 
     /** Sends the rest and makes the object whole: it is durable (and listed) when this returns. */
     void complete() {
+        objectMayExist = true;
         if (uploadId == null) {
             s3.putObject(r -> r.bucket(bucket).key(name).metadata(metadata).contentType("application/octet-stream")
                     .contentLength((long) filled), body());
@@ -103,10 +106,12 @@ final class PartUploader extends OutputStream {
                 cause.addSuppressed(e);
             }
         }
-        try {
-            s3.deleteObject(r -> r.bucket(bucket).key(name));
-        } catch (RuntimeException e) {
-            cause.addSuppressed(e);
+        if (objectMayExist) {
+            try {
+                s3.deleteObject(r -> r.bucket(bucket).key(name));
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
         }
     }
 }

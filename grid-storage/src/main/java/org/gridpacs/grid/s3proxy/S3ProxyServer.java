@@ -36,7 +36,7 @@ public final class S3ProxyServer implements AutoCloseable {
     private final int port;
     private final String identity;
     private final String credential;
-    private Process process;
+    private volatile Process process;
     private Thread shutdownHook;
 
     public S3ProxyServer(Path jar, Path data, int port, String identity, String credential) {
@@ -110,8 +110,8 @@ public final class S3ProxyServer implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         process = pb.start();
         if (shutdownHook == null) {
-            Process started = process;
-            shutdownHook = new Thread(() -> started.destroyForcibly(), "s3proxy-stop");
+            // the test JVM or node may end without stop(): the server must not outlive it (the one running then)
+            shutdownHook = new Thread(this::killQuietly, "s3proxy-stop");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -183,6 +183,13 @@ public final class S3ProxyServer implements AutoCloseable {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void killQuietly() {
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
         }
     }
 
