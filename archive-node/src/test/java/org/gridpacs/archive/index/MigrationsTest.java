@@ -21,7 +21,7 @@ class MigrationsTest {
             "20240115", "101500", "ACC1", "CT chest", List.of("CT", "SR"), 3);
     /** The archive's scripts and one more, as a later release would have them. */
     /** The archive's latest script (db/V5__...); testdb/newer holds copies of every script, then one more. */
-    static final int CURRENT = 5;
+    static final int CURRENT = 6;
     /** The version of testdb/newer's extra script (a release after this one). */
     static final int NEWER_VERSION = CURRENT + 1;
     /** The archive's scripts, as a new index's history lists them. */
