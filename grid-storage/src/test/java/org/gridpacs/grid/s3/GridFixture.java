@@ -12,19 +12,19 @@ import org.gridpacs.grid.crypto.KeyRing;
 import org.gridpacs.grid.s3proxy.S3ProxyServer;
 
 /** A real s3proxy in a folder, a bucket, a key ring with one key, and storages on them (5 MiB parts). */
-final class GridFixture implements AutoCloseable {
+public final class GridFixture implements AutoCloseable {
     static final String IDENTITY = "test-identity";
     static final String CREDENTIAL = "test-credential-not-secret";
-    static final String BUCKET = "gridpacs";
+    public static final String BUCKET = "gridpacs";
     static final int PART = 5 * 1024 * 1024;
 
-    final Path dir;
-    final S3ProxyServer server;
+    public final Path dir;
+    public final S3ProxyServer server;
     final Path keystore;
     final Path passwordFile;
     final String firstKey;
 
-    GridFixture(Path dir) throws IOException {
+    public GridFixture(Path dir) throws IOException {
         this.dir = dir;
         this.server = new S3ProxyServer(S3ProxyServer.defaultJar(), dir.resolve("s3"), Ports.freePort(), IDENTITY,
                 CREDENTIAL).start();
@@ -34,16 +34,16 @@ final class GridFixture implements AutoCloseable {
         this.firstKey = KeyRing.addNewKey(keystore, passwordFile, "key-a");
     }
 
-    S3Settings settings() {
+    public S3Settings settings() {
         return new S3Settings(server.endpoint(), "us-east-1", true, IDENTITY, CREDENTIAL, PART);
     }
 
-    KeyRing ring(String current) throws IOException {
+    public KeyRing ring(String current) throws IOException {
         return KeyRing.load(keystore, passwordFile, current);
     }
 
     /** A storage with checksums, as a node opens it. */
-    Storage storage(S3StorageProvider provider, String prefix) {
+    public Storage storage(S3StorageProvider provider, String prefix) {
         return new StorageProviders().register(provider).open("grid", "s3://" + BUCKET + "/" + prefix, true);
     }
 
