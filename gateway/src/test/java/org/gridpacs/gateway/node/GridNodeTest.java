@@ -35,7 +35,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A node with conf/grid.properties against a real s3proxy: the start-up check stops the node on a bad setting and
- * names it; a stored instance gets its grid copy, which GET /api/grid counts.
+ * names it; a stored instance gets its grid copy, which GET /api/grid counts, and is read from the grid once its
+ * local file is gone.
  */
 @ProcessTest
 class GridNodeTest {
@@ -122,6 +123,20 @@ class GridNodeTest {
                     org.gridpacs.archive.query.QueryModel.STUDY_ROOT, studyKeys("1.2.826.0.1.3680043.99.9")).get(0);
             assertTrue(indexed.locations().stream().anyMatch(l -> l.storageId().equals("grid")
                     && l.status().equals("OK")), indexed.locations().toString());
+
+            // read-through: the local file gone, the retrieve service of the node streams the grid copy
+            byte[] before;
+            try (org.gridpacs.archive.retrieve.StoredInstance local = node.retrieveService().open(indexed)) {
+                before = local.dataSet().readAllBytes();
+            }
+            try (java.util.stream.Stream<Path> files = Files.walk(dir.resolve("run/data/storage"))) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Files.delete(f);
+                }
+            }
+            try (org.gridpacs.archive.retrieve.StoredInstance fromGrid = node.retrieveService().open(indexed)) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(before, fromGrid.dataSet().readAllBytes());
+            }
 
             s3.stop();
             JsonNode down = grid(node);
