@@ -88,8 +88,11 @@ final class GridCommand implements Callable<Integer> {
     private Map<String, URI> nodes() {
         Map<String, URI> out = new LinkedHashMap<>();
         try {
-            for (JsonNode n : get(server.resolve("/api/nodes")).path("nodes")) {
-                URI address = n.path("self").asBoolean() ? server
+            JsonNode listed = get(server.resolve("/api/nodes")).path("nodes");
+            for (JsonNode n : listed) {
+                // a node alone answers at the server; a member at its own address (the server may be HAProxy, which
+                // would hand each request to any node)
+                URI address = listed.size() == 1 ? server
                         : URI.create(server.getScheme() + "://" + n.path("http").asText());
                 out.put(n.path("name").asText(), address);
             }
