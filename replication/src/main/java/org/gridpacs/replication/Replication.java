@@ -291,6 +291,24 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
         senders.forEach(OutboxSender::wake);
     }
 
+    /**
+     * Queues, in the caller's transaction {@code c}, news for every peer of a copy this node made on the shared
+     * storage {@code storageId} (the grid copy): the peers learn of it as of this node's own copies. Call
+     * {@link #newsQueued()} after the commit.
+     */
+    public void sharedCopyMade(java.sql.Connection c, String sopInstanceUID, String storageId) throws SQLException {
+        if (!nodeCopies.storages().isShared(storageId)) {
+            throw new IllegalArgumentException("storage " + storageId + " is not a shared storage");
+        }
+        outbox.add(c, cluster.peers().stream().map(ClusterNode::name).toList(), Outbox.Kind.COPY, sopInstanceUID,
+                null, storageId);
+    }
+
+    /** Something was queued in the outbox outside this class (after its commit): deliver it now. */
+    public void newsQueued() {
+        wakeSenders();
+    }
+
     @Override
     public void close() {
         repair.close();

@@ -1,5 +1,6 @@
 package org.gridpacs.archive.index;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -55,17 +56,23 @@ public final class SqlInstanceIndex implements InstanceIndex {
 
     @Override
     public boolean addLocation(String sopInstanceUID, StoredObject object) throws SQLException {
-        return db.inTransaction(c -> {
-            Long pk = Jdbc.queryLong(c, "SELECT pk FROM instance WHERE sop_uid = ?", sopInstanceUID);
-            if (pk == null) {
-                return false;
-            }
-            // a copy kept aside as the loser of a conflict (status CONFLICT) stays: the conflict record names it
-            CopyBuckets.delete(c, "l.instance_fk = ? AND l.storage_id = ? AND l.status <> 'CONFLICT'", pk,
-                    object.storageId());
-            new InstanceWriter(c, now()).insertLocation(pk, object);
-            return true;
-        }, true);
+        return db.inTransaction(c -> addLocation(c, sopInstanceUID, object), true);
+    }
+
+    /**
+     * {@link #addLocation(String, StoredObject)} inside the caller's transaction {@code c} (the grid copier records
+     * its copy, its queue entry's removal and the news for the peers in one commit); the caller retries conflicts.
+     */
+    public boolean addLocation(Connection c, String sopInstanceUID, StoredObject object) throws SQLException {
+        Long pk = Jdbc.queryLong(c, "SELECT pk FROM instance WHERE sop_uid = ?", sopInstanceUID);
+        if (pk == null) {
+            return false;
+        }
+        // a copy kept aside as the loser of a conflict (status CONFLICT) stays: the conflict record names it
+        CopyBuckets.delete(c, "l.instance_fk = ? AND l.storage_id = ? AND l.status <> 'CONFLICT'", pk,
+                object.storageId());
+        new InstanceWriter(c, now()).insertLocation(pk, object);
+        return true;
     }
 
     @Override

@@ -37,15 +37,27 @@ public final class RetrieveService {
     private final QueryService query;
     private final Map<String, Storage> storages;
     private final RemoteCopies remote;
+    /** Storages read here but last: shared ones (the grid), off site and slower than a peer's disk. */
+    private final java.util.Set<String> lastResort;
 
     public RetrieveService(QueryService query, Map<String, Storage> storages) {
         this(query, storages, RemoteCopies.NONE);
     }
 
     public RetrieveService(QueryService query, Map<String, Storage> storages, RemoteCopies remote) {
+        this(query, storages, remote, java.util.Set.of());
+    }
+
+    /**
+     * {@code lastResort}: ids among {@code storages} whose copies are read only when neither this node's own nor
+     * another node's copy can be (a shared object store: the grid copy of a study whose local copies were removed).
+     */
+    public RetrieveService(QueryService query, Map<String, Storage> storages, RemoteCopies remote,
+                           java.util.Set<String> lastResort) {
         this.query = query;
         this.storages = Map.copyOf(storages);
         this.remote = remote;
+        this.lastResort = java.util.Set.copyOf(lastResort);
     }
 
     /**
@@ -97,19 +109,27 @@ public final class RetrieveService {
         }
     }
 
+    /** This node's storages first, then other nodes' copies, then the last-resort (shared) storages. */
+    private int readOrder(IndexedInstance.Location l) {
+        if (lastResort.contains(l.storageId())) {
+            return 2;
+        }
+        return storages.containsKey(l.storageId()) ? 0 : 1;
+    }
+
     private static String name(String uid) {
         String n = UIDs.nameOf(uid);
         return n != null ? n : uid;
     }
 
     /**
-     * Opens the first usable copy of an instance, this node's own before other nodes';
+     * Opens the first usable copy of an instance, this node's own before other nodes', a shared storage's last;
      * {@link NoSuchFileException} when none can be read.
      */
     public StoredInstance open(IndexedInstance instance) throws IOException {
         IOException last = null;
         List<IndexedInstance.Location> usable = instance.locations().stream().filter(l -> "OK".equals(l.status()))
-                .sorted(java.util.Comparator.comparing(l -> storages.containsKey(l.storageId()) ? 0 : 1)).toList();
+                .sorted(java.util.Comparator.comparingInt(this::readOrder)).toList();
         for (IndexedInstance.Location l : usable) {
             InputStream in = null;
             try {

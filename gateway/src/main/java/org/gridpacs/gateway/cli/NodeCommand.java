@@ -97,7 +97,16 @@ final class NodeCommand implements Callable<Integer> {
                 throw new UsageException("cluster configuration " + cf + ": " + e.getMessage());
             }
         }
-        node = ArchiveNode.start(cfg, cluster, storages, dose);
+        // grid.properties beside it: the grid tier (none without the file); its relative paths in the run folder
+        Path runFolder = nodeName != null && data.toAbsolutePath().getParent() != null
+                ? data.toAbsolutePath().getParent() : data.toAbsolutePath();
+        org.gridpacs.grid.GridSettings grid;
+        try {
+            grid = org.gridpacs.gateway.node.GridConfigFile.load(confDir, runFolder);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            throw new UsageException("grid configuration: " + e.getMessage());
+        }
+        node = ArchiveNode.start(cfg, cluster, storages, dose, grid);
         Thread hook = new Thread(this::stop, "node-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.printf("GridPACS archive node %sready: AE title %s, DICOM port %d, HTTP port %d, data in %s%n",

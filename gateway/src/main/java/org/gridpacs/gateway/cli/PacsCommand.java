@@ -27,7 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         subcommands = {EchoCommand.class, StoreCommand.class, FindCommand.class, MoveCommand.class, GetCommand.class,
                 ReceiveCommand.class, NodeCommand.class, DumpCommand.class, SyntheticCtCommand.class, DoseCommand.class,
                 DoseRequestCommand.class, DoseWorkerCommand.class, ClusterCertsCommand.class, HttpUserCommand.class,
-                HttpCertCommand.class, HelpCommand.class},
+                HttpCertCommand.class, GridCommand.class, HelpCommand.class},
         footer = {"", "Examples:",
                 "  pacs echo -c PACS@pacs:104",
                 "  pacs store -c PACS@pacs:104 --parallel 8 /data/export",

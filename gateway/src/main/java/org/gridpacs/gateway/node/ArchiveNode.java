@@ -84,6 +84,10 @@ public final class ArchiveNode implements Closeable {
     private final ClusterConfig cluster;
     private final ClusterStorages storages;
     private final DoseSetup dose;
+    /** The grid tier's settings (conf/grid.properties); off unless given. */
+    private final org.gridpacs.grid.GridSettings gridSettings;
+    /** The grid storage and off-site copy, or null when the grid is off. */
+    private org.gridpacs.grid.Grid grid;
     private final List<Closeable> resources = new ArrayList<>();
     /** Told of every instance this node receives and stores; other modules subscribe here. */
     private final StoreListeners storeListeners = new StoreListeners();
@@ -95,11 +99,15 @@ public final class ArchiveNode implements Closeable {
     /** The dose service, or null when dose.enabled is false. */
     private DoseJobs doseJobs;
 
-    private ArchiveNode(NodeConfig config, ClusterConfig cluster, ClusterStorages storages, DoseSetup dose) {
+    private ArchiveNode(NodeConfig config, ClusterConfig cluster, ClusterStorages storages, DoseSetup dose,
+                        org.gridpacs.grid.GridSettings gridSettings) {
         this.config = config;
         this.cluster = cluster;
-        this.storages = storages;
+        // the grid is a shared storage of every node: its copies count for no node (placement, repair, quorum)
+        this.storages = storages != null && gridSettings.enabled()
+                ? storages.withShared(org.gridpacs.grid.GridSettings.STORAGE_ID) : storages;
         this.dose = dose;
+        this.gridSettings = gridSettings;
     }
 
     /** Opens storage and index, repairs what an unclean stop left, and starts listening; alone. */
@@ -124,7 +132,17 @@ public final class ArchiveNode implements Closeable {
     /** As {@link #start(NodeConfig, ClusterConfig, ClusterStorages)}, with the dose service set up as {@code dose}. */
     public static ArchiveNode start(NodeConfig config, ClusterConfig cluster, ClusterStorages storages, DoseSetup dose)
             throws IOException {
-        ArchiveNode node = new ArchiveNode(config, cluster, storages, dose);
+        return start(config, cluster, storages, dose, org.gridpacs.grid.GridSettings.OFF);
+    }
+
+    /**
+     * As {@link #start(NodeConfig, ClusterConfig, ClusterStorages, DoseSetup)}, with the grid tier
+     * ({@code conf/grid.properties}): its storage checked at start (a bad setting stops the node, named), read by
+     * retrieves, and the off-site copy of what this node receives.
+     */
+    public static ArchiveNode start(NodeConfig config, ClusterConfig cluster, ClusterStorages storages, DoseSetup dose,
+                                    org.gridpacs.grid.GridSettings grid) throws IOException {
+        ArchiveNode node = new ArchiveNode(config, cluster, storages, dose, grid);
         try {
             node.startServices();
             return node;
@@ -148,7 +166,17 @@ public final class ArchiveNode implements Closeable {
             throw new IOException("cannot open the index " + config.indexUrl() + ": " + e.getMessage(), e);
         }
         resources.add(database);
-        InstanceIndex index = new SqlInstanceIndex(database);
+        if (gridSettings.enabled()) {
+            // before anything serves: a bad endpoint, credentials, bucket or key stops the start, the setting named
+            try {
+                grid = org.gridpacs.grid.Grid.open(gridSettings);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IOException("the grid storage (conf/grid.properties) failed its start-up check: "
+                        + e.getMessage(), e);
+            }
+            resources.add(grid);
+        }
+        SqlInstanceIndex index = new SqlInstanceIndex(database);
         try {
             new StartupRepair(index, storage).run();
         } catch (java.sql.SQLException e) {
@@ -208,7 +236,11 @@ public final class ArchiveNode implements Closeable {
                 replication != null ? replication.readBarrier() : ReadBarrier.NONE);
         // events once per instance on the node that received it: copies from peers bypass this wrapper
         store = new NotifyingStore(store, storeListeners, nodeName);
-        retrieve = new RetrieveService(query, readableStorages(storage), remote);
+        retrieve = new RetrieveService(query, readableStorages(storage), remote,
+                grid != null ? java.util.Set.of(grid.storage().id()) : java.util.Set.of());
+        if (grid != null) {
+            startOffsiteCopy(database, index, storage, nodeName);
+        }
         if (dose.config().enabled()) {
             // before the HTTP service starts: its routes are fixed then
             doseJobs = startDose(database, query, nodeName, doseCluster);
@@ -238,6 +270,7 @@ public final class ArchiveNode implements Closeable {
         // the viewer at the root of the same origin (no CORS; its isolation headers), our page beside it
         ViewerHandler.ifInstalled(config.viewerFolder()).ifPresent(v -> http.route(ViewerHandler.ROUTE, v));
         http.route(AdminPage.ROUTE, new AdminPage());
+        http.route(GridHandler.ROUTE, new GridHandler(grid, nodeName));
         http.route(NodesHandler.ROUTE, new NodesHandler(nodeStates != null ? nodeStates
                 : NodeStates.alone(config, this::problem)));
         if (replication != null) {
@@ -269,6 +302,43 @@ public final class ArchiveNode implements Closeable {
         commitment.start();
         LOG.info("Archive node {} listening on port {}; storage {} at {}, index {}", config.aeTitle(), server.port(),
                 storage.id(), config.storageUri(), config.indexUrl());
+    }
+
+    /**
+     * The off-site copy of what this node receives: news of each copy for the peers through the outbox; the
+     * start-up pass queues an instance only on the first node, in the rendezvous ranking of its study, of those
+     * holding it (one grid copy per instance, cluster-wide).
+     */
+    private void startOffsiteCopy(IndexDatabase database, SqlInstanceIndex index, Storage home, String nodeName)
+            throws IOException {
+        Replication r = replication;
+        org.gridpacs.grid.offsite.CopyNews news = r == null ? org.gridpacs.grid.offsite.CopyNews.NONE
+                : new org.gridpacs.grid.offsite.CopyNews() {
+                    @Override
+                    public void queue(java.sql.Connection c, String sop, String storageId) throws java.sql.SQLException {
+                        r.sharedCopyMade(c, sop, storageId);
+                    }
+
+                    @Override
+                    public void committed() {
+                        r.newsQueued();
+                    }
+                };
+        java.util.function.BiPredicate<String, List<String>> mine = (study, holders) -> true;
+        if (cluster != null) {
+            org.gridpacs.archive.storage.StorageRegistry registry = storages.registry();
+            mine = (study, holders) -> {
+                List<String> nodes = holders.stream().map(registry::nodeOf).flatMap(java.util.Optional::stream)
+                        .distinct().toList();
+                List<String> ranked = org.gridpacs.archive.placement.Rendezvous.rank(study, nodes);
+                return !ranked.isEmpty() && ranked.get(0).equals(nodeName);
+            };
+        }
+        try {
+            grid.startOffsiteCopy(database, index, Map.of(home.id(), home), home.id(), news, storeListeners, mine);
+        } catch (java.sql.SQLException e) {
+            throw new IOException("cannot start the off-site copy to the grid: " + e.getMessage(), e);
+        }
     }
 
     /** The accounts of the user HTTP endpoints; none (everyone refused, said at WARN) when the file is missing. */
@@ -338,6 +408,9 @@ public final class ArchiveNode implements Closeable {
     private Map<String, Storage> readableStorages(Storage home) {
         Map<String, Storage> out = new LinkedHashMap<>();
         out.put(home.id(), home);
+        if (grid != null) {
+            out.put(grid.storage().id(), grid.storage());
+        }
         if (cluster != null) {
             storages.readableBy(cluster.self()).forEach((id, uri) ->
                     out.put(id, Storages.fromUri(id, resolve(uri), config.storageFsync())));
@@ -375,6 +448,11 @@ public final class ArchiveNode implements Closeable {
     /** The dose service, or null when {@code dose.enabled} is false. */
     public DoseJobs doseJobs() {
         return doseJobs;
+    }
+
+    /** The grid tier, or null when it is off. */
+    public org.gridpacs.grid.Grid grid() {
+        return grid;
     }
 
     /** This node's replication, or null when it runs alone. */

@@ -62,6 +62,35 @@ public record ClusterStorages(StorageRegistry registry, Map<String, String> loca
         return new ClusterStorages(b.build(), locations);
     }
 
+    /**
+     * The same with the shared storage {@code id} added to the registry (the grid of conf/grid.properties, which the
+     * node opens itself: its location is not listed here). A {@code cluster.storage.<id>} line with that id is an
+     * IllegalArgumentException naming it.
+     */
+    public ClusterStorages withShared(String id) {
+        StorageRegistry.Builder b = StorageRegistry.builder();
+        // homes first: the first node-local storage of a node is its home
+        for (StorageRegistry.StorageEntry e : registry.entries()) {
+            if (e.kind() == StorageRegistry.Kind.NODE_LOCAL && registry.isHome(e.id())) {
+                b.nodeLocal(e.id(), e.node());
+            }
+        }
+        for (StorageRegistry.StorageEntry e : registry.entries()) {
+            if (e.kind() == StorageRegistry.Kind.SHARED) {
+                b.shared(e.id());
+            } else if (!registry.isHome(e.id())) {
+                b.nodeLocal(e.id(), e.node());
+            }
+        }
+        try {
+            b.shared(id);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PREFIX + id + ": the id " + id + " is the grid's (conf/grid.properties)"
+                    + "; give this storage another id");
+        }
+        return new ClusterStorages(b.build(), locations);
+    }
+
     /** The storages {@code node} opens besides its home, to read copies there: its other ones and the shared ones. */
     public Map<String, String> readableBy(String node) {
         Map<String, String> out = new LinkedHashMap<>();

@@ -35,6 +35,8 @@ final class InProcessCluster implements AutoCloseable {
     private final Path tlsDir;
     /** How every node runs its dose service. */
     private final org.gridpacs.gateway.node.DoseSetup dose;
+    /** Every node's grid tier (off unless a test gives one). */
+    private org.gridpacs.grid.GridSettings grid = org.gridpacs.grid.GridSettings.OFF;
 
     private InProcessCluster(Path root, List<ClusterNode> members, int replicationFactor, Path tlsDir,
                              org.gridpacs.gateway.node.DoseSetup dose) {
@@ -68,6 +70,23 @@ final class InProcessCluster implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** With every node on the grid {@code grid} (the same storage, key ring and off-site copy on all). */
+    static InProcessCluster startWithGrid(Path root, int n, int replicationFactor,
+                                          org.gridpacs.grid.GridSettings grid) throws IOException {
+        InProcessCluster c = new InProcessCluster(root, members(n), replicationFactor, null,
+                org.gridpacs.gateway.node.DoseSetup.defaults());
+        c.grid = grid;
+        try {
+            for (int i = 0; i < n; i++) {
+                c.start(i);
+            }
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     /** Whether a port was taken (Jetty wraps the BindException once or twice). */
@@ -119,7 +138,8 @@ final class InProcessCluster implements AutoCloseable {
                 tlsDir.resolve(ClusterCertificates.TRUST_STORE), PASSWORD);
         ClusterConfig cluster = new ClusterConfig(self.name(), members, replicationFactor,
                 Math.min(2, replicationFactor), 3600, 1000, tls);
-        nodes[i] = ArchiveNode.start(cfg, cluster, org.gridpacs.gateway.node.ClusterStorages.defaults(cluster), dose);
+        nodes[i] = ArchiveNode.start(cfg, cluster, org.gridpacs.gateway.node.ClusterStorages.defaults(cluster), dose,
+                grid);
     }
 
     void stop(int i) {

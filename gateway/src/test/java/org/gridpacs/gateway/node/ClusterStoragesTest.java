@@ -52,4 +52,23 @@ class ClusterStoragesTest {
         p.setProperty("cluster.storage.node1", "shared file:/x"); // a member's name is its home storage's id
         assertThrows(IllegalArgumentException.class, () -> ClusterStorages.from(p, cluster));
     }
+
+    @Test
+    void theGridIsAddedAsASharedStorageAndTheHomesStay() {
+        Properties p = new Properties();
+        p.setProperty("cluster.storage.node1-b", "local node1 file:/data/b");
+        p.setProperty("cluster.storage.a-old", "local node2 file:/data/a");
+        ClusterStorages s = ClusterStorages.from(p, cluster).withShared("grid");
+        assertTrue(s.registry().isShared("grid"));
+        assertEquals(Optional.empty(), s.registry().nodeOf("grid"));
+        assertEquals("node1", s.registry().homeOf("node1"));
+        assertEquals("node2", s.registry().homeOf("node2"), "a-old sorts first but is not node2's home");
+        assertEquals(Optional.of("node2"), s.registry().nodeOf("a-old"));
+
+        Properties taken = new Properties();
+        taken.setProperty("cluster.storage.grid", "shared s3://other/x");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ClusterStorages.from(taken, cluster).withShared("grid"));
+        assertTrue(e.getMessage().startsWith("cluster.storage.grid: "), e.getMessage());
+    }
 }

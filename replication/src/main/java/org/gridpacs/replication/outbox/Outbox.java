@@ -17,8 +17,14 @@ import org.gridpacs.archive.index.Jdbc;
  * its backlog when it returns.
  */
 public final class Outbox {
-    /** One entry: news for {@code peer} about this node's copy of an instance. */
-    public record Task(long pk, String peer, Kind kind, String sopInstanceUID, String storageKey) {
+    /**
+     * One entry: news for {@code peer} about a copy of an instance on {@code storageId}: null for this node's home
+     * storage (every entry but those of a shared storage's copy this node made).
+     */
+    public record Task(long pk, String peer, Kind kind, String sopInstanceUID, String storageKey, String storageId) {
+        public Task(long pk, String peer, Kind kind, String sopInstanceUID, String storageKey) {
+            this(pk, peer, kind, sopInstanceUID, storageKey, null);
+        }
     }
 
     public enum Kind {
@@ -50,15 +56,25 @@ public final class Outbox {
      */
     public java.util.Map<String, Long> add(java.sql.Connection c, Collection<String> peers, Kind kind,
                                            String sopInstanceUID, String storageKey) throws SQLException {
+        return add(c, peers, kind, sopInstanceUID, storageKey, null);
+    }
+
+    /**
+     * News of a copy on {@code storageId} (null: the home storage), in the caller's transaction: a shared storage's
+     * copy (the grid) is announced by the node that made it, as its home copies are.
+     */
+    public java.util.Map<String, Long> add(java.sql.Connection c, Collection<String> peers, Kind kind,
+                                           String sopInstanceUID, String storageKey, String storageId)
+            throws SQLException {
         OffsetDateTime now = OffsetDateTime.now();
         java.util.Map<String, Long> pks = new java.util.LinkedHashMap<>();
         if (peers.isEmpty()) {
             return pks;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO replication_outbox (peer, kind, sop_uid,"
-                + " storage_key, created) VALUES (?, ?, ?, ?, ?)", new String[] {"PK"})) {
+                + " storage_key, created, storage_id) VALUES (?, ?, ?, ?, ?, ?)", new String[] {"PK"})) {
             for (String peer : peers) {
-                Jdbc.bind(ps, peer, kind.name(), sopInstanceUID, storageKey, now);
+                Jdbc.bind(ps, peer, kind.name(), sopInstanceUID, storageKey, now, storageId);
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
@@ -90,13 +106,13 @@ public final class Outbox {
     public List<Task> next(String peer, int max) throws SQLException {
         return db.read(c -> {
             List<Task> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT pk, kind, sop_uid, storage_key FROM replication_outbox"
+            try (PreparedStatement ps = c.prepareStatement("SELECT pk, kind, sop_uid, storage_key, storage_id FROM replication_outbox"
                     + " WHERE peer = ? ORDER BY pk FETCH FIRST " + max + " ROWS ONLY")) {
                 Jdbc.bind(ps, peer);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new Task(rs.getLong(1), peer, Kind.valueOf(rs.getString(2)), rs.getString(3),
-                                rs.getString(4)));
+                                rs.getString(4), rs.getString(5)));
                     }
                 }
             }

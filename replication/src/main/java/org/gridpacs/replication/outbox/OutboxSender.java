@@ -109,10 +109,12 @@ public final class OutboxSender implements Closeable {
     private List<Announcement> announcements(List<Outbox.Task> tasks) throws SQLException {
         List<Announcement> out = new ArrayList<>(tasks.size());
         for (Outbox.Task t : tasks) {
+            // a shared storage's copy this node made is named in its entry; the rest are the home storage's
+            String storage = t.storageId() != null ? t.storageId() : ownStorage;
             if (t.kind() == Outbox.Kind.DROP) {
-                out.add(Announcement.drop(t.sopInstanceUID(), ownStorage, t.storageKey()));
+                out.add(Announcement.drop(t.sopInstanceUID(), storage, t.storageKey()));
             } else {
-                Optional<CopyCatalog.CopyRecord> copy = catalog.copy(ownStorage, t.sopInstanceUID());
+                Optional<CopyCatalog.CopyRecord> copy = catalog.copy(storage, t.sopInstanceUID());
                 copy.ifPresent(r -> out.add(Announcement.copy(r)));
             }
         }

@@ -113,7 +113,8 @@ public final class PeerIdentity implements PeerCaller {
 
     /**
      * {@code POST /peer/announcements}: every announcement is of a copy on one of the caller's own node-local
-     * storages. False when refused (403 sent, nothing of the batch applied).
+     * storages, or on a shared storage (the grid: any node may write it, and the node that made a copy there tells
+     * the others). False when refused (403 sent, nothing of the batch applied).
      */
     boolean allowsAnnouncements(Request request, List<Announcement> batch, Response response, Callback callback) {
         String caller = caller(request, response, callback);
@@ -124,6 +125,9 @@ public final class PeerIdentity implements PeerCaller {
             return true;
         }
         for (Announcement a : batch) {
+            if (storages.isShared(a.storageId())) {
+                continue;
+            }
             Optional<String> owner = storages.nodeOf(a.storageId());
             if (owner.isEmpty() || !owner.get().equals(caller)) {
                 String whose = owner.map(n -> "node " + n + "'s").orElse(storages.isShared(a.storageId())

@@ -142,8 +142,6 @@ class PeerIdentityTest {
                 "node1's storage node1");
         assertRefused(() -> node2.announce(node3, List.of(Announcement.copy(on(node3Copy, "node1", "forged")))),
                 "node1's storage node1");
-        assertRefused(() -> node2.announce(node3, List.of(Announcement.copy(on(node3Copy, "grid", "k")))),
-                "a shared storage grid");
         // one bad announcement refuses the whole batch: node2's own copy in it is not applied either
         assertRefused(() -> node2.announce(node3, List.of(Announcement.copy(on(node3Copy, "node2", "mine")),
                 Announcement.drop(sop, "node3", node3Copy.location().storageKey()))), "node3's storage node3");
@@ -154,6 +152,18 @@ class PeerIdentityTest {
         node2.announce(node3, List.of(Announcement.copy(on(node3Copy, "node2", "mine"))));
         client("node1").announce(node3, List.of(Announcement.drop(sop, "node1", origin.storageKey())));
         assertEquals(List.of("node2", "node3"), storagesHolding(ds));
+    }
+
+    @Test
+    void aCopyOnASharedStorageIsAnnouncedByTheMemberThatMadeIt() throws Exception {
+        DataSet ds = SyntheticInstance.of("1.2.826.0.1.3680043.10.13.3");
+        IndexedInstance.Location origin = originCopy(ds);
+        client("node1").pushCopy(node3, "node1", origin, "MODALITY", content(origin));
+        CopyRecord node3Copy = catalog.copy("node3", ds.getString(Tag.SOPInstanceUID)).orElseThrow();
+
+        // the grid copy node2 made (the off-site copy): any member may write the grid and tell of it
+        client("node2").announce(node3, List.of(Announcement.copy(on(node3Copy, "grid", "k"))));
+        assertEquals(List.of("grid", "node1", "node3"), storagesHolding(ds));
     }
 
     @Test
