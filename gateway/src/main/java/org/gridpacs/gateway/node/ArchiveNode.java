@@ -296,6 +296,7 @@ public final class ArchiveNode implements Closeable {
         server = new DicomServer(config.network(), policy, services)
                 .start(InetAddress.getByName(config.bindAddress()), config.dicomPort());
         resources.add(server);
+        warnIfOpenToAnyone();
         if (replication != null) {
             replication.start();
         }
@@ -475,6 +476,17 @@ public final class ArchiveNode implements Closeable {
     }
 
     /** Stops accepting, ends the associations, closes the index. */
+    /** DICOM authenticates no one: a port reachable from the network that lets in any AE title serves anyone. */
+    private void warnIfOpenToAnyone() throws IOException {
+        InetAddress bind = InetAddress.getByName(config.bindAddress());
+        if (!bind.isLoopbackAddress() && config.applicationEntities().acceptUnknownCallers()) {
+            LOG.warn("The DICOM port {} listens on {} and lets in any calling AE title "
+                    + "(security.acceptUnknownCallers = true): anyone on the network may store, query and retrieve. "
+                    + "List the modalities and workstations as ae.* and set security.acceptUnknownCallers = false "
+                    + "in node.properties", server.port(), config.bindAddress());
+        }
+    }
+
     @Override
     public void close() {
         for (int i = resources.size() - 1; i >= 0; i--) {

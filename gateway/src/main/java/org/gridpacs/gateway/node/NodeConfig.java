@@ -69,7 +69,7 @@ public record NodeConfig(Path dataDir, String aeTitle, String bindAddress, int d
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("store.duplicatePolicy must be REJECT or REPLACE, not " + policy);
         }
-        String dicomBind = s.text("dicom.bindAddress", "0.0.0.0");
+        String dicomBind = s.text("dicom.bindAddress", "127.0.0.1");
         return new NodeConfig(dataDir.toAbsolutePath(), s.aeTitle("dicom.aeTitle", "PACS"),
                 dicomBind, s.integer("dicom.port", 11112, 0, 65535),
                 s.integer("http.port", 8080, 0, 65535), network, s.text("storage.id", "fs1"),

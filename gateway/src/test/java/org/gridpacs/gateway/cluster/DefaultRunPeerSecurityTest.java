@@ -95,6 +95,12 @@ class DefaultRunPeerSecurityTest {
                 assertTrue(log.contains("Refused a connection from 127.0.0.1"), n.name() + " logs the refusals:\n" + log);
             }
             httpEntryServesDicomWebAndTheViewer(plain, node1);
+            List<Integer> dicomPorts = new ArrayList<>(List.of(11112));
+            node1.members().forEach(n -> dicomPorts.add(n.dicomPort()));
+            for (int port : dicomPorts) {
+                assertEquals(List.of("127.0.0.1:" + port), listeningAddresses(port),
+                        "DICOM port " + port + " serves this machine only by default (dicom.bindAddress)");
+            }
         } finally {
             run.destroy(); // SIGTERM: scripts/run stops HAProxy and the nodes
             if (!run.waitFor(60, TimeUnit.SECONDS)) {
@@ -104,6 +110,22 @@ class DefaultRunPeerSecurityTest {
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
                     .waitFor(60, TimeUnit.SECONDS);
         }
+    }
+
+    /** The local addresses listening on TCP {@code port} ({@code ss}, iproute2). */
+    private static List<String> listeningAddresses(int port) throws IOException, InterruptedException {
+        Process ss = new ProcessBuilder("ss", "-ltnH", "sport = :" + port).redirectErrorStream(true).start();
+        List<String> addresses = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(ss.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 4) {
+                    addresses.add(f[3].replace("[::ffff:", "").replace("]", ""));
+                }
+            }
+        }
+        assertEquals(0, ss.waitFor(), "ss -ltn");
+        return addresses.stream().distinct().toList();
     }
 
     /**
