@@ -15,10 +15,13 @@ import java.util.Map;
 
 /**
  * PS3.15 Table E.1-1 (the resource {@code confidentiality-profile.tsv}, which names its edition): the basic
- * profile's action for each attribute and what the two implemented options change. Loaded once; immutable.
+ * profile's action for each attribute and what the two implemented options change, plus the few rows of
+ * {@code gridpacs-additions.tsv} (dates the table does not list). Loaded once; immutable.
  */
 public final class ConfidentialityProfile {
     private static final String RESOURCE = "confidentiality-profile.tsv";
+    /** Rows GridPACS adds (dates the table does not list), kept apart from the standard's own rows. */
+    private static final String ADDITIONS = "gridpacs-additions.tsv";
 
     /** One row of the table; an option column is null when the option leaves the basic action. */
     public record Rule(int tag, int mask, String name, ProfileAction basic, ProfileAction fullDates,
@@ -75,12 +78,18 @@ public final class ConfidentialityProfile {
     }
 
     private static ConfidentialityProfile load() {
-        InputStream in = ConfidentialityProfile.class.getResourceAsStream(RESOURCE);
-        if (in == null) {
-            throw new IllegalStateException("missing resource " + RESOURCE);
-        }
         Map<Integer, Rule> exact = new HashMap<>(1024);
         List<Rule> patterns = new ArrayList<>();
+        read(RESOURCE, exact, patterns);
+        read(ADDITIONS, exact, patterns);
+        return new ConfidentialityProfile(Map.copyOf(exact), List.copyOf(patterns));
+    }
+
+    private static void read(String resource, Map<Integer, Rule> exact, List<Rule> patterns) {
+        InputStream in = ConfidentialityProfile.class.getResourceAsStream(resource);
+        if (in == null) {
+            throw new IllegalStateException("missing resource " + resource);
+        }
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             int n = 0;
@@ -91,13 +100,13 @@ public final class ConfidentialityProfile {
                 }
                 String[] f = line.split("\t", -1);
                 if (f.length != 5) {
-                    throw new IllegalStateException(RESOURCE + " line " + n + ": expected 5 columns");
+                    throw new IllegalStateException(resource + " line " + n + ": expected 5 columns");
                 }
                 int[] tm = pattern(f[0], n);
                 Rule rule = new Rule(tm[0], tm[1], f[1], ProfileAction.ofCode(f[2]), option(f[3]), option(f[4]));
                 if (tm[1] == -1) {
                     if (exact.put(tm[0], rule) != null) {
-                        throw new IllegalStateException(RESOURCE + " line " + n + ": tag listed twice");
+                        throw new IllegalStateException(resource + " line " + n + ": tag listed twice");
                     }
                 } else {
                     patterns.add(rule);
@@ -106,7 +115,6 @@ public final class ConfidentialityProfile {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new ConfidentialityProfile(Map.copyOf(exact), List.copyOf(patterns));
     }
 
     private static ProfileAction option(String code) {
@@ -116,7 +124,7 @@ public final class ConfidentialityProfile {
     /** "60xx3000" as {value, mask}; x matches any hex digit. */
     private static int[] pattern(String text, int line) {
         if (text.length() != 8) {
-            throw new IllegalStateException(RESOURCE + " line " + line + ": bad tag " + text);
+            throw new IllegalStateException("line " + line + ": bad tag " + text);
         }
         int value = 0;
         int mask = 0;
@@ -125,7 +133,7 @@ public final class ConfidentialityProfile {
             boolean wild = c == 'x' || c == 'X';
             int d = wild ? 0 : Character.digit(c, 16);
             if (d < 0) {
-                throw new IllegalStateException(RESOURCE + " line " + line + ": bad tag " + text);
+                throw new IllegalStateException("line " + line + ": bad tag " + text);
             }
             value = value << 4 | d;
             mask = mask << 4 | (wild ? 0 : 0xF);

@@ -102,7 +102,7 @@ public final class Deidentifier {
         if (options.cleanDescriptors()) {
             collectIdentifiers(dataSet, cleaner);
         }
-        process(dataSet, cleaner);
+        process(dataSet, cleaner, false);
         addDeidentificationRecord(dataSet, originalIssuer, originalPatientId);
 
         String newSop = dataSet.getString(Tag.SOPInstanceUID);
@@ -143,7 +143,13 @@ public final class Deidentifier {
         }
     }
 
-    private void process(DataSet ds, DescriptorCleaner cleaner) {
+    /**
+     * Applies the table to one data set (an item, below the top level). {@code inDummySequence}: inside a
+     * sequence whose action is D (Content Sequence, Verifying Observer Sequence, ...), where the attributes the
+     * table does not list are free content: free text, person names and (unless dates are retained) dates and
+     * times become dummies, codes and numbers stay, UIDs are replaced as everywhere.
+     */
+    private void process(DataSet ds, DescriptorCleaner cleaner, boolean inDummySequence) {
         List<Integer> remove = new ArrayList<>();
         List<Integer> overlayGroups = new ArrayList<>();
         for (int k = 0; k < ds.size(); k++) {
@@ -156,7 +162,10 @@ public final class Deidentifier {
             }
             ConfidentialityProfile.Rule rule = profile.rule(tag);
             if (rule == null) {
-                processItems(value, cleaner);
+                if (inDummySequence && value instanceof byte[] b && b.length > 0 && isFreeContent(vr)) {
+                    ds.setBytes(tag, vr, DummyValues.of(vr));
+                }
+                processItems(value, cleaner, inDummySequence);
                 continue;
             }
             if ((tag & 0xFF00FFFF) == OVERLAY_DATA) {
@@ -174,7 +183,7 @@ public final class Deidentifier {
                 }
                 case D -> {
                     if (value instanceof Sequence) {
-                        processItems(value, cleaner);
+                        processItems(value, cleaner, true);
                     } else if (vr == VR.UI) {
                         replaceUids(ds, tag, vr, value);
                     } else {
@@ -183,19 +192,19 @@ public final class Deidentifier {
                 }
                 case C -> {
                     if (value instanceof Sequence) {
-                        processItems(value, cleaner);
+                        processItems(value, cleaner, inDummySequence);
                     } else if (vr.isString() && value instanceof byte[]) {
                         ds.setString(tag, vr, cleaner.clean(ds.getString(tag)));
                     }
                 }
                 case U -> {
                     if (value instanceof Sequence) {
-                        processItems(value, cleaner);
+                        processItems(value, cleaner, inDummySequence);
                     } else {
                         replaceUids(ds, tag, vr, value);
                     }
                 }
-                default -> processItems(value, cleaner); // K
+                default -> processItems(value, cleaner, inDummySequence); // K
             }
         }
         for (int tag : remove) {
@@ -212,12 +221,20 @@ public final class Deidentifier {
         }
     }
 
-    private void processItems(Object value, DescriptorCleaner cleaner) {
+    private void processItems(Object value, DescriptorCleaner cleaner, boolean inDummySequence) {
         if (value instanceof Sequence seq) {
             for (DataSet item : seq) {
-                process(item, cleaner);
+                process(item, cleaner, inDummySequence);
             }
         }
+    }
+
+    private boolean isFreeContent(VR vr) {
+        return switch (vr) {
+            case PN, LT, ST, UT, UC -> true;
+            case DA, DT, TM -> !options.retainLongitudinalFullDates();
+            default -> false;
+        };
     }
 
     private void replaceUids(DataSet ds, int tag, VR vr, Object value) {
