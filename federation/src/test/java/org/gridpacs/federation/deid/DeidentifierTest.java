@@ -237,6 +237,38 @@ class DeidentifierTest {
         }
     }
 
+    /**
+     * dciodvfy (dicom3tools) finds no error in the output that it did not find in the input, but one: RT Plan's
+     * Treatment Machine Name, which Table E.1-1 removes (X) though RT Beams makes it Type 2.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"CT_small.dcm", "MR_small.dcm", "rtplan.dcm", "rtdose.dcm",
+        "rtstruct.dcm"})
+    void dciodvfyFindsNoNewError(String name) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/dciodvfy")), "dciodvfy missing");
+        Path in = TestData.pydicomFile(name);
+        Path out = dir.resolve("out.dcm");
+        deidentifier(DeidentificationOptions.BASIC, "SITE_B").deidentify(in, out);
+        Set<String> before = errors(in);
+        Set<String> after = errors(out);
+        after.removeAll(before);
+        if (name.equals("rtplan.dcm")) {
+            after.remove("Error - Missing attribute Type 2 Required Element=<TreatmentMachineName> Module=<RTBeams>");
+        }
+        assertTrue(after.isEmpty(), name + ": new errors " + after);
+    }
+
+    private static Set<String> errors(Path file) throws Exception {
+        Dcmtk.Result r = Dcmtk.run(60, "dciodvfy", file.toString());
+        Set<String> errors = new HashSet<>();
+        for (String line : r.output().split("\n")) {
+            if (line.startsWith("Error")) {
+                errors.add(line.strip());
+            }
+        }
+        return errors;
+    }
+
     @Test
     void burnedInAnnotationIsRefusedUnlessAllowed() throws Exception {
         Instances ct = Instances.read(TestData.pydicomFile("CT_small.dcm"));
