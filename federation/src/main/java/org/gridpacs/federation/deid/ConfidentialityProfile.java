@@ -45,11 +45,17 @@ public final class ConfidentialityProfile {
 
     private static final ConfidentialityProfile TABLE_E_1_1 = load();
 
-    private final Map<Integer, Rule> exact;
+    // sorted tags and their rules: a lookup per attribute of every instance, without boxing
+    private final int[] tags;
+    private final Rule[] exact;
     private final List<Rule> patterns;
 
-    private ConfidentialityProfile(Map<Integer, Rule> exact, List<Rule> patterns) {
-        this.exact = exact;
+    private ConfidentialityProfile(Map<Integer, Rule> byTag, List<Rule> patterns) {
+        this.tags = byTag.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        this.exact = new Rule[tags.length];
+        for (int i = 0; i < tags.length; i++) {
+            exact[i] = byTag.get(tags[i]);
+        }
         this.patterns = patterns;
     }
 
@@ -59,9 +65,9 @@ public final class ConfidentialityProfile {
 
     /** The rule for a standard attribute, or null when the table does not list it (then it is kept). */
     public Rule rule(int tag) {
-        Rule r = exact.get(tag);
-        if (r != null || patterns.isEmpty()) {
-            return r;
+        int i = java.util.Arrays.binarySearch(tags, tag);
+        if (i >= 0) {
+            return exact[i];
         }
         for (Rule p : patterns) {
             if (p.matches(tag)) {
@@ -72,7 +78,7 @@ public final class ConfidentialityProfile {
     }
 
     public Collection<Rule> rules() {
-        List<Rule> all = new ArrayList<>(exact.values());
+        List<Rule> all = new ArrayList<>(List.of(exact));
         all.addAll(patterns);
         return Collections.unmodifiableList(all);
     }
