@@ -43,6 +43,18 @@ public final class Deidentifier {
         this.pseudonyms = java.util.Objects.requireNonNull(pseudonyms, "pseudonyms");
     }
 
+    /**
+     * The de-identifier for one export (or forwarding rule) from this site to {@code destinationSite}: its UIDs
+     * and patient pseudonyms agree with every other export to that site made with the same secret.
+     */
+    public static Deidentifier forExport(byte[] siteSecret, String destinationSite, DeidentificationOptions options) {
+        return new Deidentifier(options, Pseudonymizer.forDestination(siteSecret, destinationSite));
+    }
+
+    public Pseudonymizer pseudonymizer() {
+        return pseudonyms;
+    }
+
     public DeidentificationOptions options() {
         return options;
     }

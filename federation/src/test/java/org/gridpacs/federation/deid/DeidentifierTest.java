@@ -334,6 +334,33 @@ class DeidentifierTest {
     }
 
     @Test
+    void freeTextOfStructuredContentBecomesDummies() throws Exception {
+        Path out = dir.resolve("sr.dcm");
+        Deidentifier.forExport(SECRET, "SITE_B", DeidentificationOptions.BASIC)
+                .deidentify(TestData.pydicomFile("reportsi.dcm"), out);
+        List<String> texts = new ArrayList<>();
+        collectTexts(Instances.read(out).dataSet().getSequence(Tag.ContentSequence), texts);
+        assertFalse(texts.isEmpty(), "the report's TEXT and PNAME items are still there");
+        for (String t : texts) {
+            assertEquals(DummyValues.TEXT, t);
+        }
+    }
+
+    private static void collectTexts(Sequence items, List<String> texts) {
+        for (DataSet item : items) {
+            if (item.containsValue(Tag.TextValue)) {
+                texts.add(item.getString(Tag.TextValue));
+            }
+            if (item.containsValue(Tag.PersonName)) {
+                texts.add(item.getString(Tag.PersonName));
+            }
+            if (item.getSequence(Tag.ContentSequence) != null) {
+                collectTexts(item.getSequence(Tag.ContentSequence), texts);
+            }
+        }
+    }
+
+    @Test
     void rejectsAShortSecret() {
         assertThrows(IllegalArgumentException.class, () -> Pseudonymizer.forDestination(new byte[8], "SITE_B"));
         if (!Pseudonymizer.forDestination(SECRET, "SITE_B").toString().contains("hidden")) {
