@@ -1,0 +1,185 @@
+package org.gridpacs.federation.audit;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable local audit log of a node: append-only segment files ({@code audit-000001.log}, ...) in one folder,
+ * each record framed with its length and CRC ({@link LogFormat}) and forced to disk before {@link #append} returns.
+ *
+ * <p>Why files and not an H2 table: the node's H2 index is embedded and locks its file, so {@code pacs audit}
+ * could not read it while the node runs, nor when the index is what broke; an append-only file is read by any
+ * process at any time, survives the index's loss, and is what log shippers and {@code grep} expect. Why fsync per
+ * record: audits are per association (not per instance, {@link TransferAccumulator}), a few per second at most, and
+ * a record acknowledged and then lost at a crash is what an audit must not allow. A crash mid-write leaves at most
+ * one torn record at the end: it is never returned by {@link AuditLogReader} and cut off when the log is opened
+ * again, so the next record starts clean.
+ *
+ * <p>Bounded by settings: a new segment when the current one reaches {@code segmentBytes}; with {@code maxSegments}
+ * greater than 0 the oldest segments beyond it are deleted (audit retention is the hospital's policy: 0 keeps all).
+ * One writer per folder: a second process gets a clear error (a lock file).
+ */
+public final class AuditLog implements AuditTrail, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+    static final String LOCK_FILE = "audit.lock";
+
+    private final Path dir;
+    private final long segmentBytes;
+    private final int maxSegments;
+    private final boolean fsync;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private FileChannel current;
+    private int currentNumber;
+
+    /** The log of {@code settings} in {@code dir} (created when missing). */
+    public static AuditLog open(Path dir, AuditSettings settings) throws IOException {
+        return new AuditLog(dir, settings.segmentBytes(), settings.maxSegments(), settings.fsync());
+    }
+
+    public AuditLog(Path dir, long segmentBytes, int maxSegments, boolean fsync) throws IOException {
+        if (segmentBytes < 4096) {
+            throw new IllegalArgumentException("audit segment size must be at least 4096 bytes, not " + segmentBytes);
+        }
+        if (maxSegments < 0) {
+            throw new IllegalArgumentException("audit max segments must be 0 (keep all) or more, not " + maxSegments);
+        }
+        this.dir = dir;
+        this.segmentBytes = segmentBytes;
+        this.maxSegments = maxSegments;
+        this.fsync = fsync;
+        Files.createDirectories(dir);
+        lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock l;
+        try {
+            l = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            lockChannel.close();
+            throw new IOException("another process (or another log in this one) writes the audit log in " + dir);
+        }
+        lock = l;
+        List<Path> segments = AuditLogReader.segments(dir);
+        if (segments.isEmpty()) {
+            openSegment(1);
+        } else {
+            Path last = segments.get(segments.size() - 1);
+            currentNumber = AuditLogReader.number(last);
+            current = FileChannel.open(last, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            long intact = intactLength(last);
+            if (intact < current.size()) {
+                LOG.warn("Audit log {}: cutting off a torn record at byte {} (a crash during its write; it was never"
+                        + " acknowledged)", last, intact);
+                current.truncate(intact);
+                current.force(true);
+            }
+            current.position(intact);
+        }
+    }
+
+    /**
+     * Records the message; a failure to write is logged as an ERROR and does not fail the audited operation (use
+     * {@link #append} to see it).
+     */
+    @Override
+    public void record(AuditMessage message) {
+        try {
+            append(message);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Audit log {}: could not record a {} message: {}", dir, message.event().eventId().originalText(),
+                    e.toString());
+        }
+    }
+
+    /** Writes the message and (with fsync on) forces it to disk before returning. */
+    public synchronized void append(AuditMessage message) throws IOException {
+        if (current == null) {
+            throw new IOException("the audit log in " + dir + " is closed");
+        }
+        byte[] framed = LogFormat.frame(message.time().toEpochMilli(), message.event().eventId().code(),
+                AuditXml.write(message));
+        if (current.position() > 0 && current.position() + framed.length > segmentBytes) {
+            rotate();
+        }
+        ByteBuffer b = ByteBuffer.wrap(framed);
+        while (b.hasRemaining()) {
+            current.write(b);
+        }
+        if (fsync) {
+            current.force(false);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (current != null) {
+            try {
+                current.close();
+            } finally {
+                current = null;
+                lock.release();
+                lockChannel.close();
+            }
+        }
+    }
+
+    private void rotate() throws IOException {
+        current.force(true);
+        current.close();
+        openSegment(currentNumber + 1);
+        if (maxSegments > 0) {
+            List<Path> segments = AuditLogReader.segments(dir);
+            for (int i = 0; i < segments.size() - maxSegments; i++) {
+                LOG.info("Audit log {}: deleting the oldest segment {} (audit.log.max-segments = {})", dir,
+                        segments.get(i).getFileName(), maxSegments);
+                Files.delete(segments.get(i));
+            }
+        }
+    }
+
+    private void openSegment(int number) throws IOException {
+        currentNumber = number;
+        current = FileChannel.open(dir.resolve(AuditLogReader.segmentName(number)), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, StandardOpenOption.READ);
+        // the new file's name must survive a crash too: force the folder's entry
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // some file systems cannot open a folder for this; the record's own force still holds its data
+        }
+    }
+
+    /** Bytes of the segment up to the end of its last intact record. */
+    private static long intactLength(Path segment) throws IOException {
+        long length = 0;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(segment))) {
+            while (true) {
+                LogFormat.Frame f = LogFormat.next(in);
+                if (f == null) {
+                    return length;
+                }
+                length += f.size();
+            }
+        } catch (LogFormat.Torn e) {
+            return length;
+        }
+    }
+}
