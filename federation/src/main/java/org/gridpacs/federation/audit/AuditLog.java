@@ -43,6 +43,9 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     private final FileLock lock;
     private FileChannel current;
     private int currentNumber;
+    private final Object forceLock = new Object();
+    private FileChannel forcedChannel;
+    private long forcedUpTo;
 
     /** The log of {@code settings} in {@code dir} (created when missing). */
     public static AuditLog open(Path dir, AuditSettings settings) throws IOException {
@@ -105,22 +108,52 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         }
     }
 
-    /** Writes the message and (with fsync on) forces it to disk before returning. */
-    public synchronized void append(AuditMessage message) throws IOException {
-        if (current == null) {
-            throw new IOException("the audit log in " + dir + " is closed");
-        }
+    /**
+     * Writes the message and (with fsync on) forces it to disk before returning. Group commit: the write is under
+     * the log's lock, the force outside it, and one force covers every record written before it began, so
+     * concurrent associations share fsyncs instead of queueing for one each.
+     */
+    public void append(AuditMessage message) throws IOException {
         byte[] framed = LogFormat.frame(message.time().toEpochMilli(), message.event().eventId().code(),
                 AuditXml.write(message));
-        if (current.position() > 0 && current.position() + framed.length > segmentBytes) {
-            rotate();
-        }
-        ByteBuffer b = ByteBuffer.wrap(framed);
-        while (b.hasRemaining()) {
-            current.write(b);
+        FileChannel written;
+        long end;
+        synchronized (this) {
+            if (current == null) {
+                throw new IOException("the audit log in " + dir + " is closed");
+            }
+            if (current.position() > 0 && current.position() + framed.length > segmentBytes) {
+                rotate();
+            }
+            ByteBuffer b = ByteBuffer.wrap(framed);
+            while (b.hasRemaining()) {
+                current.write(b);
+            }
+            written = current;
+            end = current.position();
         }
         if (fsync) {
-            current.force(false);
+            force(written, end);
+        }
+    }
+
+    /** Forces {@code channel} up to {@code end} unless a force begun after that write already did. */
+    private void force(FileChannel channel, long end) throws IOException {
+        synchronized (forceLock) {
+            if (channel == forcedChannel && forcedUpTo >= end) {
+                return;
+            }
+            long upTo;
+            synchronized (this) {
+                upTo = channel.isOpen() ? channel.position() : end;
+            }
+            try {
+                channel.force(false);
+            } catch (java.nio.channels.ClosedChannelException e) {
+                // rotated meanwhile: a segment is forced before it is closed
+            }
+            forcedChannel = channel;
+            forcedUpTo = upTo;
         }
     }
 

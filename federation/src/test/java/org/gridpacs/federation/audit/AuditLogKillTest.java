@@ -23,14 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 @ProcessTest
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AuditLogKillTest {
-    private static final int ACKS = 400;
+    private static final int ACKS = 200;
 
     @TempDir
     Path dir;
 
     @Test
     void acknowledgedRecordsSurviveKillDashNine() throws Exception {
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < 2; round++) {
             int acked = runAndKill();
             List<AuditRecord> records = AuditLogReader.readAll(dir);
             assertTrue(records.size() >= acked, "acknowledged " + acked + ", read back " + records.size());

@@ -98,6 +98,43 @@ class AuditLogTest {
     }
 
     @Test
+    void concurrentAppendsAreAllDurableAndShareForces() throws Exception {
+        int threads = 8;
+        int each = 25;
+        long single;
+        try (AuditLog log = new AuditLog(dir.resolve("single"), 1 << 20, 0, true)) {
+            long t = System.nanoTime();
+            for (int i = 0; i < each; i++) {
+                log.append(Samples.transfer(Samples.messages(T0), i, 1));
+            }
+            single = (System.nanoTime() - t) / each;
+        }
+        long concurrent;
+        try (AuditLog log = new AuditLog(dir.resolve("many"), 16 * 1024, 0, true)) { // rotating meanwhile too
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            long t = System.nanoTime();
+            for (int k = 0; k < threads; k++) {
+                int thread = k;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        log.append(Samples.transfer(Samples.messages(T0), thread * 1000 + i, 1));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+            concurrent = (System.nanoTime() - t) / (threads * each);
+            pool.shutdown();
+        }
+        assertEquals(threads * each, AuditLogReader.readAll(dir.resolve("many")).size());
+        System.out.printf("audit append with fsync: %.2f ms alone, %.2f ms per record with %d threads%n",
+                single / 1e6, concurrent / 1e6, threads);
+    }
+
+    @Test
     void oneWriterPerFolder() throws Exception {
         try (AuditLog log = new AuditLog(dir, 1 << 20, 0, true)) {
             IOException e = assertThrows(IOException.class, () -> new AuditLog(dir, 1 << 20, 0, true));
