@@ -144,6 +144,25 @@ class AuditLogTest {
     }
 
     @Test
+    void theNodesTrailFromItsSettingsFile() throws Exception {
+        Path conf = dir.resolve("audit.properties");
+        Files.writeString(conf, "audit.log.dir = logs/audit\naudit.log.segment-mb = 1\n");
+        Path data = dir.resolve("node1");
+        try (AuditTrails trail = AuditTrails.open(conf, data)) {
+            trail.record(Samples.transfer(Samples.messages(T0), 1, 2));
+        }
+        assertEquals(1, AuditLogReader.readAll(data.resolve("logs/audit")).size());
+        Files.writeString(conf, "audit.enabled = false\n");
+        try (AuditTrails trail = AuditTrails.open(conf, dir.resolve("node2"))) {
+            trail.record(Samples.transfer(Samples.messages(T0), 1, 2));
+        }
+        assertTrue(!Files.exists(dir.resolve("node2/audit")), "audit off: no log");
+        Files.writeString(conf, "audit.log.fsync = perhaps\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AuditTrails.open(conf, data));
+        assertEquals(conf + ": audit.log.fsync must be true or false, not 'perhaps'", e.getMessage());
+    }
+
+    @Test
     void badSettingsAreRefusedNamingTheKey() {
         java.util.Properties p = new java.util.Properties();
         p.setProperty("audit.log.segment-mb", "lots");
