@@ -45,6 +45,7 @@ public record AuditMessage(AuditEvent event, char actionCode, Instant time, Outc
         if ("CRUDE".indexOf(actionCode) < 0) {
             throw new IllegalArgumentException("EventActionCode must be C, R, U, D or E, not " + actionCode);
         }
+        time = time.truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // as written: xs:dateTime with milliseconds
         eventTypes = List.copyOf(eventTypes);
         participants = List.copyOf(participants);
         objects = List.copyOf(objects);

@@ -44,6 +44,7 @@ public final class AuditXml {
     /** The message as UTF-8 XML (one document, no indentation). */
     public static byte[] write(AuditMessage m) {
         Document doc = newBuilder().newDocument();
+        doc.setXmlStandalone(true);
         Element root = doc.createElement("AuditMessage");
         doc.appendChild(root);
 

@@ -248,7 +248,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         int instances = studies.stream().mapToInt(ParticipantObject::instances).sum();
         if (instances > 0) {
-            parts.add(instances + " instances");
+            parts.add(instances + (instances == 1 ? " instance" : " instances"));
         }
         for (ParticipantObject o : m.objects()) {
             if (o.typeCodeRole() == 24) {
