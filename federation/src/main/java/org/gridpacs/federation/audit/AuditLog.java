@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * process at any time, survives the index's loss, and is what log shippers and {@code grep} expect. Why fsync per
  * record: audits are per association (not per instance, {@link TransferAccumulator}), a few per second at most, and
  * a record acknowledged and then lost at a crash is what an audit must not allow. A crash mid-write leaves at most
- * one torn record at the end: it is never returned by {@link AuditLogReader} and cut off when the log is opened
- * again, so the next record starts clean.
+ * one torn record at the end: it is never returned by {@link AuditLogReader}, and when the log is opened again new
+ * records go to a new segment (nothing is ever cut from a segment).
  *
  * <p>Bounded by settings: a new segment when the current one reaches {@code segmentBytes}; with {@code maxSegments}
  * greater than 0 the oldest segments beyond it are deleted (audit retention is the hospital's policy: 0 keeps all).
@@ -76,22 +76,39 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
             throw new IOException("another process (or another log in this one) writes the audit log in " + dir);
         }
         lock = l;
+        try {
+            openLast();
+        } catch (IOException | RuntimeException e) {
+            lock.release();
+            lockChannel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens the newest segment for appending; a first one when none. When its end is not an intact record (a crash
+     * mid-write, or damage) the segment is left as it is and a new one begins: nothing is deleted from an audit
+     * log, not even what looks torn (damage in the middle would otherwise take the intact records after it).
+     */
+    private void openLast() throws IOException {
         List<Path> segments = AuditLogReader.segments(dir);
         if (segments.isEmpty()) {
             openSegment(1);
-        } else {
-            Path last = segments.get(segments.size() - 1);
-            currentNumber = AuditLogReader.number(last);
-            current = FileChannel.open(last, StandardOpenOption.WRITE, StandardOpenOption.READ);
-            long intact = intactLength(last);
-            if (intact < current.size()) {
-                LOG.warn("Audit log {}: cutting off a torn record at byte {} (a crash during its write; it was never"
-                        + " acknowledged)", last, intact);
-                current.truncate(intact);
-                current.force(true);
-            }
-            current.position(intact);
+            return;
         }
+        Path last = segments.get(segments.size() - 1);
+        long intact = intactLength(last);
+        long size = Files.size(last);
+        if (intact < size) {
+            LOG.warn("Audit log {}: bytes {} to {} are not an intact record (a crash during a write, which was never"
+                    + " acknowledged, or damage); left in place, readers skip them; new records go to a new segment",
+                    last, intact, size);
+            openSegment(AuditLogReader.number(last) + 1);
+            return;
+        }
+        currentNumber = AuditLogReader.number(last);
+        current = FileChannel.open(last, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        current.position(size);
     }
 
     /**
