@@ -26,12 +26,19 @@ public final class RevocationCheckingTrustManager extends X509ExtendedTrustManag
     private final X509ExtendedTrustManager pkix;
     private final WatchedRevocationLists crls;
     private final Refusals refusals;
+    private final boolean advertiseIssuers;
 
-    public RevocationCheckingTrustManager(KeyStore anchors, WatchedRevocationLists crls, Refusals refusals)
-            throws GeneralSecurityException {
+    /**
+     * @param advertiseIssuers whether a server names its CAs in its certificate request. Without (false) a client
+     *                         whose CA we do not trust still sends its certificate, so that the refusal names who it
+     *                         claims to be and why it is refused, instead of an anonymous "empty certificate chain"
+     */
+    public RevocationCheckingTrustManager(KeyStore anchors, WatchedRevocationLists crls, Refusals refusals,
+                                          boolean advertiseIssuers) throws GeneralSecurityException {
         this.pkix = RevocationLists.trustManager(anchors, null);
         this.crls = crls;
         this.refusals = refusals;
+        this.advertiseIssuers = advertiseIssuers;
     }
 
     @FunctionalInterface
@@ -84,6 +91,6 @@ public final class RevocationCheckingTrustManager extends X509ExtendedTrustManag
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return pkix.getAcceptedIssuers();
+        return advertiseIssuers ? pkix.getAcceptedIssuers() : new X509Certificate[0];
     }
 }

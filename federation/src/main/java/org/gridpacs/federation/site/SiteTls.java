@@ -71,7 +71,7 @@ public final class SiteTls {
         }
         RevocationCheckingTrustManager tm = new RevocationCheckingTrustManager(trust, crls, (chain, reason, socket) ->
                 events.refused(SiteIdentity.claimedSite(chain), "TLS handshake: " + reason,
-                        socket == null ? null : socket.getRemoteSocketAddress()));
+                        socket == null ? null : socket.getRemoteSocketAddress()), false);
         LOG.info("Federation TLS: this gateway is {}, certificate valid until {}; trusting {}",
                 SiteIdentity.describe(own), own.getNotAfter().toInstant(),
                 anchors.stream().map(c -> c.getSubjectX500Principal().getName()).toList());
