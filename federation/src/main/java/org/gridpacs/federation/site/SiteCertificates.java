@@ -42,6 +42,8 @@ import org.gridpacs.pki.RevocationLists;
 public final class SiteCertificates {
     public static final String CA_KEY_STORE = "site-ca-key.p12";
     public static final String CA_PEM = "site-ca.pem";
+    public static final String KEY_PEM = "gateway-key.pem";
+    public static final String CERT_PEM = "gateway.pem";
     static final String CA_ALIAS = "site-ca";
 
     /** What {@link #init} did. */
@@ -144,6 +146,23 @@ public final class SiteCertificates {
             }
         }
         return added;
+    }
+
+    /**
+     * Writes the gateway's key and certificate chain as PEM ({@value #KEY_PEM}, owner only; {@value #CERT_PEM}) beside
+     * the key store, for tools that do not read PKCS#12 (DCMTK's {@code +tls}, Orthanc). Returns the two files.
+     */
+    public List<Path> exportGatewayPem() throws IOException, GeneralSecurityException {
+        char[] password = password();
+        KeyStore.PrivateKeyEntry e = KeyStores.privateKey(KeyStores.load(files.keyStore(), password), password,
+                files.keyStore());
+        Path key = dir.resolve(KEY_PEM);
+        Path cert = dir.resolve(CERT_PEM);
+        Pem.writePrivateKey(key, e.getPrivateKey());
+        X509Certificate[] chain = java.util.Arrays.stream(e.getCertificateChain()).map(c -> (X509Certificate) c)
+                .toArray(X509Certificate[]::new);
+        Pem.writeCertificates(cert, chain);
+        return List.of(key, cert);
     }
 
     /** The CA certificates in the trust store. */
