@@ -26,7 +26,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "DICOM network tool of GridPACS: verify, send, query, retrieve and receive DICOM instances.",
         subcommands = {EchoCommand.class, StoreCommand.class, FindCommand.class, MoveCommand.class, GetCommand.class,
                 ReceiveCommand.class, NodeCommand.class, DumpCommand.class, SyntheticCtCommand.class, DoseCommand.class,
-                DoseRequestCommand.class, DoseWorkerCommand.class, ClusterCertsCommand.class, HttpUserCommand.class,
+                DoseRequestCommand.class, DoseWorkerCommand.class, ClusterCertsCommand.class, FederationCertsCommand.class,
+                HttpUserCommand.class,
                 HttpCertCommand.class, GridCommand.class, HelpCommand.class},
         footer = {"", "Examples:",
                 "  pacs echo -c PACS@pacs:104",
@@ -36,6 +37,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 "  pacs get -c PACS@pacs:104 -L STUDY -m StudyInstanceUID=1.2.3 --directory st",
                 "  pacs receive -b PACS-CLI:11112 --directory /data/incoming",
                 "  pacs cluster-certs --out conf/cluster-tls --nodes node1,node2,node3",
+                "  pacs federation-certs --import-ca site-b-ca.pem --alias site-b",
                 "  pacs http-user add physicist",
                 "  pacs dose-request --server http://pacs:8080 --study 1.2.3 --plan 1.2.3.4 --uncertainty 2",
                 "  pacs dose --phantom water --beam 6mv --field 10x10 --ssd 100 --voxel 0.3 --uncertainty 1 --out dose-out",
@@ -64,7 +66,7 @@ public final class PacsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: one of echo, store, find, move, get, receive, node, dump, synthetic-ct, dose, dose-request, dose-worker, cluster-certs, http-user");
+        throw new ParameterException(spec.commandLine(), "Missing command: one of echo, store, find, move, get, receive, node, dump, synthetic-ct, dose, dose-request, dose-worker, cluster-certs, federation-certs, http-user");
     }
 
     /** The command line with our error handling; tests use it to run commands in-process. */
