@@ -37,6 +37,8 @@ public final class WatchedRevocationLists {
     }
 
     private final String label;
+    private final String hint;
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<X509Certificate> cas;
     private final List<Path> files;
     private volatile List<Entry> entries;
@@ -49,7 +51,13 @@ public final class WatchedRevocationLists {
      * @param cas   the trusted CAs: every list must be signed by one of them
      */
     public WatchedRevocationLists(String label, List<Path> files, List<X509Certificate> cas) {
+        this(label, "", files, cas);
+    }
+
+    /** @param hint how to put a good list in place, appended to the errors ("pacs cluster-certs --revoke writes one") */
+    public WatchedRevocationLists(String label, String hint, List<Path> files, List<X509Certificate> cas) {
         this.label = label;
+        this.hint = hint.isEmpty() ? "" : " (" + hint + ")";
         this.files = List.copyOf(files);
         this.cas = List.copyOf(cas);
         List<Entry> first = new ArrayList<>();
@@ -64,13 +72,19 @@ public final class WatchedRevocationLists {
         return files;
     }
 
-    /**
-     * Null when {@code cert} may be used; else why not: a list of its issuer names it, or a list may not be used
-     * (then every certificate is refused).
-     */
-    public String refusal(X509Certificate cert) {
-        List<Entry> now = current();
-        for (Entry e : now) {
+    /** Runs {@code listener} after each change of a list (on the thread that noticed it). */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    /** Looks at the files now (if a second has passed): for a watcher thread, so that changes are said untouched. */
+    public void refresh() {
+        current();
+    }
+
+    /** Why no list may be used now (then every certificate is refused), or null. */
+    public String failure() {
+        for (Entry e : current()) {
             if (e.failure() != null) {
                 return e.failure();
             }
@@ -79,14 +93,36 @@ public final class WatchedRevocationLists {
                 return expired;
             }
         }
-        for (Entry e : now) {
+        return null;
+    }
+
+    /** Whether a list in force now names {@code cert} (whatever the state of the other lists). */
+    public boolean revokes(X509Certificate cert) {
+        return revokedBy(current(), cert) != null;
+    }
+
+    private static Entry revokedBy(List<Entry> entries, X509Certificate cert) {
+        for (Entry e : entries) {
             if (e.crl() != null && e.crl().getIssuerX500Principal().equals(cert.getIssuerX500Principal())
                     && e.crl().isRevoked(cert)) {
-                return "its certificate (serial " + cert.getSerialNumber().toString(16) + ", "
-                        + cert.getSubjectX500Principal().getName() + ") is revoked by the " + label + " " + e.file();
+                return e;
             }
         }
         return null;
+    }
+
+    /**
+     * Null when {@code cert} may be used; else why not: a list of its issuer names it, or a list may not be used
+     * (then every certificate is refused).
+     */
+    public String refusal(X509Certificate cert) {
+        String failure = failure();
+        if (failure != null) {
+            return failure;
+        }
+        Entry e = revokedBy(current(), cert);
+        return e == null ? null : "its certificate (serial " + cert.getSerialNumber().toString(16) + ", "
+                + cert.getSubjectX500Principal().getName() + ") is revoked by the " + label + " " + e.file();
     }
 
     private String expired(Entry e) {
@@ -100,7 +136,7 @@ public final class WatchedRevocationLists {
         String why = "the " + label + " " + e.file() + " expired at " + next + " (its next update)";
         if (!next.equals(expiryLogged)) {
             expiryLogged = next;
-            LOG.error("{}: every certificate is refused until a current list is in place", why);
+            LOG.error("{}: every certificate is refused until a current list is in place{}", why, hint);
         }
         return why;
     }
@@ -111,12 +147,18 @@ public final class WatchedRevocationLists {
             synchronized (this) {
                 if (now - checkedNanos >= RECHECK_NANOS) {
                     List<Entry> next = new ArrayList<>();
+                    boolean changed = false;
                     for (Entry e : entries) {
                         Object stamp = stamp(e.file());
-                        next.add(Objects.equals(stamp, e.stamp()) ? e : read(e.file(), stamp, false));
+                        boolean same = Objects.equals(stamp, e.stamp());
+                        next.add(same ? e : read(e.file(), stamp, false));
+                        changed |= !same;
                     }
                     entries = List.copyOf(next);
                     checkedNanos = System.nanoTime();
+                    if (changed) {
+                        listeners.forEach(Runnable::run);
+                    }
                 }
             }
         }
@@ -160,8 +202,8 @@ public final class WatchedRevocationLists {
         return new Entry(file, stamp, crl, null);
     }
 
-    private static Entry failed(Path file, Object stamp, String why) {
-        LOG.error("{}: every certificate is refused until a good list is in place", why);
+    private Entry failed(Path file, Object stamp, String why) {
+        LOG.error("{}: every certificate is refused until a good list is in place{}", why, hint);
         return new Entry(file, stamp, null, why);
     }
 }
