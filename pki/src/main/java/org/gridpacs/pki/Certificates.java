@@ -39,6 +39,17 @@ public final class Certificates {
         return org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(cns[0].getFirst().getValue());
     }
 
+    /** The subject's organisation (O), or null when it has none. */
+    public static String organisation(X509Certificate cert) {
+        org.bouncycastle.asn1.x500.X500Name name = org.bouncycastle.asn1.x500.X500Name.getInstance(
+                cert.getSubjectX500Principal().getEncoded());
+        org.bouncycastle.asn1.x500.RDN[] os = name.getRDNs(BCStyle.O);
+        if (os.length == 0) {
+            return null;
+        }
+        return org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(os[0].getFirst().getValue());
+    }
+
     /** The host names and IP addresses in a certificate's subjectAltName, in its order. */
     public static List<String> names(X509Certificate cert) throws CertificateParsingException {
         Collection<List<?>> sans = cert.getSubjectAlternativeNames();

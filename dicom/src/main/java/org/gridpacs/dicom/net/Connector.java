@@ -78,6 +78,13 @@ public final class Connector {
                 } catch (SSLException e) {
                     throw tlsFailure(host, port, e);
                 }
+                String refusal = settings.tls().peerRefusal(s, rq.calledAETitle());
+                if (refusal != null) {
+                    // nothing of ours reaches a peer that is not who we meant to call
+                    s.close();
+                    throw new javax.net.ssl.SSLPeerUnverifiedException(host + ":" + port + " is not "
+                            + rq.calledAETitle() + ": " + refusal);
+                }
             }
             s.setSoTimeout(settings.artimTimeout());
             InputStream in = new BufferedInputStream(s.getInputStream(), 64 * 1024);

@@ -290,7 +290,17 @@ public final class DicomServer implements Closeable {
                 throw new PduException(AAbort.REASON_INVALID_PDU_PARAMETER_VALUE,
                         "maximum length " + peerMax + " leaves no room for a PDV");
             }
-            Pdu answer = policy.negotiate(rq, settings.maxPduLength());
+            String refusal = settings.tls() != null ? settings.tls().peerRefusal(s, rq.callingAETitle()) : null;
+            Pdu answer;
+            if (refusal != null) {
+                // the certificate is not that AE's: as if the calling AE were unknown (PS3.8 9.3.4)
+                LOG.warn("Association request from {} as {}: its TLS certificate does not match ({})",
+                        s.getRemoteSocketAddress(), rq.callingAETitle(), refusal);
+                answer = new AAssociateRJ(AAssociateRJ.RESULT_REJECTED_PERMANENT, AAssociateRJ.SOURCE_SERVICE_USER,
+                        AAssociateRJ.REASON_CALLING_AE_TITLE_NOT_RECOGNIZED);
+            } else {
+                answer = policy.negotiate(rq, settings.maxPduLength());
+            }
             new PduWriter(s.getOutputStream()).write(answer);
             if (answer instanceof AAssociateRJ rj) {
                 LOG.warn("Association request from {} ({} calling {}) rejected: {}", s.getRemoteSocketAddress(),

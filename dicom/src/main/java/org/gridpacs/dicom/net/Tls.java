@@ -12,9 +12,39 @@ import org.gridpacs.pki.TlsContexts;
 
 /**
  * DICOM over TLS (PS3.15 B.9, the BCP 195 profiles): the protocols and cipher suites of {@link TlsContexts}, with
- * mutual authentication by X.509 certificates when {@code needClientAuth} is set.
+ * mutual authentication by X.509 certificates when {@code needClientAuth} is set, and optionally a check that the
+ * peer's certificate belongs to the AE title it claims ({@code peerCheck}, null: none).
  */
-public record Tls(SSLContext context, boolean needClientAuth) {
+public record Tls(SSLContext context, boolean needClientAuth, TlsPeerCheck peerCheck) {
+
+    public Tls(SSLContext context, boolean needClientAuth) {
+        this(context, needClientAuth, null);
+    }
+
+    /** The same, checking every peer's certificate against its AE title with {@code check}. */
+    public Tls withPeerCheck(TlsPeerCheck check) {
+        return new Tls(context, needClientAuth, check);
+    }
+
+    /**
+     * Null when there is no peer check or it lets {@code s}'s peer be {@code aeTitle}; otherwise why not. A peer
+     * without a certificate is refused (only a server that does not need one lets it through the handshake).
+     */
+    String peerRefusal(Socket s, String aeTitle) {
+        if (peerCheck == null) {
+            return null;
+        }
+        java.security.cert.Certificate[] chain;
+        try {
+            chain = ((SSLSocket) s).getSession().getPeerCertificates();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return "it presented no certificate";
+        }
+        if (chain.length == 0 || !(chain[0] instanceof java.security.cert.X509Certificate cert)) {
+            return "it presented no X.509 certificate";
+        }
+        return peerCheck.refusal(aeTitle, cert, s.getRemoteSocketAddress());
+    }
 
     /**
      * From a PKCS#12 (or {@code .jks}) key store holding our key and certificate, and a trust store of accepted CAs.
@@ -23,7 +53,8 @@ public record Tls(SSLContext context, boolean needClientAuth) {
      */
     public static Tls fromKeyStores(Path keyStore, char[] keyStorePassword, Path trustStore, char[] trustStorePassword,
                                     boolean needClientAuth) throws IOException, GeneralSecurityException {
-        return new Tls(TlsContexts.context(keyStore, keyStorePassword, trustStore, trustStorePassword), needClientAuth);
+        return new Tls(TlsContexts.context(keyStore, keyStorePassword, trustStore, trustStorePassword), needClientAuth,
+                null);
     }
 
     /** Wraps an accepted TCP socket as the server side and completes the handshake. */

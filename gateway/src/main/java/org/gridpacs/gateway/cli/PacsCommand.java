@@ -26,8 +26,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "DICOM network tool of GridPACS: verify, send, query, retrieve and receive DICOM instances.",
         subcommands = {EchoCommand.class, StoreCommand.class, FindCommand.class, MoveCommand.class, GetCommand.class,
                 ReceiveCommand.class, NodeCommand.class, DumpCommand.class, SyntheticCtCommand.class, DoseCommand.class,
-                DoseRequestCommand.class, DoseWorkerCommand.class, ClusterCertsCommand.class, HttpUserCommand.class,
-                HttpCertCommand.class, GridCommand.class, AuditCommand.class, HelpCommand.class},
+                DoseRequestCommand.class, DoseWorkerCommand.class, ClusterCertsCommand.class, FederationCertsCommand.class,
+                HttpUserCommand.class, HttpCertCommand.class, GridCommand.class, AuditCommand.class, HelpCommand.class},
         footer = {"", "Examples:",
                 "  pacs echo -c PACS@pacs:104",
                 "  pacs store -c PACS@pacs:104 --parallel 8 /data/export",
@@ -36,6 +36,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 "  pacs get -c PACS@pacs:104 -L STUDY -m StudyInstanceUID=1.2.3 --directory st",
                 "  pacs receive -b PACS-CLI:11112 --directory /data/incoming",
                 "  pacs cluster-certs --out conf/cluster-tls --nodes node1,node2,node3",
+                "  pacs federation-certs --import-ca site-b-ca.pem --alias site-b",
                 "  pacs http-user add physicist",
                 "  pacs audit --since 2h --event export",
                 "  pacs dose-request --server http://pacs:8080 --study 1.2.3 --plan 1.2.3.4 --uncertainty 2",
@@ -65,7 +66,7 @@ public final class PacsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: one of echo, store, find, move, get, receive, node, dump, synthetic-ct, dose, dose-request, dose-worker, cluster-certs, http-user, grid, audit");
+        throw new ParameterException(spec.commandLine(), "Missing command: one of echo, store, find, move, get, receive, node, dump, synthetic-ct, dose, dose-request, dose-worker, cluster-certs, federation-certs, http-user, grid, audit");
     }
 
     /** The command line with our error handling; tests use it to run commands in-process. */
