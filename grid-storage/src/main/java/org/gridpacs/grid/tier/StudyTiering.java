@@ -61,6 +61,11 @@ public final class StudyTiering {
         return states;
     }
 
+    /** Whether the index holds the study. */
+    public boolean knows(String study) throws SQLException {
+        return !catalog.instances(study).isEmpty();
+    }
+
     /** The grid storage's endpoint-free name, for messages. */
     public String gridId() {
         return grid.id();
