@@ -59,6 +59,9 @@ final class GridCommand implements Callable<Integer> {
             description = "A node's HTTP address (default: ${DEFAULT-VALUE}, the HTTP entry of scripts/run).")
     URI server;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     HttpAccountOptions account = new HttpAccountOptions();
 
@@ -129,14 +132,14 @@ final class GridCommand implements Callable<Integer> {
         URI start = server.resolve("/api/grid/" + command + (query.isEmpty() ? "" : "?" + query));
         Answer a = send(HttpRequest.newBuilder(start).POST(HttpRequest.BodyPublishers.noBody()), start);
         if (a.status() == 404 && a.body().has("error") && study != null) {
-            System.err.println("pacs grid " + command + ": " + a.body().path("error").asText());
+            spec.commandLine().getErr().println("pacs grid " + command + ": " + a.body().path("error").asText());
             return UNKNOWN_STUDY;
         }
         if (a.status() != 202) {
             throw new IOException(start.getPath() + ": HTTP " + a.status() + ": " + a.body().path("error").asText(""));
         }
         URI poll = server.resolve("/api/grid/jobs/" + a.body().path("id").asText());
-        java.io.PrintWriter err = new java.io.PrintWriter(System.err, true);
+        java.io.PrintWriter err = spec.commandLine().getErr();
         boolean bar = ProgressBar.wanted(progress);
         JsonNode job = a.body();
         while (!job.path("state").asText().equals("DONE") && !job.path("state").asText().equals("FAILED")) {
@@ -154,7 +157,8 @@ final class GridCommand implements Callable<Integer> {
             err.println("  " + e.asText());
         }
         if (job.path("state").asText().equals("DONE")) {
-            System.out.println(job.path("result").asText());
+            spec.commandLine().getOut().println(job.path("result").asText());
+            spec.commandLine().getOut().flush();
             return 0;
         }
         String why = job.path("result").asText();
