@@ -91,6 +91,8 @@ public final class ArchiveNode implements Closeable {
     /** The grid tier's migrate, restore and verify, or null when the grid is off. */
     private org.gridpacs.grid.tier.StudyTiering tiering;
     private final org.gridpacs.grid.tier.TierJobs tierJobs = new org.gridpacs.grid.tier.TierJobs();
+    /** The tiering policy's read times and periodic pass, or null when the grid is off. */
+    private org.gridpacs.grid.tier.TierScheduler tierScheduler;
     private final List<Closeable> resources = new ArrayList<>();
     /** Told of every instance this node receives and stores; other modules subscribe here. */
     private final StoreListeners storeListeners = new StoreListeners();
@@ -196,6 +198,7 @@ public final class ArchiveNode implements Closeable {
         DurableCopies durableCopies = DurableCopies.STANDALONE;
         org.gridpacs.http.PeerCaller peerCallers = org.gridpacs.http.PeerCaller.ANYONE;
         javax.net.ssl.SSLContext peerSsl = null;
+        Membership clusterMembership = null;
         // access (loopback without login, or network with login over HTTPS), bind address, sessions: conf/node.properties
         http = config.userHttp().newServer(httpAccounts())
                 .publicRoute("/health", new HealthHandler(this::problem, config.aeTitle() + " DICOM port " + config.dicomPort()));
@@ -212,6 +215,7 @@ public final class ArchiveNode implements Closeable {
             http.peerConnector(cluster.selfNode().host(), cluster.selfNode().peerPort(),
                     tls != null ? tls.serverConnectors() : NodeHttpServer.PLAIN);
             Membership membership = HazelcastMembership.start(cluster);
+            clusterMembership = membership;
             resources.add(membership);
             // set before the node serves: the health check says "catching up" until its first index sync
             nodeStates = new NodeStates(cluster, membership, this::problem);
@@ -321,6 +325,18 @@ public final class ArchiveNode implements Closeable {
             // what a crash left mid-migration or mid-restore is finished first, on the tier jobs' thread
             org.gridpacs.grid.tier.StudyTiering t = tiering;
             tierJobs.submit("resume", "interrupted tier operations", p -> "unfinished: " + t.resume());
+            java.util.function.Predicate<String> leads = study -> true;
+            if (replication != null) {
+                // one node migrates a study: the first live member of its rendezvous ranking
+                Membership members = clusterMembership;
+                leads = study -> {
+                    List<String> ranked = org.gridpacs.archive.placement.Rendezvous.rank(study, members.liveNodes());
+                    return !ranked.isEmpty() && ranked.get(0).equals(cluster.self());
+                };
+            }
+            tierScheduler = new org.gridpacs.grid.tier.TierScheduler(t, tierJobs, gridSettings.tier(), leads).start();
+            resources.add(tierScheduler);
+            retrieve.onStudyRead(tierScheduler::read);
         }
         LOG.info("Archive node {} listening on port {}; storage {} at {}, index {}", config.aeTitle(), server.port(),
                 storage.id(), config.storageUri(), config.indexUrl());
@@ -475,6 +491,11 @@ public final class ArchiveNode implements Closeable {
     /** The grid tier's migrate, restore and verify, or null when the grid is off. */
     public org.gridpacs.grid.tier.StudyTiering tiering() {
         return tiering;
+    }
+
+    /** The tiering policy's read times and passes, or null when the grid is off. */
+    public org.gridpacs.grid.tier.TierScheduler tierScheduler() {
+        return tierScheduler;
     }
 
     /** The grid tier, or null when it is off. */
