@@ -255,7 +255,7 @@ public final class ArchiveNode implements Closeable {
             tiering = new org.gridpacs.grid.tier.StudyTiering(database, storage, grid.storage(), tierCluster);
             if (replication != null) {
                 org.gridpacs.grid.tier.TierStates tierStates = tiering.states();
-                replication.tieredStudies(tierStates::tiered);
+                replication.tieredStudies(tierStates::migrating);
                 // the longer path spec wins over replication's "/peer/*"
                 http.peerRoute(GridPeerHandler.ROUTE, new GridPeerHandler(tiering, peerCallers));
             }

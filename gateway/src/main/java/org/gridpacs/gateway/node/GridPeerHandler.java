@@ -18,11 +18,13 @@ import org.slf4j.LoggerFactory;
  * {@code POST /peer/grid/release?study=UID} (cluster members only): the calling node tiered the study after reading
  * back every grid copy; this node removes its own copies whose grid copy it knows as the same object (204), else
  * 409 with why (the grid copy's news has not arrived yet: the caller asks again later).
+ * {@code POST /peer/grid/restored?study=UID}: the calling node restored the study; it is not tiered here either.
  */
 final class GridPeerHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(GridPeerHandler.class);
     static final String ROUTE = "/peer/grid/*";
     static final String RELEASE = "/peer/grid/release";
+    static final String RESTORED = "/peer/grid/restored";
     private final StudyTiering tiering;
     private final PeerCaller callers;
 
@@ -42,7 +44,7 @@ final class GridPeerHandler extends Handler.Abstract {
             send(response, callback, 403, e.getMessage());
             return true;
         }
-        if (!RELEASE.equals(path) || !"POST".equals(request.getMethod().toUpperCase(Locale.ROOT))) {
+        if (!(RELEASE.equals(path) || RESTORED.equals(path)) || !"POST".equals(request.getMethod().toUpperCase(Locale.ROOT))) {
             send(response, callback, 404, "no such peer grid resource: " + request.getMethod() + " " + path);
             return true;
         }
@@ -52,6 +54,11 @@ final class GridPeerHandler extends Handler.Abstract {
             return true;
         }
         try {
+            if (RESTORED.equals(path)) {
+                tiering.forgetTiered(study);
+                send(response, callback, 204, null);
+                return true;
+            }
             int removed = tiering.release(study);
             LOG.debug("Node {} tiered study {}: {} copies removed here", by, study, removed);
             send(response, callback, 204, null);

@@ -72,7 +72,16 @@ final class GridTierCluster implements TierCluster {
 
     @Override
     public void release(String peer, String studyInstanceUID) throws IOException {
-        URI uri = URI.create(cluster.node(peer).peerUrl(tls) + GridPeerHandler.RELEASE + "?study="
+        post(peer, GridPeerHandler.RELEASE, studyInstanceUID);
+    }
+
+    @Override
+    public void restored(String peer, String studyInstanceUID) throws IOException {
+        post(peer, GridPeerHandler.RESTORED, studyInstanceUID);
+    }
+
+    private void post(String peer, String path, String studyInstanceUID) throws IOException {
+        URI uri = URI.create(cluster.node(peer).peerUrl(tls) + path + "?study="
                 + URLEncoder.encode(studyInstanceUID, StandardCharsets.UTF_8));
         HttpResponse<String> rsp;
         try {

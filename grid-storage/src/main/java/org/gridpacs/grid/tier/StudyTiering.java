@@ -146,6 +146,13 @@ public final class StudyTiering {
         }
     }
 
+    /** Called by a peer that restored {@code study}: it is no longer tiered here either. */
+    public void forgetTiered(String study) throws SQLException {
+        if (states.get(study).map(r -> r.state() == TierStates.State.TIERED).orElse(false)) {
+            states.clear(study);
+        }
+    }
+
     /** Called by a peer that tiered {@code study}: removes this node's copies whose grid copy is the same object. */
     public int release(String study) throws IOException, SQLException {
         int removed = 0;
@@ -201,6 +208,14 @@ public final class StudyTiering {
                         + " instances not restored (first: " + first + ")");
             }
             states.clear(study);
+            for (String peer : cluster.peers()) {
+                try {
+                    cluster.restored(peer, study);
+                } catch (IOException | RuntimeException e) {
+                    // its row only keeps the policy from choosing the study again there; its repair fetches anyway
+                    LOG.info("Could not tell node {} that study {} was restored: {}", peer, study, message(e));
+                }
+            }
             LOG.info("Study {} restored from the grid ({} instances)", study, instances.size());
         } finally {
             busy.remove(study);

@@ -36,6 +36,10 @@ public interface TierCluster {
         @Override
         public void release(String peer, String studyInstanceUID) {
         }
+
+        @Override
+        public void restored(String peer, String studyInstanceUID) {
+        }
     };
 
     /** The other members of the cluster. */
@@ -55,4 +59,7 @@ public interface TierCluster {
      * has, else throws (unreachable, or it does not know every grid copy yet: asked again later).
      */
     void release(String peer, String studyInstanceUID) throws IOException;
+
+    /** Tells {@code peer} the study was restored here: it forgets that the study is tiered. */
+    void restored(String peer, String studyInstanceUID) throws IOException;
 }

@@ -40,10 +40,23 @@ public final class TierStates {
                 + " WHERE study_uid = ?", study).stream().findFirst());
     }
 
-    /** Whether repair must leave the study's local copies as they are (it is being tiered, or tiered). */
+    /** Whether the study is being migrated here or is tiered (its grid copies only, until a restore). */
     public boolean tiered(String study) {
         try {
             return get(study).map(r -> r.state() != State.RESTORING).orElse(false);
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Whether repair must not fetch copies of the study: it is MIGRATING here (other nodes may still hold copies
+     * they are about to remove). A TIERED study needs no row for that: repair fetches nothing whose only copies are
+     * on the grid, and fetches again once a restore (on any node) made a local copy.
+     */
+    public boolean migrating(String study) {
+        try {
+            return get(study).map(r -> r.state() == State.MIGRATING).orElse(false);
         } catch (SQLException e) {
             return true; // unknown: do not re-create copies the tier may be removing
         }

@@ -79,7 +79,7 @@ public final class ClusterRepair implements Closeable {
     private volatile boolean closed;
     /** Set once this node has compared its index with every live peer's (the first pass after start). */
     private volatile boolean indexSynced;
-    /** Studies the grid tier is migrating or has tiered here: their local copies are not re-created. */
+    /** Studies the grid tier is migrating here: their local copies are not re-created meanwhile. */
     private volatile java.util.function.Predicate<String> tiered = study -> false;
 
     public ClusterRepair(ClusterConfig cluster, Membership membership, Placement placement, NodeCopies nodeCopies,
