@@ -275,8 +275,12 @@ public final class StudyTiering {
                     } catch (NoSuchFileException e) {
                         missing.add(i.sopInstanceUID() + " (study " + s + "): " + message(e));
                         progress.error(missing.get(missing.size() - 1));
-                    } catch (TierException e) {
-                        bad.add(i.sopInstanceUID() + " (study " + s + "): " + e.getMessage());
+                    } catch (IOException e) {
+                        if (unreachable(e)) {
+                            throw e; // the grid does not answer: no copy can be judged
+                        }
+                        // a size or checksum that differs, a ciphertext that fails its authentication tag
+                        bad.add(i.sopInstanceUID() + " (study " + s + "): " + message(e));
                         progress.error(bad.get(bad.size() - 1));
                     }
                 }
@@ -397,6 +401,17 @@ public final class StudyTiering {
         } catch (IOException | RuntimeException e) {
             LOG.info("Could not remove the unverified grid object {}: {}", key, e.getMessage());
         }
+    }
+
+    /** Whether the failure is the grid not answering (a connection refused or timed out), not the copy. */
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException
+                    || t instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String message(Throwable e) {
