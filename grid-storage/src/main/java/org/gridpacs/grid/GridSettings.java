@@ -21,7 +21,8 @@ import org.gridpacs.grid.s3.S3Settings;
  * @param currentKey     {@value KeyRing#CURRENT_KEY_SETTING}, null for the newest key
  */
 public record GridSettings(boolean enabled, String location, S3Settings s3, Path keystore, Path passwordFile,
-                           String currentKey, boolean offsiteCopy, Backoff backoff) {
+                           String currentKey, boolean offsiteCopy, Backoff backoff,
+                           org.gridpacs.grid.tier.TierPolicy tier) {
     /** The storage id of the grid in location rows and the storage registry, the same on every node. */
     public static final String STORAGE_ID = "grid";
     public static final String ENABLED = "grid.enabled";
@@ -34,7 +35,7 @@ public record GridSettings(boolean enabled, String location, S3Settings s3, Path
     public static final int DEFAULT_PORT = 9480;
 
     public static final GridSettings OFF = new GridSettings(false, DEFAULT_LOCATION, null, null, null, null, false,
-            new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)));
+            new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)), org.gridpacs.grid.tier.TierPolicy.OFF);
 
     /**
      * From {@code p}; relative paths are resolved against {@code base} (the run folder scripts/run uses: the one with
@@ -72,7 +73,7 @@ public record GridSettings(boolean enabled, String location, S3Settings s3, Path
             throw new IllegalArgumentException(RETRY_FIRST + " / " + RETRY_MAX + ": " + e.getMessage());
         }
         return new GridSettings(true, location, s3, keystore, password, current.isEmpty() ? null : current,
-                bool(withDefaults, OFFSITE, true), backoff);
+                bool(withDefaults, OFFSITE, true), backoff, org.gridpacs.grid.tier.TierPolicy.fromProperties(withDefaults));
     }
 
     private static String text(Properties p, String key, String def) {

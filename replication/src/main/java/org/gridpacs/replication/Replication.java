@@ -304,6 +304,22 @@ public final class Replication implements Closeable, MembershipListener, PeerHan
                 null, storageId);
     }
 
+    /**
+     * Queues, in the caller's transaction, news for every peer that this node made ({@code dropped} false) or
+     * removed its home copy of an instance (the grid tier's restore and migration). Call {@link #newsQueued()} after
+     * the commit.
+     */
+    public void homeCopyChanged(java.sql.Connection c, String sopInstanceUID, String storageKey, boolean dropped)
+            throws SQLException {
+        outbox.add(c, cluster.peers().stream().map(ClusterNode::name).toList(),
+                dropped ? Outbox.Kind.DROP : Outbox.Kind.COPY, sopInstanceUID, dropped ? storageKey : null);
+    }
+
+    /** The studies the grid tier migrates or has tiered on this node: repair does not re-create their copies. */
+    public void tieredStudies(java.util.function.Predicate<String> tiered) {
+        repair.tieredStudies(tiered);
+    }
+
     /** Something was queued in the outbox outside this class (after its commit): deliver it now. */
     public void newsQueued() {
         wakeSenders();

@@ -89,6 +89,12 @@ public final class SqlCopyCatalog implements CopyCatalog {
                 + " (SELECT pk FROM instance WHERE sop_uid = ?)", storageId, sopInstanceUID), true);
     }
 
+    /** {@link #removeCopy} inside the caller's transaction {@code c} (with the news of it, say). */
+    public void removeCopy(Connection c, String storageId, String sopInstanceUID) throws SQLException {
+        CopyBuckets.delete(c, "l.storage_id = ? AND l.instance_fk = (SELECT pk FROM instance WHERE sop_uid = ?)",
+                storageId, sopInstanceUID);
+    }
+
     @Override
     public Optional<CopyRecord> copy(String storageId, String sopInstanceUID) throws SQLException {
         return db.read(c -> records(c, "SELECT " + COPY_COLUMNS + " FROM " + COPY_FROM

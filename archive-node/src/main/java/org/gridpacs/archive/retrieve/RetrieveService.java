@@ -34,6 +34,7 @@ import org.gridpacs.dicom.io.TransferSyntax;
  * }</pre>
  */
 public final class RetrieveService {
+    private volatile java.util.function.Consumer<String> studyRead = study -> { };
     private final QueryService query;
     private final Map<String, Storage> storages;
     private final RemoteCopies remote;
@@ -68,7 +69,21 @@ public final class RetrieveService {
         // a study or series may have grown on another node a moment ago, and no count says whether every instance
         // is here yet: wait for the news first (one round trip per peer; retrieves are few beside stores)
         query.readBarrier().await();
-        return query.resolve(model, identifier);
+        List<IndexedInstance> found = query.resolve(model, identifier);
+        String last = null;
+        for (IndexedInstance i : found) {
+            // in study order: one call per study, not per instance
+            if (!i.studyInstanceUID().equals(last)) {
+                last = i.studyInstanceUID();
+                studyRead.accept(last);
+            }
+        }
+        return found;
+    }
+
+    /** Told of each study a retrieve resolves (the grid tier's "not read for N days"); cheap, on the caller's thread. */
+    public void onStudyRead(java.util.function.Consumer<String> listener) {
+        this.studyRead = listener;
     }
 
     /** The instance with this SOP Instance UID, if indexed (one lookup by the unique key). */

@@ -24,21 +24,43 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code pacs grid status}: each node's grid tier, from {@code GET /api/grid} of every node {@code GET /api/nodes}
- * of the server lists (the node answering alone when it runs alone). Later: migrate, restore, verify.
+ * of the server lists (the node answering alone when it runs alone). {@code pacs grid migrate|restore|verify}: a
+ * job on the server ({@code POST /api/grid/...}), followed with a progress bar until it ends; exit status 0 when it
+ * succeeded, 1 when it failed (the grid unreachable: its endpoint named), 3 for an unknown study.
  */
 @Command(name = "grid", mixinStandardHelpOptions = true,
         description = {"The grid tier (conf/grid.properties): status shows, per node, whether the grid answers, the "
-                + "off-site copy backlog and its oldest entry's age, copies made and failures."},
-        footer = {"", "Examples:", "  pacs grid status", "  pacs grid status --server http://pacs2:8080"})
+                + "off-site copy backlog and its oldest entry's age, copies made and failures.",
+                "migrate: grid copies made and read back, then the local copies removed on every node; restore: "
+                + "local copies back; verify: every grid copy read back and checked."},
+        footer = {"", "Examples:", "  pacs grid status", "  pacs grid status --server http://pacs2:8080",
+                "  pacs grid migrate --study 1.2.3", "  pacs grid migrate --older-than 365",
+                "  pacs grid restore --study 1.2.3", "  pacs grid verify [--study 1.2.3]"})
 final class GridCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Parameters(index = "0", paramLabel = "COMMAND", description = "status")
+    /** Exit status of a job about a study the index does not hold. */
+    static final int UNKNOWN_STUDY = 3;
+
+    @Parameters(index = "0", paramLabel = "COMMAND", description = "status, migrate, restore or verify")
     String command;
+
+    @Option(names = "--study", paramLabel = "UID", description = "The Study Instance UID (migrate, restore, verify).")
+    String study;
+
+    @Option(names = "--older-than", paramLabel = "DAYS",
+            description = "migrate: every study not read for DAYS days (never read: not changed for DAYS days).")
+    Integer olderThan;
+
+    @Option(names = "--progress", description = "Draw the progress bar even when stderr is not a terminal.")
+    boolean progress;
 
     @Option(names = "--server", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
             description = "A node's HTTP address (default: ${DEFAULT-VALUE}, the HTTP entry of scripts/run).")
     URI server;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Mixin
     HttpAccountOptions account = new HttpAccountOptions();
@@ -48,13 +70,34 @@ final class GridCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"status".equals(command)) {
-            throw new UsageException("unknown grid command '" + command + "' (status)");
-        }
+        String query = switch (command) {
+            case "status" -> null;
+            case "migrate" -> {
+                if ((study == null) == (olderThan == null)) {
+                    throw new UsageException("migrate needs --study UID or --older-than DAYS");
+                }
+                if (olderThan != null && olderThan < 0) {
+                    throw new UsageException("--older-than must be >= 0 days, not " + olderThan);
+                }
+                yield study != null ? "study=" + enc(study) : "older-than-days=" + olderThan;
+            }
+            case "restore" -> {
+                if (study == null) {
+                    throw new UsageException("restore needs --study UID");
+                }
+                yield "study=" + enc(study);
+            }
+            case "verify" -> study == null ? "" : "study=" + enc(study);
+            default -> throw new UsageException("unknown grid command '" + command
+                    + "' (status, migrate, restore, verify)");
+        };
         try {
             authorization = account.authorization();
         } catch (UsageException e) {
             authorization = null; // a loopback entry needs no login; a refusal below says what is missing
+        }
+        if (query != null) {
+            return runJob(query);
         }
         Map<String, URI> nodes = nodes();
         List<String[]> rows = new ArrayList<>();
@@ -82,6 +125,99 @@ final class GridCommand implements Callable<Integer> {
         }
         print(System.out, rows);
         return allWell ? 0 : 1;
+    }
+
+    /** Starts the job, follows it to its end with a progress bar, and says how it ended. */
+    private int runJob(String query) throws IOException, InterruptedException {
+        URI start = server.resolve("/api/grid/" + command + (query.isEmpty() ? "" : "?" + query));
+        Answer a = send(HttpRequest.newBuilder(start).POST(HttpRequest.BodyPublishers.noBody()), start);
+        if (a.status() == 404 && a.body().has("error") && study != null) {
+            spec.commandLine().getErr().println("pacs grid " + command + ": " + a.body().path("error").asText());
+            return UNKNOWN_STUDY;
+        }
+        if (a.status() != 202) {
+            throw new IOException(start.getPath() + ": HTTP " + a.status() + ": " + a.body().path("error").asText(""));
+        }
+        URI poll = server.resolve("/api/grid/jobs/" + a.body().path("id").asText());
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        boolean bar = ProgressBar.wanted(progress);
+        JsonNode job = a.body();
+        while (!job.path("state").asText().equals("DONE") && !job.path("state").asText().equals("FAILED")) {
+            Thread.sleep(500);
+            job = get(poll);
+            if (bar) {
+                drawBar(err, job);
+            }
+        }
+        if (bar) {
+            drawBar(err, job);
+            err.println();
+        }
+        for (JsonNode e : job.path("errors")) {
+            err.println("  " + e.asText());
+        }
+        if (job.path("state").asText().equals("DONE")) {
+            spec.commandLine().getOut().println(job.path("result").asText());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+        String why = job.path("result").asText();
+        try {
+            JsonNode g = get(server.resolve("/api/grid"));
+            if (g.path("enabled").asBoolean() && !g.path("reachable").asBoolean()) {
+                why += " (the grid at " + g.path("endpoint").asText() + " does not answer: "
+                        + g.path("error").asText() + ")";
+            }
+        } catch (IOException e) {
+            // the failure itself is what matters
+        }
+        err.println("pacs grid " + command + ": " + why);
+        return 1;
+    }
+
+    private static void drawBar(java.io.PrintWriter err, JsonNode job) {
+        long done = job.path("done").asLong();
+        long total = job.path("total").asLong();
+        int width = 24;
+        int filled = total == 0 ? 0 : (int) Math.min(width, width * done / total);
+        err.printf("\r[%s] %d/%d instances  %s   ", "#".repeat(filled) + ".".repeat(width - filled), done, total,
+                job.path("state").asText());
+        err.flush();
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private record Answer(int status, JsonNode body) {
+    }
+
+    private Answer send(HttpRequest.Builder r, URI uri) throws IOException {
+        r.timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
+        if (authorization != null) {
+            r.header("Authorization", authorization);
+        }
+        HttpResponse<String> resp;
+        try {
+            resp = http.send(r.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (java.net.ConnectException e) {
+            throw new IOException("cannot connect to " + uri.getAuthority() + " (is the node running, and is this its"
+                    + " HTTP port?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(resp.body());
+        } catch (IOException e) {
+            body = JSON.createObjectNode();
+        }
+        if (resp.statusCode() == 401 || resp.statusCode() == 403) {
+            throw new IOException(uri.getPath() + " refused (HTTP " + resp.statusCode() + "): it needs an account with"
+                    + " the admin role (--user, --password-file or PACS_HTTP_PASSWORD)");
+        }
+        return new Answer(resp.statusCode(), body == null ? JSON.createObjectNode() : body);
     }
 
     /** The nodes by name and HTTP address: those /api/nodes lists, else the server alone. */

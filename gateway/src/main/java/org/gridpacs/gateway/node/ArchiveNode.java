@@ -88,6 +88,11 @@ public final class ArchiveNode implements Closeable {
     private final org.gridpacs.grid.GridSettings gridSettings;
     /** The grid storage and off-site copy, or null when the grid is off. */
     private org.gridpacs.grid.Grid grid;
+    /** The grid tier's migrate, restore and verify, or null when the grid is off. */
+    private org.gridpacs.grid.tier.StudyTiering tiering;
+    private final org.gridpacs.grid.tier.TierJobs tierJobs = new org.gridpacs.grid.tier.TierJobs();
+    /** The tiering policy's read times and periodic pass, or null when the grid is off. */
+    private org.gridpacs.grid.tier.TierScheduler tierScheduler;
     private final List<Closeable> resources = new ArrayList<>();
     /** Told of every instance this node receives and stores; other modules subscribe here. */
     private final StoreListeners storeListeners = new StoreListeners();
@@ -192,11 +197,14 @@ public final class ArchiveNode implements Closeable {
         CommitmentPeers commitmentPeers = CommitmentPeers.alone(nodeName);
         DurableCopies durableCopies = DurableCopies.STANDALONE;
         org.gridpacs.http.PeerCaller peerCallers = org.gridpacs.http.PeerCaller.ANYONE;
+        javax.net.ssl.SSLContext peerSsl = null;
+        Membership clusterMembership = null;
         // access (loopback without login, or network with login over HTTPS), bind address, sessions: conf/node.properties
         http = config.userHttp().newServer(httpAccounts())
                 .publicRoute("/health", new HealthHandler(this::problem, config.aeTitle() + " DICOM port " + config.dicomPort()));
         if (cluster != null) {
             PeerTls tls = cluster.tlsEnabled() ? peerTls(cluster) : null;
+            peerSsl = tls != null ? tls.sslContext() : null;
             if (tls == null) {
                 LOG.warn("Cluster TLS is off (cluster.tls.enabled = false): the peer endpoints on {}:{} answer anyone "
                         + "who can reach them, without authentication, and the node identity checks are off (any "
@@ -207,6 +215,7 @@ public final class ArchiveNode implements Closeable {
             http.peerConnector(cluster.selfNode().host(), cluster.selfNode().peerPort(),
                     tls != null ? tls.serverConnectors() : NodeHttpServer.PLAIN);
             Membership membership = HazelcastMembership.start(cluster);
+            clusterMembership = membership;
             resources.add(membership);
             // set before the node serves: the health check says "catching up" until its first index sync
             nodeStates = new NodeStates(cluster, membership, this::problem);
@@ -240,7 +249,19 @@ public final class ArchiveNode implements Closeable {
                 grid != null ? java.util.Set.of(grid.storage().id()) : java.util.Set.of());
         if (grid != null) {
             startOffsiteCopy(database, index, storage, nodeName);
+            org.gridpacs.grid.tier.TierCluster tierCluster = replication == null
+                    ? org.gridpacs.grid.tier.TierCluster.ALONE
+                    : new GridTierCluster(cluster, replication, peerSsl);
+            tiering = new org.gridpacs.grid.tier.StudyTiering(database, storage, grid.storage(), tierCluster);
+            if (replication != null) {
+                org.gridpacs.grid.tier.TierStates tierStates = tiering.states();
+                replication.tieredStudies(tierStates::migrating);
+                // the longer path spec wins over replication's "/peer/*"
+                http.peerRoute(GridPeerHandler.ROUTE, new GridPeerHandler(tiering, peerCallers));
+            }
         }
+        resources.add(tierJobs);
+        http.route(GridTierHandler.ROUTE, new GridTierHandler(tiering, tierJobs));
         if (dose.config().enabled()) {
             // before the HTTP service starts: its routes are fixed then
             doseJobs = startDose(database, query, nodeName, doseCluster);
@@ -301,6 +322,23 @@ public final class ArchiveNode implements Closeable {
             replication.start();
         }
         commitment.start();
+        if (tiering != null) {
+            // what a crash left mid-migration or mid-restore is finished first, on the tier jobs' thread
+            org.gridpacs.grid.tier.StudyTiering t = tiering;
+            tierJobs.submit("resume", "interrupted tier operations", p -> "unfinished: " + t.resume());
+            java.util.function.Predicate<String> leads = study -> true;
+            if (replication != null) {
+                // one node migrates a study: the first live member of its rendezvous ranking
+                Membership members = clusterMembership;
+                leads = study -> {
+                    List<String> ranked = org.gridpacs.archive.placement.Rendezvous.rank(study, members.liveNodes());
+                    return !ranked.isEmpty() && ranked.get(0).equals(cluster.self());
+                };
+            }
+            tierScheduler = new org.gridpacs.grid.tier.TierScheduler(t, tierJobs, gridSettings.tier(), leads).start();
+            resources.add(tierScheduler);
+            retrieve.onStudyRead(tierScheduler::read);
+        }
         LOG.info("Archive node {} listening on port {}; storage {} at {}, index {}", config.aeTitle(), server.port(),
                 storage.id(), config.storageUri(), config.indexUrl());
     }
@@ -449,6 +487,16 @@ public final class ArchiveNode implements Closeable {
     /** The dose service, or null when {@code dose.enabled} is false. */
     public DoseJobs doseJobs() {
         return doseJobs;
+    }
+
+    /** The grid tier's migrate, restore and verify, or null when the grid is off. */
+    public org.gridpacs.grid.tier.StudyTiering tiering() {
+        return tiering;
+    }
+
+    /** The tiering policy's read times and passes, or null when the grid is off. */
+    public org.gridpacs.grid.tier.TierScheduler tierScheduler() {
+        return tierScheduler;
     }
 
     /** The grid tier, or null when it is off. */

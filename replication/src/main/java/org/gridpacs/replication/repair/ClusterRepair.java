@@ -79,6 +79,8 @@ public final class ClusterRepair implements Closeable {
     private volatile boolean closed;
     /** Set once this node has compared its index with every live peer's (the first pass after start). */
     private volatile boolean indexSynced;
+    /** Studies the grid tier is migrating here: their local copies are not re-created meanwhile. */
+    private volatile java.util.function.Predicate<String> tiered = study -> false;
 
     public ClusterRepair(ClusterConfig cluster, Membership membership, Placement placement, NodeCopies nodeCopies,
                          CopyCatalog catalog, InstanceIndex index, PeerClient client, StoreService store,
@@ -159,6 +161,14 @@ public final class ClusterRepair implements Closeable {
             }
         }
         thread.execute(this::queuedStudies);
+    }
+
+    /**
+     * Tells the repair which studies the grid tier is migrating or has tiered on this node: it fetches none of
+     * their copies (an instance whose only copies are on shared storages, the grid, is never fetched either).
+     */
+    public void tieredStudies(java.util.function.Predicate<String> tiered) {
+        this.tiered = tiered;
     }
 
     /** Whether this node has caught up with the index of the live members since it started. */
@@ -310,12 +320,16 @@ public final class ClusterRepair implements Closeable {
             List<String> live = membership.liveNodes();
             List<String> replicas = placement.replicaSet(study, live);
             boolean mine = replicas.contains(cluster.self());
+            boolean tieredHere = mine && tiered.test(study);
             for (IndexedInstance instance : catalog.instances(study)) {
                 if (closed) {
                     break;
                 }
                 IndexedInstance.Location own = nodeCopies.copyOf(instance, cluster.self());
                 if (mine && own == null) {
+                    if (tieredHere || sharedOnly(instance)) {
+                        continue; // a tiered study: its grid copy stands for it until a restore
+                    }
                     boolean made = fetch(instance, live);
                     counts[made ? 0 : 2]++;
                 } else if (!mine && own != null && own.storageId().equals(storage.id())) {
@@ -352,6 +366,21 @@ public final class ClusterRepair implements Closeable {
             }
         }
         return false;
+    }
+
+    /** Its only usable copies are on shared storages (the grid): the study was tiered, no node holds it locally. */
+    private boolean sharedOnly(IndexedInstance instance) {
+        boolean shared = false;
+        for (IndexedInstance.Location l : instance.locations()) {
+            if (!"OK".equals(l.status())) {
+                continue;
+            }
+            if (!storages.isShared(l.storageId())) {
+                return false;
+            }
+            shared = true;
+        }
+        return shared;
     }
 
     /** Every node of the replica set holds a usable copy of the same object (a shared storage's copy is no node's). */

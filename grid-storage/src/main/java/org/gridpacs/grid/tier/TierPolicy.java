@@ -1,0 +1,45 @@
+package org.gridpacs.grid.tier;
+
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * When studies are tiered without an administrator (conf/grid.properties): those not read for {@code afterDays}
+ * days (0: never, the default: a node alone on one machine has no cheaper tier than its own disk), looked for every
+ * {@code interval}; read times are kept in memory and written to the index every {@code readFlush}.
+ */
+public record TierPolicy(int afterDays, Duration interval, Duration readFlush) {
+    public static final String AFTER_DAYS = "grid.tier.after-days";
+    public static final String INTERVAL = "grid.tier.interval-minutes";
+    public static final TierPolicy OFF = new TierPolicy(0, Duration.ofMinutes(60), Duration.ofMinutes(1));
+
+    public TierPolicy {
+        if (afterDays < 0) {
+            throw new IllegalArgumentException(AFTER_DAYS + " must be 0 (off) or more days, not " + afterDays);
+        }
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException(INTERVAL + " must be at least 1 minute");
+        }
+    }
+
+    public boolean enabled() {
+        return afterDays > 0;
+    }
+
+    public static TierPolicy fromProperties(Properties p) {
+        return new TierPolicy(number(p, AFTER_DAYS, 0), Duration.ofMinutes(number(p, INTERVAL, 60)),
+                OFF.readFlush());
+    }
+
+    private static int number(Properties p, String key, int def) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            return def;
+        }
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, not '" + v.strip() + "'");
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package org.gridpacs.grid.tier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.gridpacs.archive.index.IndexDatabase;
+import org.gridpacs.archive.index.IndexedInstance;
+import org.gridpacs.archive.index.SqlCopyCatalog;
+import org.gridpacs.archive.storage.Storage;
+import org.gridpacs.archive.storage.StorageProviders;
+import org.gridpacs.archive.store.DuplicatePolicy;
+import org.gridpacs.archive.store.StoreRequest;
+import org.gridpacs.archive.store.StoreService;
+import org.gridpacs.dicom.data.DataSet;
+import org.gridpacs.dicom.data.Tag;
+import org.gridpacs.dicom.data.UID;
+import org.gridpacs.dicom.data.VR;
+import org.gridpacs.dicom.io.TransferSyntax;
+import org.gridpacs.dicom.testutil.ProcessTest;
+import org.gridpacs.grid.s3.GridFixture;
+import org.gridpacs.grid.s3.S3StorageProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Study tiering against a real s3proxy and a real H2 index: migrate makes and reads back the grid copies before it
+ * removes a local one, refuses (removing nothing) when a grid copy does not read back, and a migration interrupted
+ * after its MIGRATING row was committed (a crash, a peer not answering) is finished by {@link StudyTiering#resume}
+ * on a new instance, as at the next start.
+ */
+@ProcessTest
+class StudyTieringTest {
+    private static final String STUDY = "1.2.826.0.1.3680043.99.51";
+    @TempDir
+    Path dir;
+    GridFixture grid;
+    S3StorageProvider provider;
+    IndexDatabase db;
+    Storage home;
+    Storage target;
+
+    /** A cluster of one peer, "node2", whose release fails while {@code refusing}. */
+    static final class Peer implements TierCluster {
+        volatile boolean refusing;
+        final List<String> released = new ArrayList<>();
+        int dropped;
+
+        @Override
+        public List<String> peers() {
+            return List.of("node2");
+        }
+
+        @Override
+        public void gridCopyMade(Connection c, String sop) {
+        }
+
+        @Override
+        public void homeCopyMade(Connection c, String sop) {
+        }
+
+        @Override
+        public void homeCopyDropped(Connection c, String sop, String key) {
+            dropped++;
+        }
+
+        @Override
+        public void committed() {
+        }
+
+        @Override
+        public void release(String peer, String study) throws IOException {
+            if (refusing) {
+                throw new IOException("node2 unreachable");
+            }
+            released.add(peer + " " + study);
+        }
+
+        @Override
+        public void restored(String peer, String study) {
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        grid = new GridFixture(dir.resolve("grid"));
+        provider = new S3StorageProvider(grid.settings(), grid.ring(null));
+        db = IndexDatabase.openH2(dir.resolve("index"));
+        StorageProviders providers = StorageProviders.standard().register(provider);
+        home = providers.open("node1", "file:" + dir.resolve("storage"), false);
+        target = providers.open("grid", "s3://" + GridFixture.BUCKET + "/archive", true);
+        StoreService store = new StoreService(home, new org.gridpacs.archive.index.SqlInstanceIndex(db),
+                DuplicatePolicy.REJECT);
+        for (int n = 1; n <= 3; n++) {
+            DataSet ds = instance(n);
+            store.store(StoreRequest.of(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(), "MODALITY"), ds);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        db.close();
+        provider.close();
+        grid.close();
+    }
+
+    @Test
+    void migrateMakesVerifiesThenRemovesAndAPeerAskedAgainByResume() throws Exception {
+        Peer peer = new Peer();
+        peer.refusing = true;
+        StudyTiering tiering = new StudyTiering(db, home, target, peer);
+        TierException e = assertThrows(TierException.class, () -> tiering.migrate(STUDY, TierProgress.NONE));
+        assertTrue(e.getMessage().contains("node node2 has not removed its copies yet"), e.getMessage());
+        assertEquals(0, localFiles().size(), "this node's copies are removed once the grid copies read back");
+        assertEquals(3, peer.dropped, "news of each removal");
+        assertEquals(List.of("grid", "grid", "grid"), storagesOf(STUDY));
+        assertEquals(TierStates.State.MIGRATING, tiering.states().get(STUDY).orElseThrow().state());
+        assertEquals(List.of("node2"), tiering.states().get(STUDY).orElseThrow().pendingNodes());
+
+        // the next start: the row is resumed, the peer answers now
+        peer.refusing = false;
+        StudyTiering restarted = new StudyTiering(db, home, target, peer);
+        assertEquals(List.of(), restarted.resume());
+        assertEquals(List.of("node2 " + STUDY), peer.released);
+        assertEquals(TierStates.State.TIERED, restarted.states().get(STUDY).orElseThrow().state());
+        assertTrue(restarted.states().tiered(STUDY));
+
+        StudyTiering.VerifyResult v = restarted.verify(null, TierProgress.NONE);
+        assertEquals(3, v.checked());
+        assertEquals(List.of(), v.bad());
+
+        restarted.restore(STUDY, TierProgress.NONE);
+        assertEquals(3, localFiles().size());
+        assertTrue(restarted.states().get(STUDY).isEmpty());
+    }
+
+    @Test
+    void aGridCopyThatDoesNotReadBackRemovesNothing() throws Exception {
+        StudyTiering tiering = new StudyTiering(db, home, target, TierCluster.ALONE);
+        tiering.migrate(STUDY, TierProgress.NONE);
+        tiering.restore(STUDY, TierProgress.NONE);
+        assertEquals(3, localFiles().size());
+        // the policy's selection: never read, so judged by its last change; a read (flushed in a batch) counts
+        Instant later = Instant.now().plusSeconds(60);
+        assertEquals(List.of(STUDY), tiering.states().notReadSince(later, 10));
+        tiering.states().recordReads(Map.of(STUDY, later.plusSeconds(60)));
+        assertEquals(List.of(), tiering.states().notReadSince(later, 10));
+        // damage one grid object: a later migration must refuse and keep every local copy
+        Path object;
+        try (Stream<Path> s = Files.walk(grid.server.bucketsFolder())) {
+            object = s.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".enc")).findFirst().orElseThrow();
+        }
+        byte[] b = Files.readAllBytes(object);
+        b[b.length / 2] ^= 0x5A;
+        Files.write(object, b);
+        TierException e = assertThrows(TierException.class, () -> tiering.migrate(STUDY, TierProgress.NONE));
+        assertTrue(e.getMessage().contains("no local copy removed"), e.getMessage());
+        assertEquals(3, localFiles().size());
+        StudyTiering.VerifyResult v = tiering.verify(STUDY, TierProgress.NONE);
+        assertEquals(3, v.checked());
+        assertEquals(1, v.bad().size(), v.toString());
+        assertTrue(tiering.states().get(STUDY).isEmpty(), "no tier state for a migration that never began removing");
+        assertThrows(TierException.UnknownStudy.class, () -> tiering.migrate("1.2.3.4", TierProgress.NONE));
+    }
+
+    @Test
+    void aCrashAfterTheMigratingRowIsFinishedAtStart() throws Exception {
+        StudyTiering tiering = new StudyTiering(db, home, target, TierCluster.ALONE);
+        tiering.migrate(STUDY, TierProgress.NONE);
+        tiering.restore(STUDY, TierProgress.NONE);
+        // as a kill -9 right after the MIGRATING row committed: grid copies verified, local copies all still there
+        tiering.states().set(STUDY, TierStates.State.MIGRATING, List.of(), null);
+        assertEquals(3, localFiles().size());
+        StudyTiering restarted = new StudyTiering(db, home, target, TierCluster.ALONE);
+        assertEquals(List.of(), restarted.resume());
+        assertEquals(0, localFiles().size());
+        assertEquals(List.of("grid", "grid", "grid"), storagesOf(STUDY));
+        assertEquals(3, objects(), "one grid object per instance: nothing duplicated");
+        assertEquals(List.of(), restarted.states().notReadSince(Instant.now().plusSeconds(60), 10),
+                "a tiered study is not selected again");
+    }
+
+    private List<String> storagesOf(String study) throws Exception {
+        return new SqlCopyCatalog(db).instances(study).stream().flatMap(i -> i.locations().stream())
+                .map(IndexedInstance.Location::storageId).sorted().toList();
+    }
+
+    private long objects() throws IOException {
+        try (Stream<Path> s = Files.walk(grid.server.bucketsFolder())) {
+            return s.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".enc")).count();
+        }
+    }
+
+    private List<Path> localFiles() throws IOException {
+        Path storage = dir.resolve("storage");
+        try (Stream<Path> s = Files.walk(storage)) {
+            return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList();
+        }
+    }
+
+    private static DataSet instance(int n) {
+        DataSet ds = new DataSet();
+        ds.setString(Tag.SOPClassUID, VR.UI, UID.CTImageStorage);
+        ds.setString(Tag.SOPInstanceUID, VR.UI, STUDY + ".3." + n);
+        ds.setString(Tag.StudyInstanceUID, VR.UI, STUDY);
+        ds.setString(Tag.SeriesInstanceUID, VR.UI, STUDY + ".2");
+        ds.setString(Tag.PatientID, VR.LO, "TIER1");
+        ds.setString(Tag.Modality, VR.CS, "CT");
+        ds.setInt(Tag.InstanceNumber, VR.IS, n);
+        return ds;
+    }
+}
