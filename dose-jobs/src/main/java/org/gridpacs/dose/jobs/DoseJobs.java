@@ -75,7 +75,7 @@ public final class DoseJobs implements Closeable {
         try {
             HuCalibration hu = HuCalibration.load(huDir, config.huCalibration());
             return start(config, archive, new MonteCarloCalculation(config, hu, grid != null ? grid : local,
-                    grid != null ? local : null, new DoseEngine()), owned, 1000, cluster);
+                    grid != null ? local : null, new DoseEngine(config.calibrationHistories())), owned, 1000, cluster);
         } catch (IOException | SQLException | RuntimeException e) {
             owned.forEach(BatchExecutors::close);
             throw e;

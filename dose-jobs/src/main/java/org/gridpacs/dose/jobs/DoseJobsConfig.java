@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
 
+import org.gridpacs.dose.engine.Calibration;
+
 /**
  * The dose service's settings ({@code conf/dose.properties}, documented there); every one has a default, and a bad
  * value is refused at start with a message naming the key.
@@ -28,10 +30,12 @@ import java.util.Properties;
  * @param threads            threads of the local executor (0: all cores); {@code dose.threads}
  * @param takeover           in a cluster, how long the owner of open jobs may be out of the membership before
  *                           another node takes them over; {@code dose.takeoverSeconds}
+ * @param calibrationHistories histories of each reference simulation that calibrates the MU of a beam kind (once
+ *                           per node and physics settings); {@code dose.calibrationHistories}
  */
 public record DoseJobsConfig(boolean enabled, boolean onArrival, double uncertainty, long seed, long maxHistories,
                              Duration stable, Duration waitForCt, int bitsAllocated, double gridMm, boolean errorDose,
-                             String huCalibration, int threads, Duration takeover) {
+                             String huCalibration, int threads, Duration takeover, long calibrationHistories) {
 
     /** Target uncertainties a request may ask for, percent. */
     public static final double MIN_UNCERTAINTY = 0.1;
@@ -68,31 +72,32 @@ public record DoseJobsConfig(boolean enabled, boolean onArrival, double uncertai
                 Duration.ofMillis((long) (60_000 * number(p, "dose.waitForCtMinutes", 60, 0, 7 * 24 * 60))),
                 bits, number(p, "dose.gridMm", 0, 0, 50), bool(p, "dose.errorDose", true), hu,
                 (int) number(p, "dose.threads", 0, 0, 1024),
-                Duration.ofMillis((long) (1000 * number(p, "dose.takeoverSeconds", 20, 0.1, 24 * 3600))));
+                Duration.ofMillis((long) (1000 * number(p, "dose.takeoverSeconds", 20, 0.1, 24 * 3600))),
+                (long) number(p, "dose.calibrationHistories", Calibration.DEFAULT_HISTORIES, 1e4, 1e10));
     }
 
     /** The same with other CT waiting times (tests). */
     public DoseJobsConfig withTimes(Duration stable, Duration waitForCt) {
         return new DoseJobsConfig(enabled, onArrival, uncertainty, seed, maxHistories, stable, waitForCt,
-                bitsAllocated, gridMm, errorDose, huCalibration, threads, takeover);
+                bitsAllocated, gridMm, errorDose, huCalibration, threads, takeover, calibrationHistories);
     }
 
     /** The same with the on-arrival rule on or off. */
     public DoseJobsConfig withOnArrival(boolean on) {
         return new DoseJobsConfig(enabled, on, uncertainty, seed, maxHistories, stable, waitForCt, bitsAllocated,
-                gridMm, errorDose, huCalibration, threads, takeover);
+                gridMm, errorDose, huCalibration, threads, takeover, calibrationHistories);
     }
 
     /** The same with the service on or off. */
     public DoseJobsConfig withEnabled(boolean on) {
         return new DoseJobsConfig(on, onArrival, uncertainty, seed, maxHistories, stable, waitForCt, bitsAllocated,
-                gridMm, errorDose, huCalibration, threads, takeover);
+                gridMm, errorDose, huCalibration, threads, takeover, calibrationHistories);
     }
 
     /** The same with another takeover grace period (tests). */
     public DoseJobsConfig withTakeover(Duration grace) {
         return new DoseJobsConfig(enabled, onArrival, uncertainty, seed, maxHistories, stable, waitForCt, bitsAllocated,
-                gridMm, errorDose, huCalibration, threads, grace);
+                gridMm, errorDose, huCalibration, threads, grace, calibrationHistories);
     }
 
     /** Threads of the local executor: the setting, or all cores. */

@@ -22,6 +22,7 @@ public final class DoseGridConfigFile {
     static final String DISCOVERY_PORTS = "cluster.dose.grid.discoveryPorts";
     static final String COMMUNICATION_PORTS = "cluster.dose.grid.communicationPorts";
     static final String ADDRESSES = "cluster.dose.grid.addresses";
+    static final String JOIN_TIMEOUT = "cluster.dose.grid.joinTimeoutSeconds";
 
     private DoseGridConfigFile() {
     }
@@ -79,7 +80,7 @@ public final class DoseGridConfigFile {
         return new GridConfig(addresses, bind, discovery[0], communication[0], discovery[1] - discovery[0],
                 tls == null ? null : new GridTls(tls.keyStore(), tls.keyStorePassword(), tls.trustStore(),
                         tls.trustStorePassword(), tls.crl()),
-                workDir, GridConfig.DEFAULT_JOIN_TIMEOUT_MILLIS);
+                workDir, 1000L * s.integer(JOIN_TIMEOUT, (int) (GridConfig.DEFAULT_JOIN_TIMEOUT_MILLIS / 1000), 1, 600));
     }
 
     /** "47500..47509" or "47500" (one port). */

@@ -394,8 +394,12 @@ public final class ClusterProcesses implements AutoCloseable {
         }
         writeConfiguration();
         makeCertificates();
+        // the workers' JVMs start side by side (each start is mostly single-threaded class loading), then are awaited
         for (int i = 1; i <= settings.doseWorkers; i++) {
-            startWorker("worker" + i);
+            launchWorker("worker" + i);
+        }
+        for (int i = 1; i <= settings.doseWorkers; i++) {
+            awaitWorker("worker" + i);
         }
         for (Node n : nodes.values()) {
             launch(n);
@@ -457,6 +461,11 @@ public final class ClusterProcesses implements AutoCloseable {
      * (workers of a machine use its node's key store; {@code --name} is the worker's grid name).
      */
     public void startWorker(String name) throws IOException, InterruptedException {
+        launchWorker(name);
+        awaitWorker(name);
+    }
+
+    private void launchWorker(String name) throws IOException {
         Path workerDir = Files.createDirectories(dir.resolve(name));
         Path log = dir.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "dose-worker", "--name", name, "--key-of", "node1",
@@ -467,6 +476,11 @@ public final class ClusterProcesses implements AutoCloseable {
         Process p = pb.start();
         LIVE.add(p);
         workers.put(name, p);
+    }
+
+    private void awaitWorker(String name) throws IOException, InterruptedException {
+        Path log = dir.resolve(name + ".log");
+        Process p = workers.get(name);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.startTimeoutSeconds);
         while (!tail(log, 200).contains("dose worker " + name + " ready")) {
             if (!p.isAlive() || System.nanoTime() > deadline) {

@@ -76,6 +76,9 @@ class DoseServiceEndToEndTest {
                 new DerivedIds("tps-export-" + study, LocalDateTime.of(2026, 12, 6, 12, 0)));
         Path planFile = DoseFiles.write(plan, tmp.resolve("plan.dcm"));
 
+        // 2% (43 million histories, most of this test's time) and not less: at 3% (19 million) the check at dmax
+        // still passed, 0.9825 Gy with sigma 0.0082, but 1 Gy +- 2% is then only 2.4 sigma wide (a correct dose
+        // fails for about 1 random stream in 70); at 2% sigma is about 0.0055 and 2% is 3.6 sigma
         try (ClusterProcesses cluster = ClusterProcesses.builder(tmp.resolve("cluster")).nodes(2).fsync(false)
                 .doseWorkers(2, 1).doseSetting("dose.stableSeconds = 2").doseSetting("dose.uncertainty = 2").start()) {
             List<Path> all = new ArrayList<>(ct);
@@ -112,7 +115,13 @@ class DoseServiceEndToEndTest {
 
     /**
      * The same request (same seed, fixed histories) on 1, 2 and 3 dose workers, and with a worker killed with
-     * kill -9 in the middle of the job, gives RT Dose pixel data identical byte for byte.
+     * kill -9 in the middle of the job (its shares failed over, as the node's log says), gives RT Dose pixel data
+     * identical byte for byte.
+     *
+     * <p>Why it is cheaper than the dose check above without proving less: the four jobs share the node's one
+     * calibration, which only scales every dose alike, so it runs with fewer calibration histories; and byte
+     * identity does not depend on how many histories a job has, so 3 million (half the earlier 6 million) do, as
+     * long as the killed worker still holds shares when it dies, which the failover count asserts.
      */
     @Test
     void theSameRequestGivesTheSameDoseBytesWhateverTheWorkers() throws Exception {
@@ -128,14 +137,15 @@ class DoseServiceEndToEndTest {
         List<Path> all = new ArrayList<>(ct);
         all.add(DoseFiles.write(plan, tmp.resolve("plan.dcm")));
         try (ClusterProcesses cluster = ClusterProcesses.builder(tmp.resolve("cluster")).nodes(1).haproxy(false)
-                .fsync(false).doseWorkers(1, 1).doseSetting("dose.onArrival = false").start()) {
+                .fsync(false).doseWorkers(1, 1).doseSetting("dose.onArrival = false")
+                .doseSetting("dose.calibrationHistories = 500000").start()) {
             int http = cluster.nodes().get(0).httpPort();
             List<String> storescu = new ArrayList<>(List.of("storescu", "-aet", "TPS", "-aec", ClusterProcesses.AET,
                     ClusterProcesses.HOST, String.valueOf(cluster.nodes().get(0).dicomPort())));
             all.forEach(f -> storescu.add(f.toString()));
             assertEquals(0, Dcmtk.run(120, storescu.toArray(new String[0])).exitCode());
             String request = "{\"study\":\"" + study + "\",\"plan\":\"" + plan.getString(Tag.SOPInstanceUID)
-                    + "\",\"histories\":6000000,\"seed\":11}";
+                    + "\",\"histories\":3000000,\"seed\":11}";
 
             byte[] one = doseBytes(cluster, http, request, study, null);
             cluster.startWorker("worker2");
@@ -158,6 +168,7 @@ class DoseServiceEndToEndTest {
                 .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(202, posted.statusCode(), posted.body());
         String id = JSON.readTree(posted.body()).path("id").asText();
+        boolean killed = kill != null;
         JsonNode job;
         while (true) {
             job = get(http, "/dose/jobs/" + id);
@@ -174,9 +185,24 @@ class DoseServiceEndToEndTest {
         }
         assertEquals("DONE", job.path("state").asText(), job.toString());
         assertTrue(kill == null, "the worker was killed while the job ran");
+        if (killed) {
+            int failovers = sharesFailedOver(cluster.nodes().get(0), id);
+            assertTrue(failovers > 0, "the killed worker held shares of the job, which failed over: " + failovers);
+        }
         Path dir = Files.createDirectories(tmp.resolve("job-" + id));
         retrieve(cluster.nodes().get(0).dicomPort(), study, dir);
         return Instances.read(dir.resolve(job.path("result").path("rtDose").asText())).dataSet().getBytes(Tag.PixelData);
+    }
+
+    private static final java.util.regex.Pattern FAILED_OVER = java.util.regex.Pattern.compile("(\\d+) shares failed over");
+
+    /** The shares of the job that failed over to another worker, from the node's "Dose job ... calculated" line. */
+    private static int sharesFailedOver(ClusterProcesses.Node node, String jobId) {
+        return node.logTail(5000).lines().filter(l -> l.contains("Dose job " + jobId + " calculated")).findFirst()
+                .map(l -> {
+                    java.util.regex.Matcher m = FAILED_OVER.matcher(l);
+                    return m.find() ? Integer.parseInt(m.group(1)) : -1;
+                }).orElse(-1);
     }
 
     /** Study, patient, Frame of Reference, plan reference and the RT Dose module's values. */
@@ -235,6 +261,7 @@ class DoseServiceEndToEndTest {
         }
         double depth = d.ipp()[1] + bestRow * MM - (-147.5);
         String what = String.format("central axis maximum %.4f Gy (sigma %.4f) at %.1f mm depth", best, bestSigma, depth);
+        System.out.println(what); // the margin of the checks below, for the surefire report
         assertTrue(2 * bestSigma <= 0.02, "the dose must be precise enough for the check: " + what);
         assertEquals(1.0, best, 0.02, what);
         assertTrue(depth > 10 && depth < 20, what);

@@ -72,4 +72,15 @@ class DoseGridConfigFileTest {
                 props(NODES + "cluster.dose.grid.communicationPorts = 47100-47109\n"), CONF, "node1", null, WORK));
         assertTrue(bad.getMessage().contains("cluster.dose.grid.communicationPorts"), bad.getMessage());
     }
+
+    @Test
+    void theJoinTimeoutIsTenSecondsUnlessSetAndABadValueNamesItsKey() throws Exception {
+        assertEquals(10_000, DoseGridConfigFile.from(props(NODES), CONF, "node1", null, WORK).joinTimeoutMillis());
+        assertEquals(1_000, DoseGridConfigFile.from(props(NODES + "cluster.dose.grid.joinTimeoutSeconds = 1\n"), CONF,
+                "node1", null, WORK).joinTimeoutMillis());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DoseGridConfigFile.from(props(NODES + "cluster.dose.grid.joinTimeoutSeconds = 0\n"), CONF,
+                        "node1", null, WORK));
+        assertEquals("cluster.dose.grid.joinTimeoutSeconds must be between 1 and 600, not 0", e.getMessage());
+    }
 }
