@@ -252,7 +252,8 @@ public final class ArchiveNode implements Closeable {
             org.gridpacs.grid.tier.TierCluster tierCluster = replication == null
                     ? org.gridpacs.grid.tier.TierCluster.ALONE
                     : new GridTierCluster(cluster, replication, peerSsl);
-            tiering = new org.gridpacs.grid.tier.StudyTiering(database, storage, grid.storage(), tierCluster);
+            tiering = new org.gridpacs.grid.tier.StudyTiering(database, storage, grid.storage(), tierCluster)
+                    .transfers(grid.settings().tier().transfers());
             if (replication != null) {
                 org.gridpacs.grid.tier.TierStates tierStates = tiering.states();
                 replication.tieredStudies(tierStates::migrating);

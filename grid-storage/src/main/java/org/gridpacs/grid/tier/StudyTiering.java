@@ -46,6 +46,8 @@ public final class StudyTiering {
     private final TierCluster cluster;
     /** Studies with an operation running on this node: one at a time per study. */
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    /** Instances copied or checked at once ({@link TierPolicy#transfers()}). */
+    private volatile int transfers = TierPolicy.OFF.transfers();
 
     public StudyTiering(IndexDatabase db, Storage home, Storage grid, TierCluster cluster) {
         this.db = db;
@@ -55,6 +57,12 @@ public final class StudyTiering {
         this.grid = grid;
         this.states = new TierStates(db);
         this.cluster = cluster;
+    }
+
+    /** How many instances are copied or checked at once (1: one after another). */
+    public StudyTiering transfers(int parallel) {
+        this.transfers = Math.max(1, parallel);
+        return this;
     }
 
     public TierStates states() {
@@ -77,8 +85,8 @@ public final class StudyTiering {
         try {
             List<IndexedInstance> instances = instances(study);
             progress.total(instances.size());
-            List<String> failed = new ArrayList<>();
-            for (IndexedInstance i : instances) {
+            List<String> failed = java.util.Collections.synchronizedList(new ArrayList<>());
+            ParallelTransfers.forEach(instances, transfers, i -> {
                 try {
                     ensureGridCopy(i);
                 } catch (IOException | RuntimeException e) {
@@ -86,7 +94,7 @@ public final class StudyTiering {
                     progress.error(i.sopInstanceUID() + ": " + message(e));
                 }
                 progress.done(1);
-            }
+            });
             if (!failed.isEmpty()) {
                 throw new TierException("study " + study + " not migrated, no local copy removed: " + failed.size()
                         + " of " + instances.size() + " instances have no verified copy on the grid (first: "
@@ -190,18 +198,18 @@ public final class StudyTiering {
             List<IndexedInstance> instances = instances(study);
             progress.total(instances.size());
             states.set(study, TierStates.State.RESTORING, List.of(), null);
-            int failed = 0;
-            String first = null;
-            for (IndexedInstance i : instances) {
+            List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+            ParallelTransfers.forEach(instances, transfers, i -> {
                 try {
                     restoreOne(i);
                 } catch (IOException | RuntimeException e) {
-                    failed++;
-                    first = first == null ? i.sopInstanceUID() + ": " + message(e) : first;
+                    errors.add(i.sopInstanceUID() + ": " + message(e));
                     progress.error(i.sopInstanceUID() + ": " + message(e));
                 }
                 progress.done(1);
-            }
+            });
+            int failed = errors.size();
+            String first = failed == 0 ? null : errors.get(0);
             if (failed > 0) {
                 states.set(study, TierStates.State.RESTORING, List.of(), first);
                 throw new TierException("study " + study + ": " + failed + " of " + instances.size()
@@ -254,40 +262,43 @@ public final class StudyTiering {
         if (study != null) {
             instances(study); // unknown study: an error, not an empty report
         }
-        int checked = 0;
-        List<String> bad = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger checked = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> bad = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> missing = java.util.Collections.synchronizedList(new ArrayList<>());
         for (String s : studies) {
             List<IndexedInstance> instances = catalog.instances(s);
             progress.total(instances.size());
             boolean tiered = states.get(s).map(r -> r.state() != TierStates.State.RESTORING).orElse(false);
-            for (IndexedInstance i : instances) {
+            ParallelTransfers.forEach(instances, transfers, i -> {
                 IndexedInstance.Location copy = gridCopy(i);
                 if (copy == null) {
                     if (tiered || homeCopy(i) == null && i.locations().stream().noneMatch(l -> "OK".equals(l.status()))) {
-                        missing.add(i.sopInstanceUID() + " (study " + s + "): no grid copy");
-                        progress.error(missing.get(missing.size() - 1));
+                        String text = i.sopInstanceUID() + " (study " + s + "): no grid copy";
+                        missing.add(text);
+                        progress.error(text);
                     }
                 } else {
-                    checked++;
+                    checked.incrementAndGet();
                     try {
                         check(copy);
                     } catch (NoSuchFileException e) {
-                        missing.add(i.sopInstanceUID() + " (study " + s + "): " + message(e));
-                        progress.error(missing.get(missing.size() - 1));
+                        String text = i.sopInstanceUID() + " (study " + s + "): " + message(e);
+                        missing.add(text);
+                        progress.error(text);
                     } catch (IOException e) {
                         if (unreachable(e)) {
                             throw e; // the grid does not answer: no copy can be judged
                         }
                         // a size or checksum that differs, a ciphertext that fails its authentication tag
-                        bad.add(i.sopInstanceUID() + " (study " + s + "): " + message(e));
-                        progress.error(bad.get(bad.size() - 1));
+                        String text = i.sopInstanceUID() + " (study " + s + "): " + message(e);
+                        bad.add(text);
+                        progress.error(text);
                     }
                 }
                 progress.done(1);
-            }
+            });
         }
-        return new VerifyResult(checked, bad, missing);
+        return new VerifyResult(checked.get(), List.copyOf(bad), List.copyOf(missing));
     }
 
     /**

@@ -6,12 +6,14 @@ import java.util.Properties;
 /**
  * When studies are tiered without an administrator (conf/grid.properties): those not read for {@code afterDays}
  * days (0: never, the default: a node alone on one machine has no cheaper tier than its own disk), looked for every
- * {@code interval}; read times are kept in memory and written to the index every {@code readFlush}.
+ * {@code interval}; read times are kept in memory and written to the index every {@code readFlush}. A migration,
+ * restore or verify moves {@code transfers} instances at once.
  */
-public record TierPolicy(int afterDays, Duration interval, Duration readFlush) {
+public record TierPolicy(int afterDays, Duration interval, Duration readFlush, int transfers) {
     public static final String AFTER_DAYS = "grid.tier.after-days";
     public static final String INTERVAL = "grid.tier.interval-minutes";
-    public static final TierPolicy OFF = new TierPolicy(0, Duration.ofMinutes(60), Duration.ofMinutes(1));
+    public static final String TRANSFERS = "grid.tier.parallel-transfers";
+    public static final TierPolicy OFF = new TierPolicy(0, Duration.ofMinutes(60), Duration.ofMinutes(1), 8);
 
     public TierPolicy {
         if (afterDays < 0) {
@@ -19,6 +21,9 @@ public record TierPolicy(int afterDays, Duration interval, Duration readFlush) {
         }
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException(INTERVAL + " must be at least 1 minute");
+        }
+        if (transfers < 1 || transfers > 64) {
+            throw new IllegalArgumentException(TRANSFERS + " must be from 1 to 64, not " + transfers);
         }
     }
 
@@ -28,7 +33,7 @@ public record TierPolicy(int afterDays, Duration interval, Duration readFlush) {
 
     public static TierPolicy fromProperties(Properties p) {
         return new TierPolicy(number(p, AFTER_DAYS, 0), Duration.ofMinutes(number(p, INTERVAL, 60)),
-                OFF.readFlush());
+                OFF.readFlush(), number(p, TRANSFERS, OFF.transfers()));
     }
 
     private static int number(Properties p, String key, int def) {

@@ -58,7 +58,7 @@ class StudyTieringBenchmark {
                 store.store(StoreRequest.of(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(), "MODALITY"), ds);
             }
             double mb = (double) n * pixels / 1e6;
-            StudyTiering tiering = new StudyTiering(db, home, target, TierCluster.ALONE);
+            StudyTiering tiering = new StudyTiering(db, home, target, TierCluster.ALONE).transfers(Integer.getInteger("bench.transfers", 8));
             long t0 = System.nanoTime();
             tiering.migrate(STUDY, TierProgress.NONE);
             double migrate = (System.nanoTime() - t0) / 1e9;
