@@ -31,6 +31,11 @@ final class SubOperation {
         this.service = service;
     }
 
+    /** The instances of a retrieve that only the grid holds, fetched ahead while others are sent. */
+    org.gridpacs.archive.retrieve.ReadAhead readAhead(java.util.List<IndexedInstance> instances) {
+        return service.readAhead(instances);
+    }
+
     /**
      * Sends one instance over {@code as}, as {@code context} says (transfer syntax from those accepted, the
      * destination's transform), and returns once it is sent; the result follows with the peer's response

@@ -83,7 +83,7 @@ final class SubOperationRun {
             responder.complete(0, 0, 0, List.of());
             return;
         }
-        try {
+        try (org.gridpacs.archive.retrieve.ReadAhead ahead = subOperation.readAhead(instances)) {
             sendNext();
             await(as.responseTimeout());
         } catch (IOException e) {

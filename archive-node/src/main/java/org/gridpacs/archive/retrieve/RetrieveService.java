@@ -40,6 +40,16 @@ public final class RetrieveService {
     private final RemoteCopies remote;
     /** Storages read here but last: shared ones (the grid), off site and slower than a peer's disk. */
     private final java.util.Set<String> lastResort;
+    /** Instances being fetched ahead for a retrieve, by SOP Instance UID. */
+    private final Map<String, ReadAhead> readingAhead = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Objects fetched ahead per retrieve, and the threads fetching them (shared by every retrieve). */
+    private static final int READ_AHEAD = 8;
+    private static final java.util.concurrent.ExecutorService FETCHERS = java.util.concurrent.Executors
+            .newFixedThreadPool(16, r -> {
+                Thread t = new Thread(r, "read-ahead");
+                t.setDaemon(true);
+                return t;
+            });
 
     public RetrieveService(QueryService query, Map<String, Storage> storages) {
         this(query, storages, RemoteCopies.NONE);
@@ -124,6 +134,25 @@ public final class RetrieveService {
         }
     }
 
+    /**
+     * Starts fetching ahead, a few at a time, the instances of {@code instances} that only a last-resort storage
+     * (the grid) holds, in their order; {@link #open} then finds them in memory. Close it when the retrieve ends.
+     */
+    public ReadAhead readAhead(List<IndexedInstance> instances) {
+        List<Map.Entry<IndexedInstance, IndexedInstance.Location>> slow = new java.util.ArrayList<>();
+        for (IndexedInstance i : instances) {
+            i.locations().stream().filter(l -> "OK".equals(l.status()))
+                    .min(java.util.Comparator.comparingInt(this::readOrder))
+                    .filter(l -> readOrder(l) == 2)
+                    .ifPresent(l -> slow.add(Map.entry(i, l)));
+        }
+        return new ReadAhead(slow, READ_AHEAD, FETCHERS, l -> {
+            try (InputStream in = storages.get(l.storageId()).open(l.storageKey())) {
+                return in.readAllBytes();
+            }
+        }, readingAhead);
+    }
+
     /** This node's storages first, then other nodes' copies, then the last-resort (shared) storages. */
     private int readOrder(IndexedInstance.Location l) {
         if (lastResort.contains(l.storageId())) {
@@ -142,6 +171,13 @@ public final class RetrieveService {
      * {@link NoSuchFileException} when none can be read.
      */
     public StoredInstance open(IndexedInstance instance) throws IOException {
+        ReadAhead ahead = readingAhead.get(instance.sopInstanceUID());
+        InputStream early = ahead == null ? null : ahead.take(instance.sopInstanceUID());
+        if (early != null) {
+            DataSet meta = FileMetaInformation.read(early);
+            String ts = meta.getString(Tag.TransferSyntaxUID);
+            return new StoredInstance(instance, TransferSyntax.of(ts != null ? ts : instance.transferSyntaxUID()), early);
+        }
         IOException last = null;
         List<IndexedInstance.Location> usable = instance.locations().stream().filter(l -> "OK".equals(l.status()))
                 .sorted(java.util.Comparator.comparingInt(this::readOrder)).toList();
