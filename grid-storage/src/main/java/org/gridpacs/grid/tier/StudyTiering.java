@@ -46,6 +46,8 @@ public final class StudyTiering {
     private final TierCluster cluster;
     /** Studies with an operation running on this node: one at a time per study. */
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    /** Local copies whose rows are removed in one index transaction. */
+    private static final int DROP_BATCH = 256;
     /** Instances copied or checked at once ({@link TierPolicy#transfers()}). */
     private volatile int transfers = TierPolicy.OFF.transfers();
 
@@ -109,7 +111,7 @@ public final class StudyTiering {
 
     /** MIGRATING: removes this node's copies, then asks the pending nodes to remove theirs; TIERED when all did. */
     private void finishMigration(String study) throws IOException, SQLException {
-        int removed = 0;
+        List<IndexedInstance> drop = new ArrayList<>();
         for (IndexedInstance i : catalog.instances(study)) {
             IndexedInstance.Location own = homeCopy(i);
             IndexedInstance.Location copy = gridCopy(i);
@@ -121,19 +123,9 @@ public final class StudyTiering {
                 throw new TierException("study " + study + ": the grid copy of " + i.sopInstanceUID()
                         + " is gone or differs from the local one; local copy kept");
             }
-            db.inTransaction(c -> {
-                catalog.removeCopy(c, home.id(), i.sopInstanceUID());
-                cluster.homeCopyDropped(c, i.sopInstanceUID(), own.storageKey());
-                return null;
-            }, true);
-            cluster.committed();
-            try {
-                home.remove(own.storageKey());
-            } catch (NoSuchFileException e) {
-                // removed before a crash: the row was what remained
-            }
-            removed++;
+            drop.add(i);
         }
+        int removed = dropOwnCopies(drop);
         List<String> pending = new ArrayList<>(states.get(study).map(TierStates.Row::pendingNodes).orElse(List.of()));
         String error = null;
         for (String peer : List.copyOf(pending)) {
@@ -163,7 +155,7 @@ public final class StudyTiering {
 
     /** Called by a peer that tiered {@code study}: removes this node's copies whose grid copy is the same object. */
     public int release(String study) throws IOException, SQLException {
-        int removed = 0;
+        List<IndexedInstance> drop = new ArrayList<>();
         for (IndexedInstance i : catalog.instances(study)) {
             IndexedInstance.Location own = homeCopy(i);
             if (own == null) {
@@ -174,19 +166,9 @@ public final class StudyTiering {
                 throw new TierException("the grid copy of " + i.sopInstanceUID() + " is not known here yet"
                         + (copy == null ? "" : " (it differs from this node's copy)") + "; local copies kept");
             }
-            db.inTransaction(c -> {
-                catalog.removeCopy(c, home.id(), i.sopInstanceUID());
-                cluster.homeCopyDropped(c, i.sopInstanceUID(), own.storageKey());
-                return null;
-            }, true);
-            cluster.committed();
-            try {
-                home.remove(own.storageKey());
-            } catch (NoSuchFileException e) {
-                // already gone
-            }
-            removed++;
+            drop.add(i);
         }
+        int removed = dropOwnCopies(drop);
         LOG.info("Study {} tiered by another node: {} local copies removed here", study, removed);
         return removed;
     }
@@ -367,6 +349,35 @@ public final class StudyTiering {
             return null;
         }, true);
         cluster.committed();
+    }
+
+    /**
+     * Removes this node's copies of {@code instances} (each checked to have a verified grid copy): the rows and
+     * their news a few hundred to a transaction, then the files. A crash between the two leaves files no row names,
+     * which the start-up check finds; never a row without its file.
+     */
+    private int dropOwnCopies(List<IndexedInstance> instances) throws IOException, SQLException {
+        int removed = 0;
+        for (int from = 0; from < instances.size(); from += DROP_BATCH) {
+            List<IndexedInstance> batch = instances.subList(from, Math.min(instances.size(), from + DROP_BATCH));
+            db.inTransaction(c -> {
+                for (IndexedInstance i : batch) {
+                    catalog.removeCopy(c, home.id(), i.sopInstanceUID());
+                    cluster.homeCopyDropped(c, i.sopInstanceUID(), homeCopy(i).storageKey());
+                }
+                return null;
+            }, true);
+            cluster.committed();
+            for (IndexedInstance i : batch) {
+                try {
+                    home.remove(homeCopy(i).storageKey());
+                } catch (NoSuchFileException e) {
+                    // removed before a crash: the row was what remained
+                }
+                removed++;
+            }
+        }
+        return removed;
     }
 
     /** Reads the grid object back (decrypted by the grid storage): its size and CRC-32C must be the index's. */
