@@ -147,6 +147,8 @@ public final class ArchiveNode implements Closeable {
      */
     public static ArchiveNode start(NodeConfig config, ClusterConfig cluster, ClusterStorages storages, DoseSetup dose,
                                     org.gridpacs.grid.GridSettings grid) throws IOException {
+        // TLS to the peers and the grid's encryption are AES-GCM: compiled to the CPU's instructions from the start
+        org.gridpacs.pki.CryptoWarmUp.start();
         ArchiveNode node = new ArchiveNode(config, cluster, storages, dose, grid);
         try {
             node.startServices();
