@@ -1,7 +1,7 @@
 package org.gridpacs.gateway.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +16,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pacs export}: queues a study for another site through a running node ({@code POST
@@ -59,6 +61,9 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--poll-ms", hidden = true, defaultValue = "500")
     long pollMs;
 
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     HttpAccountOptions account = new HttpAccountOptions();
 
@@ -77,13 +82,13 @@ final class ExportCommand implements Callable<Integer> {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)), 202);
         long id = e.path("id").asLong();
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         out.println("Export " + id + ": study " + study + " to " + e.path("to").asText() + " ("
                 + e.path("profile").asText() + "), queued on " + server.getAuthority());
         if (noWait) {
             return 0;
         }
-        PrintStream err = System.err;
+        PrintWriter err = spec.commandLine().getErr();
         String last = "";
         while (true) {
             String state = e.path("state").asText();
