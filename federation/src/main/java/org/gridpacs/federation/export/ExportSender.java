@@ -225,6 +225,10 @@ public final class ExportSender implements Closeable {
                 try {
                     rsp = as.store(i.sopClassUID(), out.sopInstanceUID, out.transferSyntax, o -> o.write(out.data),
                             null, 0);
+                } catch (org.gridpacs.dicom.net.NoPresentationContextException nc) {
+                    // the site accepts neither this SOP class nor this transfer syntax: asking again will not help
+                    throw new Permanent(site.name() + " does not accept " + i.sopClassUID() + " in "
+                            + out.transferSyntax + " (instance " + i.sopInstanceUID() + "): " + nc.getMessage());
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted", ie);

@@ -125,6 +125,16 @@ class ExportCommandTest {
     }
 
     @Test
+    void aNodeWithoutFederationSaysSo() throws Exception {
+        try (RunningNode node = RunningNode.start(dir.resolve("node"))) {
+            Result r = pacs("export", "--study", study, "--to", "SITE-B", "--server",
+                    "http://127.0.0.1:" + node.archiveNode().httpPort());
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("federation is off on this node"), r.err());
+        }
+    }
+
+    @Test
     void followsTheExportToTheEndWithABar() throws Exception {
         Thread sender = new Thread(() -> {
             try {
