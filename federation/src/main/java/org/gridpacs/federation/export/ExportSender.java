@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.gridpacs.archive.index.IndexedInstance;
@@ -30,7 +33,9 @@ import org.gridpacs.dicom.net.Association;
 import org.gridpacs.dicom.net.DimseResponse;
 import org.gridpacs.dicom.net.dimse.Status;
 import org.gridpacs.dicom.net.pdu.AAssociateRQ;
+import org.gridpacs.dicom.net.pdu.AsyncOperationsWindow;
 import org.gridpacs.dicom.net.pdu.PresentationContext;
+import org.gridpacs.dicom.net.pdu.UserInformation;
 import org.gridpacs.federation.audit.ActiveParticipant;
 import org.gridpacs.federation.audit.AuditCode;
 import org.gridpacs.federation.audit.AuditMessages;
@@ -62,6 +67,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExportSender implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ExportSender.class);
+    /** C-STOREs outstanding at once (each instance is held in memory until answered). */
+    static final int WINDOW = 4;
 
     /** Test hook: called after the destination acknowledged an instance, before it is recorded. */
     interface AfterStore {
@@ -214,47 +221,74 @@ public final class ExportSender implements Closeable {
             rq.addPresentationContext(new PresentationContext.RQ(id, c.getKey(), new ArrayList<>(c.getValue())));
             id += 2;
         }
+        // a window of outstanding C-STOREs hides the round trip and the receiver's disk sync per instance
+        rq.setUserInformation(new UserInformation().setAsyncOperationsWindow(new AsyncOperationsWindow(WINDOW, 1)));
         String sentStudy = null;
         try (Association as = connector.connect(site, rq, null)) {
+            ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
             for (IndexedInstance i : todo) {
                 if (!running) {
                     throw new IOException("the node is stopping");
                 }
                 Outgoing out = prepare(i, deid);
-                DimseResponse rsp;
                 try {
-                    rsp = as.store(i.sopClassUID(), out.sopInstanceUID, out.transferSyntax, o -> o.write(out.data),
-                            null, 0);
+                    inFlight.add(new InFlight(i, out, as.storeAsync(i.sopClassUID(), out.sopInstanceUID,
+                            out.transferSyntax, o -> o.write(out.data))));
                 } catch (org.gridpacs.dicom.net.NoPresentationContextException nc) {
                     // the site accepts neither this SOP class nor this transfer syntax: asking again will not help
                     throw new Permanent(site.name() + " does not accept " + i.sopClassUID() + " in "
                             + out.transferSyntax + " (instance " + i.sopInstanceUID() + "): " + nc.getMessage());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", ie);
                 }
-                int status = rsp.status();
-                if (status == Status.DUPLICATE_SOP_INSTANCE) {
-                    LOG.warn("Export {}: {} holds another object under {} already (exported before with another"
-                            + " profile?): left as it is", e.id(), site.name(), out.sopInstanceUID);
-                } else if (status == Status.NOT_AUTHORIZED) {
-                    throw new Permanent(site.name() + " refuses our C-STORE (" + rsp.describe() + "): it does not let"
-                            + " us send (its may-here lacks send for us)");
-                } else if (Status.isFailure(status)) {
-                    throw new IOException(site.name() + " refused " + out.sopInstanceUID + ": " + rsp.describe());
+                while (inFlight.size() >= Math.max(1, as.maxOperationsInvoked())) {
+                    sentStudy = settle(e, site, inFlight.poll());
                 }
-                afterStore.acknowledged(e, i.sopInstanceUID());
-                sentStudy = out.studyInstanceUID;
-                queue.instanceSent(e.id(), i.sopInstanceUID(), sentStudy);
+            }
+            while (!inFlight.isEmpty()) {
+                sentStudy = settle(e, site, inFlight.poll());
             }
             as.release();
         } catch (SQLException ex) {
             throw new IOException("the export queue could not record progress: " + ex.getMessage(), ex);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", ie);
         }
         return sentStudy;
     }
 
     private record Outgoing(String sopInstanceUID, String studyInstanceUID, String transferSyntax, byte[] data) {
+    }
+
+    private record InFlight(IndexedInstance instance, Outgoing out, CompletableFuture<DimseResponse> response) {
+    }
+
+    /**
+     * Waits for the destination's answer to one C-STORE and records the instance as sent; returns the study UID
+     * the destination holds. In order of sending, so what is recorded is a prefix of what was acknowledged.
+     */
+    private String settle(Export e, RemoteSite site, InFlight f)
+            throws IOException, SQLException, Permanent, InterruptedException {
+        DimseResponse rsp;
+        try {
+            rsp = f.response().get();
+        } catch (ExecutionException ex) {
+            Throwable c = ex.getCause();
+            throw c instanceof IOException io ? io : new IOException(String.valueOf(c), c);
+        }
+        int status = rsp.status();
+        String sop = f.out().sopInstanceUID;
+        if (status == Status.DUPLICATE_SOP_INSTANCE) {
+            LOG.warn("Export {}: {} holds another object under {} already (exported before with another"
+                    + " profile?): left as it is", e.id(), site.name(), sop);
+        } else if (status == Status.NOT_AUTHORIZED) {
+            throw new Permanent(site.name() + " refuses our C-STORE (" + rsp.describe() + "): it does not let"
+                    + " us send (its may-here lacks send for us)");
+        } else if (Status.isFailure(status)) {
+            throw new IOException(site.name() + " refused " + sop + ": " + rsp.describe());
+        }
+        afterStore.acknowledged(e, f.instance().sopInstanceUID());
+        queue.instanceSent(e.id(), f.instance().sopInstanceUID(), f.out().studyInstanceUID);
+        return f.out().studyInstanceUID;
     }
 
     /** The instance as it goes: read from storage, de-identified when asked, encoded in its stored syntax. */

@@ -166,10 +166,11 @@ class ExchangeTest {
             s.sender = s.newSender().start();
             Export done = await(s.queue, e.id(), x -> x.state() == ExportState.DONE, Duration.ofSeconds(30));
             assertEquals(4, done.sent());
-            assertEquals(4, s.bInstances(), "four instances at B, not five");
-            assertEquals(5, s.bStores.size(), "the one in flight went twice");
-            assertEquals(1, s.bStores.stream().filter(r -> r.outcome() == StoreResult.Outcome.ALREADY_STORED).count(),
-                    "the second time it was the same object under the same UID: already stored");
+            assertEquals(4, s.bInstances(), "four instances at B, no second copy");
+            long again = s.bStores.stream().filter(r -> r.outcome() == StoreResult.Outcome.ALREADY_STORED).count();
+            assertTrue(again >= 1, "the one acknowledged but not recorded went again: " + s.bStores.size());
+            assertEquals(4 + again, s.bStores.size(), "every resend was the same object under the same UID: already"
+                    + " stored, nothing else");
         }
     }
 
