@@ -21,8 +21,8 @@ import org.gridpacs.archive.index.SchemaMigrations;
  * The durable queue of exports (tables {@code export_queue}, {@code export_sent}, {@code forward_pending} in the
  * node's index, the federation module's own migrations {@link #SCHEMA}). One row per study, destination and
  * profile; the instances the destination acknowledged are recorded one by one, each in its own transaction, so a
- * resumed export sends only what was not acknowledged (at most the one in flight goes twice, under the same SOP
- * Instance UID).
+ * resumed export sends only what was not acknowledged (at most those in flight go twice, under the same SOP
+ * Instance UIDs).
  */
 public final class ExportQueue {
     /** The federation's tables in the index: pass to {@link IndexDatabase#open} beside the archive's. */

@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * (110106) per export, when it ends.
  *
  * <p>From the receiver's side an instance arrives once: a resumed export skips what was acknowledged, and the one
- * in flight when the sender stopped goes again under the same SOP Instance UID (de-identified UIDs are a keyed
+ * in flight when the sender stopped (a window of {@link #WINDOW}) go again under the same SOP Instance UID (de-identified UIDs are a keyed
  * function of the original), so the receiver's store sees the same object twice and keeps one (GridPACS: "already
  * stored", success). An object that differs under the same UID (the study exported before under another profile)
  * is refused by a receiver with the default duplicate policy (0x0111): counted as there, the warning kept.
