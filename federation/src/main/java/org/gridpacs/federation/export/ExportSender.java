@@ -59,11 +59,12 @@ import org.slf4j.LoggerFactory;
  * site down) leaves the export QUEUED with a backoff; a permanent problem makes it FAILED. One Export audit message
  * (110106) per export, when it ends.
  *
- * <p>From the receiver's side an instance arrives once: a resumed export skips what was acknowledged, and the one
- * in flight when the sender stopped (a window of {@link #WINDOW}) go again under the same SOP Instance UID (de-identified UIDs are a keyed
- * function of the original), so the receiver's store sees the same object twice and keeps one (GridPACS: "already
- * stored", success). An object that differs under the same UID (the study exported before under another profile)
- * is refused by a receiver with the default duplicate policy (0x0111): counted as there, the warning kept.
+ * <p>From the receiver's side an instance arrives once: a resumed export skips what was acknowledged, and those
+ * in flight when the sender stopped (a window of {@link #WINDOW}) go again under the same SOP Instance UIDs
+ * (de-identified UIDs are a keyed function of the original, and the output deterministic), so the receiver's store
+ * sees the same object twice and keeps one (GridPACS: "already stored", success). An object that differs under
+ * the same UID (the study exported before under another profile) is refused by a receiver with the default
+ * duplicate policy (0x0111): counted as there, the warning kept.
  */
 public final class ExportSender implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ExportSender.class);

@@ -11,7 +11,8 @@ import org.gridpacs.dicom.testutil.SyntheticInstances;
 /**
  * What an export costs end to end (not a test: no timed assertions): N synthetic CT instances (512x512, 16 bit)
  * of one study exported from site A to site B on loopback over mutual TLS, as stored and then de-identified
- * (basic) (-Dprofiles=basic,none for the other order), elapsed time from queued to DONE, both sites in this JVM (B's store and index included).
+ * (basic) ({@code -Dprofiles=basic,none} for the other order: the first of a JVM pays the warm-up), elapsed time
+ * from queued to DONE, both sites in this JVM (B's store and index included).
  * <pre>
  * mvn -q -o -pl federation -am test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
