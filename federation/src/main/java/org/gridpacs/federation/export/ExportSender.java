@@ -183,7 +183,8 @@ public final class ExportSender implements Closeable {
                     text);
             queue.failed(e.id(), text);
             sites.remote(e.destination()).ifPresent(site -> auditFailure(e, site, text));
-        } catch (IOException | QueryException ex) {
+        } catch (IOException | QueryException | RuntimeException ex) {
+            // a bug met on one export (a RuntimeException) waits with backoff too, rather than spinning
             String text = ex.getMessage() != null ? ex.getMessage() : ex.toString();
             lastError.set(text);
             int attempts = e.attempts() + 1;
