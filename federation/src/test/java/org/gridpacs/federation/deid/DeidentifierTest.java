@@ -105,7 +105,7 @@ class DeidentifierTest {
     }
 
     /** The original values of what the profile removes or replaces (X, Z, D), and every UID it replaces (U). */
-    private static void collect(DataSet ds, DeidentificationOptions options, Map<Integer, Set<String>> removed,
+    static void collect(DataSet ds, DeidentificationOptions options, Map<Integer, Set<String>> removed,
                                 Set<String> uids) {
         for (int k = 0; k < ds.size(); k++) {
             int tag = ds.tagAt(k);
@@ -144,7 +144,7 @@ class DeidentifierTest {
     }
 
     /** Walks the output against the table, in sequence items too. */
-    private static void check(DataSet ds, DeidentificationOptions options, Map<Integer, Set<String>> removed,
+    static void check(DataSet ds, DeidentificationOptions options, Map<Integer, Set<String>> removed,
                               Set<String> originalUids, String path, List<String> problems) {
         Set<String> anyRemoved = removed.getOrDefault(IDENTIFIERS, Set.of());
         for (int k = 0; k < ds.size(); k++) {

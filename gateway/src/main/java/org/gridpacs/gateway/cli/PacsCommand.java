@@ -27,7 +27,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         subcommands = {EchoCommand.class, StoreCommand.class, FindCommand.class, MoveCommand.class, GetCommand.class,
                 ReceiveCommand.class, NodeCommand.class, DumpCommand.class, SyntheticCtCommand.class, DoseCommand.class,
                 DoseRequestCommand.class, DoseWorkerCommand.class, ClusterCertsCommand.class, FederationCertsCommand.class,
-                HttpUserCommand.class, HttpCertCommand.class, GridCommand.class, AuditCommand.class, HelpCommand.class},
+                HttpUserCommand.class, HttpCertCommand.class, GridCommand.class, AuditCommand.class,
+                ExportCommand.class, HelpCommand.class},
         footer = {"", "Examples:",
                 "  pacs echo -c PACS@pacs:104",
                 "  pacs store -c PACS@pacs:104 --parallel 8 /data/export",
@@ -39,6 +40,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 "  pacs federation-certs --import-ca site-b-ca.pem --alias site-b",
                 "  pacs http-user add physicist",
                 "  pacs audit --since 2h --event export",
+                "  pacs export --study 1.2.3 --to SITE-B --deidentify basic",
                 "  pacs dose-request --server http://pacs:8080 --study 1.2.3 --plan 1.2.3.4 --uncertainty 2",
                 "  pacs dose --phantom water --beam 6mv --field 10x10 --ssd 100 --voxel 0.3 --uncertainty 1 --out dose-out",
                 "",
@@ -66,7 +68,7 @@ public final class PacsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: one of echo, store, find, move, get, receive, node, dump, synthetic-ct, dose, dose-request, dose-worker, cluster-certs, federation-certs, http-user, grid, audit");
+        throw new ParameterException(spec.commandLine(), "Missing command: one of echo, store, find, move, get, receive, node, dump, synthetic-ct, dose, dose-request, dose-worker, cluster-certs, federation-certs, http-user, grid, audit, export");
     }
 
     /** The command line with our error handling; tests use it to run commands in-process. */

@@ -98,6 +98,8 @@ public final class ArchiveNode implements Closeable {
     private final StoreListeners storeListeners = new StoreListeners();
     private InstanceStore store;
     private RetrieveService retrieve;
+    /** The exports to other sites (issue 15): set by the federation wiring before the HTTP service starts; else null. */
+    private org.gridpacs.federation.export.Exports federationExports;
     private DicomServer server;
     private NodeHttpServer http;
     private volatile Replication replication;
@@ -295,6 +297,8 @@ public final class ArchiveNode implements Closeable {
         ViewerHandler.ifInstalled(config.viewerFolder()).ifPresent(v -> http.route(ViewerHandler.ROUTE, v));
         http.route(AdminPage.ROUTE, new AdminPage());
         http.route(GridHandler.ROUTE, new GridHandler(grid, nodeName));
+        // pacs export: 503 "federation is off" until the federation wiring sets federationExports
+        http.route(FederationExportsHandler.ROUTE, new FederationExportsHandler(federationExports));
         http.route(NodesHandler.ROUTE, new NodesHandler(nodeStates != null ? nodeStates
                 : NodeStates.alone(config, this::problem)));
         if (replication != null) {
