@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A site that fails or has not finished when {@link QuerySettings#timeout} is up is dropped (its association
  * aborted): the requester gets the other sites' matches and a final status {@link #WARNING_PARTIAL} whose Error
- * Comment names the sites missing. A bad identifier (A900 from our index) fails the whole query.
+ * Comment names the sites missing ("partial answer, missing SITE-B"; the reasons go to the log and the audit). A bad identifier (A900 from our index) fails the whole query.
  */
 public final class FederatedFindScp implements Handlers.Find {
     /**
@@ -89,13 +89,14 @@ public final class FederatedFindScp implements Handlers.Find {
             }
         }
         List<String> problems = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
         try {
             FederatedMatches matches = new FederatedMatches(identifier.getString(Tag.QueryRetrieveLevel),
                     gatewayAeTitle);
-            if (!answerLocally(request, keys, matches, responder, problems)) {
+            if (!answerLocally(request, keys, matches, responder, problems, missing)) {
                 return; // cancelled
             }
-            if (!answerFromSites(deadline, events, running, matches, responder, problems)) {
+            if (!answerFromSites(deadline, events, running, matches, responder, problems, missing)) {
                 return;
             }
             if (matches.identityConflicts() > 0) {
@@ -108,14 +109,15 @@ public final class FederatedFindScp implements Handlers.Find {
         }
         if (!problems.isEmpty()) {
             LOG.warn("Federated C-FIND from {}: partial answer: {}", request.callingAETitle(), problems);
-            throw new DimseException(WARNING_PARTIAL, "partial: " + String.join("; ", problems));
+            // Error Comment is 64 characters at most (LO): the sites' names; the reasons are in the log and audit
+            throw new DimseException(WARNING_PARTIAL, "partial answer, missing " + String.join(", ", missing));
         }
     }
 
     /** Our own index first, so that our copy of a study is the one listed. False when the requester cancelled. */
     private boolean answerLocally(DimseRequest request, DataSet keys, FederatedMatches matches,
-                                  Handlers.QueryResponder responder, List<String> problems)
-            throws DimseException, IOException {
+                                  Handlers.QueryResponder responder, List<String> problems,
+                                  List<String> missing) throws DimseException, IOException {
         IOException[] sendFailure = new IOException[1];
         boolean[] cancelled = new boolean[1];
         try {
@@ -137,6 +139,7 @@ public final class FederatedFindScp implements Handlers.Find {
                 throw e; // the question is wrong, not our index: no site would answer it either
             }
             problems.add("this site's index failed (" + e.getMessage() + ")");
+            missing.add("this site");
         }
         if (sendFailure[0] != null) {
             throw sendFailure[0];
@@ -147,8 +150,8 @@ public final class FederatedFindScp implements Handlers.Find {
     /** The sites' matches as they come, until each has ended or the time is up. False when cancelled. */
     private boolean answerFromSites(long deadline, BlockingQueue<SiteQuery.Event> events,
                                     Map<RemoteSite, SiteQuery> running, FederatedMatches matches,
-                                    Handlers.QueryResponder responder, List<String> problems)
-            throws IOException {
+                                    Handlers.QueryResponder responder, List<String> problems,
+                                    List<String> missing) throws IOException {
         Map<RemoteSite, SiteQuery> waiting = new LinkedHashMap<>(running);
         while (!waiting.isEmpty()) {
             long left = deadline - System.nanoTime();
@@ -168,25 +171,27 @@ public final class FederatedFindScp implements Handlers.Find {
             if (e == null) {
                 continue;
             }
-            if (!handle(e, waiting, matches, responder, problems)) {
+            if (!handle(e, waiting, matches, responder, problems, missing)) {
                 return false;
             }
         }
         // matches that came in time from a site still running are sent too; the warning says it was cut short
         SiteQuery.Event e;
         while ((e = events.poll()) != null) {
-            if (!handle(e, waiting, matches, responder, problems)) {
+            if (!handle(e, waiting, matches, responder, problems, missing)) {
                 return false;
             }
         }
         for (RemoteSite site : waiting.keySet()) {
             problems.add("no answer from " + site.name() + " in " + settings.timeout().toSeconds() + " s");
+            missing.add(site.name());
         }
         return true;
     }
 
     private boolean handle(SiteQuery.Event e, Map<RemoteSite, SiteQuery> waiting, FederatedMatches matches,
-                           Handlers.QueryResponder responder, List<String> problems) throws IOException {
+                           Handlers.QueryResponder responder, List<String> problems, List<String> missing)
+            throws IOException {
         if (e instanceof SiteQuery.Match m) {
             DataSet out = matches.accept(m.site().aeTitle(), m.match());
             return out == null || responder.pending(out);
@@ -195,6 +200,7 @@ public final class FederatedFindScp implements Handlers.Find {
         if (waiting.remove(d.site()) != null && !d.answered()) {
             LOG.warn("Federated C-FIND: site {} failed: {}", d.site(), d.problem());
             problems.add(d.site().name() + " failed (" + d.problem() + ")");
+            missing.add(d.site().name());
         }
         return true;
     }
