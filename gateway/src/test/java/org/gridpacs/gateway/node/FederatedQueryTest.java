@@ -1,6 +1,7 @@
 package org.gridpacs.gateway.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -204,6 +205,31 @@ class FederatedQueryTest {
         assertTrue(alerts.get(0).message().outcomeDescription().contains("SITE-C"));
         assertEquals("FED-C", alerts.get(0).message().participant(AuditCode.SOURCE).orElseThrow().aeTitle());
         assertTrue(queries(b).isEmpty());
+    }
+
+    @Test
+    void aSiteOfAnUntrustedCaIsRefusedAtTheHandshakeAndAudited() throws Exception {
+        startA("");
+        // C trusts A, A does not trust C's CA
+        c.trust(a);
+        c.configure(FederationSite.remote("a", a, a.federationPort(), "none", "query"));
+        FederationSettings cs = FederationSettings.load(c.confDir.resolve("federation.properties"), c.runDir);
+        FederationConnector connector = new FederationConnector(SiteTls.load(cs, TrustEvents.LOG), FederationSite.NET);
+        assertThrows(java.io.IOException.class, () -> connector.connectForEcho(cs.remote("a").orElseThrow()).close());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        List<AuditRecord> alerts;
+        do {
+            alerts = a.audit().stream().filter(r -> r.message().event() == AuditEvent.SECURITY_ALERT).toList();
+        } while (alerts.isEmpty() && System.nanoTime() < deadline && sleep());
+        assertEquals(1, alerts.size());
+        assertEquals(List.of(AuditCode.NODE_AUTHENTICATION), alerts.get(0).message().eventTypes());
+        assertTrue(alerts.get(0).message().outcomeDescription().contains("certification path"),
+                alerts.get(0).message().outcomeDescription());
+    }
+
+    private static boolean sleep() throws InterruptedException {
+        Thread.sleep(50);
+        return true;
     }
 
     private static List<AuditRecord> queries(FederationSite s) throws Exception {
