@@ -183,6 +183,37 @@ class FederatedQueryTest {
     }
 
     @Test
+    void aCancelStopsTheWaitForASlowSite() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            startA("federation.remote.s.name = SITE-S\nfederation.remote.s.ae-title = FED-S\n"
+                    + "federation.remote.s.host = 127.0.0.1\nfederation.remote.s.port = " + silent.getLocalPort()
+                    + "\nfederation.remote.s.may-there = query\n");
+            AAssociateRQ rq = new AAssociateRQ("VIEWER", "FEDERATION");
+            rq.addPresentationContext(new PresentationContext.RQ(1, UID.StudyRootQueryRetrieveInformationModelFind,
+                    UID.ExplicitVRLittleEndian));
+            long t0 = System.nanoTime();
+            try (Association as = new org.gridpacs.dicom.net.Connector(FederationSite.NET).connect("127.0.0.1",
+                    a.node().dicomPort(), rq, null)) {
+                java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+                DimseResponse last = as.findResponses(UID.StudyRootQueryRetrieveInformationModelFind, studyKeys(),
+                        rsp -> {
+                            if (sent.compareAndSet(false, true)) {
+                                try {
+                                    as.cancel(1, rsp.command().getInt(Tag.MessageIDBeingRespondedTo, 0));
+                                } catch (java.io.IOException e) {
+                                    throw new java.io.UncheckedIOException(e);
+                                }
+                            }
+                        });
+                assertEquals(Status.CANCEL, last.status(), last.describe());
+                as.release();
+            }
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(millis < TIMEOUT_SECONDS * 1000L - 500, "not waiting for the slow site: " + millis + " ms");
+        }
+    }
+
+    @Test
     void aSiteWithoutQueryPermissionIsRefusedAndAudited() throws Exception {
         c.configure(FederationSite.remote("b", b, b.federationPort(), "none", "query"));
         FederationSettings cs = FederationSettings.load(c.confDir.resolve("federation.properties"), c.runDir);
