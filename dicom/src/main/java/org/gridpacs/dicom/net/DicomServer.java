@@ -50,6 +50,8 @@ public final class DicomServer implements Closeable {
     private final NetworkSettings settings;
     private final AcceptPolicy policy;
     private final Services services;
+    /** Other AE titles answered on this port, each with its own policy and services ({@link #answer}). */
+    private final java.util.Map<String, Endpoint> otherAETitles = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor associationThreads;
     private final ThreadPoolExecutor workers;
     private final ThreadPoolExecutor rejecters;
@@ -77,6 +79,24 @@ public final class DicomServer implements Closeable {
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** An application entity of this port: what it accepts and who serves its requests. */
+    private record Endpoint(AcceptPolicy policy, Services services) {
+    }
+
+    /**
+     * Also answers {@code calledAETitle} on this port, with its own policy and services: one port, several
+     * application entities (the archive's AE and the federation gateway's AE, which offer different services to
+     * the same callers). An association calling this AE title is negotiated with {@code policy} (which should
+     * answer to {@code calledAETitle}) and served by {@code services}; every other one by the constructor's.
+     * May be called before or after {@link #start}; a later call for the same AE title replaces the earlier one.
+     */
+    public DicomServer answer(String calledAETitle, AcceptPolicy policy, Services services) {
+        otherAETitles.put(java.util.Objects.requireNonNull(calledAETitle, "calledAETitle"),
+                new Endpoint(java.util.Objects.requireNonNull(policy, "policy"),
+                        java.util.Objects.requireNonNull(services, "services")));
+        return this;
     }
 
     private static ThreadPoolExecutor pool(String name, int threads, java.util.concurrent.BlockingQueue<Runnable> queue) {
@@ -290,6 +310,7 @@ public final class DicomServer implements Closeable {
                 throw new PduException(AAbort.REASON_INVALID_PDU_PARAMETER_VALUE,
                         "maximum length " + peerMax + " leaves no room for a PDV");
             }
+            Endpoint endpoint = otherAETitles.getOrDefault(rq.calledAETitle(), new Endpoint(policy, services));
             String refusal = settings.tls() != null ? settings.tls().peerRefusal(s, rq.callingAETitle()) : null;
             Pdu answer;
             if (refusal != null) {
@@ -299,7 +320,7 @@ public final class DicomServer implements Closeable {
                 answer = new AAssociateRJ(AAssociateRJ.RESULT_REJECTED_PERMANENT, AAssociateRJ.SOURCE_SERVICE_USER,
                         AAssociateRJ.REASON_CALLING_AE_TITLE_NOT_RECOGNIZED);
             } else {
-                answer = policy.negotiate(rq, settings.maxPduLength());
+                answer = endpoint.policy().negotiate(rq, settings.maxPduLength());
             }
             new PduWriter(s.getOutputStream()).write(answer);
             if (answer instanceof AAssociateRJ rj) {
@@ -312,7 +333,7 @@ public final class DicomServer implements Closeable {
                 artim.cancel(false);
             }
             AAssociateAC ac = (AAssociateAC) answer;
-            Association as = new Association(s, false, rq, ac, settings, services, workers, in, s.getOutputStream());
+            Association as = new Association(s, false, rq, ac, settings, endpoint.services(), workers, in, s.getOutputStream());
             associations.add(as);
             long accepted = ac.presentationContexts().stream().filter(pc -> pc.isAccepted()).count();
             LOG.info("Association {} -> {} from {} accepted ({} of {} presentation contexts)", rq.callingAETitle(),

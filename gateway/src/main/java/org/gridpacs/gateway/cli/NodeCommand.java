@@ -106,18 +106,10 @@ final class NodeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | java.io.IOException e) {
             throw new UsageException("grid configuration: " + e.getMessage());
         }
-        node = ArchiveNode.start(cfg, cluster, storages, dose, grid);
-        if (nodeName == null) {
-            // federation.properties beside it: the federation port (C-ECHO for now), when enabled. A cluster's
-            // federation entry is its HAProxy's (issue 15, item 6): its members do not open one each here.
-            try {
-                federation = org.gridpacs.federation.site.FederationPort.startIfEnabled(confDir, runFolder,
-                        cfg.network(), org.gridpacs.federation.site.TrustEvents.LOG);
-            } catch (java.io.IOException e) {
-                node.close();
-                throw e;
-            }
-        }
+        // federation.properties beside it: the federation gateway (its AE on the DICOM port, its TLS port), when
+        // enabled. A cluster's federation entry is its HAProxy's (issue 15, item 6): its members do not open one each.
+        node = ArchiveNode.start(cfg, cluster, storages, dose, grid,
+                nodeName == null ? new org.gridpacs.gateway.node.FederationGateway.Setup(confDir, runFolder) : null);
         Thread hook = new Thread(this::stop, "node-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.printf("GridPACS archive node %sready: AE title %s, DICOM port %d, HTTP port %d, data in %s%n",
@@ -131,9 +123,6 @@ final class NodeCommand implements Callable<Integer> {
         }
         return 0;
     }
-
-    /** The federation port, when conf/federation.properties enables it (a single node only). */
-    private volatile org.gridpacs.federation.site.FederationAcceptor federation;
 
     /** conf/node.properties next to the installation, when there is one. */
     private static Path defaultConfig() {
@@ -152,9 +141,6 @@ final class NodeCommand implements Callable<Integer> {
         ArchiveNode n = node;
         if (n != null && stopped.getCount() > 0) {
             LOG.info("Stopping the archive node");
-            if (federation != null) {
-                federation.close();
-            }
             n.close();
         }
         stopped.countDown();

@@ -105,6 +105,10 @@ public final class ArchiveNode implements Closeable {
     private volatile Replication replication;
     /** The dose service, or null when dose.enabled is false. */
     private DoseJobs doseJobs;
+    /** Where conf/federation.properties is, or null: no federation gateway on this node. */
+    private FederationGateway.Setup federationSetup;
+    /** The federation gateway, or null when federation is off. */
+    private FederationGateway federation;
 
     private ArchiveNode(NodeConfig config, ClusterConfig cluster, ClusterStorages storages, DoseSetup dose,
                         org.gridpacs.grid.GridSettings gridSettings) {
@@ -149,9 +153,20 @@ public final class ArchiveNode implements Closeable {
      */
     public static ArchiveNode start(NodeConfig config, ClusterConfig cluster, ClusterStorages storages, DoseSetup dose,
                                     org.gridpacs.grid.GridSettings grid) throws IOException {
+        return start(config, cluster, storages, dose, grid, null);
+    }
+
+    /**
+     * As {@link #start(NodeConfig, ClusterConfig, ClusterStorages, DoseSetup, org.gridpacs.grid.GridSettings)}, with
+     * the federation gateway when {@code federation}'s conf/federation.properties enables it (null: none).
+     */
+    public static ArchiveNode start(NodeConfig config, ClusterConfig cluster, ClusterStorages storages, DoseSetup dose,
+                                    org.gridpacs.grid.GridSettings grid, FederationGateway.Setup federation)
+            throws IOException {
         // TLS to the peers and the grid's encryption are AES-GCM: compiled to the CPU's instructions from the start
         org.gridpacs.pki.CryptoWarmUp.start();
         ArchiveNode node = new ArchiveNode(config, cluster, storages, dose, grid);
+        node.federationSetup = federation;
         try {
             node.startServices();
             return node;
@@ -321,8 +336,15 @@ public final class ArchiveNode implements Closeable {
                 .accept(UIDs.storageSopClasses(), AcceptPolicy.ANY)
                 .accept(QUERY_RETRIEVE, UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian)
                 .accept(UID.StorageCommitmentPushModel, UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian);
-        server = new DicomServer(config.network(), policy, services)
-                .start(InetAddress.getByName(config.bindAddress()), config.dicomPort());
+        DicomServer dicom = new DicomServer(config.network(), policy, services);
+        if (federationSetup != null) {
+            // the gateway AE on this same port, and the federation TLS port; closed after the DICOM server
+            federation = FederationGateway.startIfEnabled(federationSetup, config, nodeName, query, retrieve, store, dicom);
+            if (federation != null) {
+                resources.add(federation);
+            }
+        }
+        server = dicom.start(InetAddress.getByName(config.bindAddress()), config.dicomPort());
         resources.add(server);
         warnIfOpenToAnyone();
         if (replication != null) {
@@ -509,6 +531,11 @@ public final class ArchiveNode implements Closeable {
     /** The grid tier, or null when it is off. */
     public org.gridpacs.grid.Grid grid() {
         return grid;
+    }
+
+    /** The federation gateway, or null when federation is off. */
+    public FederationGateway federation() {
+        return federation;
     }
 
     /** This node's replication, or null when it runs alone. */
