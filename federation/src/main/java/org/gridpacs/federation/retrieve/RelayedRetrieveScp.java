@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * the site sends each instance in one of them (as stored when it can), and the relay copies it through unchanged.
  *
  * <p>Failures: the instances at a site that is down or does not answer the C-FIND in time, or a site that refuses the
- * association or the C-GET, give 0xC001 (unable to process) with an Error Comment naming the site; a site that goes
- * away mid-way gives 0xA702 naming it and how many instances went; a target that refuses instances gives their
+ * association or the C-GET, give 0xC001 (unable to process) with an Error Comment naming the site ("SITE-B
+ * unreachable: ...", "SITE-B refused: 0x0124 ..."; 64 characters at most, the details in the log); a site that goes
+ * away mid-way gives 0xA702 naming it and how many instances went ("SITE-B ended the retrieve after 3/10: ..."); a target that refuses instances gives their
  * failed or warning counts and the usual final status (0xB000 when some went, 0xA702 when none did).
  */
 public final class RelayedRetrieveScp implements Handlers.Retrieve {
@@ -111,7 +112,7 @@ public final class RelayedRetrieveScp implements Handlers.Retrieve {
             destination = entities.moveDestination(dest).orElseThrow(() -> new DimseException(
                     Status.MOVE_DESTINATION_UNKNOWN, "move destination " + dest + " is not configured on this node"));
         }
-        SiteLocator.Location location = locator.locate(LocateKeys.imageLevelQuery(identifier));
+        SiteLocator.Location location = locator.locate(identifier);
         if (location == null) {
             responder.complete(0, 0, 0, List.of());
             return;
@@ -160,7 +161,8 @@ public final class RelayedRetrieveScp implements Handlers.Retrieve {
         try {
             siteAs[0] = sites.connect(site, rq, new Services().store(relay));
         } catch (IOException e) {
-            throw new DimseException(Status.UNABLE_TO_PROCESS, "site " + site + " cannot be reached: " + e.getMessage(), e);
+            LOG.warn("Relayed retrieve: site {} cannot be reached: {}", site, e.getMessage());
+            throw new DimseException(Status.UNABLE_TO_PROCESS, site.name() + " unreachable: " + e.getMessage(), e);
         }
         Association as = siteAs[0];
         try {
@@ -181,16 +183,18 @@ public final class RelayedRetrieveScp implements Handlers.Retrieve {
                 if (relay.targetFailure() != null) {
                     throw new IOException(relay.targetFailure(), e);
                 }
-                throw new DimseException(Status.OUT_OF_RESOURCES_SUB_OPERATIONS, "site " + site + " ended the retrieve after "
-                        + relay.sent() + " of " + location.instances().size() + " instances: " + e.getMessage(), e);
+                LOG.warn("Relayed retrieve: site {} ended the C-GET after {} of {} instances: {}", site, relay.sent(),
+                        location.instances().size(), e.getMessage());
+                throw new DimseException(Status.OUT_OF_RESOURCES_SUB_OPERATIONS, site.name() + " ended the retrieve after "
+                        + relay.sent() + "/" + location.instances().size() + ": " + e.getMessage(), e);
             }
             if (relay.targetFailure() != null) {
                 throw new IOException(relay.targetFailure());
             }
             int status = rsp.status();
             if (!Status.isSuccess(status) && !Status.isWarning(status) && status != Status.CANCEL && relay.sent() == 0) {
-                throw new DimseException(Status.UNABLE_TO_PROCESS, "site " + site + " answered the C-GET with "
-                        + rsp.describe());
+                LOG.warn("Relayed retrieve: site {} answered the C-GET with {}", site, rsp.describe());
+                throw new DimseException(Status.UNABLE_TO_PROCESS, site.name() + " refused: " + rsp.describe());
             }
             relay.finish(status == Status.CANCEL || responder.isCancelled());
             as.release();

@@ -175,12 +175,18 @@ public final class ServedRetrieveScp implements Handlers.Retrieve {
     private Map<String, LocateKeys.Found> located(DataSet identifier) {
         Map<String, LocateKeys.Found> found = new LinkedHashMap<>();
         try {
-            query.find(QueryModel.STUDY_ROOT, LocateKeys.imageLevelQuery(identifier), match -> {
-                LocateKeys.Found f = LocateKeys.Found.of(match);
+            for (LocateKeys.Found f : LocateKeys.locate(identifier, keys -> {
+                List<DataSet> matches = new ArrayList<>();
+                try {
+                    query.find(QueryModel.STUDY_ROOT, keys, matches::add);
+                } catch (QueryException e) {
+                    throw new DimseException(e.status(), e.getMessage(), e);
+                }
+                return matches;
+            })) {
                 found.put(f.sopInstanceUID(), f);
-                return true;
-            });
-        } catch (QueryException | DimseException e) {
+            }
+        } catch (DimseException | IOException e) {
             LOG.debug("Audit details of a retrieve: {}", e.getMessage()); // the retrieve itself will say what is wrong
         }
         return found;

@@ -55,15 +55,17 @@ final class SiteLocator {
     /**
      * The site holding most of {@code query}'s instances; null when no site has any and every site answered.
      *
-     * @throws DimseException 0xC001 (unable to process) naming the sites that could not be asked, when none of those
-     *                        that answered has the instances: they may be at a site that is down
+     * @throws DimseException 0xC001 (unable to process), Error Comment "unreachable: SITE-B down", when none of the
+     *                        sites that answered has the instances: they may be at a site that could not be asked
      */
-    Location locate(DataSet query) throws DimseException {
+    Location locate(DataSet retrieve) throws DimseException, IOException {
+        // a bad identifier is the requester's error, whichever site would have seen it
+        LocateKeys.locate(retrieve, keys -> List.of());
         Map<RemoteSite, CompletableFuture<List<LocateKeys.Found>>> asked = new LinkedHashMap<>();
         for (RemoteSite site : sites) {
             asked.put(site, CompletableFuture.supplyAsync(() -> {
                 try {
-                    return find(site, query);
+                    return find(site, retrieve);
                 } catch (IOException e) {
                     throw new java.util.concurrent.CompletionException(e);
                 } catch (InterruptedException e) {
@@ -75,6 +77,7 @@ final class SiteLocator {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         Location best = null;
         List<String> unreachable = new ArrayList<>();
+        List<String> unreachableNames = new ArrayList<>();
         for (Map.Entry<RemoteSite, CompletableFuture<List<LocateKeys.Found>>> e : asked.entrySet()) {
             RemoteSite site = e.getKey();
             try {
@@ -86,9 +89,11 @@ final class SiteLocator {
             } catch (TimeoutException t) {
                 e.getValue().cancel(true);
                 unreachable.add(site + ": no answer within " + timeoutMillis + " ms");
+                unreachableNames.add(site.name() + " no answer in " + timeoutMillis + " ms");
             } catch (ExecutionException x) {
                 Throwable c = x.getCause() != null && x.getCause().getCause() != null ? x.getCause().getCause() : x.getCause();
                 unreachable.add(site + ": " + c.getMessage());
+                unreachableNames.add(site.name() + (c instanceof java.net.ConnectException ? " down" : " failed"));
             } catch (InterruptedException x) {
                 Thread.currentThread().interrupt();
                 throw new DimseException(Status.UNABLE_TO_PROCESS, "interrupted while locating the instances");
@@ -98,25 +103,35 @@ final class SiteLocator {
             LOG.warn("Locating a retrieve: {}", u);
         }
         if (best == null && !unreachable.isEmpty()) {
-            throw new DimseException(Status.UNABLE_TO_PROCESS, "no site that answered holds the instances; not asked: "
-                    + String.join("; ", unreachable));
+            // the Error Comment is 64 characters at most (LO): the sites' names first, the details in the log
+            throw new DimseException(Status.UNABLE_TO_PROCESS, "unreachable: " + String.join(", ", unreachableNames));
         }
         return best;
     }
 
-    private List<LocateKeys.Found> find(RemoteSite site, DataSet query) throws IOException, InterruptedException {
+    private List<LocateKeys.Found> find(RemoteSite site, DataSet retrieve) throws IOException, InterruptedException {
         AAssociateRQ rq = connector.request(site);
         rq.addPresentationContext(new PresentationContext.RQ(1, UID.StudyRootQueryRetrieveInformationModelFind,
                 UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian));
-        List<LocateKeys.Found> found = new ArrayList<>();
         try (Association as = connector.connect(site, rq, null)) {
-            DimseResponse rsp = as.find(UID.StudyRootQueryRetrieveInformationModelFind, query,
-                    match -> found.add(LocateKeys.Found.of(match)));
+            List<LocateKeys.Found> found = LocateKeys.locate(retrieve, keys -> {
+                List<DataSet> matches = new ArrayList<>();
+                DimseResponse rsp;
+                try {
+                    rsp = as.find(UID.StudyRootQueryRetrieveInformationModelFind, keys, matches::add);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted");
+                }
+                if (!Status.isSuccess(rsp.status())) {
+                    throw new IOException("its C-FIND answered " + rsp.describe());
+                }
+                return matches;
+            });
             as.release();
-            if (!Status.isSuccess(rsp.status())) {
-                throw new IOException("its C-FIND answered " + rsp.describe());
-            }
+            return found;
+        } catch (DimseException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        return found;
     }
 }
