@@ -81,6 +81,18 @@ final class TwoSites implements AutoCloseable {
      * @param destinations the move destinations site A's node knows: AE title to port on 127.0.0.1
      */
     TwoSites(Path dir, String bAllowsA, int instances, int pixels, Map<String, Integer> destinations) throws Exception {
+        this(dir, bAllowsA, instances, pixels, destinations, () -> 1);
+    }
+
+    /** Where site B believes site A's gateway listens (for a C-MOVE at B to A): asked once the certificates exist. */
+    @FunctionalInterface
+    interface PortOfA {
+        int port() throws Exception;
+    }
+
+    /** @param aAtB where site B reaches site A's federation AE: asked after both sites' certificates are made */
+    TwoSites(Path dir, String bAllowsA, int instances, int pixels, Map<String, Integer> destinations, PortOfA aAtB)
+            throws Exception {
         this.dir = dir;
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
@@ -112,7 +124,7 @@ final class TwoSites implements AutoCloseable {
             store.store(StoreRequest.of(ds, UID.ExplicitVRLittleEndian, "MODALITY"), new ByteArrayInputStream(encode(ds)));
         }
 
-        bSettings = settings(b, "SITE-B", B_AE, remote("a", "SITE-A", A_AE, 1, bAllowsA, ""));
+        bSettings = settings(b, "SITE-B", B_AE, remote("a", "SITE-A", A_AE, aAtB.port(), bAllowsA, ""));
         SiteTls bTls = SiteTls.load(bSettings, TrustEvents.LOG);
         ServedRetrieveScp served = new ServedRetrieveScp(bTls, NET, queryB, retrieveB,
                 new AuditMessages("SITE-B", B_AE + "@test"), auditB::add);
