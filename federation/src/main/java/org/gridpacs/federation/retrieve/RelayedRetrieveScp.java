@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Set;
 
 import org.gridpacs.archive.dimse.ApplicationEntities;
+import org.gridpacs.archive.query.QueryException;
+import org.gridpacs.archive.query.QueryModel;
+import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.data.UID;
@@ -66,15 +69,30 @@ public final class RelayedRetrieveScp implements Handlers.Retrieve {
     private final SiteLocator locator;
     private final AuditMessages audit;
     private final AuditTrail trail;
+    private final RetrieveService localArchive;
+    private final Handlers.Retrieve localScp;
+
+    /** Only other sites' instances: a retrieve of this archive's own goes to its AE, not the federation AE. */
+    public RelayedRetrieveScp(FederationSettings settings, RetrieveSettings retrieveSettings,
+                              ApplicationEntities entities, Connector destinations, FederationConnector sites,
+                              AuditMessages audit, AuditTrail trail) {
+        this(settings, retrieveSettings, entities, destinations, sites, audit, trail, null, null);
+    }
 
     /**
      * @param entities     the node's known AEs: who may retrieve, where move destinations listen
      * @param destinations the node's plain connector, to the move destinations
      * @param sites        our calls to the other sites over mutual TLS
+     * @param localArchive this node's retrieve service, and {@code localScp} its C-MOVE/C-GET SCP: what this archive
+     *                     holds itself is served by it, without asking any site (a viewer configured with the
+     *                     federation AE alone retrieves local studies through it too); both null: never local
      */
     public RelayedRetrieveScp(FederationSettings settings, RetrieveSettings retrieveSettings,
                               ApplicationEntities entities, Connector destinations, FederationConnector sites,
-                              AuditMessages audit, AuditTrail trail) {
+                              AuditMessages audit, AuditTrail trail, RetrieveService localArchive,
+                              Handlers.Retrieve localScp) {
+        this.localArchive = localArchive;
+        this.localScp = localScp;
         this.settings = settings;
         this.entities = entities;
         this.destinations = destinations;
@@ -111,6 +129,10 @@ public final class RelayedRetrieveScp implements Handlers.Retrieve {
             String dest = request.command().getString(Tag.MoveDestination);
             destination = entities.moveDestination(dest).orElseThrow(() -> new DimseException(
                     Status.MOVE_DESTINATION_UNKNOWN, "move destination " + dest + " is not configured on this node"));
+        }
+        if (heldHere(request, identifier)) {
+            localScp.retrieve(request, identifier, responder);
+            return;
         }
         SiteLocator.Location location = locator.locate(identifier);
         if (location == null) {
@@ -203,6 +225,20 @@ public final class RelayedRetrieveScp implements Handlers.Retrieve {
             if (as.isOpen()) {
                 as.abort();
             }
+        }
+    }
+
+    /** Whether this archive holds what the identifier selects (then it serves it, as its own AE would). */
+    private boolean heldHere(DimseRequest request, DataSet identifier) throws DimseException {
+        if (localArchive == null || localScp == null) {
+            return false;
+        }
+        QueryModel model = UID.PatientRootQueryRetrieveInformationModelGet.equals(getClass(request.sopClassUID()))
+                ? QueryModel.PATIENT_ROOT : QueryModel.STUDY_ROOT;
+        try {
+            return !localArchive.resolve(model, identifier).isEmpty();
+        } catch (QueryException e) {
+            throw new DimseException(e.status(), e.getMessage(), e);
         }
     }
 

@@ -14,7 +14,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.gridpacs.archive.dimse.ApplicationEntities;
+import org.gridpacs.archive.dimse.RetrieveScp;
 import org.gridpacs.archive.index.IndexedInstance;
+import org.gridpacs.federation.audit.AuditMessages;
+import org.gridpacs.federation.site.FederationConnector;
+import org.gridpacs.federation.site.SiteTls;
+import org.gridpacs.federation.site.TrustEvents;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.UID;
 import org.gridpacs.dicom.net.AcceptPolicy;
@@ -141,6 +147,30 @@ class RelayedRetrieveTest {
             assertArrayEquals(sites.storedBytes(i), got.get(i.sopInstanceUID()), i.sopInstanceUID());
         }
         assertEquals(N, pendings.get(0).remaining());
+    }
+
+    @Test
+    void whatThisArchiveHoldsIsServedHereWithoutAskingAnySite() throws Exception {
+        start("query, retrieve");
+        sites.stopSiteB();
+        // site B's archive standing in for site A's own: the relay's local archive and its retrieve SCP
+        RetrieveScp local = new RetrieveScp(sites.retrieveB, new ApplicationEntities(Map.of("DEST",
+                new ApplicationEntities.KnownAE("DEST", "127.0.0.1", dest.port(), false, false, false)), true),
+                "PACS", new Connector(TwoSites.NET));
+        RelayedRetrieveScp relayed = new RelayedRetrieveScp(sites.aSettings, RetrieveSettings.DEFAULT,
+                new ApplicationEntities(Map.of("DEST", new ApplicationEntities.KnownAE("DEST", "127.0.0.1", dest.port(),
+                        false, false, false)), true), new Connector(TwoSites.NET),
+                new FederationConnector(SiteTls.load(sites.aSettings, TrustEvents.LOG), TwoSites.NET),
+                new AuditMessages("SITE-A", "FEDERATION@test"), sites.auditA::add, sites.retrieveB, local);
+        sites.relay.close();
+        sites.relay = new DicomServer(TwoSites.NET, new AcceptPolicy(TwoSites.A_AE).accept(
+                UID.StudyRootQueryRetrieveInformationModelMove, UID.ExplicitVRLittleEndian),
+                new Services().move(relayed)).start(InetAddress.getLoopbackAddress(), 0);
+        DimseResponse rsp = move(new CopyOnWriteArrayList<>());
+        assertEquals(Status.SUCCESS, rsp.status(), rsp.describe());
+        assertEquals(N, rsp.completed());
+        assertEquals(N, received.size());
+        assertEquals(0, sites.events(sites.auditA, AuditEvent.INSTANCES_TRANSFERRED).size(), "nothing came from a site");
     }
 
     @Test
