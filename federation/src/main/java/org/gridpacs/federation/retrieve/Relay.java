@@ -1,7 +1,12 @@
 package org.gridpacs.federation.retrieve;
 
+import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -9,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.gridpacs.archive.store.InstanceStore;
+import org.gridpacs.archive.store.StoreException;
+import org.gridpacs.archive.store.StoreRequest;
 import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.io.TransferSyntax;
 import org.gridpacs.dicom.io.Transcoder;
@@ -43,6 +51,9 @@ final class Relay implements Handlers.Store {
     private final Handlers.RetrieveResponder responder;
     private final TransferAccumulator audit;
     private final Runnable cancelAtSite;
+    /** Where a copy of each instance is kept (the local archive), or null. */
+    private final InstanceStore cache;
+    private final String siteAETitle;
 
     private int total;
     private int completed;
@@ -56,7 +67,9 @@ final class Relay implements Handlers.Store {
 
     Relay(Association target, String targetName, String originator, int originatorMessageID,
           List<LocateKeys.Found> expected, Handlers.RetrieveResponder responder, TransferAccumulator audit,
-          Runnable cancelAtSite) {
+          Runnable cancelAtSite, InstanceStore cache, String siteAETitle) {
+        this.cache = cache;
+        this.siteAETitle = siteAETitle;
         this.target = target;
         this.targetName = targetName;
         this.originator = originator;
@@ -76,6 +89,36 @@ final class Relay implements Handlers.Store {
         String cuid = request.sopClassUID();
         String iuid = request.sopInstanceUID();
         TransferSyntax from = TransferSyntax.of(request.transferSyntaxUID());
+        Path copy = cache != null ? Files.createTempFile("relayed-", ".dcm") : null;
+        try (OutputStream copyOut = copy != null ? new BufferedOutputStream(Files.newOutputStream(copy)) : null) {
+            InputStream in = copyOut != null ? new TeeInputStream(data, copyOut) : data;
+            int status = forward(request, cuid, iuid, from, in);
+            if (copyOut != null) {
+                in.transferTo(OutputStream.nullOutputStream()); // the rest, when forwarding stopped early
+                copyOut.close();
+                keep(copy, new StoreRequest(cuid, iuid, from.uid(), siteAETitle));
+            }
+            return status;
+        } finally {
+            if (copy != null) {
+                Files.deleteIfExists(copy);
+            }
+        }
+    }
+
+    /** Keeps a copy in the local archive; a failure there is logged, not the retrieve's. */
+    private void keep(Path copy, StoreRequest request) {
+        try (InputStream in = Files.newInputStream(copy)) {
+            cache.store(request, in);
+        } catch (StoreException e) {
+            LOG.info("Relayed {} not kept in the local archive: {}", request.sopInstanceUID(), e.getMessage());
+        } catch (IOException e) {
+            LOG.warn("Relayed {} not kept in the local archive: {}", request.sopInstanceUID(), e.getMessage());
+        }
+    }
+
+    private int forward(DimseRequest request, String cuid, String iuid, TransferSyntax from, InputStream data)
+            throws IOException {
         int status;
         String why = null;
         if (targetFailure != null) {
@@ -193,5 +236,45 @@ final class Relay implements Handlers.Store {
 
     synchronized int sent() {
         return completed + warning;
+    }
+
+    /** Writes what is read from the site's stream to the local copy too. */
+    private static final class TeeInputStream extends FilterInputStream {
+        private final OutputStream copy;
+
+        TeeInputStream(InputStream in, OutputStream copy) {
+            super(in);
+            this.copy = copy;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                copy.write(b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                copy.write(b, off, n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buf = new byte[(int) Math.min(n, 8192)];
+            int r = read(buf, 0, buf.length);
+            return Math.max(r, 0);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
     }
 }

@@ -12,6 +12,7 @@ import org.gridpacs.archive.dimse.ApplicationEntities;
 import org.gridpacs.archive.query.QueryException;
 import org.gridpacs.archive.query.QueryModel;
 import org.gridpacs.archive.retrieve.RetrieveService;
+import org.gridpacs.archive.store.InstanceStore;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.data.UID;
@@ -71,12 +72,13 @@ public final class RelayedRetrieveScp implements Handlers.Retrieve {
     private final AuditTrail trail;
     private final RetrieveService localArchive;
     private final Handlers.Retrieve localScp;
+    private final InstanceStore cache;
 
     /** Only other sites' instances: a retrieve of this archive's own goes to its AE, not the federation AE. */
     public RelayedRetrieveScp(FederationSettings settings, RetrieveSettings retrieveSettings,
                               ApplicationEntities entities, Connector destinations, FederationConnector sites,
                               AuditMessages audit, AuditTrail trail) {
-        this(settings, retrieveSettings, entities, destinations, sites, audit, trail, null, null);
+        this(settings, retrieveSettings, entities, destinations, sites, audit, trail, null, null, null);
     }
 
     /**
@@ -86,11 +88,17 @@ public final class RelayedRetrieveScp implements Handlers.Retrieve {
      * @param localArchive this node's retrieve service, and {@code localScp} its C-MOVE/C-GET SCP: what this archive
      *                     holds itself is served by it, without asking any site (a viewer configured with the
      *                     federation AE alone retrieves local studies through it too); both null: never local
+     * @param localStore   the node's store, where relayed instances are kept when {@code federation.retrieve.cache}
+     *                     is true (may be null otherwise)
      */
     public RelayedRetrieveScp(FederationSettings settings, RetrieveSettings retrieveSettings,
                               ApplicationEntities entities, Connector destinations, FederationConnector sites,
                               AuditMessages audit, AuditTrail trail, RetrieveService localArchive,
-                              Handlers.Retrieve localScp) {
+                              Handlers.Retrieve localScp, InstanceStore localStore) {
+        if (retrieveSettings.cache() && localStore == null) {
+            throw new IllegalArgumentException("federation.retrieve.cache is true but no local store was given");
+        }
+        this.cache = retrieveSettings.cache() ? localStore : null;
         this.localArchive = localArchive;
         this.localScp = localScp;
         this.settings = settings;
@@ -178,7 +186,8 @@ public final class RelayedRetrieveScp implements Handlers.Retrieve {
         int[] getMessage = {-1};
         Association[] siteAs = new Association[1];
         Relay relay = new Relay(target, targetName, move ? request.callingAETitle() : null, request.messageID(),
-                location.instances(), responder, transfer, () -> cancel(siteAs[0], getClass, getMessage[0]));
+                location.instances(), responder, transfer, () -> cancel(siteAs[0], getClass, getMessage[0]), cache,
+                site.aeTitle());
         AAssociateRQ rq = siteRequest(site, getClass, classes, target);
         try {
             siteAs[0] = sites.connect(site, rq, new Services().store(relay));

@@ -13,10 +13,12 @@ import java.util.Properties;
  *
  * @param locateTimeoutMillis how long each site may take to answer the C-FIND that finds which site holds what a
  *                            relayed retrieve asks for ({@code federation.retrieve.locate-timeout-ms})
+ * @param cache               whether each instance relayed from another site is also stored in the local archive
+ *                            ({@code federation.retrieve.cache}); the next retrieve of it is then served here
  */
-public record RetrieveSettings(int locateTimeoutMillis) {
+public record RetrieveSettings(int locateTimeoutMillis, boolean cache) {
     static final String PREFIX = "federation.retrieve.";
-    public static final RetrieveSettings DEFAULT = new RetrieveSettings(10_000);
+    public static final RetrieveSettings DEFAULT = new RetrieveSettings(10_000, false);
 
     public RetrieveSettings {
         if (locateTimeoutMillis < 1) {
@@ -37,6 +39,7 @@ public record RetrieveSettings(int locateTimeoutMillis) {
 
     static RetrieveSettings parse(Properties p) {
         int timeout = DEFAULT.locateTimeoutMillis;
+        boolean cache = DEFAULT.cache;
         for (String key : p.stringPropertyNames()) {
             if (!key.startsWith(PREFIX)) {
                 continue;
@@ -51,10 +54,16 @@ public record RetrieveSettings(int locateTimeoutMillis) {
                 if (timeout < 1) {
                     throw new IllegalArgumentException(key + ": '" + value + "' must be at least 1");
                 }
+            } else if (key.equals(PREFIX + "cache")) {
+                if (!value.equals("true") && !value.equals("false")) {
+                    throw new IllegalArgumentException(key + ": '" + value + "' is not true or false");
+                }
+                cache = value.equals("true");
             } else {
-                throw new IllegalArgumentException(key + ": unknown key (known: " + PREFIX + "locate-timeout-ms)");
+                throw new IllegalArgumentException(key + ": unknown key (known: " + PREFIX + "locate-timeout-ms, "
+                        + PREFIX + "cache)");
             }
         }
-        return new RetrieveSettings(timeout);
+        return new RetrieveSettings(timeout, cache);
     }
 }

@@ -16,7 +16,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.gridpacs.archive.dimse.ApplicationEntities;
 import org.gridpacs.archive.dimse.RetrieveScp;
+import org.gridpacs.archive.index.IndexDatabase;
 import org.gridpacs.archive.index.IndexedInstance;
+import org.gridpacs.archive.index.SqlInstanceIndex;
+import org.gridpacs.archive.query.QueryModel;
+import org.gridpacs.archive.query.QueryService;
+import org.gridpacs.archive.retrieve.RetrieveService;
+import org.gridpacs.archive.storage.FileSystemStorage;
+import org.gridpacs.archive.store.DuplicatePolicy;
+import org.gridpacs.archive.store.StoreService;
 import org.gridpacs.federation.audit.AuditMessages;
 import org.gridpacs.federation.site.FederationConnector;
 import org.gridpacs.federation.site.SiteTls;
@@ -150,27 +158,43 @@ class RelayedRetrieveTest {
     }
 
     @Test
-    void whatThisArchiveHoldsIsServedHereWithoutAskingAnySite() throws Exception {
+    void withTheCacheOnARelayedStudyIsKeptAndNextServedHereWithoutAskingAnySite() throws Exception {
         start("query, retrieve");
-        sites.stopSiteB();
-        // site B's archive standing in for site A's own: the relay's local archive and its retrieve SCP
-        RetrieveScp local = new RetrieveScp(sites.retrieveB, new ApplicationEntities(Map.of("DEST",
-                new ApplicationEntities.KnownAE("DEST", "127.0.0.1", dest.port(), false, false, false)), true),
-                "PACS", new Connector(TwoSites.NET));
-        RelayedRetrieveScp relayed = new RelayedRetrieveScp(sites.aSettings, RetrieveSettings.DEFAULT,
-                new ApplicationEntities(Map.of("DEST", new ApplicationEntities.KnownAE("DEST", "127.0.0.1", dest.port(),
-                        false, false, false)), true), new Connector(TwoSites.NET),
-                new FederationConnector(SiteTls.load(sites.aSettings, TrustEvents.LOG), TwoSites.NET),
-                new AuditMessages("SITE-A", "FEDERATION@test"), sites.auditA::add, sites.retrieveB, local);
-        sites.relay.close();
-        sites.relay = new DicomServer(TwoSites.NET, new AcceptPolicy(TwoSites.A_AE).accept(
-                UID.StudyRootQueryRetrieveInformationModelMove, UID.ExplicitVRLittleEndian),
-                new Services().move(relayed)).start(InetAddress.getLoopbackAddress(), 0);
-        DimseResponse rsp = move(new CopyOnWriteArrayList<>());
-        assertEquals(Status.SUCCESS, rsp.status(), rsp.describe());
-        assertEquals(N, rsp.completed());
-        assertEquals(N, received.size());
-        assertEquals(0, sites.events(sites.auditA, AuditEvent.INSTANCES_TRANSFERRED).size(), "nothing came from a site");
+        IndexDatabase dbA = IndexDatabase.openH2(tmp.resolve("archive-a/index"));
+        try {
+            FileSystemStorage storage = new FileSystemStorage("a1", tmp.resolve("archive-a/storage"), false);
+            StoreService storeA = new StoreService(storage, new SqlInstanceIndex(dbA), DuplicatePolicy.REJECT);
+            RetrieveService retrieveA = new RetrieveService(new QueryService(dbA, "PACS"), Map.of(storage.id(), storage));
+            ApplicationEntities known = new ApplicationEntities(Map.of("DEST", new ApplicationEntities.KnownAE("DEST",
+                    "127.0.0.1", dest.port(), false, false, false)), true);
+            RelayedRetrieveScp relayed = new RelayedRetrieveScp(sites.aSettings, new RetrieveSettings(10_000, true),
+                    known, new Connector(TwoSites.NET),
+                    new FederationConnector(SiteTls.load(sites.aSettings, TrustEvents.LOG), TwoSites.NET),
+                    new AuditMessages("SITE-A", "FEDERATION@test"), sites.auditA::add, retrieveA,
+                    new RetrieveScp(retrieveA, known, "PACS", new Connector(TwoSites.NET)), storeA);
+            sites.relay.close();
+            sites.relay = new DicomServer(TwoSites.NET, new AcceptPolicy(TwoSites.A_AE).accept(
+                    UID.StudyRootQueryRetrieveInformationModelMove, UID.ExplicitVRLittleEndian),
+                    new Services().move(relayed)).start(InetAddress.getLoopbackAddress(), 0);
+
+            DimseResponse first = move(new CopyOnWriteArrayList<>());
+            assertEquals(Status.SUCCESS, first.status(), first.describe());
+            assertEquals(1, sites.events(sites.auditA, AuditEvent.INSTANCES_TRANSFERRED).size());
+            List<IndexedInstance> kept = retrieveA.resolve(QueryModel.STUDY_ROOT, sites.studyKeys());
+            assertEquals(N, kept.size(), "kept in site A's archive");
+
+            sites.stopSiteB();
+            received.clear();
+            DimseResponse second = move(new CopyOnWriteArrayList<>());
+            assertEquals(Status.SUCCESS, second.status(), second.describe());
+            assertEquals(N, second.completed());
+            for (IndexedInstance i : sites.studyAtB()) {
+                assertArrayEquals(sites.storedBytes(i), received.get(i.sopInstanceUID()), "served from A's copy");
+            }
+            assertEquals(1, sites.events(sites.auditA, AuditEvent.INSTANCES_TRANSFERRED).size(), "nothing came from a site");
+        } finally {
+            dbA.close();
+        }
     }
 
     @Test

@@ -22,6 +22,7 @@ class RetrieveSettingsTest {
     void defaultsAndTheShippedFile() throws Exception {
         assertEquals(10_000, parse("federation.enabled = true\n").locateTimeoutMillis());
         assertEquals(2_500, parse("federation.retrieve.locate-timeout-ms = 2500\n").locateTimeoutMillis());
+        assertTrue(parse("federation.retrieve.cache = true\n").cache());
         // the file in conf/ (keys commented out) gives the defaults
         assertEquals(RetrieveSettings.DEFAULT, RetrieveSettings.load(Path.of("../conf/federation.properties")));
     }
@@ -32,6 +33,9 @@ class RetrieveSettingsTest {
                 () -> parse("federation.retrieve.locate-timeout-ms = soon\n"));
         assertTrue(bad.getMessage().startsWith("federation.retrieve.locate-timeout-ms: 'soon'"), bad.getMessage());
         assertThrows(IllegalArgumentException.class, () -> parse("federation.retrieve.locate-timeout-ms = 0\n"));
+        IllegalArgumentException notBoolean = assertThrows(IllegalArgumentException.class,
+                () -> parse("federation.retrieve.cache = yes\n"));
+        assertTrue(notBoolean.getMessage().startsWith("federation.retrieve.cache: 'yes'"), notBoolean.getMessage());
         IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
                 () -> parse("federation.retrieve.locate-timout-ms = 5\n"));
         assertTrue(typo.getMessage().startsWith("federation.retrieve.locate-timout-ms: unknown key"), typo.getMessage());
