@@ -66,6 +66,8 @@ class RelayedRetrieveTest {
     final AtomicInteger stores = new AtomicInteger();
     /** Every how many-th C-STORE the destination refuses (0: none). */
     volatile int refuseEvery;
+    /** How long the destination takes per C-STORE (ms). */
+    volatile int storeMillis;
 
     @AfterEach
     void stop() {
@@ -81,6 +83,13 @@ class RelayedRetrieveTest {
         dest = new DicomServer(TwoSites.NET, new AcceptPolicy("DEST").accept(AcceptPolicy.ANY, UID.ExplicitVRLittleEndian),
                 new Services().store((rq, data) -> {
                     byte[] bytes = data.readAllBytes();
+                    if (storeMillis > 0) {
+                        try {
+                            Thread.sleep(storeMillis);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
                     if (refuseEvery > 0 && stores.incrementAndGet() % refuseEvery == 0) {
                         return Status.OUT_OF_RESOURCES;
                     }
@@ -195,6 +204,33 @@ class RelayedRetrieveTest {
         } finally {
             dbA.close();
         }
+    }
+
+    @Test
+    void aCancelFromTheRequesterIsPassedOnAndEndsTheMoveEarly() throws Exception {
+        start("query, retrieve");
+        storeMillis = 300;
+        AAssociateRQ rq = new AAssociateRQ("VIEWER", TwoSites.A_AE);
+        rq.addPresentationContext(new PresentationContext.RQ(1, UID.StudyRootQueryRetrieveInformationModelMove,
+                UID.ExplicitVRLittleEndian));
+        DimseResponse rsp;
+        try (Association as = new Connector(TwoSites.NET).connect("127.0.0.1", sites.relay.port(), rq, null)) {
+            AtomicInteger seen = new AtomicInteger();
+            rsp = as.move(UID.StudyRootQueryRetrieveInformationModelMove, "DEST", sites.studyKeys(), p -> {
+                if (seen.incrementAndGet() == 2) { // after the first instance
+                    try {
+                        as.cancel(1, p.command().getInt(org.gridpacs.dicom.data.Tag.MessageIDBeingRespondedTo, 0));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            as.release();
+        }
+        assertEquals(Status.CANCEL, rsp.status(), rsp.describe());
+        assertTrue(rsp.completed() < N && rsp.completed() >= 1, rsp.describe());
+        assertTrue(rsp.remaining() > 0, rsp.describe());
+        assertEquals(rsp.completed(), received.size());
     }
 
     @Test
