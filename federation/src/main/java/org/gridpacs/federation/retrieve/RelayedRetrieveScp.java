@@ -228,7 +228,11 @@ public final class RelayedRetrieveScp implements Handlers.Retrieve {
                 throw new DimseException(Status.UNABLE_TO_PROCESS, site.name() + " refused: " + rsp.describe());
             }
             relay.finish(status == Status.CANCEL || responder.isCancelled());
-            as.release();
+            try {
+                as.release();
+            } catch (IOException e) {
+                LOG.warn("Releasing the association to {}: {}", site, e.getMessage()); // everything came: not a failure
+            }
             return status == Status.CANCEL ? "cancelled" : null;
         } finally {
             if (as.isOpen()) {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -37,6 +39,15 @@ import org.slf4j.LoggerFactory;
  */
 final class SiteLocator {
     private static final Logger LOG = LoggerFactory.getLogger(SiteLocator.class);
+    /**
+     * Threads of their own: the common pool has one thread on a 2-core machine, and a site that does not answer
+     * would hold up the others' C-FINDs behind it. Daemon threads; idle ones end after a minute.
+     */
+    private static final ExecutorService ASKING = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "federation-locate");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** What one site holds of the request. */
     record Location(RemoteSite site, List<LocateKeys.Found> instances) {
@@ -72,7 +83,7 @@ final class SiteLocator {
                     Thread.currentThread().interrupt();
                     throw new java.util.concurrent.CompletionException(e);
                 }
-            }));
+            }, ASKING));
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         Location best = null;
