@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p>Failures: the instances at a site that is down or does not answer the C-FIND in time, or a site that refuses the
  * association or the C-GET, give 0xC001 (unable to process) with an Error Comment naming the site ("SITE-B
  * unreachable: ...", "SITE-B refused: 0x0124 ..."; 64 characters at most, the details in the log); a site that goes
- * away mid-way gives 0xA702 naming it and how many instances went ("SITE-B ended the retrieve after 3/10: ..."); a target that refuses instances gives their
- * failed or warning counts and the usual final status (0xB000 when some went, 0xA702 when none did).
+ * away mid-way gives 0xA702 naming it and how many instances went ("SITE-B ended the retrieve after 3/10: ...");
+ * a target that refuses instances gives their failed or warning counts and the usual final status (0xB000 when some
+ * went, 0xA702 when none did). A C-CANCEL from the requester is passed on to the site.
  */
 public final class RelayedRetrieveScp implements Handlers.Retrieve {
     private static final Logger LOG = LoggerFactory.getLogger(RelayedRetrieveScp.class);
