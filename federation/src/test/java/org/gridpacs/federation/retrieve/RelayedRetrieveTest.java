@@ -68,6 +68,8 @@ class RelayedRetrieveTest {
     volatile int refuseEvery;
     /** How long the destination takes per C-STORE (ms). */
     volatile int storeMillis;
+    /** Run by the destination at its third C-STORE, before answering it. */
+    volatile Runnable atThirdStore;
 
     @AfterEach
     void stop() {
@@ -83,6 +85,9 @@ class RelayedRetrieveTest {
         dest = new DicomServer(TwoSites.NET, new AcceptPolicy("DEST").accept(AcceptPolicy.ANY, UID.ExplicitVRLittleEndian),
                 new Services().store((rq, data) -> {
                     byte[] bytes = data.readAllBytes();
+                    if (received.size() == 2 && atThirdStore != null) {
+                        atThirdStore.run();
+                    }
                     if (storeMillis > 0) {
                         try {
                             Thread.sleep(storeMillis);
@@ -231,6 +236,26 @@ class RelayedRetrieveTest {
         assertTrue(rsp.completed() < N && rsp.completed() >= 1, rsp.describe());
         assertTrue(rsp.remaining() > 0, rsp.describe());
         assertEquals(rsp.completed(), received.size());
+    }
+
+    @Test
+    void siteBGoingAwayMidwayFailsTheMoveNamingItAndHowManyWent() throws Exception {
+        start("query, retrieve");
+        atThirdStore = () -> {
+            Thread stop = new Thread(sites::stopSiteB);
+            stop.start();
+            try {
+                stop.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        DimseResponse rsp = move(new CopyOnWriteArrayList<>());
+        assertEquals(Status.OUT_OF_RESOURCES_SUB_OPERATIONS, rsp.status(), rsp.describe());
+        assertTrue(rsp.errorComment().startsWith("SITE-B ended the retrieve after "), rsp.errorComment());
+        assertTrue(received.size() >= 2 && received.size() < N, received.size() + " received");
+        AuditMessage a = sites.events(sites.auditA, AuditEvent.INSTANCES_TRANSFERRED).get(0);
+        assertEquals(Outcome.MINOR_FAILURE, a.outcome(), a.outcomeDescription());
     }
 
     @Test
