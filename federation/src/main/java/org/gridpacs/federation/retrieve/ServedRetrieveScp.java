@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * C-GET and C-MOVE SCP of the federation TLS port: serves this archive's instances to another site, through the
  * archive's own retrieve SCP ({@link RetrieveScp} over the {@link RetrieveService}), for a site whose
  * {@code may-here} includes {@code retrieve}. Any other caller gets 0x0124 (refused: not authorized, PS3.7 C.5) and
- * a Security Alert (Use of Restricted Function) in the audit trail. A C-MOVE's destination may only be a remote
- * site's gateway (the caller's own, normally), reached over mutual TLS; anything else is 0xA801 (move destination
- * unknown). Each request gives one DICOM Instances Transferred record (R: we are the source).
+ * a Security Alert (Use of Restricted Function) in the audit trail. A C-MOVE's destination may only be the calling
+ * site's own gateway AE, reached over mutual TLS (its certificate checked); anything else is 0xA801 (move
+ * destination unknown). Each request gives one DICOM Instances Transferred record (R: we are the source).
  */
 public final class ServedRetrieveScp implements Handlers.Retrieve {
     private static final Logger LOG = LoggerFactory.getLogger(ServedRetrieveScp.class);
@@ -109,11 +109,14 @@ public final class ServedRetrieveScp implements Handlers.Retrieve {
         RemoteSite from = site.get();
         boolean move = request.command().getInt(Tag.CommandField, 0) == CommandField.C_MOVE_RQ;
         String destAE = move ? request.command().getString(Tag.MoveDestination) : caller;
-        RemoteSite dest = move ? settings.remoteByAeTitle(destAE).orElse(null) : from;
+        if (move && !caller.equals(destAE)) {
+            // to a third site would let one site send our patients' images where they were not asked for
+            throw new DimseException(Status.MOVE_DESTINATION_UNKNOWN, "a site may move only to its own AE "
+                    + caller + ", not " + destAE);
+        }
         TransferAccumulator transfer = audit.transfer(
                 new ActiveParticipant(settings.aeTitle(), settings.siteName(), null, false, AuditCode.SOURCE),
-                new ActiveParticipant(destAE, dest != null ? dest.name() : null,
-                        dest != null ? dest.host() : null, !move, AuditCode.DESTINATION), 'R');
+                new ActiveParticipant(destAE, from.name(), from.host(), !move, AuditCode.DESTINATION), 'R');
         Map<String, LocateKeys.Found> found = located(identifier);
         int[] counts = new int[3];
         List<String> failedUIDs = new ArrayList<>();

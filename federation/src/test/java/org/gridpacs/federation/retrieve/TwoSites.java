@@ -58,7 +58,7 @@ import org.gridpacs.pki.KeyType;
  * gateway's federation AE on the node's port. Move destinations are given by the test.
  */
 final class TwoSites implements AutoCloseable {
-    static final NetworkSettings NET = NetworkSettings.DEFAULT.withTimeouts(5_000, 5_000, 30_000, 30_000);
+    static final NetworkSettings NET = NetworkSettings.DEFAULT.withTimeouts(15_000, 15_000, 30_000, 30_000);
     static final String A_AE = "FEDERATION";
     static final String B_AE = "FED-B";
 
