@@ -27,6 +27,7 @@ import org.gridpacs.dicom.net.Services;
 import org.gridpacs.dicom.net.dimse.CommandField;
 import org.gridpacs.dicom.net.dimse.Status;
 import org.gridpacs.dicom.net.pdu.AAssociateRQ;
+import org.gridpacs.dicom.net.pdu.AsyncOperationsWindow;
 import org.gridpacs.dicom.net.pdu.PresentationContext;
 import org.gridpacs.dicom.net.pdu.RoleSelection;
 import org.gridpacs.federation.audit.ActiveParticipant;
@@ -59,6 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class RelayedRetrieveScp implements Handlers.Retrieve {
     private static final Logger LOG = LoggerFactory.getLogger(RelayedRetrieveScp.class);
     private static final int MAX_PRESENTATION_CONTEXTS = 128;
+    /** How many C-STORE sub-operations the site may have outstanding on the C-GET association. */
+    private static final int SITE_WINDOW = 4;
     /** Compressed syntaxes a move destination is offered, each in a context of its own, besides uncompressed ones. */
     private static final List<String> COMPRESSED = List.of(UID.JPEGBaseline8Bit, "1.2.840.10008.1.2.4.51",
             "1.2.840.10008.1.2.4.70", "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91",
@@ -273,6 +276,8 @@ public final class RelayedRetrieveScp implements Handlers.Retrieve {
      */
     AAssociateRQ siteRequest(RemoteSite site, String getClass, Set<String> classes, Association target) {
         AAssociateRQ rq = sites.request(site);
+        // the site may send the next instance while the previous one is still on its way to the target
+        rq.userInformation().setAsyncOperationsWindow(new AsyncOperationsWindow(1, SITE_WINDOW));
         rq.addPresentationContext(new PresentationContext.RQ(1, getClass, UID.ExplicitVRLittleEndian,
                 UID.ImplicitVRLittleEndian));
         int id = 3;
