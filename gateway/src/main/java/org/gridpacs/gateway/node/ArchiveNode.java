@@ -98,8 +98,6 @@ public final class ArchiveNode implements Closeable {
     private final StoreListeners storeListeners = new StoreListeners();
     private InstanceStore store;
     private RetrieveService retrieve;
-    /** The exports to other sites (issue 15): set by the federation wiring before the HTTP service starts; else null. */
-    private org.gridpacs.federation.export.Exports federationExports;
     private DicomServer server;
     private NodeHttpServer http;
     private volatile Replication replication;
@@ -185,7 +183,8 @@ public final class ArchiveNode implements Closeable {
         try {
             // the index holds replication's tables (the outbox) and the dose jobs as well as the archive's,
             // standalone or not
-            database = IndexDatabase.open(indexUrl(), "sa", "", 16, List.of(Replication.SCHEMA, JobStore.SCHEMA));
+            database = IndexDatabase.open(indexUrl(), "sa", "", 16, List.of(Replication.SCHEMA, JobStore.SCHEMA,
+                    org.gridpacs.federation.export.ExportQueue.SCHEMA));
         } catch (java.sql.SQLException e) {
             throw new IOException("cannot open the index " + config.indexUrl() + ": " + e.getMessage(), e);
         }
@@ -312,8 +311,9 @@ public final class ArchiveNode implements Closeable {
         ViewerHandler.ifInstalled(config.viewerFolder()).ifPresent(v -> http.route(ViewerHandler.ROUTE, v));
         http.route(AdminPage.ROUTE, new AdminPage());
         http.route(GridHandler.ROUTE, new GridHandler(grid, nodeName));
-        // pacs export: 503 "federation is off" until the federation wiring sets federationExports
-        http.route(FederationExportsHandler.ROUTE, new FederationExportsHandler(federationExports));
+        // pacs export: 503 "federation is off" while no federation gateway runs (it starts after the HTTP service)
+        http.route(FederationExportsHandler.ROUTE, new FederationExportsHandler(
+                () -> federation == null ? null : federation.exports()));
         http.route(NodesHandler.ROUTE, new NodesHandler(nodeStates != null ? nodeStates
                 : NodeStates.alone(config, this::problem)));
         if (replication != null) {
@@ -339,7 +339,8 @@ public final class ArchiveNode implements Closeable {
         DicomServer dicom = new DicomServer(config.network(), policy, services);
         if (federationSetup != null) {
             // the gateway AE on this same port, and the federation TLS port; closed after the DICOM server
-            federation = FederationGateway.startIfEnabled(federationSetup, config, nodeName, query, retrieve, store, dicom);
+            federation = FederationGateway.startIfEnabled(federationSetup, config, nodeName, query, retrieve, store, dicom,
+                    database, retrieveScp, storeListeners);
             if (federation != null) {
                 resources.add(federation);
             }

@@ -35,11 +35,11 @@ final class FederationExportsHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(FederationExportsHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 64 * 1024;
-    private final Exports exports;
+    private final java.util.function.Supplier<Exports> current;
 
-    /** {@code exports}: null when federation is off on this node. */
-    FederationExportsHandler(Exports exports) {
-        this.exports = exports;
+    /** {@code exports} gives null while federation is off on this node (the gateway starts after the HTTP service). */
+    FederationExportsHandler(java.util.function.Supplier<Exports> exports) {
+        this.current = exports;
     }
 
     @Override
@@ -63,6 +63,7 @@ final class FederationExportsHandler extends Handler.Abstract {
             send(response, callback, 403, error(BASE + " needs an account with the admin role"));
             return;
         }
+        Exports exports = current.get();
         if (exports == null) {
             send(response, callback, 503, error("federation is off on this node (conf/federation.properties:"
                     + " federation.enabled = false, or no such file)"));

@@ -67,10 +67,14 @@ public final class FederationGateway implements Closeable {
     private final AuditTrails trail;
     private final FederationAcceptor acceptor;
 
-    private FederationGateway(FederationContext context, AuditTrails trail, FederationAcceptor acceptor) {
+    private final org.gridpacs.federation.export.Exchange exchange;
+
+    private FederationGateway(FederationContext context, AuditTrails trail, FederationAcceptor acceptor,
+                              org.gridpacs.federation.export.Exchange exchange) {
         this.context = context;
         this.trail = trail;
         this.acceptor = acceptor;
+        this.exchange = exchange;
     }
 
     /**
@@ -81,7 +85,10 @@ public final class FederationGateway implements Closeable {
      * @param nodeName this node's name (cluster member name, or its AE title alone), for the audit source
      */
     static FederationGateway startIfEnabled(Setup setup, NodeConfig config, String nodeName, QueryService query,
-                                            RetrieveService retrieve, InstanceStore store, DicomServer server)
+                                            RetrieveService retrieve, InstanceStore store, DicomServer server,
+                                            org.gridpacs.archive.index.IndexDatabase db,
+                                            org.gridpacs.dicom.net.Handlers.Retrieve localRetrieve,
+                                            org.gridpacs.archive.store.StoreListeners storeListeners)
             throws IOException {
         Path file = setup.confDir().resolve(FederationPort.FILE);
         if (!Files.exists(file)) {
@@ -105,6 +112,7 @@ public final class FederationGateway implements Closeable {
                     + e.getMessage(), e);
         }
         ExecutorService threads = null;
+        org.gridpacs.federation.export.Exchange exchange = null;
         try {
             AuditMessages messages = new AuditMessages(settings.siteName(), settings.aeTitle() + "@" + nodeName);
             SiteTls tls = SiteTls.load(settings, TrustEvents.LOG.andThen(auditing(settings, trail, messages)));
@@ -117,6 +125,26 @@ public final class FederationGateway implements Closeable {
                     new Services());
             Endpoint federationPort = new Endpoint(FederationAcceptor.policy(settings), new Services());
             registerServices(ctx, querySettings, gatewayAe, federationPort);
+            // item 3, cross-site retrieve: relayed for local requesters (this archive's own studies served by the
+            // node's own SCP), this archive served to other sites on the federation port
+            org.gridpacs.federation.retrieve.RelayedRetrieveScp relayed =
+                    new org.gridpacs.federation.retrieve.RelayedRetrieveScp(settings,
+                            org.gridpacs.federation.retrieve.RetrieveSettings.load(file), config.applicationEntities(),
+                            new org.gridpacs.dicom.net.Connector(config.network()), ctx.connector(), messages, trail,
+                            retrieve, localRetrieve, store);
+            org.gridpacs.federation.retrieve.ServedRetrieveScp.accept(gatewayAe.policy());
+            gatewayAe.services().move(relayed).get(relayed);
+            org.gridpacs.federation.retrieve.ServedRetrieveScp served =
+                    new org.gridpacs.federation.retrieve.ServedRetrieveScp(tls, config.network(), query, retrieve,
+                            messages, trail);
+            org.gridpacs.federation.retrieve.ServedRetrieveScp.accept(federationPort.policy());
+            federationPort.services().move(served).get(served);
+            // item 4, exchange: the export queue and forwarding rules, C-STORE from other sites on the federation port
+            exchange = org.gridpacs.federation.export.Exchange.start(file, setup.runFolder(), tls, config.network(), db,
+                    retrieve, store, messages, trail);
+            storeListeners.add(exchange.forwarding());
+            org.gridpacs.federation.export.FederatedStoreScp.accept(federationPort.policy());
+            federationPort.services().store(exchange.storeScp());
             server.answer(settings.aeTitle(), gatewayAe.policy(), gatewayAe.services());
             FederationAcceptor acceptor = FederationAcceptor.start(tls, config.network(), federationPort.policy(),
                     federationPort.services());
@@ -124,14 +152,27 @@ public final class FederationGateway implements Closeable {
                     + "timeout {} s, {} remote site(s): {}", settings.siteName(), settings.aeTitle(),
                     settings.bindAddress(), acceptor.port(), querySettings.timeout().toSeconds(),
                     settings.remotes().size(), settings.remotes());
-            return new FederationGateway(ctx, trail, acceptor);
+            return new FederationGateway(ctx, trail, acceptor, exchange);
         } catch (GeneralSecurityException e) {
+            closeQuietly(exchange);
             close(trail, threads);
             throw new IOException("federation TLS (" + file + "): " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
+            closeQuietly(exchange);
             close(trail, threads);
             throw e;
         }
+    }
+
+    private static void closeQuietly(org.gridpacs.federation.export.Exchange exchange) {
+        if (exchange != null) {
+            exchange.close();
+        }
+    }
+
+    /** The exports to other sites ({@code pacs export}, the forwarding rules). */
+    public org.gridpacs.federation.export.Exports exports() {
+        return exchange.exports();
     }
 
     /**
@@ -220,6 +261,7 @@ public final class FederationGateway implements Closeable {
     @Override
     public void close() {
         acceptor.close();
+        exchange.close();
         close(trail, context.threads());
     }
 }

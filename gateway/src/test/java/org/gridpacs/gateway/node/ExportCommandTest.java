@@ -81,7 +81,7 @@ class ExportCommandTest {
         Exports exports = new Exports(queue, sites, new RetrieveService(new QueryService(db), Map.of("a", storage)),
                 () -> { });
         http = new NodeHttpServer("127.0.0.1", 0).access(HttpAccess.LOOPBACK)
-                .route(FederationExportsHandler.ROUTE, new FederationExportsHandler(exports)).start();
+                .route(FederationExportsHandler.ROUTE, new FederationExportsHandler(() -> exports)).start();
     }
 
     @AfterEach
