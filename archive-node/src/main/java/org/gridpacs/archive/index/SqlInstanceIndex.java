@@ -64,7 +64,9 @@ public final class SqlInstanceIndex implements InstanceIndex {
      * its copy, its queue entry's removal and the news for the peers in one commit); the caller retries conflicts.
      */
     public boolean addLocation(Connection c, String sopInstanceUID, StoredObject object) throws SQLException {
-        Long pk = Jdbc.queryLong(c, "SELECT pk FROM instance WHERE sop_uid = ?", sopInstanceUID);
+        // the row locked: two writers recording a copy on one storage at once (the off-site copier and a migration
+        // to the grid) would each find none to replace and leave two; the second now waits and replaces the first's
+        Long pk = Jdbc.queryLong(c, "SELECT pk FROM instance WHERE sop_uid = ? FOR UPDATE", sopInstanceUID);
         if (pk == null) {
             return false;
         }
