@@ -113,6 +113,21 @@ class GridTierTest {
                 assertEquals(2, locations(node, ctStudy).size(), "a local row beside the grid's");
                 assertFalse(node.tiering().states().tiered(ctStudy));
                 assertTrue(node.tiering().states().tiered(mrStudy));
+
+                // the grid down during a retrieve of a tiered study: the C-GET fails with a status and a count,
+                // and what is local (the restored CT) is still served
+                s3.stop();
+                Path none = dir.resolve("none");
+                Cli.Result unreadable = Cli.pacs("get", "-c", pacs, "-L", "STUDY", "-m", "StudyInstanceUID=" + mrStudy,
+                        "--directory", none.toString());
+                assertEquals(1, unreadable.exitCode(), unreadable.toString());
+                assertTrue(unreadable.out().contains("0xA702") && unreadable.out().contains("failed 1"), unreadable.toString());
+                assertTrue(unreadable.out().contains(Instances.read(mr).sopInstanceUID()), "the failed instance named: "
+                        + unreadable);
+                Path local = dir.resolve("local");
+                Cli.Result served = Cli.pacs("get", "-c", pacs, "-L", "STUDY", "-m", "StudyInstanceUID=" + ctStudy,
+                        "--directory", local.toString());
+                assertEquals(0, served.exitCode(), served.toString());
             }
         }
     }
