@@ -1,5 +1,6 @@
 package org.gridpacs.pki;
 
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * a node instead of after gigabytes. HotSpot only uses its AES-GCM intrinsics from C2-compiled callers, and C2
  * compiles a caller after some 10 000 calls: with TLS records of 16 KiB and grid segments of 64 KiB, that is
  * hundreds of megabytes to gigabytes encrypted at 10-20 MB/s (the interpreted GHASH) instead of 1 GB/s
- * (measured on this project's 2-core machine, docs/benchmarks.md). Many small messages get there in about a second.
+ * (measured on this project's 2-core machine, docs/benchmarks.md). Many small messages get there in about a second,
+ * through byte arrays (the grid's segments) and through heap and direct buffers (TLS records).
  */
 public final class CryptoWarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(CryptoWarmUp.class);
@@ -49,6 +51,10 @@ public final class CryptoWarmUp {
             byte[] sealed = new byte[SIZE + 16];
             byte[] opened = new byte[SIZE];
             byte[] aad = new byte[13];
+            ByteBuffer heapIn = ByteBuffer.allocate(SIZE);
+            ByteBuffer heapOut = ByteBuffer.allocate(SIZE + 16);
+            ByteBuffer directIn = ByteBuffer.allocateDirect(SIZE);
+            ByteBuffer directOut = ByteBuffer.allocateDirect(SIZE + 16);
             for (int i = 0; i < ROUNDS; i++) {
                 byte[] iv = new byte[12];
                 iv[0] = (byte) i;
@@ -61,6 +67,15 @@ public final class CryptoWarmUp {
                 decrypt.init(Cipher.DECRYPT_MODE, key, spec);
                 decrypt.updateAAD(aad);
                 decrypt.doFinal(sealed, 0, n, opened, 0);
+                // TLS (SSLEngine) seals and opens records through ByteBuffers, heap and direct: their own callers
+                ByteBuffer in = (i & 1) == 0 ? heapIn : directIn;
+                ByteBuffer out = (i & 1) == 0 ? heapOut : directOut;
+                in.clear();
+                out.clear();
+                iv[3] = 1;
+                encrypt.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
+                encrypt.updateAAD(aad);
+                encrypt.doFinal(in, out);
             }
             LOG.debug("AES-GCM warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
         } catch (GeneralSecurityException | RuntimeException e) {
