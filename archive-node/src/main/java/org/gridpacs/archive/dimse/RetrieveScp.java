@@ -74,9 +74,19 @@ public final class RetrieveScp implements Handlers.Retrieve {
         };
     }
 
-    @Override
-    public void retrieve(DimseRequest request, DataSet identifier, Handlers.RetrieveResponder responder)
-            throws DimseException, IOException {
+    /** A retrieve request that passed the first checks: its information model and, for a C-MOVE, its destination. */
+    public record Accepted(QueryModel model, ApplicationEntities.KnownAE destination) {
+        /** A C-MOVE (sub-operations to the destination), not a C-GET (on the requester's association). */
+        public boolean move() {
+            return destination != null;
+        }
+    }
+
+    /**
+     * What every retrieve checks first, here and in the federation's relay: the caller may retrieve, the SOP class
+     * is Patient Root or Study Root, and a C-MOVE's destination is a known AE.
+     */
+    public static Accepted accept(DimseRequest request, ApplicationEntities entities) throws DimseException {
         if (!entities.mayRetrieve(request.callingAETitle())) {
             throw new DimseException(Status.NOT_AUTHORIZED, request.callingAETitle() + " may not retrieve from here");
         }
@@ -84,13 +94,22 @@ public final class RetrieveScp implements Handlers.Retrieve {
         if (model == null) {
             throw new DimseException(Status.SOP_CLASS_NOT_SUPPORTED, "retrieve is offered in Patient Root and Study Root only");
         }
-        boolean move = request.command().getInt(Tag.CommandField, 0) == CommandField.C_MOVE_RQ;
         ApplicationEntities.KnownAE destination = null;
-        if (move) {
+        if (request.command().getInt(Tag.CommandField, 0) == CommandField.C_MOVE_RQ) {
             String dest = request.command().getString(Tag.MoveDestination);
             destination = entities.moveDestination(dest).orElseThrow(() -> new DimseException(
                     Status.MOVE_DESTINATION_UNKNOWN, "move destination " + dest + " is not configured on this node"));
         }
+        return new Accepted(model, destination);
+    }
+
+    @Override
+    public void retrieve(DimseRequest request, DataSet identifier, Handlers.RetrieveResponder responder)
+            throws DimseException, IOException {
+        Accepted accepted = accept(request, entities);
+        QueryModel model = accepted.model();
+        boolean move = accepted.move();
+        ApplicationEntities.KnownAE destination = accepted.destination();
         List<IndexedInstance> instances;
         try {
             instances = service.resolve(model, identifier);

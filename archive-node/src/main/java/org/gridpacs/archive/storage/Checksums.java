@@ -30,4 +30,20 @@ public final class Checksums {
         }
         return new Measured(size, format(crc));
     }
+
+    /**
+     * Reads {@code key} back from {@code storage} and compares it with what the index recorded: null when its size
+     * is {@code size} and its checksum {@code checksum} (null: not recorded, size only), else what it reads as.
+     */
+    public static String readBackMismatch(Storage storage, String key, long size, String checksum) throws IOException {
+        Measured m;
+        try (InputStream in = storage.open(key)) {
+            m = measure(in);
+        }
+        if (m.size() == size && (checksum == null || checksum.equals(m.checksum()))) {
+            return null;
+        }
+        return "the copy " + key + " on " + storage.id() + " reads back as " + m.size() + " bytes, " + m.checksum()
+                + ", not " + size + " bytes, " + checksum;
+    }
 }

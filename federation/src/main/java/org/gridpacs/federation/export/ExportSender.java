@@ -24,6 +24,7 @@ import org.gridpacs.archive.query.QueryException;
 import org.gridpacs.archive.query.QueryModel;
 import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.archive.retrieve.StoredInstance;
+import org.gridpacs.archive.worker.QueueWorker;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.data.VR;
@@ -85,11 +86,8 @@ public final class ExportSender implements Closeable {
     private final byte[] secret;
     private final AuditMessages audit;
     private final AuditTrail trail;
-    private final Thread thread;
-    private final Object signal = new Object();
+    private final QueueWorker worker;
     private final AtomicReference<String> lastError = new AtomicReference<>();
-    private volatile boolean running = true;
-    private boolean woken;
     AfterStore afterStore = (e, sop) -> { };
 
     public ExportSender(ExportQueue queue, RetrieveService retrieve, StoredHeaders headers, FederationSettings sites,
@@ -104,47 +102,31 @@ public final class ExportSender implements Closeable {
         this.secret = secret.clone();
         this.audit = audit;
         this.trail = trail;
-        this.thread = new Thread(this::run, "federation-export");
-        this.thread.setDaemon(true);
+        this.worker = new QueueWorker("federation-export", "Exports", this::pass);
     }
 
     public ExportSender start() {
-        thread.start();
+        worker.start();
         return this;
     }
 
     /** Something was queued: look now. */
     public void wake() {
-        synchronized (signal) {
-            woken = true;
-            signal.notifyAll();
-        }
+        worker.wake();
     }
 
     public ExportQueue queue() {
         return queue;
     }
 
-    private void run() {
-        while (running) {
-            try {
-                Optional<Export> due = queue.nextDue();
-                if (due.isPresent()) {
-                    sendOne(due.get());
-                    continue;
-                }
-                Instant next = queue.nextTry();
-                long wait = next == null ? 5000
-                        : Math.max(10, Math.min(5000, next.toEpochMilli() - System.currentTimeMillis()));
-                await(wait);
-            } catch (SQLException | RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                LOG.warn("Exports: the queue could not be read: {}", e.toString());
-                await(5000);
-            }
+    /** One export, if one is due; else the wait until the next. */
+    private long pass() throws SQLException {
+        Optional<Export> due = queue.nextDue();
+        if (due.isPresent()) {
+            sendOne(due.get());
+            return 0;
         }
+        return QueueWorker.untilDue(queue.nextTry());
     }
 
     /** A problem that trying again will not solve. */
@@ -229,7 +211,7 @@ public final class ExportSender implements Closeable {
         try (Association as = connector.connect(site, rq, null)) {
             ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
             for (IndexedInstance i : todo) {
-                if (!running) {
+                if (worker.stopping()) {
                     throw new IOException("the node is stopping");
                 }
                 Outgoing out = prepare(i, deid);
@@ -329,6 +311,23 @@ public final class ExportSender implements Closeable {
     /** The export's one Export message: every instance of the study, from the index's headers. */
     private void audit(Export e, RemoteSite site, ExportProfile profile, List<IndexedInstance> instances,
                        String sentStudy, String failure) {
+        auditExport(e, site, t -> {
+            if (profile.deidentifies() && sentStudy != null) {
+                t.deidentified(e.studyInstanceUID(), sentStudy, profile.method());
+            }
+            t.finish(failure, trail);
+        });
+    }
+
+    private void auditFailure(Export e, RemoteSite site, String reason) {
+        auditExport(e, site, t -> {
+            t.failed(reason);
+            t.finish(reason, trail);
+        });
+    }
+
+    /** One Export audit message naming the study's instances; {@code outcome} adds the result and records it. */
+    private void auditExport(Export e, RemoteSite site, AuditOutcome outcome) {
         try {
             TransferAccumulator t = audit.export(us(), them(site));
             headers.forEach(e.studyInstanceUID(), null, null, row -> {
@@ -336,28 +335,14 @@ public final class ExportSender implements Closeable {
                 t.add(h.getString(Tag.PatientID, ""), h.getString(Tag.PatientName), row.studyInstanceUID(),
                         h.getString(Tag.AccessionNumber), row.sopClassUID());
             });
-            if (profile.deidentifies() && sentStudy != null) {
-                t.deidentified(e.studyInstanceUID(), sentStudy, profile.method());
-            }
-            t.finish(failure, trail);
+            outcome.record(t);
         } catch (SQLException | IOException | RuntimeException ex) {
             LOG.error("Export {}: its audit message could not be made: {}", e.id(), ex.toString());
         }
     }
 
-    private void auditFailure(Export e, RemoteSite site, String reason) {
-        try {
-            TransferAccumulator t = audit.export(us(), them(site));
-            headers.forEach(e.studyInstanceUID(), null, null, row -> {
-                DataSet h = row.header();
-                t.add(h.getString(Tag.PatientID, ""), h.getString(Tag.PatientName), row.studyInstanceUID(),
-                        h.getString(Tag.AccessionNumber), row.sopClassUID());
-            });
-            t.failed(reason);
-            t.finish(reason, trail);
-        } catch (SQLException | IOException | RuntimeException ex) {
-            LOG.error("Export {}: its audit message could not be made: {}", e.id(), ex.toString());
-        }
+    private interface AuditOutcome {
+        void record(TransferAccumulator t) throws IOException;
     }
 
     /** The last failed attempt's error (null after none). */
@@ -365,28 +350,8 @@ public final class ExportSender implements Closeable {
         return lastError.get();
     }
 
-    private void await(long millis) {
-        synchronized (signal) {
-            if (!woken && running) {
-                try {
-                    signal.wait(millis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    running = false;
-                }
-            }
-            woken = false;
-        }
-    }
-
     @Override
     public void close() {
-        running = false;
-        wake();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.gridpacs.archive.dimse.ApplicationEntities;
+import org.gridpacs.archive.dimse.RetrieveScp;
 import org.gridpacs.archive.query.QueryException;
 import org.gridpacs.archive.query.QueryModel;
 import org.gridpacs.archive.retrieve.RetrieveService;
@@ -24,7 +25,6 @@ import org.gridpacs.dicom.net.DimseRequest;
 import org.gridpacs.dicom.net.DimseResponse;
 import org.gridpacs.dicom.net.Handlers;
 import org.gridpacs.dicom.net.Services;
-import org.gridpacs.dicom.net.dimse.CommandField;
 import org.gridpacs.dicom.net.dimse.Status;
 import org.gridpacs.dicom.net.pdu.AAssociateRQ;
 import org.gridpacs.dicom.net.pdu.AsyncOperationsWindow;
@@ -114,35 +114,16 @@ public final class RelayedRetrieveScp implements Handlers.Retrieve {
         this.trail = trail;
     }
 
-    /** The C-GET SOP class of the same information model as a C-MOVE or C-GET request's; null when unsupported. */
-    static String getClass(String sopClassUID) {
-        return switch (sopClassUID) {
-            case UID.PatientRootQueryRetrieveInformationModelMove, UID.PatientRootQueryRetrieveInformationModelGet ->
-                    UID.PatientRootQueryRetrieveInformationModelGet;
-            case UID.StudyRootQueryRetrieveInformationModelMove, UID.StudyRootQueryRetrieveInformationModelGet ->
-                    UID.StudyRootQueryRetrieveInformationModelGet;
-            default -> null;
-        };
-    }
-
     @Override
     public void retrieve(DimseRequest request, DataSet identifier, Handlers.RetrieveResponder responder)
             throws DimseException, IOException {
-        if (!entities.mayRetrieve(request.callingAETitle())) {
-            throw new DimseException(Status.NOT_AUTHORIZED, request.callingAETitle() + " may not retrieve from here");
-        }
-        String getClass = getClass(request.sopClassUID());
-        if (getClass == null) {
-            throw new DimseException(Status.SOP_CLASS_NOT_SUPPORTED, "retrieve is offered in Patient Root and Study Root only");
-        }
-        boolean move = request.command().getInt(Tag.CommandField, 0) == CommandField.C_MOVE_RQ;
-        ApplicationEntities.KnownAE destination = null;
-        if (move) {
-            String dest = request.command().getString(Tag.MoveDestination);
-            destination = entities.moveDestination(dest).orElseThrow(() -> new DimseException(
-                    Status.MOVE_DESTINATION_UNKNOWN, "move destination " + dest + " is not configured on this node"));
-        }
-        if (heldHere(request, identifier)) {
+        RetrieveScp.Accepted accepted = RetrieveScp.accept(request, entities);
+        // the holding site is asked by C-GET in the request's own information model
+        String getClass = accepted.model() == QueryModel.PATIENT_ROOT ? UID.PatientRootQueryRetrieveInformationModelGet
+                : UID.StudyRootQueryRetrieveInformationModelGet;
+        boolean move = accepted.move();
+        ApplicationEntities.KnownAE destination = accepted.destination();
+        if (heldHere(accepted.model(), identifier)) {
             localScp.retrieve(request, identifier, responder);
             return;
         }
@@ -246,12 +227,10 @@ public final class RelayedRetrieveScp implements Handlers.Retrieve {
     }
 
     /** Whether this archive holds what the identifier selects (then it serves it, as its own AE would). */
-    private boolean heldHere(DimseRequest request, DataSet identifier) throws DimseException {
+    private boolean heldHere(QueryModel model, DataSet identifier) throws DimseException {
         if (localArchive == null || localScp == null) {
             return false;
         }
-        QueryModel model = UID.PatientRootQueryRetrieveInformationModelGet.equals(getClass(request.sopClassUID()))
-                ? QueryModel.PATIENT_ROOT : QueryModel.STUDY_ROOT;
         try {
             return !localArchive.resolve(model, identifier).isEmpty();
         } catch (QueryException e) {

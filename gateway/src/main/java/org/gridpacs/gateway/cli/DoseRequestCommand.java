@@ -94,8 +94,8 @@ final class DoseRequestCommand implements Callable<Integer> {
         if (seed != null) {
             body.put("seed", seed);
         }
-        DoseApiClient api = new DoseApiClient(server, account.authorization());
-        DoseApiClient.Answer posted = api.post("/dose/jobs", JobJson.requestBody(body));
+        NodeApiClient api = new NodeApiClient(server, account.authorization());
+        NodeApiClient.Answer posted = api.post("/dose/jobs", JobJson.requestBody(body));
         if (posted.status() != 202) {
             err.println("pacs dose-request: the node refused the request: " + posted.error());
             return posted.status() >= 400 && posted.status() < 500 ? 2 : 1;
@@ -108,7 +108,7 @@ final class DoseRequestCommand implements Callable<Integer> {
         try (JobProgressLine bar = JobProgressLine.wanted(forceProgress) ? new JobProgressLine(err) : null) {
             while (!isFinal(job.path("state").asText())) {
                 Thread.sleep((long) (poll * 1000));
-                DoseApiClient.Answer a = api.get(location);
+                NodeApiClient.Answer a = api.get(location);
                 if (a.status() != 200) {
                     err.println("pacs dose-request: cannot follow job " + id + ": " + a.error());
                     return 1;

@@ -3,11 +3,6 @@ package org.gridpacs.gateway.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,20 +62,19 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     HttpAccountOptions account = new HttpAccountOptions();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private String authorization;
+    private NodeApiClient api;
 
     @Override
     public Integer call() throws Exception {
+        String authorization;
         try {
             authorization = account.authorization();
         } catch (UsageException e) {
             authorization = null; // a loopback entry needs no login; a refusal says what is missing
         }
+        api = new NodeApiClient(server, authorization);
         ObjectNode body = JSON.createObjectNode().put("study", study).put("to", to).put("deidentify", deidentify);
-        JsonNode e = call(HttpRequest.newBuilder(server.resolve(API))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)), 202);
+        JsonNode e = expect(api.post(API, body.toString()), 202);
         long id = e.path("id").asLong();
         PrintWriter out = spec.commandLine().getOut();
         out.println("Export " + id + ": study " + study + " to " + e.path("to").asText() + " ("
@@ -111,7 +105,7 @@ final class ExportCommand implements Callable<Integer> {
                 throw new IOException("export " + id + " failed: " + e.path("lastError").asText());
             }
             Thread.sleep(pollMs);
-            e = call(HttpRequest.newBuilder(server.resolve(API + "/" + id)).GET(), 200);
+            e = expect(api.get(API + "/" + id), 200);
         }
     }
 
@@ -131,46 +125,18 @@ final class ExportCommand implements Callable<Integer> {
                 + " " + state + why;
     }
 
-    private JsonNode call(HttpRequest.Builder r, int expected) throws IOException, InterruptedException {
-        r.timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
-        if (authorization != null) {
-            r.header("Authorization", authorization);
+    /** The answer's JSON when its status is {@code expected}; else why not, naming what to check. */
+    private JsonNode expect(NodeApiClient.Answer a, int expected) throws IOException {
+        String error = a.json().path("error").asText("");
+        if (a.status() == 401 || (a.status() == 403 && error.contains("admin role"))) {
+            throw NodeApiClient.needsAdmin(API, a.status());
         }
-        HttpRequest request = r.build();
-        HttpResponse<String> resp;
-        try {
-            resp = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (java.net.ConnectException e) {
-            throw new IOException("cannot connect to " + server.getAuthority() + " (is the node running, and is this"
-                    + " its HTTP port?)", e);
-        }
-        JsonNode body;
-        try {
-            body = JSON.readTree(resp.body());
-        } catch (IOException e) {
-            body = JSON.createObjectNode();
-        }
-        if (resp.statusCode() == 401 && authorization != null) {
-            // a loopback entry without accounts refuses credentials it cannot check; it needs none
-            String sent = authorization;
-            authorization = null;
-            try {
-                return call(HttpRequest.newBuilder(request, (n, v) -> !n.equalsIgnoreCase("Authorization")), expected);
-            } finally {
-                authorization = sent;
-            }
-        }
-        String error = body == null ? "" : body.path("error").asText("");
-        if (resp.statusCode() == 401 || (resp.statusCode() == 403 && error.contains("admin role"))) {
-            throw new IOException(API + " refused (HTTP " + resp.statusCode() + "): it needs an account with the"
-                    + " admin role (--user, --password-file or PACS_HTTP_PASSWORD)");
-        }
-        if (resp.statusCode() == 404 && error.isEmpty()) {
+        if (a.status() == 404 && error.isEmpty()) {
             throw new IOException(server.getAuthority() + " has no " + API + " (a node of an older version?)");
         }
-        if (resp.statusCode() != expected) {
-            throw new IOException(error.isEmpty() ? API + ": HTTP " + resp.statusCode() : error);
+        if (a.status() != expected) {
+            throw new IOException(error.isEmpty() ? API + ": HTTP " + a.status() : error);
         }
-        return body;
+        return a.json();
     }
 }

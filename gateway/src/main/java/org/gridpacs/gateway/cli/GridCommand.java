@@ -3,11 +3,7 @@ package org.gridpacs.gateway.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,7 +32,6 @@ import picocli.CommandLine.Parameters;
                 "  pacs grid migrate --study 1.2.3", "  pacs grid migrate --older-than 365",
                 "  pacs grid restore --study 1.2.3", "  pacs grid verify [--study 1.2.3]"})
 final class GridCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Exit status of a job about a study the index does not hold. */
     static final int UNKNOWN_STUDY = 3;
@@ -65,8 +59,7 @@ final class GridCommand implements Callable<Integer> {
     @Mixin
     HttpAccountOptions account = new HttpAccountOptions();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private String authorization;
+    private NodeApiClient api;
 
     @Override
     public Integer call() throws Exception {
@@ -91,11 +84,13 @@ final class GridCommand implements Callable<Integer> {
             default -> throw new UsageException("unknown grid command '" + command
                     + "' (status, migrate, restore, verify)");
         };
+        String authorization;
         try {
             authorization = account.authorization();
         } catch (UsageException e) {
             authorization = null; // a loopback entry needs no login; a refusal below says what is missing
         }
+        api = new NodeApiClient(server, authorization);
         if (query != null) {
             return runJob(query);
         }
@@ -129,19 +124,22 @@ final class GridCommand implements Callable<Integer> {
 
     /** Starts the job, follows it to its end with a progress bar, and says how it ended. */
     private int runJob(String query) throws IOException, InterruptedException {
-        URI start = server.resolve("/api/grid/" + command + (query.isEmpty() ? "" : "?" + query));
-        Answer a = send(HttpRequest.newBuilder(start).POST(HttpRequest.BodyPublishers.noBody()), start);
-        if (a.status() == 404 && a.body().has("error") && study != null) {
-            spec.commandLine().getErr().println("pacs grid " + command + ": " + a.body().path("error").asText());
+        String start = "/api/grid/" + command;
+        NodeApiClient.Answer a = api.post(start + (query.isEmpty() ? "" : "?" + query), null);
+        if (a.refused()) {
+            throw NodeApiClient.needsAdmin(start, a.status());
+        }
+        if (a.status() == 404 && a.json().has("error") && study != null) {
+            spec.commandLine().getErr().println("pacs grid " + command + ": " + a.json().path("error").asText());
             return UNKNOWN_STUDY;
         }
         if (a.status() != 202) {
-            throw new IOException(start.getPath() + ": HTTP " + a.status() + ": " + a.body().path("error").asText(""));
+            throw new IOException(start + ": HTTP " + a.status() + ": " + a.json().path("error").asText(""));
         }
-        URI poll = server.resolve("/api/grid/jobs/" + a.body().path("id").asText());
+        URI poll = server.resolve("/api/grid/jobs/" + a.json().path("id").asText());
         java.io.PrintWriter err = spec.commandLine().getErr();
         boolean bar = ProgressBar.wanted(progress);
-        JsonNode job = a.body();
+        JsonNode job = a.json();
         while (!job.path("state").asText().equals("DONE") && !job.path("state").asText().equals("FAILED")) {
             Thread.sleep(500);
             job = get(poll);
@@ -189,37 +187,6 @@ final class GridCommand implements Callable<Integer> {
         return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private record Answer(int status, JsonNode body) {
-    }
-
-    private Answer send(HttpRequest.Builder r, URI uri) throws IOException {
-        r.timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
-        if (authorization != null) {
-            r.header("Authorization", authorization);
-        }
-        HttpResponse<String> resp;
-        try {
-            resp = http.send(r.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (java.net.ConnectException e) {
-            throw new IOException("cannot connect to " + uri.getAuthority() + " (is the node running, and is this its"
-                    + " HTTP port?)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        JsonNode body;
-        try {
-            body = JSON.readTree(resp.body());
-        } catch (IOException e) {
-            body = JSON.createObjectNode();
-        }
-        if (resp.statusCode() == 401 || resp.statusCode() == 403) {
-            throw new IOException(uri.getPath() + " refused (HTTP " + resp.statusCode() + "): it needs an account with"
-                    + " the admin role (--user, --password-file or PACS_HTTP_PASSWORD)");
-        }
-        return new Answer(resp.statusCode(), body == null ? JSON.createObjectNode() : body);
-    }
-
     /** The nodes by name and HTTP address: those /api/nodes lists, else the server alone. */
     private Map<String, URI> nodes() {
         Map<String, URI> out = new LinkedHashMap<>();
@@ -241,48 +208,17 @@ final class GridCommand implements Callable<Integer> {
         return out;
     }
 
+    /** The JSON of a GET that must succeed (200). */
     private JsonNode get(URI uri) throws IOException {
-        HttpRequest.Builder r = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Accept", "application/json").GET();
-        if (authorization != null) {
-            r.header("Authorization", authorization);
+        NodeApiClient.Answer a = api.get(uri);
+        if (a.refused()) {
+            throw NodeApiClient.needsAdmin(uri.getPath(), a.status());
         }
-        HttpResponse<String> resp;
-        try {
-            resp = http.send(r.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (java.net.ConnectException e) {
-            throw new IOException("cannot connect to " + uri.getAuthority() + " (is the node running, and is this its"
-                    + " HTTP port?)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+        if (a.status() != 200) {
+            String e = a.json().path("error").asText("");
+            throw new IOException(uri.getPath() + ": HTTP " + a.status() + (e.isEmpty() ? "" : ": " + e));
         }
-        JsonNode body;
-        try {
-            body = JSON.readTree(resp.body());
-        } catch (IOException e) {
-            body = JSON.createObjectNode();
-        }
-        if (resp.statusCode() == 401 && authorization != null) {
-            // a loopback entry without accounts refuses credentials it cannot check; it needs none
-            String sent = authorization;
-            authorization = null;
-            try {
-                return get(uri);
-            } catch (IOException e) {
-                authorization = sent;
-                throw e;
-            }
-        }
-        if (resp.statusCode() == 401 || resp.statusCode() == 403) {
-            throw new IOException(uri.getPath() + " refused (HTTP " + resp.statusCode() + "): it needs an account with"
-                    + " the admin role (--user, --password-file or PACS_HTTP_PASSWORD)");
-        }
-        if (resp.statusCode() != 200) {
-            String e = body.path("error").asText("");
-            throw new IOException(uri.getPath() + ": HTTP " + resp.statusCode() + (e.isEmpty() ? "" : ": " + e));
-        }
-        return body;
+        return a.json();
     }
 
     private static String text(JsonNode n) {

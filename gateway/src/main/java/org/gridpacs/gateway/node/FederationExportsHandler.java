@@ -12,7 +12,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.gridpacs.federation.export.Export;
 import org.gridpacs.federation.export.Exports;
-import org.gridpacs.http.auth.Caller;
+import org.gridpacs.http.Answers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,25 +47,23 @@ final class FederationExportsHandler extends Handler.Abstract {
         try {
             answer(request, response, callback);
         } catch (Exports.Refused e) {
-            send(response, callback, e.httpStatus(), error(e.getMessage()));
+            Answers.json(response, callback, e.httpStatus(), Answers.error(e.getMessage()));
         } catch (BadRequest e) {
-            send(response, callback, e.status, error(e.getMessage()));
+            Answers.json(response, callback, e.status, Answers.error(e.getMessage()));
         } catch (Exception e) {
             LOG.warn("Export API failed on {} {}", request.getMethod(), request.getHttpURI().getPath(), e);
-            send(response, callback, 500, error("internal error: " + e));
+            Answers.json(response, callback, 500, Answers.error("internal error: " + e));
         }
         return true;
     }
 
     private void answer(Request request, Response response, Callback callback) throws Exception {
-        Caller caller = Caller.of(request);
-        if (caller == null || !caller.may(Caller.Role.ADMIN)) {
-            send(response, callback, 403, error(BASE + " needs an account with the admin role"));
+        if (Answers.refusedUnlessAdmin(request, response, callback, BASE)) {
             return;
         }
         Exports exports = current.get();
         if (exports == null) {
-            send(response, callback, 503, error("federation is off on this node (conf/federation.properties:"
+            Answers.json(response, callback, 503, Answers.error("federation is off on this node (conf/federation.properties:"
                     + " federation.enabled = false, or no such file)"));
             return;
         }
@@ -77,7 +75,7 @@ final class FederationExportsHandler extends Handler.Abstract {
                     JsonNode body = parse(request);
                     Export e = exports.request(text(body, "study"), text(body, "to"), text(body, "deidentify"));
                     response.getHeaders().put(HttpHeader.LOCATION, BASE + "/" + e.id());
-                    send(response, callback, 202, json(e));
+                    Answers.json(response, callback, 202, json(e));
                 }
                 case "GET", "HEAD" -> {
                     ArrayNode list = JSON.createArrayNode();
@@ -86,7 +84,7 @@ final class FederationExportsHandler extends Handler.Abstract {
                     }
                     ObjectNode out = JSON.createObjectNode();
                     out.set("exports", list);
-                    send(response, callback, 200, out);
+                    Answers.json(response, callback, 200, out);
                 }
                 default -> methodNotAllowed(response, callback, "GET, POST");
             }
@@ -99,10 +97,10 @@ final class FederationExportsHandler extends Handler.Abstract {
         }
         Optional<Export> e = id.matches("[0-9]{1,18}") ? exports.get(Long.parseLong(id)) : Optional.empty();
         if (e.isEmpty()) {
-            send(response, callback, 404, error("no export " + id));
+            Answers.json(response, callback, 404, Answers.error("no export " + id));
             return;
         }
-        send(response, callback, 200, json(e.get()));
+        Answers.json(response, callback, 200, json(e.get()));
     }
 
     private static JsonNode parse(Request request) throws Exception {
@@ -151,19 +149,8 @@ final class FederationExportsHandler extends Handler.Abstract {
         return n;
     }
 
-    private static ObjectNode error(String reason) {
-        return JSON.createObjectNode().put("error", reason);
-    }
-
     private static void methodNotAllowed(Response response, Callback callback, String allowed) {
         response.getHeaders().put(HttpHeader.ALLOW, allowed);
-        send(response, callback, 405, error("method not allowed (" + allowed + ")"));
-    }
-
-    private static void send(Response response, Callback callback, int status, ObjectNode body) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        Content.Sink.write(response, true, body.toString() + "\n", callback);
+        Answers.json(response, callback, 405, Answers.error("method not allowed (" + allowed + ")"));
     }
 }

@@ -9,7 +9,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.gridpacs.grid.Grid;
-import org.gridpacs.http.auth.Caller;
+import org.gridpacs.http.Answers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,12 +37,10 @@ final class GridHandler extends Handler.Abstract {
         String method = request.getMethod().toUpperCase(Locale.ROOT);
         if (!method.equals("GET") && !method.equals("HEAD")) {
             response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-            send(response, callback, 405, error(method + " is not allowed on " + ROUTE + " (GET)"));
+            Answers.json(response, callback, 405, Answers.error(method + " is not allowed on " + ROUTE + " (GET)"));
             return true;
         }
-        Caller caller = Caller.of(request);
-        if (caller == null || !caller.may(Caller.Role.ADMIN)) {
-            send(response, callback, 403, error(ROUTE + " needs an account with the admin role"));
+        if (Answers.refusedUnlessAdmin(request, response, callback, ROUTE)) {
             return true;
         }
         ObjectNode body = JSON.createObjectNode().put("node", node).put("enabled", grid != null);
@@ -54,18 +52,7 @@ final class GridHandler extends Handler.Abstract {
                     .put("oldestQueuedSeconds", s.oldestQueued() == null ? null : s.oldestQueued().toSeconds())
                     .put("copied", s.copied()).put("failures", s.failures()).put("lastError", s.lastError());
         }
-        send(response, callback, 200, body);
+        Answers.json(response, callback, 200, body);
         return true;
-    }
-
-    private static ObjectNode error(String reason) {
-        return JSON.createObjectNode().put("error", reason);
-    }
-
-    private static void send(Response response, Callback callback, int status, ObjectNode body) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        Content.Sink.write(response, true, body.toString() + "\n", callback);
     }
 }

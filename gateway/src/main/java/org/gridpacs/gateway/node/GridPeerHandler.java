@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.gridpacs.grid.tier.StudyTiering;
 import org.gridpacs.grid.tier.TierException;
+import org.gridpacs.http.Answers;
 import org.gridpacs.http.PeerCaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,43 +42,33 @@ final class GridPeerHandler extends Handler.Abstract {
             by = callers.node(request).orElse("?");
         } catch (PeerCaller.Refused e) {
             LOG.warn("Refused peer grid request {} from {}: {}", path, Request.getRemoteAddr(request), e.getMessage());
-            send(response, callback, 403, e.getMessage());
+            Answers.text(response, callback, 403, e.getMessage());
             return true;
         }
         if (!(RELEASE.equals(path) || RESTORED.equals(path)) || !"POST".equals(request.getMethod().toUpperCase(Locale.ROOT))) {
-            send(response, callback, 404, "no such peer grid resource: " + request.getMethod() + " " + path);
+            Answers.text(response, callback, 404, "no such peer grid resource: " + request.getMethod() + " " + path);
             return true;
         }
         String study = Request.extractQueryParameters(request).getValue("study");
         if (study == null || !study.matches("[0-9.]{1,64}")) {
-            send(response, callback, 400, "study=UID wanted");
+            Answers.text(response, callback, 400, "study=UID wanted");
             return true;
         }
         try {
             if (RESTORED.equals(path)) {
                 tiering.forgetTiered(study);
-                send(response, callback, 204, null);
+                Answers.text(response, callback, 204, null);
                 return true;
             }
             int removed = tiering.release(study);
             LOG.debug("Node {} tiered study {}: {} copies removed here", by, study, removed);
-            send(response, callback, 204, null);
+            Answers.text(response, callback, 204, null);
         } catch (TierException e) {
-            send(response, callback, 409, e.getMessage());
+            Answers.text(response, callback, 409, e.getMessage());
         } catch (Exception e) {
             LOG.warn("Release of study {} for node {} failed", study, by, e);
-            send(response, callback, 500, "internal error: " + e);
+            Answers.text(response, callback, 500, "internal error: " + e);
         }
         return true;
-    }
-
-    private static void send(Response response, Callback callback, int status, String text) {
-        response.setStatus(status);
-        if (text == null) {
-            callback.succeeded();
-            return;
-        }
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-        Content.Sink.write(response, true, text + "\n", callback);
     }
 }

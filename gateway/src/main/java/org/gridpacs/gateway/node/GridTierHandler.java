@@ -17,7 +17,7 @@ import org.gridpacs.grid.tier.StudyTiering;
 import org.gridpacs.grid.tier.TierException;
 import org.gridpacs.grid.tier.TierJobs;
 import org.gridpacs.grid.tier.TierProgress;
-import org.gridpacs.http.auth.Caller;
+import org.gridpacs.http.Answers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -53,13 +53,11 @@ final class GridTierHandler extends Handler.Abstract {
         String method = request.getMethod().toUpperCase(Locale.ROOT);
         String path = request.getHttpURI().getPath();
         String what = path.startsWith(BASE) ? path.substring(BASE.length()) : "";
-        Caller caller = Caller.of(request);
-        if (caller == null || !caller.may(Caller.Role.ADMIN)) {
-            send(response, callback, 403, error(path + " needs an account with the admin role"));
+        if (Answers.refusedUnlessAdmin(request, response, callback, path)) {
             return true;
         }
         if (tiering == null) {
-            send(response, callback, 409, error("the grid is off on this node (grid.enabled in conf/grid.properties)"));
+            Answers.json(response, callback, 409, Answers.error("the grid is off on this node (grid.enabled in conf/grid.properties)"));
             return true;
         }
         Fields q = Request.extractQueryParameters(request);
@@ -70,27 +68,27 @@ final class GridTierHandler extends Handler.Abstract {
                 try {
                     id = Long.parseLong(what.substring(5));
                 } catch (NumberFormatException e) {
-                    send(response, callback, 404, error("no job " + what.substring(5)));
+                    Answers.json(response, callback, 404, Answers.error("no job " + what.substring(5)));
                     return true;
                 }
                 var job = jobs.get(id);
                 if (job.isEmpty()) {
-                    send(response, callback, 404, error("no job " + id + " on this node (kept in memory)"));
+                    Answers.json(response, callback, 404, Answers.error("no job " + id + " on this node (kept in memory)"));
                 } else {
-                    send(response, callback, 200, json(job.get()));
+                    Answers.json(response, callback, 200, json(job.get()));
                 }
                 return true;
             }
             if (!method.equals("POST")) {
                 response.getHeaders().put(HttpHeader.ALLOW, "POST");
-                send(response, callback, 405, error(method + " is not allowed on " + path));
+                Answers.json(response, callback, 405, Answers.error(method + " is not allowed on " + path));
                 return true;
             }
             switch (what) {
                 case "migrate" -> {
                     String days = q.getValue("older-than-days");
                     if ((study == null) == (days == null)) {
-                        send(response, callback, 400, error("give study=UID or older-than-days=N"));
+                        Answers.json(response, callback, 400, Answers.error("give study=UID or older-than-days=N"));
                         return true;
                     }
                     if (study != null) {
@@ -107,7 +105,7 @@ final class GridTierHandler extends Handler.Abstract {
                 }
                 case "restore" -> {
                     if (study == null) {
-                        send(response, callback, 400, error("give study=UID"));
+                        Answers.json(response, callback, 400, Answers.error("give study=UID"));
                         return true;
                     }
                     known(study);
@@ -130,15 +128,15 @@ final class GridTierHandler extends Handler.Abstract {
                         return summary;
                     }));
                 }
-                default -> send(response, callback, 404, error("no such grid resource: " + path
+                default -> Answers.json(response, callback, 404, Answers.error("no such grid resource: " + path
                         + " (migrate, restore, verify, jobs/ID)"));
             }
         } catch (IllegalArgumentException e) {
-            send(response, callback, 400, error(e.getMessage()));
+            Answers.json(response, callback, 400, Answers.error(e.getMessage()));
         } catch (TierException.UnknownStudy e) {
-            send(response, callback, 404, error(e.getMessage()));
+            Answers.json(response, callback, 404, Answers.error(e.getMessage()));
         } catch (Exception e) {
-            send(response, callback, 500, error("internal error: " + e));
+            Answers.json(response, callback, 500, Answers.error("internal error: " + e));
         }
         return true;
     }
@@ -185,7 +183,7 @@ final class GridTierHandler extends Handler.Abstract {
 
     private static void accepted(Response response, Callback callback, TierJobs.View job) {
         response.getHeaders().put(HttpHeader.LOCATION, BASE + "jobs/" + job.id());
-        send(response, callback, 202, json(job));
+        Answers.json(response, callback, 202, json(job));
     }
 
     static ObjectNode json(TierJobs.View j) {
@@ -195,16 +193,5 @@ final class GridTierHandler extends Handler.Abstract {
         ArrayNode errors = o.putArray("errors");
         j.errors().forEach(errors::add);
         return o;
-    }
-
-    private static ObjectNode error(String reason) {
-        return JSON.createObjectNode().put("error", reason);
-    }
-
-    private static void send(Response response, Callback callback, int status, ObjectNode body) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        Content.Sink.write(response, true, body.toString() + "\n", callback);
     }
 }

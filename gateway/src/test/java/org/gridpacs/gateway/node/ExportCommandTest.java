@@ -144,11 +144,12 @@ class ExportCommandTest {
                     List<Export> l = queue.list(1);
                     e = l.isEmpty() ? null : l.get(0);
                 }
-                Thread.sleep(150);
+                // each state lasts ten polls, so that the bar shows it even on a loaded machine
+                Thread.sleep(500);
                 queue.retryLater(e.id(), "cannot connect to SITE-B", java.time.Instant.now());
-                Thread.sleep(150);
+                Thread.sleep(500);
                 queue.sending(e.id(), 1);
-                Thread.sleep(150);
+                Thread.sleep(500);
                 queue.instanceSent(e.id(), "1.2.3", "2.25.42");
                 queue.done(e.id());
             } catch (Exception ex) {

@@ -18,6 +18,7 @@ import org.gridpacs.archive.index.SqlInstanceIndex;
 import org.gridpacs.archive.storage.Checksums;
 import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.archive.storage.StoredObject;
+import org.gridpacs.archive.worker.QueueWorker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +46,10 @@ public final class OffsiteCopier implements Closeable {
     private final Storage target;
     private final CopyNews news;
     private final Backoff backoff;
-    private final Thread thread;
-    private final Object signal = new Object();
+    private final QueueWorker worker;
     private final AtomicLong copied = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicReference<String> lastError = new AtomicReference<>();
-    private volatile boolean running = true;
-    private boolean woken;
     private boolean failing;
     /** Failures in a row: the whole copier waits with backoff too, not only the entry (the target may be down). */
     private int inARow;
@@ -69,21 +67,17 @@ public final class OffsiteCopier implements Closeable {
         this.target = target;
         this.news = news;
         this.backoff = backoff;
-        this.thread = new Thread(this::run, "offsite-" + target.id());
-        this.thread.setDaemon(true);
+        this.worker = new QueueWorker("offsite-" + target.id(), "Off-site copies to " + target.id(), this::pass);
     }
 
     public OffsiteCopier start() {
-        thread.start();
+        worker.start();
         return this;
     }
 
     /** Something was queued: look now. */
     public void wake() {
-        synchronized (signal) {
-            woken = true;
-            signal.notifyAll();
-        }
+        worker.wake();
     }
 
     public String target() {
@@ -96,35 +90,20 @@ public final class OffsiteCopier implements Closeable {
         return new Stats(copied.get(), failures.get(), error != null ? error : b.lastError(), b.entries(), b.oldest());
     }
 
-    private void run() {
-        while (running) {
-            try {
-                List<OffsiteQueue.Entry> due = queue.due(target.id(), BATCH);
-                for (OffsiteQueue.Entry e : due) {
-                    if (!running) {
-                        return;
-                    }
-                    if (!copyOne(e)) {
-                        inARow++;
-                        await(backoff.after(inARow).toMillis());
-                        break;
-                    }
-                    inARow = 0;
-                }
-                if (due.isEmpty()) {
-                    Instant next = queue.nextDue(target.id());
-                    long wait = next == null ? 5000
-                            : Math.max(10, Math.min(5000, next.toEpochMilli() - System.currentTimeMillis()));
-                    await(wait);
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                LOG.warn("Off-site copies to {}: the queue could not be read: {}", target.id(), e.toString());
-                await(5000);
+    /** A batch of due entries; after a failure the whole copier waits its backoff, else until the next is due. */
+    private long pass() throws SQLException {
+        List<OffsiteQueue.Entry> due = queue.due(target.id(), BATCH);
+        for (OffsiteQueue.Entry e : due) {
+            if (worker.stopping()) {
+                return 0;
             }
+            if (!copyOne(e)) {
+                inARow++;
+                return backoff.after(inARow).toMillis();
+            }
+            inARow = 0;
         }
+        return due.isEmpty() ? QueueWorker.untilDue(queue.nextDue(target.id())) : 0;
     }
 
     /** One entry: done (true), or failed and put back with its backoff (false). */
@@ -224,40 +203,15 @@ public final class OffsiteCopier implements Closeable {
 
     /** Reads the object back: its size and CRC-32C must be the local copy's. */
     private void verify(String key, IndexedInstance.Location source) throws IOException {
-        Checksums.Measured m;
-        try (InputStream in = target.open(key)) {
-            m = Checksums.measure(in);
-        }
-        String expected = source.checksum();
-        if (m.size() != source.size() || (expected != null && !expected.equals(m.checksum()))) {
+        String mismatch = Checksums.readBackMismatch(target, key, source.size(), source.checksum());
+        if (mismatch != null) {
             removeQuietly(key);
-            throw new IOException("the copy " + key + " on " + target.id() + " reads back as " + m.size() + " bytes, "
-                    + m.checksum() + ", not " + source.size() + " bytes, " + expected);
-        }
-    }
-
-    private void await(long millis) {
-        synchronized (signal) {
-            if (!woken && running) {
-                try {
-                    signal.wait(millis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    running = false;
-                }
-            }
-            woken = false;
+            throw new IOException(mismatch);
         }
     }
 
     @Override
     public void close() {
-        running = false;
-        wake();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
     }
 }

@@ -382,13 +382,9 @@ public final class StudyTiering {
 
     /** Reads the grid object back (decrypted by the grid storage): its size and CRC-32C must be the index's. */
     private void check(IndexedInstance.Location copy) throws IOException {
-        Checksums.Measured m;
-        try (InputStream in = grid.open(copy.storageKey())) {
-            m = Checksums.measure(in);
-        }
-        if (m.size() != copy.size() || (copy.checksum() != null && !copy.checksum().equals(m.checksum()))) {
-            throw new TierException("the grid copy " + copy.storageKey() + " reads back as " + m.size() + " bytes, "
-                    + m.checksum() + ", not " + copy.size() + " bytes, " + copy.checksum());
+        String mismatch = Checksums.readBackMismatch(grid, copy.storageKey(), copy.size(), copy.checksum());
+        if (mismatch != null) {
+            throw new TierException(mismatch);
         }
     }
 

@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * logged once a minute per client address, with the name tried but never the password.
  */
 public final class BasicAuthentication extends Handler.Wrapper {
+    /** The refusal when no account exists to check a login against (a client may then try without one). */
+    public static final String NO_ACCOUNTS =
+            "no HTTP accounts are configured on this node (create one with: pacs http-user add NAME)";
     /** Request attribute holding the authenticated account name. */
     public static final String USER = "org.gridpacs.http.user";
     private static final Logger LOG = LoggerFactory.getLogger(BasicAuthentication.class);
@@ -64,7 +67,7 @@ public final class BasicAuthentication extends Handler.Wrapper {
         String refusal;
         String name = null;
         if (accounts.isEmpty()) {
-            refusal = "no HTTP accounts are configured on this node (create one with: pacs http-user add NAME)";
+            refusal = NO_ACCOUNTS;
         } else if (header == null) {
             if (sessions != null && isPageNavigation(request)) {
                 Response.sendRedirect(request, response, callback, HttpStatus.FOUND_302, loginUri(request), true);

@@ -87,7 +87,7 @@ public final class LoginPage extends Handler.Abstract {
         if (c == null) {
             logRefusal(Request.getRemoteAddr(request), name);
             page(response, callback, HttpStatus.UNAUTHORIZED_401, next, accounts.isEmpty()
-                    ? "no HTTP accounts are configured on this node (create one with: pacs http-user add NAME)"
+                    ? BasicAuthentication.NO_ACCOUNTS
                     : "wrong user name or password");
             return true;
         }

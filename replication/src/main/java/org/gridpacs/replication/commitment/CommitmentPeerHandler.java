@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.gridpacs.archive.commitment.CommitmentRequest;
 import org.gridpacs.archive.commitment.CommitmentService;
+import org.gridpacs.http.Answers;
 import org.gridpacs.http.PeerCaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,59 +51,49 @@ public final class CommitmentPeerHandler extends Handler.Abstract {
         } catch (PeerCaller.Refused e) {
             LOG.warn("Refused peer commitment request {} {} from {}: {}", method, path, Request.getRemoteAddr(request),
                     e.getMessage());
-            send(response, callback, 403, e.getMessage());
+            Answers.text(response, callback, 403, e.getMessage());
             return true;
         }
         try {
             if (uid.isEmpty() || !uid.matches("[0-9.]{1,64}")) {
-                send(response, callback, 404, "no such commitment resource: " + path);
+                Answers.text(response, callback, 404, "no such commitment resource: " + path);
                 return true;
             }
             switch (method) {
                 case "PUT" -> {
                     String body = Content.Source.asString(request, StandardCharsets.UTF_8);
                     if (body.length() > MAX_BODY) {
-                        send(response, callback, 413, "a commitment request over 16 MB");
+                        Answers.text(response, callback, 413, "a commitment request over 16 MB");
                         return true;
                     }
                     CommitmentRequest r = CommitmentWire.decode(body);
                     if (!r.transactionUID().equals(uid)) {
-                        send(response, callback, 400, "the request is " + r.transactionUID() + ", not " + uid);
+                        Answers.text(response, callback, 400, "the request is " + r.transactionUID() + ", not " + uid);
                         return true;
                     }
                     service.offeredByPeer(r);
-                    send(response, callback, 204, null);
+                    Answers.text(response, callback, 204, null);
                 }
                 case "GET" -> {
                     if (service.isDone(uid)) {
-                        send(response, callback, 200, "done");
+                        Answers.text(response, callback, 200, "done");
                     } else {
-                        send(response, callback, 404, "not answered here");
+                        Answers.text(response, callback, 404, "not answered here");
                     }
                 }
                 case "DELETE" -> {
                     String by = org.eclipse.jetty.server.Request.extractQueryParameters(request).getValue("by");
                     service.doneByPeer(uid, by == null ? "?" : by);
-                    send(response, callback, 204, null);
+                    Answers.text(response, callback, 204, null);
                 }
-                default -> send(response, callback, 405, "only PUT, GET and DELETE here");
+                default -> Answers.text(response, callback, 405, "only PUT, GET and DELETE here");
             }
         } catch (java.io.IOException e) {
-            send(response, callback, 400, e.getMessage());
+            Answers.text(response, callback, 400, e.getMessage());
         } catch (Exception e) {
             LOG.warn("Peer commitment request {} {} failed", method, path, e);
-            send(response, callback, 500, "internal error: " + e);
+            Answers.text(response, callback, 500, "internal error: " + e);
         }
         return true;
-    }
-
-    private static void send(Response response, Callback callback, int status, String text) {
-        response.setStatus(status);
-        if (text == null) {
-            callback.succeeded();
-            return;
-        }
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-        Content.Sink.write(response, true, text + "\n", callback);
     }
 }

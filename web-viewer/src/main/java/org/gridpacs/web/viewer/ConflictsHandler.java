@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.gridpacs.http.Answers;
 import org.gridpacs.http.auth.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +47,7 @@ public final class ConflictsHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        Caller caller = Caller.of(request);
-        if (caller == null || !caller.may(Caller.Role.ADMIN)) {
-            send(response, callback, 403, error("user '" + (caller == null ? "anonymous" : caller.name())
-                    + "' may not administer the archive"));
+        if (Answers.refusedUnlessAdmin(request, response, callback, "/api/conflicts")) {
             return true;
         }
         String method = request.getMethod().toUpperCase(Locale.ROOT);
@@ -59,34 +57,23 @@ public final class ConflictsHandler extends Handler.Abstract {
                 boolean all = "true".equals(Request.extractQueryParameters(request).getValue("all"));
                 ObjectNode body = JSON.createObjectNode();
                 body.set("conflicts", JSON.valueToTree(records.list(!all)));
-                send(response, callback, 200, body);
+                Answers.json(response, callback, 200, body);
             } else if (method.equals("POST") && path.matches("/api/conflicts/\\d+/close")) {
                 long id = Long.parseLong(path.split("/")[3]);
                 if (records.close(id)) {
-                    LOG.info("Conflict {} closed by {}", id, caller.name());
-                    send(response, callback, 200, JSON.createObjectNode().put("closed", id));
+                    LOG.info("Conflict {} closed by {}", id, Caller.of(request).name());
+                    Answers.json(response, callback, 200, JSON.createObjectNode().put("closed", id));
                 } else {
-                    send(response, callback, 404, error("no open conflict " + id));
+                    Answers.json(response, callback, 404, Answers.error("no open conflict " + id));
                 }
             } else {
-                send(response, callback, 404, error("no such operation: " + method + " " + path
+                Answers.json(response, callback, 404, Answers.error("no such operation: " + method + " " + path
                         + " (GET /api/conflicts, POST /api/conflicts/{id}/close)"));
             }
         } catch (Exception e) {
             LOG.warn("Could not read the conflict records", e);
-            send(response, callback, 500, error("could not read the conflict records: " + e));
+            Answers.json(response, callback, 500, Answers.error("could not read the conflict records: " + e));
         }
         return true;
-    }
-
-    private static ObjectNode error(String reason) {
-        return JSON.createObjectNode().put("error", reason);
-    }
-
-    private static void send(Response response, Callback callback, int status, ObjectNode body) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        Content.Sink.write(response, true, body.toString() + "\n", callback);
     }
 }

@@ -10,6 +10,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.gridpacs.http.Answers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,7 @@ public final class NodesHandler extends Handler.Abstract {
         String method = request.getMethod().toUpperCase(Locale.ROOT);
         if (!method.equals("GET") && !method.equals("HEAD")) {
             response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-            send(response, callback, 405, error(method + " is not allowed on " + ROUTE + " (GET)"));
+            Answers.json(response, callback, 405, Answers.error(method + " is not allowed on " + ROUTE + " (GET)"));
             return true;
         }
         ObjectNode body;
@@ -54,20 +55,9 @@ public final class NodesHandler extends Handler.Abstract {
         } catch (RuntimeException e) {
             LOG.warn("Could not list the cluster's nodes", e);
             status = 500;
-            body = error("could not list the cluster's nodes: " + e);
+            body = Answers.error("could not list the cluster's nodes: " + e);
         }
-        send(response, callback, status, body);
+        Answers.json(response, callback, status, body);
         return true;
-    }
-
-    private static ObjectNode error(String reason) {
-        return JSON.createObjectNode().put("error", reason);
-    }
-
-    private static void send(Response response, Callback callback, int status, ObjectNode body) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        Content.Sink.write(response, true, body.toString() + "\n", callback);
     }
 }
