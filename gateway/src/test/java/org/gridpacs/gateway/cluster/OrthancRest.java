@@ -68,7 +68,7 @@ public final class OrthancRest {
                 .statusCode();
     }
 
-    void put(String path, String json) throws IOException, InterruptedException {
+    public void put(String path, String json) throws IOException, InterruptedException {
         send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }

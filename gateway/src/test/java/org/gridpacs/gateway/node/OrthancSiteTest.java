@@ -20,6 +20,7 @@ import org.gridpacs.dicom.testutil.Instances;
 import org.gridpacs.dicom.testutil.Peers;
 import org.gridpacs.dicom.testutil.Ports;
 import org.gridpacs.dicom.testutil.ProcessTest;
+import org.gridpacs.federation.audit.AuditCode;
 import org.gridpacs.federation.audit.AuditEvent;
 import org.gridpacs.federation.audit.AuditRecord;
 import org.gridpacs.gateway.synthetic.SyntheticCtSeries;
@@ -70,6 +71,8 @@ class OrthancSiteTest {
         studyO = new SyntheticCtSeries(64, 64, 2.0, 3.0).write(tmp.resolve("at-orthanc"), 3, "ORTH-1", "Foreign^Only");
         filesO = files(tmp.resolve("at-orthanc"));
         orthanc.upload(filesO);
+        // Orthanc says which DIMSE services it answered (C-GET, C-MOVE) and over what only at this level
+        orthanc.rest().put("/tools/log-level", "verbose");
         studyA = new SyntheticCtSeries(64, 64, 2.0, 3.0).write(tmp.resolve("at-a"), 2, "A-1", "Local^Only");
         filesA = files(tmp.resolve("at-a"));
         List<DataSet> ds = new ArrayList<>();
@@ -138,6 +141,22 @@ class OrthancSiteTest {
             // Orthanc stores through DCMTK: string padding as DCMTK writes it
             Instances.assertSameInstance(f, got, true, Instances::normalizeLikeDcmtkStoring);
         }
+        // the relay asked Orthanc with a C-GET (over TLS: Orthanc's port speaks nothing else)
+        assertTrue(Files.readString(orthanc.peer().log()).contains("C-GET-SCU request received from AET \"FEDERATION\""),
+                orthanc.peer().logTail());
+        List<AuditRecord> relayed = a.audit().stream()
+                .filter(rec -> rec.message().event() == AuditEvent.INSTANCES_TRANSFERRED
+                        && rec.message().participant(AuditCode.SOURCE).map(p -> "ORTHANC".equals(p.aeTitle()))
+                                .orElse(false)).toList();
+        assertEquals(1, relayed.size(), "one transfer from Orthanc's site audited at A");
+    }
+
+    /** Orthanc's DICOM port speaks TLS only: a plain C-ECHO gets nowhere (so the tests above went over TLS). */
+    @Test
+    void orthancsDicomPortTakesNoPlainAssociation() throws Exception {
+        Dcmtk.Result r = Dcmtk.run(30, "echoscu", "-aet", "FEDERATION", "-aec", "ORTHANC", Peers.HOST,
+                String.valueOf(orthanc.peer().port()));
+        assertNotEquals(0, r.exitCode(), r.output());
     }
 
     /** (c) Orthanc queries A's federation port over TLS and retrieves (C-MOVE to itself) a study only A holds. */
