@@ -1,7 +1,6 @@
 package org.gridpacs.gateway.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -183,23 +182,28 @@ class OrthancSiteTest {
             assertTrue(original != null, file + " is not one of ours");
             Instances.assertSameInstance(original, file, true, Instances::normalizeLikeDcmtkStoring);
         }
-        List<AuditRecord> transfers = a.audit().stream()
-                .filter(r -> r.message().event() == AuditEvent.INSTANCES_TRANSFERRED).toList();
-        assertFalse(transfers.isEmpty(), "the transfer to Orthanc's site is audited at A");
+        List<AuditRecord> served = a.audit().stream()
+                .filter(rec -> rec.message().event() == AuditEvent.INSTANCES_TRANSFERRED
+                        && rec.message().participant(AuditCode.DESTINATION).map(p -> "ORTHANC".equals(p.aeTitle()))
+                                .orElse(false)).toList();
+        assertEquals(1, served.size(), "the transfer to Orthanc's site audited at A");
+        assertEquals('R', served.get(0).message().actionCode());
     }
 
     /** (d) an Orthanc whose certificate names another AE, then one of a CA A does not trust: refused, audited. */
     @Test
     void anOrthancWithTheWrongCertificateIsRefusedAndAudited() throws Exception {
         // the same CA, a certificate for another AE (ORTHANC-X), used by an Orthanc calling as ORTHANC
-        Path site = tmp.resolve("orthanc/site/run/federation/tls");
-        try (OrthancSite other = reissued(site)) {
+        try (OrthancSite other = reissued()) {
             int before = alerts().size();
             assertNotEquals(200, other.rest().postStatus("/modalities/gridpacs/echo", "{}"),
                     "a C-ECHO from a certificate naming another AE");
             List<AuditRecord> after = awaitAlerts(before + 1);
             assertTrue(after.get(after.size() - 1).message().outcomeDescription().contains("ORTHANC-X"),
                     after.get(after.size() - 1).message().outcomeDescription());
+            // Orthanc's side: the A-ASSOCIATE-RJ, after a TLS handshake that went through
+            assertTrue(Files.readString(other.peer().log()).contains("DUL Association Rejected"),
+                    other.peer().logTail());
         }
         // another CA: a new site of the same name that A never imported
         try (OrthancSite stranger = new OrthancSite(tmp.resolve("stranger"), "ORTHANC-SITE", "ORTHANC")) {
@@ -210,11 +214,13 @@ class OrthancSiteTest {
             List<AuditRecord> after = awaitAlerts(before + 1);
             assertTrue(after.get(after.size() - 1).message().outcomeDescription().contains("certification path"),
                     after.get(after.size() - 1).message().outcomeDescription());
+            // the handshake failed: Orthanc never got as far as an association
+            assertTrue(Files.readString(stranger.peer().log()).contains("never connected"), stranger.peer().logTail());
         }
     }
 
     /** An Orthanc of the same site and CA whose certificate says CN=ORTHANC-X (its AE title stays ORTHANC). */
-    private static OrthancSite reissued(Path tls) throws Exception {
+    private static OrthancSite reissued() throws Exception {
         Path dir = tmp.resolve("orthanc-x");
         // a copy of the site's folder without its gateway key store: init issues a new one from the same CA
         copyTree(tmp.resolve("orthanc/site"), dir.resolve("site"));
