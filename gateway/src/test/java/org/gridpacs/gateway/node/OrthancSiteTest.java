@@ -146,8 +146,49 @@ class OrthancSiteTest {
         List<AuditRecord> relayed = a.audit().stream()
                 .filter(rec -> rec.message().event() == AuditEvent.INSTANCES_TRANSFERRED
                         && rec.message().participant(AuditCode.SOURCE).map(p -> "ORTHANC".equals(p.aeTitle()))
+                                .orElse(false)
+                        && rec.message().participant(AuditCode.DESTINATION).map(p -> "STORESCP".equals(p.aeTitle()))
                                 .orElse(false)).toList();
-        assertEquals(1, relayed.size(), "one transfer from Orthanc's site audited at A");
+        assertEquals(1, relayed.size(), "one transfer from Orthanc's site to STORESCP audited at A");
+        assertEquals('C', relayed.get(0).message().actionCode(), "we received them and did not hold them");
+    }
+
+    /** getscu to A's gateway AE: the same study on the requester's own association (C-GET relayed to C-GET). */
+    @Test
+    void getscuToTheGatewayBringsOrthancsStudy() throws Exception {
+        Path got = Files.createDirectories(tmp.resolve("getscu"));
+        Dcmtk.Result r = Dcmtk.run(60, "getscu", "-v", "-S", "-aet", "VIEWER", "-aec", "FEDERATION", "-od",
+                got.toString(), "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + studyO, Peers.HOST,
+                String.valueOf(a.node().dicomPort()));
+        assertEquals(0, r.exitCode(), r.output());
+        Map<String, Path> received = Instances.bySopInstanceUID(got);
+        assertEquals(filesO.size(), received.size(), r.output());
+        for (Path f : filesO) {
+            Instances.assertSameInstance(f, received.get(Instances.read(f).sopInstanceUID()), true,
+                    Instances::normalizeLikeDcmtkStoring);
+        }
+    }
+
+    /** Below the study: SERIES and IMAGE level C-FINDs through the gateway reach Orthanc's series and instances. */
+    @Test
+    void seriesAndImageLevelQueriesReachOrthanc() throws Exception {
+        Dcmtk.Result series = Dcmtk.run(60, "findscu", "-v", "-S", "-aet", "VIEWER", "-aec", "FEDERATION",
+                Peers.HOST, String.valueOf(a.node().dicomPort()), "-k", "QueryRetrieveLevel=SERIES",
+                "-k", "StudyInstanceUID=" + studyO, "-k", "SeriesInstanceUID", "-k", "Modality",
+                "-k", "StorageMediaFileSetID");
+        assertEquals(0, series.exitCode(), series.output());
+        assertEquals(1, series.output().split("\\(0020,000e\\) UI \\[").length - 1, series.output());
+        assertTrue(series.output().contains("(0088,0130) SH [ORTHANC"), series.output());
+        assertTrue(series.output().contains("Final Find Response (Success)"), series.output());
+        Dcmtk.Result images = Dcmtk.run(60, "findscu", "-v", "-S", "-aet", "VIEWER", "-aec", "FEDERATION",
+                Peers.HOST, String.valueOf(a.node().dicomPort()), "-k", "QueryRetrieveLevel=IMAGE",
+                "-k", "StudyInstanceUID=" + studyO, "-k", "SeriesInstanceUID="
+                        + Instances.read(filesO.get(0)).dataSet().getString(org.gridpacs.dicom.data.Tag.SeriesInstanceUID),
+                "-k", "SOPInstanceUID");
+        assertEquals(0, images.exitCode(), images.output());
+        for (Path f : filesO) {
+            assertTrue(images.output().contains(Instances.read(f).sopInstanceUID()), images.output());
+        }
     }
 
     /** Orthanc's DICOM port speaks TLS only: a plain C-ECHO gets nowhere (so the tests above went over TLS). */
