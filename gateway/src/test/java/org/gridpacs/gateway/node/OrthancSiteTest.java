@@ -207,6 +207,9 @@ class OrthancSiteTest {
         String id = q.get("ID").asText();
         JsonNode answers = orthanc.rest().get("/queries/" + id + "/answers");
         assertEquals(1, answers.size(), "Orthanc's answers: " + answers);
+        // the modality's "UseDicomTls": Orthanc called our federation port (TLS only) as a TLS client
+        assertTrue(Files.readString(orthanc.peer().log()).contains("connection using DICOM TLS from AET \"ORTHANC\""),
+                orthanc.peer().logTail());
         orthanc.rest().post("/queries/" + id + "/answers/0/retrieve",
                 "{\"TargetAet\": \"ORTHANC\", \"Synchronous\": true}");
         JsonNode found = orthanc.rest().post("/tools/find",
