@@ -148,8 +148,14 @@ public final class Peers {
         }, null, -1);
     }
 
-    /** A modality Orthanc knows (its "DicomModalities" entry): who may query it and where it may send. */
-    public record Modality(String aet, String host, int port) {
+    /**
+     * A modality Orthanc knows (its "DicomModalities" entry): who may query it and where it may send; {@code tls}:
+     * Orthanc calls it with DICOM TLS ("UseDicomTls", Orthanc 1.9+; Orthanc's own DicomTls* options must be set).
+     */
+    public record Modality(String aet, String host, int port, boolean tls) {
+        public Modality(String aet, String host, int port) {
+            this(aet, host, port, false);
+        }
     }
 
     /** Orthanc with a fresh database in {@code dir}, DICOM on a free port, HTTP on another (loopback only). */
@@ -173,8 +179,16 @@ public final class Peers {
                 if (mods.length() > 0) {
                     mods.append(",\n");
                 }
-                mods.append("    \"").append(m.getKey()).append("\" : [ \"").append(m.getValue().aet()).append("\", \"")
-                        .append(m.getValue().host()).append("\", ").append(m.getValue().port()).append(" ]");
+                Modality v = m.getValue();
+                if (v.tls()) {
+                    // the object form: the array form has no room for UseDicomTls
+                    mods.append("    \"").append(m.getKey()).append("\" : { \"AET\" : \"").append(v.aet())
+                            .append("\", \"Host\" : \"").append(v.host()).append("\", \"Port\" : ").append(v.port())
+                            .append(", \"UseDicomTls\" : true }");
+                } else {
+                    mods.append("    \"").append(m.getKey()).append("\" : [ \"").append(v.aet()).append("\", \"")
+                            .append(v.host()).append("\", ").append(v.port()).append(" ]");
+                }
             }
             String json = """
                     {

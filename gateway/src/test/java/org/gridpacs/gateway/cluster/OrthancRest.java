@@ -16,13 +16,13 @@ import org.gridpacs.dicom.testutil.Peers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Orthanc's REST API, for the cluster tests: modalities and Storage Commitment as SCU. */
-final class OrthancRest {
+/** Orthanc's REST API, for the cluster and federation tests: modalities, Storage Commitment as SCU, queries. */
+public final class OrthancRest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Peers.Peer orthanc;
     private final String base;
 
-    OrthancRest(Peers.Peer orthanc) throws IOException {
+    public OrthancRest(Peers.Peer orthanc) throws IOException {
         this.orthanc = orthanc;
         Matcher m = Pattern.compile("\"HttpPort\"\\s*:\\s*(\\d+)")
                 .matcher(Files.readString(orthanc.dir().resolve("orthanc.json")));
@@ -32,7 +32,43 @@ final class OrthancRest {
         this.base = "http://127.0.0.1:" + m.group(1);
     }
 
-    void put(String path, String json) throws IOException, InterruptedException {
+    /** GET of a JSON resource. */
+    public JsonNode get(String path) throws IOException, InterruptedException {
+        return JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + path)).GET()));
+    }
+
+    /** GET of a binary resource (e.g. {@code /instances/{id}/file}). */
+    public byte[] getBytes(String path) throws IOException, InterruptedException {
+        HttpResponse<byte[]> rsp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
+                HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (rsp.statusCode() != 200) {
+            throw new IOException("Orthanc: HTTP " + rsp.statusCode() + " for " + path + "\n" + orthanc.logTail());
+        }
+        return rsp.body();
+    }
+
+    /** POST of a JSON body (or any text Orthanc takes, e.g. a target AE title); the JSON answer. */
+    public JsonNode post(String path, String body) throws IOException, InterruptedException {
+        return JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body))));
+    }
+
+    /** POST of a DICOM file to {@code /instances}: Orthanc's answer ({@code ID}, {@code Status}). */
+    public JsonNode upload(byte[] file) throws IOException, InterruptedException {
+        return JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/instances"))
+                .header("Content-Type", "application/dicom").POST(HttpRequest.BodyPublishers.ofByteArray(file))));
+    }
+
+    /** The HTTP status of a POST, without failing on an error status (e.g. a refused C-ECHO gives 500). */
+    public int postStatus(String path, String body) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode();
+    }
+
+    public void put(String path, String json) throws IOException, InterruptedException {
         send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }

@@ -57,9 +57,14 @@ final class FederationSite implements AutoCloseable {
 
     /** Writes federation.properties: this site on a port of the system's choice, with {@code extra} lines. */
     void configure(String extra) throws IOException {
+        configure(extra, 0);
+    }
+
+    /** As {@link #configure(String)}, the federation port at {@code port} (0: the system's choice). */
+    void configure(String extra, int port) throws IOException {
         Files.writeString(confDir.resolve("federation.properties"), "federation.enabled = true\n"
-                + "federation.site-name = " + name + "\nfederation.ae-title = " + aeTitle + "\nfederation.port = 0\n"
-                + extra);
+                + "federation.site-name = " + name + "\nfederation.ae-title = " + aeTitle + "\nfederation.port = "
+                + port + "\n" + extra);
     }
 
     /** The lines listing {@code other} as a remote site at {@code port}. */
@@ -71,6 +76,11 @@ final class FederationSite implements AutoCloseable {
     }
 
     ArchiveNode start() throws IOException {
+        return start(new Properties());
+    }
+
+    /** As {@link #start()}, with {@code extra} node settings (e.g. {@code ae.STORESCP}, a C-MOVE destination). */
+    ArchiveNode start(Properties extra) throws IOException {
         Properties p = new Properties();
         p.setProperty("dicom.aeTitle", "PACS");
         p.setProperty("dicom.bindAddress", "127.0.0.1");
@@ -78,6 +88,7 @@ final class FederationSite implements AutoCloseable {
         p.setProperty("http.port", "0");
         p.setProperty("dicom.artimTimeout", "10");
         p.setProperty("storage.fsync", "false");
+        p.putAll(extra);
         node = ArchiveNode.start(NodeConfig.from(p, runDir.resolve("data")), null, null, DoseSetup.defaults(),
                 org.gridpacs.grid.GridSettings.OFF, new FederationGateway.Setup(confDir, runDir));
         return node;
