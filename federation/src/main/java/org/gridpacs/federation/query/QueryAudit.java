@@ -14,7 +14,6 @@ import org.gridpacs.federation.audit.ActiveParticipant;
 import org.gridpacs.federation.audit.AuditCode;
 import org.gridpacs.federation.audit.AuditMessages;
 import org.gridpacs.federation.audit.AuditTrail;
-import org.gridpacs.federation.audit.DeferredAuditTrail;
 import org.gridpacs.federation.audit.Outcome;
 import org.gridpacs.federation.site.RemoteSite;
 import org.slf4j.Logger;
@@ -24,21 +23,21 @@ import org.slf4j.LoggerFactory;
  * The audit records of federated queries (PS3.15 A.5.3.10 Query, A.5.3.11 Security Alert): one Query per
  * federated C-FIND (the local requester asking our gateway) and per C-FIND received from another site; a Security
  * Alert (Use of Restricted Function) for a site that may not query here. Query records are written by a thread of
- * their own once handed over ({@link DeferredAuditTrail}): the requester's final response does not wait for the log's
- * fsync; {@link #close} writes those still queued.
+ * their own ({@link AuditTrail#deferred}): the requester's final response does not wait for the log's fsync; the
+ * trail's close writes those still queued.
  */
-public final class QueryAudit implements AutoCloseable {
+public final class QueryAudit {
     private static final Logger LOG = LoggerFactory.getLogger(QueryAudit.class);
     private final AuditTrail trail;
     /** Query records: written after the answer has gone out, not before its final response (see close). */
-    private final DeferredAuditTrail answered;
+    private final AuditTrail answered;
     private final AuditMessages messages;
     private final String siteName;
     private final String gatewayAeTitle;
 
     public QueryAudit(AuditTrail trail, AuditMessages messages, String siteName, String gatewayAeTitle) {
         this.trail = trail;
-        this.answered = new DeferredAuditTrail(trail, "query-audit");
+        this.answered = trail.deferred();
         this.messages = messages;
         this.siteName = siteName;
         this.gatewayAeTitle = gatewayAeTitle;
@@ -65,20 +64,6 @@ public final class QueryAudit implements AutoCloseable {
         trail.record(messages.securityAlert(AuditCode.USE_OF_RESTRICTED_FUNCTION,
                 new ActiveParticipant(gatewayAeTitle, siteName, null, false, AuditCode.APPLICATION),
                 participant(site, rq), node, reason));
-    }
-
-    /**
-     * Records the Query messages still waiting (they are written after each answer, off its path); call before the
-     * trail itself is closed. A refusal's Security Alert is written before the refusal, as before.
-     */
-    @Override
-    public void close() {
-        answered.close();
-    }
-
-    /** Waits until the Query messages handed over so far are recorded (tests). */
-    boolean flush(long timeoutMillis) throws InterruptedException {
-        return answered.flush(timeoutMillis);
     }
 
     private ActiveParticipant us() {

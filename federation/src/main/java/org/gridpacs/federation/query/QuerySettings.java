@@ -18,7 +18,7 @@ import java.util.Set;
 public record QuerySettings(Duration timeout, Duration keepAlive) {
     public static final String TIMEOUT = "federation.query.timeout-seconds";
     public static final String KEEP_ALIVE = "federation.query.keep-alive-seconds";
-    private static final Set<String> KEYS = Set.of(TIMEOUT, KEEP_ALIVE);
+    private static final Set<String> KEYS = new java.util.TreeSet<>(Set.of(TIMEOUT, KEEP_ALIVE)); // sorted: messages
     public static final QuerySettings DEFAULTS = new QuerySettings(Duration.ofSeconds(10), Duration.ofSeconds(30));
 
     public QuerySettings {
