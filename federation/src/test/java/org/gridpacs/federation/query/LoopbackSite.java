@@ -77,6 +77,7 @@ public final class LoopbackSite implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final FederationSettings.TlsFiles tlsFiles;
     private FederationSettings settings;
     private FederationAcceptor acceptor;
     private DicomServer gateway;
@@ -90,7 +91,8 @@ public final class LoopbackSite implements AutoCloseable {
         this.name = name;
         this.aeTitle = aeTitle;
         Files.createDirectories(dir);
-        new SiteCertificates(settings("").tls()).init(name, aeTitle, List.of("127.0.0.1", "localhost"), 2,
+        tlsFiles = settings("").tls();
+        new SiteCertificates(tlsFiles).init(name, aeTitle, List.of("127.0.0.1", "localhost"), 2,
                 KeyType.EC);
         db = IndexDatabase.openH2(dir.resolve("index"));
         FileSystemStorage storage = new FileSystemStorage(name.toLowerCase(), dir.resolve("storage"), false);
@@ -110,7 +112,12 @@ public final class LoopbackSite implements AutoCloseable {
 
     /** This site trusts {@code other}'s CA. */
     public void trust(LoopbackSite other) throws Exception {
-        new SiteCertificates(settings("").tls()).importCa(other.caPem(), other.name.toLowerCase());
+        new SiteCertificates(tlsFiles).importCa(other.caPem(), other.name.toLowerCase());
+    }
+
+    /** The gateway's key and certificate as PEM files (for DCMTK's +tls): [key, certificate]. */
+    public List<Path> gatewayPem() throws Exception {
+        return new SiteCertificates(tlsFiles).exportGatewayPem();
     }
 
     public Path caPem() {
