@@ -103,6 +103,8 @@ public final class FederationBench {
         System.out.printf("bench-federation: 3 sites in one JVM (Java %s, %d cores), load average at start %.1f%n",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        // as a node does at its start: AES-GCM compiled with the CPU's instructions before TLS carries anything
+        org.gridpacs.pki.CryptoWarmUp.start();
         // ports: A local B, gateway B+1, federation B+2; site B B+10, B+12; site C B+20, B+22; storescp B+30, B+31
         a = new LoopbackSite(data.resolve("site-a"), "SITE-A", "FEDERATION", base);
         b = new LoopbackSite(data.resolve("site-b"), "SITE-B", "FED-B", base + 10);
