@@ -68,6 +68,7 @@ final class SiteQuery implements Runnable {
             try {
                 last = find(lease.association());
             } catch (IOException e) {
+                lease.association().abort(); // never back to the pool: its state is unknown
                 if (!lease.pooled() || cancelled || matched) {
                     throw e;
                 }
@@ -86,12 +87,21 @@ final class SiteQuery implements Runnable {
             pool.release(site, sopClassUid, lease.association());
             events.add(new Done(site, last.status(), last.errorComment(), null));
         } catch (IOException | RuntimeException e) {
+            abortCurrent();
             if (!cancelled) {
                 events.add(new Done(site, Status.UNABLE_TO_PROCESS, null, e));
             }
         } catch (InterruptedException e) {
+            abortCurrent();
             Thread.currentThread().interrupt();
             events.add(new Done(site, Status.UNABLE_TO_PROCESS, null, e));
+        }
+    }
+
+    private void abortCurrent() {
+        Association as = association;
+        if (as != null) {
+            as.abort();
         }
     }
 
