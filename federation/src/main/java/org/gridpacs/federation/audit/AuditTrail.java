@@ -13,6 +13,15 @@ public interface AuditTrail {
     /** Records one message; returns once it is durable (the local log) or handed over (syslog). */
     void record(AuditMessage message);
 
+    /**
+     * This trail as seen by audits that need not hold up the answer they audit (a C-FIND's Query record): record
+     * returns at once and the message is written soon after ({@link DeferredAuditTrail}), still before this trail
+     * closes. By default the trail itself (recorded at once).
+     */
+    default AuditTrail deferred() {
+        return this;
+    }
+
     /** A trail that records nowhere (audit switched off, tests). */
     AuditTrail NONE = m -> {
     };

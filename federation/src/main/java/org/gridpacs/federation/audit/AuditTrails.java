@@ -12,12 +12,20 @@ public final class AuditTrails implements AuditTrail, AutoCloseable {
     private final AuditLog log;
     private final SyslogTlsSender syslog;
     private final AuditTrail trail;
+    private final DeferredAuditTrail deferred;
 
     private AuditTrails(AuditLog log, SyslogTlsSender syslog) {
         this.log = log;
         this.syslog = syslog;
         AuditTrail t = log == null ? NONE : log;
         this.trail = syslog == null ? t : AuditTrail.both(t, syslog);
+        this.deferred = log == null && syslog == null ? null : new DeferredAuditTrail(trail, "audit-deferred");
+    }
+
+    /** Messages written by a thread of their own, drained by {@link #close} before the log closes. */
+    @Override
+    public AuditTrail deferred() {
+        return deferred != null ? deferred : this;
     }
 
     /**
@@ -46,6 +54,9 @@ public final class AuditTrails implements AuditTrail, AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (deferred != null) {
+            deferred.close(); // what was handed over is recorded before the log and the collector go
+        }
         if (syslog != null) {
             syslog.close();
         }

@@ -35,23 +35,25 @@ import org.slf4j.LoggerFactory;
  * aborted): the requester gets the other sites' matches and a final status {@link #WARNING_PARTIAL} whose Error
  * Comment names the sites missing ("partial answer, missing SITE-B"; the reasons go to the log and the audit). A bad identifier (A900 from our index) fails the whole query.
  */
-public final class FederatedFindScp implements Handlers.Find {
+public final class FederatedFindScp implements Handlers.Find, AutoCloseable {
     /**
      * The final status when a site is missing from the answer. PS3.4 Table C.4-1 defines no warning for C-FIND;
      * Bxxx is the warning class of PS3.7 Annex C, which requesters (DCMTK, dcm4che) classify as a warning rather
      * than a failure, and 0xB000 is the code other services use for "completed, something failed".
      */
     public static final int WARNING_PARTIAL = 0xB000;
+    /** Associations kept idle per site and SOP class: a workstation's queries come one after the other. */
+    static final int KEPT_PER_SITE = 4;
     private static final Logger LOG = LoggerFactory.getLogger(FederatedFindScp.class);
 
     private final String gatewayAeTitle;
     private final LocalIndex local;
-    private final FederationConnector connector;
     private final Supplier<List<RemoteSite>> sites;
     private final QuerySettings settings;
     private final QueryAudit audit;
     private final Predicate<String> mayQuery;
     private final ExecutorService threads;
+    private final SiteAssociations associations;
 
     /**
      * @param sites    the remote sites (those with {@code may-there = query} are asked)
@@ -63,12 +65,23 @@ public final class FederatedFindScp implements Handlers.Find {
                             Predicate<String> mayQuery, ExecutorService threads) {
         this.gatewayAeTitle = gatewayAeTitle;
         this.local = local;
-        this.connector = connector;
         this.sites = sites;
         this.settings = settings;
         this.audit = audit;
         this.mayQuery = mayQuery;
         this.threads = threads;
+        this.associations = new SiteAssociations(connector, settings.keepAlive(), KEPT_PER_SITE);
+    }
+
+    /** Releases the associations kept open to the remote sites (the gateway's stop). */
+    @Override
+    public void close() {
+        associations.close();
+    }
+
+    /** How many associations to remote sites are kept open between queries (tests, status). */
+    int keptAssociations() {
+        return associations.idleCount();
     }
 
     @Override
@@ -83,7 +96,7 @@ public final class FederatedFindScp implements Handlers.Find {
         Map<RemoteSite, SiteQuery> running = new LinkedHashMap<>();
         for (RemoteSite site : sites.get()) {
             if (site.mayThere(Permission.QUERY)) {
-                SiteQuery q = new SiteQuery(connector, site, request.sopClassUID(), keys, events);
+                SiteQuery q = new SiteQuery(associations, site, request.sopClassUID(), keys, events);
                 running.put(site, q);
                 threads.execute(q);
             }

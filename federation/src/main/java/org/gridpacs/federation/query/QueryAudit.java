@@ -22,17 +22,22 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit records of federated queries (PS3.15 A.5.3.10 Query, A.5.3.11 Security Alert): one Query per
  * federated C-FIND (the local requester asking our gateway) and per C-FIND received from another site; a Security
- * Alert (Use of Restricted Function) for a site that may not query here.
+ * Alert (Use of Restricted Function) for a site that may not query here. Query records are written by a thread of
+ * their own ({@link AuditTrail#deferred}): the requester's final response does not wait for the log's fsync; the
+ * trail's close writes those still queued.
  */
 public final class QueryAudit {
     private static final Logger LOG = LoggerFactory.getLogger(QueryAudit.class);
     private final AuditTrail trail;
+    /** Query records: written after the answer has gone out, not before its final response (see close). */
+    private final AuditTrail answered;
     private final AuditMessages messages;
     private final String siteName;
     private final String gatewayAeTitle;
 
     public QueryAudit(AuditTrail trail, AuditMessages messages, String siteName, String gatewayAeTitle) {
         this.trail = trail;
+        this.answered = trail.deferred();
         this.messages = messages;
         this.siteName = siteName;
         this.gatewayAeTitle = gatewayAeTitle;
@@ -40,7 +45,7 @@ public final class QueryAudit {
 
     /** A local requester's C-FIND to the gateway, fanned out; {@code problems} null when every site answered. */
     void federated(DimseRequest rq, DataSet identifier, String problems) {
-        trail.record(messages.query(
+        answered.record(messages.query(
                 new ActiveParticipant(rq.callingAETitle(), siteName, host(rq), true, AuditCode.SOURCE),
                 us(), rq.sopClassUID(), encode(identifier), UID.ExplicitVRLittleEndian,
                 problems == null ? Outcome.SUCCESS : Outcome.MINOR_FAILURE, problems));
@@ -48,7 +53,7 @@ public final class QueryAudit {
 
     /** A C-FIND received from {@code site} and answered from our index. */
     void received(RemoteSite site, DimseRequest rq, DataSet identifier, Outcome outcome, String description) {
-        trail.record(messages.query(participant(site, rq), us(), rq.sopClassUID(), encode(identifier),
+        answered.record(messages.query(participant(site, rq), us(), rq.sopClassUID(), encode(identifier),
                 UID.ExplicitVRLittleEndian, outcome, description));
     }
 

@@ -12,18 +12,30 @@ import java.util.Set;
  * The federated query's settings, {@code federation.query.*} in {@code conf/federation.properties}: how long the
  * gateway waits for each remote site before answering with what it has.
  *
- * @param timeout how long a fanned-out C-FIND waits for every site (connection, TLS, association, all matches)
+ * @param timeout   how long a fanned-out C-FIND waits for every site (connection, TLS, association, all matches)
+ * @param keepAlive how long an association to a site is kept open, idle, for the next query (zero: not kept)
  */
-public record QuerySettings(Duration timeout) {
+public record QuerySettings(Duration timeout, Duration keepAlive) {
     public static final String TIMEOUT = "federation.query.timeout-seconds";
-    private static final Set<String> KEYS = Set.of(TIMEOUT);
-    public static final QuerySettings DEFAULTS = new QuerySettings(Duration.ofSeconds(10));
+    public static final String KEEP_ALIVE = "federation.query.keep-alive-seconds";
+    private static final Set<String> KEYS = new java.util.TreeSet<>(Set.of(TIMEOUT, KEEP_ALIVE)); // sorted: messages
+    public static final QuerySettings DEFAULTS = new QuerySettings(Duration.ofSeconds(10), Duration.ofSeconds(30));
 
     public QuerySettings {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("the federated query timeout must be positive: " + timeout);
         }
+        if (keepAlive.isNegative()) {
+            throw new IllegalArgumentException("the federated query keep-alive must not be negative: " + keepAlive);
+        }
     }
+
+    /** The earlier form: associations kept for the default time. */
+    public QuerySettings(Duration timeout) {
+        this(timeout, DEFAULTS_KEEP_ALIVE);
+    }
+
+    private static final Duration DEFAULTS_KEEP_ALIVE = Duration.ofSeconds(30);
 
     /** From settings already read; an unknown {@code federation.query.} key or a bad value names the key. */
     public static QuerySettings read(Properties p) {
@@ -32,18 +44,25 @@ public record QuerySettings(Duration timeout) {
                 throw new IllegalArgumentException(key + ": unknown setting (known: " + KEYS + ")");
             }
         }
-        String v = p.getProperty(TIMEOUT);
+        Duration timeout = seconds(p, TIMEOUT, 1, DEFAULTS.timeout());
+        Duration keepAlive = seconds(p, KEEP_ALIVE, 0, DEFAULTS.keepAlive());
+        return new QuerySettings(timeout, keepAlive);
+    }
+
+    private static Duration seconds(Properties p, String key, int min, Duration otherwise) {
+        String v = p.getProperty(key);
         if (v == null || v.isBlank()) {
-            return DEFAULTS;
+            return otherwise;
         }
         try {
             int seconds = Integer.parseInt(v.trim());
-            if (seconds < 1 || seconds > 600) {
+            if (seconds < min || seconds > 600) {
                 throw new NumberFormatException();
             }
-            return new QuerySettings(Duration.ofSeconds(seconds));
+            return Duration.ofSeconds(seconds);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(TIMEOUT + ": '" + v.trim() + "' is not a number of seconds (1 to 600)");
+            throw new IllegalArgumentException(key + ": '" + v.trim() + "' is not a number of seconds (" + min
+                    + " to 600)");
         }
     }
 

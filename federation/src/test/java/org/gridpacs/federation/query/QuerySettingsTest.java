@@ -23,6 +23,16 @@ class QuerySettingsTest {
     }
 
     @Test
+    void theKeepAliveIsReadWithADefaultAndZeroTurnsItOff() throws Exception {
+        assertEquals(Duration.ofSeconds(30), read("federation.enabled = true\n").keepAlive());
+        assertEquals(Duration.ZERO, read("federation.query.keep-alive-seconds = 0\n").keepAlive());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read("federation.query.keep-alive-seconds = -1\n"));
+        assertEquals("federation.query.keep-alive-seconds: '-1' is not a number of seconds (0 to 600)",
+                e.getMessage());
+    }
+
+    @Test
     void badValuesAndTyposNameTheKey() {
         for (String bad : new String[] {"0", "-3", "601", "ten", "2.5"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -32,7 +42,8 @@ class QuerySettingsTest {
         }
         IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
                 () -> read("federation.query.timeout = 5\n"));
-        assertEquals("federation.query.timeout: unknown setting (known: [federation.query.timeout-seconds])",
+        assertEquals("federation.query.timeout: unknown setting (known: [federation.query.keep-alive-seconds, "
+                + "federation.query.timeout-seconds])",
                 typo.getMessage());
     }
 }

@@ -142,11 +142,11 @@ class FederatedQueryTest {
                 studyB, "B-1/HOSP-B FEDERATION FED-B"), byStudy(issuerB.matches()));
 
         // one Query record at A per federated C-FIND (the viewer asking), one at B per query received from A
-        List<AuditRecord> atA = queries(a);
+        List<AuditRecord> atA = queries(a, 2);
         assertEquals(2, atA.size());
         assertEquals("VIEWER", atA.get(0).message().participant(AuditCode.SOURCE).orElseThrow().aeTitle());
         assertEquals(Outcome.SUCCESS, atA.get(0).message().outcome());
-        List<AuditRecord> atB = queries(b);
+        List<AuditRecord> atB = queries(b, 2);
         assertEquals(2, atB.size());
         assertEquals("SITE-A", atB.get(0).message().participant(AuditCode.SOURCE).orElseThrow().site());
     }
@@ -161,7 +161,7 @@ class FederatedQueryTest {
         assertTrue(fed.last().errorComment().contains("SITE-B"), fed.last().errorComment());
         assertEquals(2, fed.matches().size());
         assertTrue(fed.millis() < TIMEOUT_SECONDS * 1000L, "a refused connection is not waited for: " + fed.millis());
-        AuditRecord q = queries(a).get(0);
+        AuditRecord q = queries(a, 1).get(0);
         assertEquals(Outcome.MINOR_FAILURE, q.message().outcome());
         assertTrue(q.message().outcomeDescription().contains("SITE-B"), q.message().outcomeDescription());
     }
@@ -265,5 +265,16 @@ class FederatedQueryTest {
 
     private static List<AuditRecord> queries(FederationSite s) throws Exception {
         return s.audit().stream().filter(r -> r.message().event() == AuditEvent.QUERY).toList();
+    }
+
+    /** The Query records once {@code expected} are there: they are written just after the answer, not before. */
+    private static List<AuditRecord> queries(FederationSite s, int expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<AuditRecord> q = queries(s);
+        while (q.size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            q = queries(s);
+        }
+        return q;
     }
 }
