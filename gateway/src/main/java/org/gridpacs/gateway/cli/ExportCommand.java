@@ -67,7 +67,9 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     HttpAccountOptions account = new HttpAccountOptions();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // cookies kept: behind a cluster's HAProxy (cookie GPNODE) the polls go to the node whose queue holds the export
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .cookieHandler(new java.net.CookieManager()).build();
     private String authorization;
 
     @Override

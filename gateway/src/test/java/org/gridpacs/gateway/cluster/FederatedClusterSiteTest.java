@@ -79,6 +79,7 @@ class FederatedClusterSiteTest {
     @Test
     void theClusterIsASiteOfTheFederation() throws Exception {
         Dcmtk.require();
+        long begin = System.nanoTime();
         Set<Integer> taken = new HashSet<>();
         int aFederation = Ports.freePort(taken, AVOID);
         int bDicom = Ports.freePort(taken, AVOID);
@@ -137,6 +138,8 @@ class FederatedClusterSiteTest {
                         + remote("b", "SITE-B", "FED-B", bFederation))
                 .start();
         awaitHealthy(siteB, bHttp, tmp.resolve("site-b.log"));
+        long started = System.nanoTime();
+        System.out.printf("sites up after %d s%n", (started - begin) / 1_000_000_000);
         for (ClusterProcesses.Node n : siteA.nodes()) {
             assertFalse(Ports.isFree(n.federationPort()), n + " listens on its own federation port "
                     + n.federationPort());
@@ -161,6 +164,7 @@ class FederatedClusterSiteTest {
         assertTrue(fromB.output().contains(studyA) && fromB.output().contains("[FEDERATION"), fromB.output());
         assertTrue(fromB.output().contains("Final Find Response (Success)"), fromB.output());
 
+        System.out.printf("%d s%n", (System.nanoTime() - started) / 1_000_000_000);
         // 2. movescu of B's study through A's entry into storescp, compared with what B serves itself
         Dcmtk.Result move = movescu(studyB);
         assertEquals(0, move.exitCode(), move.output());
@@ -177,6 +181,7 @@ class FederatedClusterSiteTest {
                     Instances.normalizeLikeDcmtkStoring(Instances.read(moved.get(e.getKey())).dataSet()), e.getKey());
         }
 
+        System.out.printf("%d s%n", (System.nanoTime() - started) / 1_000_000_000);
         // 3. pacs export --deidentify basic of A's study to B: arrives de-identified
         Process export = new ProcessBuilder(ClusterProcesses.LAUNCHER.toString(), "export", "--study", studyA, "--to",
                 "SITE-B", "--deidentify", "basic", "--server", "http://127.0.0.1:" + siteA.httpEntryPort())
@@ -203,6 +208,7 @@ class FederatedClusterSiteTest {
             assertNotEquals(PATIENT_A, ds.getString(Tag.PatientName), f.toString());
         }
 
+        System.out.printf("%d s%n", (System.nanoTime() - started) / 1_000_000_000);
         // 4. site B killed: A's studies and 0xB000 in about the timeout; B's study cannot be moved
         siteB.destroyForcibly();
         assertTrue(siteB.waitFor(30, TimeUnit.SECONDS));
