@@ -294,7 +294,8 @@ class FederatedClusterSiteTest {
             int i = line.indexOf("(0020,000d) UI [");
             if (i >= 0) {
                 String v = line.substring(i + "(0020,000d) UI [".length());
-                out.add(v.substring(0, v.indexOf(']')).strip());
+                // a UID of odd length is padded with a NUL
+                out.add(v.substring(0, v.indexOf(']')).replace("\0", "").strip());
             }
         }
         return out;
