@@ -55,7 +55,8 @@ class FederationEntryConfigTest {
 
         // a node without its federation port: refused, naming the line
         Path lacking = dir.resolve("lacking.properties");
-        Files.writeString(lacking, "cluster.members = node1\ncluster.node.node1 = 127.0.0.1 21121 21081 21701 21091\n");
+        Files.writeString(lacking, "cluster.members = node1,node2\ncluster.node.node1 = 127.0.0.1 21121 21081 21701 21091\n"
+                + "cluster.node.node2 = 127.0.0.1 21122 21082 21702 21092 21772\n");
         List<String> cmd = command(lacking, node);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
