@@ -21,7 +21,9 @@ final class NodeApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final URI server;
     private final String authorization;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // cookies kept: behind a cluster's HAProxy (cookie GPNODE) a job's polls reach the node that holds the job
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .cookieHandler(new java.net.CookieManager()).build();
 
     /** An answer: the status and the JSON body (an empty object when the body was not JSON). */
     record Answer(int status, JsonNode json, HttpResponse<String> response) {

@@ -62,12 +62,14 @@ final class NodeCommand implements Callable<Integer> {
         }
         ClusterConfig cluster = null;
         ClusterStorages storages = null;
+        int federationPort = -1;
         if (nodeName != null) {
             Path cf = clusterFile != null ? clusterFile : installed("cluster.properties");
             try {
                 ClusterConfigFile.Member member = ClusterConfigFile.loadMember(cf, nodeName, members);
                 cluster = member.cluster();
                 storages = member.storages();
+                federationPort = ClusterConfigFile.federationPort(cf, nodeName);
             } catch (IllegalArgumentException e) {
                 throw new UsageException("cluster configuration " + cf + ": " + e.getMessage());
             }
@@ -107,9 +109,13 @@ final class NodeCommand implements Callable<Integer> {
             throw new UsageException("grid configuration: " + e.getMessage());
         }
         // federation.properties beside it: the federation gateway (its AE on the DICOM port, its TLS port), when
-        // enabled. A cluster's federation entry is its HAProxy's (issue 15, item 6): its members do not open one each.
+        // enabled. A cluster member opens its own federation port (its cluster.node line's sixth field); the site's
+        // entry, federation.port, is HAProxy's, which passes TLS through to the members (scripts/cluster).
+        org.gridpacs.gateway.node.FederationGateway.Member fedMember = cluster == null ? null
+                : new org.gridpacs.gateway.node.FederationGateway.Member(nodeName, cluster.selfNode().host(),
+                federationPort);
         node = ArchiveNode.start(cfg, cluster, storages, dose, grid,
-                nodeName == null ? new org.gridpacs.gateway.node.FederationGateway.Setup(confDir, runFolder) : null);
+                new org.gridpacs.gateway.node.FederationGateway.Setup(confDir, runFolder, fedMember));
         Thread hook = new Thread(this::stop, "node-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.printf("GridPACS archive node %sready: AE title %s, DICOM port %d, HTTP port %d, data in %s%n",

@@ -68,11 +68,14 @@ public final class ClusterConfigFile {
                 throw new IllegalArgumentException("cluster member " + name + " has no " + key + " line");
             }
             String[] w = value.trim().split("\\s+");
-            if (w.length != 4 && w.length != 5) {
+            if (w.length < 4 || w.length > 6) {
                 throw new IllegalArgumentException(key + " must be 'host DICOM-port HTTP-port membership-port "
-                        + "[peer-port]', not '" + value.trim() + "'");
+                        + "[peer-port [federation-port]]', not '" + value.trim() + "'");
             }
-            members.add(w.length == 5
+            if (w.length == 6) {
+                port(key, w[5]);
+            }
+            members.add(w.length >= 5
                     ? new ClusterNode(name, w[0], port(key, w[1]), port(key, w[2]), port(key, w[3]), port(key, w[4]))
                     : new ClusterNode(name, w[0], port(key, w[1]), port(key, w[2]), port(key, w[3])));
         }
@@ -109,6 +112,20 @@ public final class ClusterConfigFile {
 
     private static Path path(Settings s, String key, String def, Path confDir, String self) {
         return Path.of(s.text(key, def).replace("${conf}", confDir.toString()).replace("${node}", self));
+    }
+
+    /**
+     * The member's own federation TLS port: the sixth field of its {@code cluster.node.<name>} line (behind the
+     * site's federation entry, HAProxy on federation.port), or -1 when the line has none.
+     */
+    public static int federationPort(Path file, String self) throws IOException {
+        String key = "cluster.node." + self;
+        String value = Settings.load(file).getProperty(key);
+        if (value == null) {
+            throw new IllegalArgumentException("there is no " + key + " line");
+        }
+        String[] w = value.trim().split("\\s+");
+        return w.length == 6 ? port(key, w[5]) : -1;
     }
 
     static int port(String key, String v) {

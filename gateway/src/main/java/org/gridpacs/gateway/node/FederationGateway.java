@@ -55,8 +55,27 @@ public final class FederationGateway implements Closeable {
     static final List<String> FIND = List.of(UID.PatientRootQueryRetrieveInformationModelFind,
             UID.StudyRootQueryRetrieveInformationModelFind);
 
-    /** Where the federation's files are: {@code conf/} (federation.properties, audit.properties), the run folder. */
-    public record Setup(Path confDir, Path runFolder) {
+    /**
+     * Where the federation's files are: {@code conf/} (federation.properties, audit.properties), the run folder;
+     * and for a cluster member, where its own federation port listens ({@code member}, else null: federation.bind
+     * and federation.port, as a single node does).
+     */
+    public record Setup(Path confDir, Path runFolder, Member member) {
+        public Setup(Path confDir, Path runFolder) {
+            this(confDir, runFolder, null);
+        }
+    }
+
+    /**
+     * A cluster member's federation port: every member runs the gateway, and the site's federation entry
+     * (federation.bind:federation.port) is HAProxy's, passing TLS through to the members' own ports (docs/federation.md,
+     * "A cluster as a site").
+     *
+     * @param name the member's name
+     * @param host its cluster address (its cluster.node line): the port listens there, where HAProxy reaches it
+     * @param port the sixth field of its cluster.node line, -1 when the line has none
+     */
+    public record Member(String name, String host, int port) {
     }
 
     /** An application entity being wired: what it accepts (add abstract syntaxes) and its handlers. */
@@ -98,6 +117,9 @@ public final class FederationGateway implements Closeable {
         if (!settings.enabled()) {
             LOG.info("Federation is off ({}: federation.enabled = false)", file);
             return null;
+        }
+        if (setup.member() != null) {
+            settings = memberSettings(settings, setup.member(), file);
         }
         if (settings.aeTitle().equals(config.aeTitle())) {
             throw new IOException(file + ": federation.ae-title " + settings.aeTitle() + " is the node's own AE title "
@@ -162,6 +184,22 @@ public final class FederationGateway implements Closeable {
             close(trail, threads);
             throw e;
         }
+    }
+
+    /** The site's settings with the member's own federation port in place of the site entry's. */
+    static FederationSettings memberSettings(FederationSettings site, Member member, Path file) throws IOException {
+        if (member.port() < 0) {
+            throw new IOException(file + " enables federation, and in a cluster each member needs its own federation "
+                    + "port: add it as the sixth field of cluster.node." + member.name() + " (host DICOM-port HTTP-port "
+                    + "membership-port peer-port federation-port); federation.port (" + site.port() + ") is the site's "
+                    + "entry, HAProxy's");
+        }
+        if (member.port() == site.port() && site.port() != 0) {
+            throw new IOException("cluster.node." + member.name() + ": its federation port " + member.port()
+                    + " is federation.port of " + file + ", the site's entry (HAProxy's): give the member another one");
+        }
+        return new FederationSettings(site.enabled(), site.siteName(), site.aeTitle(), member.host(), member.port(),
+                site.tls(), site.remotes());
     }
 
     private static void closeQuietly(org.gridpacs.federation.export.Exchange exchange) {

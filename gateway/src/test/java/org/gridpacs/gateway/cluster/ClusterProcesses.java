@@ -81,6 +81,8 @@ public final class ClusterProcesses implements AutoCloseable {
         private final Path log;
         /** Its cluster address and what its JVM (and every probe of it) runs under: see {@link Placement}. */
         private final Placement placement;
+        /** Its own federation TLS port (federation enabled, see {@link Builder#federation}); -1 otherwise. */
+        private int federationPort = -1;
         private volatile Process process;
 
         Node(String name, int dicomPort, int httpPort, int membershipPort, int peerPort) {
@@ -108,6 +110,11 @@ public final class ClusterProcesses implements AutoCloseable {
 
         public int membershipPort() {
             return membershipPort;
+        }
+
+        /** Its own federation TLS port behind HAProxy's federation entry; -1 without federation. */
+        public int federationPort() {
+            return federationPort;
         }
 
         /** The port of its peer endpoints (mutual TLS unless the test switched cluster TLS off). */
@@ -235,6 +242,8 @@ public final class ClusterProcesses implements AutoCloseable {
         private final List<String> doseSettings = new ArrayList<>();
         private int doseWorkers;
         private int workerThreads = 1;
+        private int federationEntryPort;
+        private String federationSettings = "";
 
         Builder(Path dir) {
             this.dir = dir;
@@ -306,6 +315,19 @@ public final class ClusterProcesses implements AutoCloseable {
         /** A "key = value" line of the nodes' dose.properties (e.g. dose.stableSeconds = 2). */
         public Builder doseSetting(String line) {
             doseSettings.add(line);
+            return this;
+        }
+
+        /**
+         * Makes the cluster a federation site (docs/federation.md, "A cluster as a site"): a federation.properties
+         * beside node.properties with federation.enabled = true, federation.bind 127.0.0.1, federation.port
+         * {@code entryPort} (HAProxy's federation entry, TLS passed through) and {@code settings} (site name, AE
+         * title, TLS files, remote sites); each node gets its own free federation port as the sixth field of its
+         * cluster.node line. The site's TLS files must exist before {@link #start} (pacs federation-certs).
+         */
+        public Builder federation(int entryPort, String settings) {
+            this.federationEntryPort = entryPort;
+            this.federationSettings = settings;
             return this;
         }
 
@@ -386,6 +408,12 @@ public final class ClusterProcesses implements AutoCloseable {
             String name = "node" + i;
             nodes.put(name, new Node(name, freePort(taken), freePort(taken), freePort(taken), freePort(taken)));
         }
+        if (settings.federationEntryPort > 0) {
+            taken.add(settings.federationEntryPort);
+            for (Node n : nodes.values()) {
+                n.federationPort = freePort(taken);
+            }
+        }
         entryPort = freePort(taken);
         httpEntryPort = freePort(taken);
         statsPort = freePort(taken);
@@ -418,7 +446,7 @@ public final class ClusterProcesses implements AutoCloseable {
         for (Node n : nodes.values()) {
             c.append("cluster.node.").append(n.name).append(" = ").append(n.host()).append(' ').append(n.dicomPort)
                     .append(' ').append(n.httpPort).append(' ').append(n.membershipPort).append(' ').append(n.peerPort)
-                    .append('\n');
+                    .append(n.federationPort > 0 ? " " + n.federationPort : "").append('\n');
         }
         c.append("cluster.replicationFactor = ").append(settings.replicationFactor).append('\n');
         c.append("cluster.writeQuorum = ").append(settings.writeQuorum).append('\n');
@@ -441,6 +469,11 @@ public final class ClusterProcesses implements AutoCloseable {
         StringBuilder d = new StringBuilder("# written by ClusterProcesses\n");
         settings.doseSettings.forEach(s -> d.append(s).append('\n'));
         Files.writeString(dir.resolve("dose.properties"), d);
+        if (settings.federationEntryPort > 0) {
+            Files.writeString(dir.resolve("federation.properties"), "# written by ClusterProcesses\n"
+                    + "federation.enabled = true\nfederation.bind = " + HOST + "\nfederation.port = "
+                    + settings.federationEntryPort + "\n" + settings.federationSettings + "\n");
+        }
         org.gridpacs.http.auth.UserAccounts.put(dir.resolve("http-users.properties"), HTTP_USER, HTTP_PASSWORD.toCharArray());
     }
 
@@ -554,6 +587,11 @@ public final class ClusterProcesses implements AutoCloseable {
                 String.valueOf(nodes.size()), "--cluster", clusterFile.toString(), "--data", dir.toString(),
                 "--entry-port", String.valueOf(entryPort), "--http-port", String.valueOf(httpEntryPort),
                 "--stats-port", String.valueOf(statsPort), "--bind", HOST, "--socket", statsSocket.toString());
+        if (settings.federationEntryPort > 0) {
+            // the federation entry comes from the federation.properties beside node.properties
+            cmd = new ArrayList<>(cmd);
+            cmd.addAll(List.of("--config", nodeConfig.toString()));
+        }
         Process gen = new ProcessBuilder(cmd).redirectOutput(haproxyConfig.toFile())
                 .redirectError(haproxyDir.resolve("config.err").toFile()).start();
         if (!gen.waitFor(30, TimeUnit.SECONDS) || gen.exitValue() != 0) {
@@ -620,6 +658,11 @@ public final class ClusterProcesses implements AutoCloseable {
     /** HAProxy's DICOM port: the cluster's entry point (AE title PACS). */
     public int entryPort() {
         return entryPort;
+    }
+
+    /** HAProxy's federation entry (TLS passed through to the nodes' federation ports); 0 without federation. */
+    public int federationEntryPort() {
+        return settings.federationEntryPort;
     }
 
     /** HAProxy's HTTP port in front of the nodes' HTTP ports. */
