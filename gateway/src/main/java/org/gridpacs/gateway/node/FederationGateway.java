@@ -12,26 +12,36 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.gridpacs.archive.index.IndexDatabase;
 import org.gridpacs.archive.query.QueryException;
 import org.gridpacs.archive.query.QueryModel;
 import org.gridpacs.archive.query.QueryService;
 import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.archive.store.InstanceStore;
+import org.gridpacs.archive.store.StoreListeners;
 import org.gridpacs.dicom.data.UID;
 import org.gridpacs.dicom.net.AcceptPolicy;
+import org.gridpacs.dicom.net.Connector;
 import org.gridpacs.dicom.net.DicomServer;
 import org.gridpacs.dicom.net.DimseException;
+import org.gridpacs.dicom.net.Handlers;
 import org.gridpacs.dicom.net.Services;
 import org.gridpacs.dicom.net.dimse.Status;
 import org.gridpacs.federation.audit.ActiveParticipant;
 import org.gridpacs.federation.audit.AuditCode;
 import org.gridpacs.federation.audit.AuditMessages;
 import org.gridpacs.federation.audit.AuditTrails;
+import org.gridpacs.federation.export.Exchange;
+import org.gridpacs.federation.export.Exports;
+import org.gridpacs.federation.export.FederatedStoreScp;
 import org.gridpacs.federation.query.FederatedFindScp;
 import org.gridpacs.federation.query.LocalIndex;
 import org.gridpacs.federation.query.QueryAudit;
 import org.gridpacs.federation.query.QuerySettings;
 import org.gridpacs.federation.query.RemoteFindScp;
+import org.gridpacs.federation.retrieve.RelayedRetrieveScp;
+import org.gridpacs.federation.retrieve.RetrieveSettings;
+import org.gridpacs.federation.retrieve.ServedRetrieveScp;
 import org.gridpacs.federation.site.FederationAcceptor;
 import org.gridpacs.federation.site.FederationConnector;
 import org.gridpacs.federation.site.FederationPort;
@@ -86,13 +96,15 @@ public final class FederationGateway implements Closeable {
     private final AuditTrails trail;
     private final FederationAcceptor acceptor;
 
-    private final org.gridpacs.federation.export.Exchange exchange;
+    private final FederatedFindScp federatedFind;
+    private final Exchange exchange;
 
     private FederationGateway(FederationContext context, AuditTrails trail, FederationAcceptor acceptor,
-                              org.gridpacs.federation.export.Exchange exchange) {
+                              FederatedFindScp federatedFind, Exchange exchange) {
         this.context = context;
         this.trail = trail;
         this.acceptor = acceptor;
+        this.federatedFind = federatedFind;
         this.exchange = exchange;
     }
 
@@ -105,9 +117,9 @@ public final class FederationGateway implements Closeable {
      */
     static FederationGateway startIfEnabled(Setup setup, NodeConfig config, String nodeName, QueryService query,
                                             RetrieveService retrieve, InstanceStore store, DicomServer server,
-                                            org.gridpacs.archive.index.IndexDatabase db,
-                                            org.gridpacs.dicom.net.Handlers.Retrieve localRetrieve,
-                                            org.gridpacs.archive.store.StoreListeners storeListeners)
+                                            IndexDatabase db,
+                                            Handlers.Retrieve localRetrieve,
+                                            StoreListeners storeListeners)
             throws IOException {
         Path file = setup.confDir().resolve(FederationPort.FILE);
         if (!Files.exists(file)) {
@@ -134,7 +146,7 @@ public final class FederationGateway implements Closeable {
                     + e.getMessage(), e);
         }
         ExecutorService threads = null;
-        org.gridpacs.federation.export.Exchange exchange = null;
+        Exchange exchange = null;
         try {
             AuditMessages messages = new AuditMessages(settings.siteName(), settings.aeTitle() + "@" + nodeName);
             SiteTls tls = SiteTls.load(settings, TrustEvents.LOG.andThen(auditing(settings, trail, messages)));
@@ -146,26 +158,26 @@ public final class FederationGateway implements Closeable {
                     .accept(UID.Verification, UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian),
                     new Services());
             Endpoint federationPort = new Endpoint(FederationAcceptor.policy(settings), new Services());
-            registerServices(ctx, querySettings, gatewayAe, federationPort);
+            FederatedFindScp federatedFind = registerServices(ctx, querySettings, gatewayAe, federationPort);
             // item 3, cross-site retrieve: relayed for local requesters (this archive's own studies served by the
             // node's own SCP), this archive served to other sites on the federation port
-            org.gridpacs.federation.retrieve.RelayedRetrieveScp relayed =
-                    new org.gridpacs.federation.retrieve.RelayedRetrieveScp(settings,
-                            org.gridpacs.federation.retrieve.RetrieveSettings.load(file), config.applicationEntities(),
-                            new org.gridpacs.dicom.net.Connector(config.network()), ctx.connector(), messages, trail,
+            RelayedRetrieveScp relayed =
+                    new RelayedRetrieveScp(settings,
+                            RetrieveSettings.load(file), config.applicationEntities(),
+                            new Connector(config.network()), ctx.connector(), messages, trail,
                             retrieve, localRetrieve, store);
-            org.gridpacs.federation.retrieve.ServedRetrieveScp.accept(gatewayAe.policy());
+            ServedRetrieveScp.accept(gatewayAe.policy());
             gatewayAe.services().move(relayed).get(relayed);
-            org.gridpacs.federation.retrieve.ServedRetrieveScp served =
-                    new org.gridpacs.federation.retrieve.ServedRetrieveScp(tls, config.network(), query, retrieve,
+            ServedRetrieveScp served =
+                    new ServedRetrieveScp(tls, config.network(), query, retrieve,
                             messages, trail);
-            org.gridpacs.federation.retrieve.ServedRetrieveScp.accept(federationPort.policy());
+            ServedRetrieveScp.accept(federationPort.policy());
             federationPort.services().move(served).get(served);
             // item 4, exchange: the export queue and forwarding rules, C-STORE from other sites on the federation port
-            exchange = org.gridpacs.federation.export.Exchange.start(file, setup.runFolder(), tls, config.network(), db,
+            exchange = Exchange.start(file, setup.runFolder(), tls, config.network(), db,
                     retrieve, store, messages, trail);
             storeListeners.add(exchange.forwarding());
-            org.gridpacs.federation.export.FederatedStoreScp.accept(federationPort.policy());
+            FederatedStoreScp.accept(federationPort.policy());
             federationPort.services().store(exchange.storeScp());
             server.answer(settings.aeTitle(), gatewayAe.policy(), gatewayAe.services());
             FederationAcceptor acceptor = FederationAcceptor.start(tls, config.network(), federationPort.policy(),
@@ -174,7 +186,7 @@ public final class FederationGateway implements Closeable {
                     + "timeout {} s, {} remote site(s): {}", settings.siteName(), settings.aeTitle(),
                     settings.bindAddress(), acceptor.port(), querySettings.timeout().toSeconds(),
                     settings.remotes().size(), settings.remotes());
-            return new FederationGateway(ctx, trail, acceptor, exchange);
+            return new FederationGateway(ctx, trail, acceptor, federatedFind, exchange);
         } catch (GeneralSecurityException e) {
             closeQuietly(exchange);
             close(trail, threads);
@@ -202,14 +214,14 @@ public final class FederationGateway implements Closeable {
                 site.tls(), site.remotes());
     }
 
-    private static void closeQuietly(org.gridpacs.federation.export.Exchange exchange) {
+    private static void closeQuietly(Exchange exchange) {
         if (exchange != null) {
             exchange.close();
         }
     }
 
     /** The exports to other sites ({@code pacs export}, the forwarding rules). */
-    public org.gridpacs.federation.export.Exports exports() {
+    public Exports exports() {
         return exchange.exports();
     }
 
@@ -219,19 +231,21 @@ public final class FederationGateway implements Closeable {
      * the federation TLS port (other sites: {@code federationPort}). One line per service; each service's own
      * package does the rest.
      */
-    private static void registerServices(FederationContext ctx, QuerySettings querySettings, Endpoint gatewayAe,
-                                         Endpoint federationPort) {
+    private static FederatedFindScp registerServices(FederationContext ctx, QuerySettings querySettings,
+                                                     Endpoint gatewayAe, Endpoint federationPort) {
         // item 2, federated query: fan-out for local requesters, our index only for other sites
         QueryAudit queryAudit = new QueryAudit(ctx.trail(), ctx.audit(), ctx.settings().siteName(),
                 ctx.settings().aeTitle());
         gatewayAe.policy().accept(FIND, UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian);
-        gatewayAe.services().find(new FederatedFindScp(ctx.settings().aeTitle(), ctx.localIndex(), ctx.connector(),
-                () -> ctx.settings().remotes(), querySettings, queryAudit, ctx.node().applicationEntities()::mayQuery,
-                ctx.threads()));
+        FederatedFindScp federatedFind = new FederatedFindScp(ctx.settings().aeTitle(), ctx.localIndex(),
+                ctx.connector(), () -> ctx.settings().remotes(), querySettings, queryAudit,
+                ctx.node().applicationEntities()::mayQuery, ctx.threads());
+        gatewayAe.services().find(federatedFind);
         federationPort.policy().accept(FIND, UID.ExplicitVRLittleEndian, UID.ImplicitVRLittleEndian);
         federationPort.services().find(new RemoteFindScp(ctx.settings(), ctx.localIndex(), queryAudit));
         // item 3, cross-site retrieve (org.gridpacs.federation.retrieve): C-MOVE / C-GET on both endpoints here
         // item 4, exchange (org.gridpacs.federation.export): C-STORE from other sites on federationPort here
+        return federatedFind;
     }
 
     /** The archive's query service as the federated query asks it. */
@@ -299,6 +313,7 @@ public final class FederationGateway implements Closeable {
     @Override
     public void close() {
         acceptor.close();
+        federatedFind.close(); // the associations kept open to other sites, before the audit trail closes
         exchange.close();
         close(trail, context.threads());
     }
