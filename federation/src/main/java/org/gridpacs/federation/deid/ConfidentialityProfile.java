@@ -15,12 +15,13 @@ import java.util.Map;
 
 /**
  * PS3.15 Table E.1-1 (the resource {@code confidentiality-profile.tsv}, which names its edition): the basic
- * profile's action for each attribute and what the two implemented options change, plus the few rows of
- * {@code gridpacs-additions.tsv} (dates the table does not list). Loaded once; immutable.
+ * profile's action for each attribute and what the two implemented options change, plus the rows of
+ * {@code gridpacs-additions.tsv} (attributes GridPACS treats that the table does not list; none since 2026d).
+ * Loaded once; immutable.
  */
 public final class ConfidentialityProfile {
     private static final String RESOURCE = "confidentiality-profile.tsv";
-    /** Rows GridPACS adds (dates the table does not list), kept apart from the standard's own rows. */
+    /** Rows GridPACS adds, kept apart from the standard's own rows (empty since the 2026d table). */
     private static final String ADDITIONS = "gridpacs-additions.tsv";
 
     /** One row of the table; an option column is null when the option leaves the basic action. */
