@@ -65,7 +65,12 @@ final class GridCommand implements Callable<Integer> {
     @Mixin
     HttpAccountOptions account = new HttpAccountOptions();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * Keeps cookies: a job lives in the memory of the node that started it, and behind HAProxy's HTTP entry (the
+     * default server) only its GPNODE cookie sends the polls of that job to that node rather than to any.
+     */
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .cookieHandler(new java.net.CookieManager()).build();
     private String authorization;
 
     @Override
