@@ -66,7 +66,7 @@ import org.junit.jupiter.api.io.TempDir;
  * shared cores; the 512 x 512 size changes nothing the test checks but the time.
  */
 @ProcessTest
-@Timeout(value = 420, unit = TimeUnit.SECONDS)
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
 class GridTierHaproxyTest {
     private static final int SLICES = 300;
     private static final int SIZE = 256;
@@ -149,7 +149,7 @@ class GridTierHaproxyTest {
             assertEquals(Status.OUT_OF_RESOURCES_SUB_OPERATIONS, failed.status(), failed.toString());
             assertEquals(SLICES, failed.failed(), failed.toString());
             String comment = String.valueOf(failed.errorComment());
-            assertTrue(comment.toLowerCase(java.util.Locale.ROOT).contains("grid"),
+            assertTrue(comment.toLowerCase(java.util.Locale.ROOT).contains("grid storage unreadable: " + SLICES + " of " + SLICES),
                     "the Error Comment names the grid: " + comment);
 
             // every node's index: one grid copy per instance, naming exactly the bucket's objects
