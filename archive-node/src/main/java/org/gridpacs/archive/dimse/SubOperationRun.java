@@ -49,6 +49,27 @@ final class SubOperationRun {
     private int failed;
     private int warning;
     private final List<String> failedUIDs = new ArrayList<>();
+    /** Sub-operations that failed because the shared storage holding their only copy could not be read. */
+    private int unreadable;
+    private volatile String unreadableStorage;
+    private volatile String unreachableStorage;
+    private final SubOperation.SharedStorageWatch watch = new SubOperation.SharedStorageWatch() {
+        @Override
+        public String unreachable() {
+            return unreachableStorage;
+        }
+
+        @Override
+        public void unreadable(String storage, boolean unreachable) {
+            synchronized (SubOperationRun.this) {
+                SubOperationRun.this.unreadable++;
+                unreadableStorage = storage;
+                if (unreachable) {
+                    unreachableStorage = storage;
+                }
+            }
+        }
+    };
     /** When a request was last fully sent or a response last arrived: what the response timeout counts from. */
     private volatile long lastActivity = System.nanoTime();
     /** A sub-operation is being sent (a large object over a slow link takes long): not a silent peer. */
@@ -99,6 +120,11 @@ final class SubOperationRun {
         }
         synchronized (this) {
             responder.complete(completed, failed, warning, failedUIDs);
+            if (unreadableStorage != null) {
+                // the requester's log should say why: the grid (down, or its credentials refused), not the instances
+                responder.failureComment(unreadableStorage + " storage unreadable: " + unreadable + " of "
+                        + instances.size() + " sub-operations failed");
+            }
             LOG.info("{} of {} instances sent to {} ({} failed, {} with warnings)", completed + warning,
                     instances.size(), as.remoteAETitle(), failed, warning);
         }
@@ -122,7 +148,7 @@ final class SubOperationRun {
                 CompletableFuture<SubOperation.Result> result;
                 sending = true;
                 try {
-                    result = subOperation.send(as, context, instance, originator, messageID);
+                    result = subOperation.send(as, context, instance, originator, messageID, watch);
                 } finally {
                     sending = false;
                     lastActivity = System.nanoTime();

@@ -153,6 +153,16 @@ public final class RetrieveService {
         }, readingAhead);
     }
 
+    /**
+     * The last-resort storage (the grid) that alone holds a usable copy of {@code instance}, or null when a copy is
+     * elsewhere too: when such an instance cannot be read, that storage is why.
+     */
+    public String onlyOnLastResort(IndexedInstance instance) {
+        List<String> ids = instance.locations().stream().filter(l -> "OK".equals(l.status()))
+                .map(IndexedInstance.Location::storageId).distinct().toList();
+        return ids.size() == 1 && lastResort.contains(ids.get(0)) ? ids.get(0) : null;
+    }
+
     /** This node's storages first, then other nodes' copies, then the last-resort (shared) storages. */
     private int readOrder(IndexedInstance.Location l) {
         if (lastResort.contains(l.storageId())) {

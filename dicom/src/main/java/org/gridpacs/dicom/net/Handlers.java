@@ -70,6 +70,13 @@ public final class Handlers {
         /** Records the final counts and the SOP Instance UIDs that failed, for the final response. */
         void complete(int completed, int failed, int warning, java.util.List<String> failedSOPInstanceUIDs);
 
+        /**
+         * Why sub-operations failed, in words, for the final response's Error Comment (64 characters at most; what
+         * the requester's log shows): e.g. the storage that could not be read. Without it the comment only counts.
+         */
+        default void failureComment(String comment) {
+        }
+
         boolean isCancelled();
     }
 }

@@ -21,6 +21,7 @@ final class RetrieveProgress implements Handlers.RetrieveResponder {
     private int failed;
     private int warning;
     private final List<String> failedUIDs = new ArrayList<>();
+    private String failureComment;
 
     RetrieveProgress(Association association, DimseRequest request, AtomicBoolean cancelled) {
         this.association = association;
@@ -53,6 +54,11 @@ final class RetrieveProgress implements Handlers.RetrieveResponder {
         this.failed = failed;
         this.warning = warning;
         this.failedUIDs.addAll(failedSOPInstanceUIDs);
+    }
+
+    @Override
+    public void failureComment(String comment) {
+        this.failureComment = comment;
     }
 
     @Override
@@ -92,7 +98,12 @@ final class RetrieveProgress implements Handlers.RetrieveResponder {
         if (identifier != null) {
             rsp.setInt(Tag.CommandDataSetType, VR.US, 0);
         }
-        association.respond(request, rsp, status == Status.OUT_OF_RESOURCES_SUB_OPERATIONS
-                ? "all " + failed + " sub-operations failed" : null, identifier);
+        String comment = null;
+        if (status == Status.OUT_OF_RESOURCES_SUB_OPERATIONS) {
+            comment = failureComment != null ? failureComment : "all " + failed + " sub-operations failed";
+        } else if (status == Status.WARNING_SUB_OPERATIONS_COMPLETE_ONE_OR_MORE_FAILURES) {
+            comment = failureComment;
+        }
+        association.respond(request, rsp, comment, identifier);
     }
 }

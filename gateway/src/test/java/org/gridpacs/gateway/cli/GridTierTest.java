@@ -124,6 +124,8 @@ class GridTierTest {
                 assertTrue(unreadable.out().contains("0xA702") && unreadable.out().contains("failed 1"), unreadable.toString());
                 assertTrue(unreadable.out().contains(Instances.read(mr).sopInstanceUID()), "the failed instance named: "
                         + unreadable);
+                assertTrue(unreadable.out().contains("grid storage unreadable: 1 of 1 sub-operations failed"),
+                        "the Error Comment names the grid: " + unreadable);
                 Path local = dir.resolve("local");
                 Cli.Result served = Cli.pacs("get", "-c", pacs, "-L", "STUDY", "-m", "StudyInstanceUID=" + ctStudy,
                         "--directory", local.toString());

@@ -244,6 +244,8 @@ public final class ClusterProcesses implements AutoCloseable {
         private int workerThreads = 1;
         private int federationEntryPort;
         private String federationSettings = "";
+        /** The grid tier's settings, null for no grid: see {@link #grid(String...)}. */
+        private List<String> gridSettings;
 
         Builder(Path dir) {
             this.dir = dir;
@@ -331,6 +333,17 @@ public final class ClusterProcesses implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs the grid tier as scripts/run does: an s3proxy (its own JVM, filesystem back end, data in
+         * {@code grid/s3} of the cluster's folder) on a free loopback port with bucket gridpacs, its credential in
+         * {@code grid/s3-credential}, and a {@code grid.properties} beside node.properties naming that endpoint,
+         * plus {@code lines} ("key = value", e.g. grid.offsite.enabled = false). See {@link #gridServer()}.
+         */
+        public Builder grid(String... lines) {
+            this.gridSettings = List.of(lines);
+            return this;
+        }
+
         public Builder startTimeoutSeconds(int seconds) {
             this.startTimeoutSeconds = seconds;
             return this;
@@ -383,6 +396,7 @@ public final class ClusterProcesses implements AutoCloseable {
     private Process haproxy;
     private final Map<String, Process> workers = new LinkedHashMap<>();
     private int gridPortBase;
+    private org.gridpacs.grid.s3proxy.S3ProxyServer gridServer;
     private boolean closed;
 
     private ClusterProcesses(Builder settings, Path dir) throws IOException {
@@ -422,6 +436,9 @@ public final class ClusterProcesses implements AutoCloseable {
         }
         writeConfiguration();
         makeCertificates();
+        if (settings.gridSettings != null) {
+            startGrid(freePort(taken));
+        }
         // the workers' JVMs start side by side (each start is mostly single-threaded class loading), then are awaited
         for (int i = 1; i <= settings.doseWorkers; i++) {
             launchWorker("worker" + i);
@@ -475,6 +492,27 @@ public final class ClusterProcesses implements AutoCloseable {
                     + settings.federationEntryPort + "\n" + settings.federationSettings + "\n");
         }
         org.gridpacs.http.auth.UserAccounts.put(dir.resolve("http-users.properties"), HTTP_USER, HTTP_PASSWORD.toCharArray());
+    }
+
+    /** The grid store before the nodes, as scripts/run starts it (scripts/grid-s3proxy), and grid.properties. */
+    private void startGrid(int port) throws IOException {
+        String credential = "cluster-processes-" + Long.toHexString(new java.util.Random().nextLong());
+        Path gridDir = Files.createDirectories(dir.resolve("grid"));
+        Files.writeString(gridDir.resolve("s3-credential"), credential + "\n");
+        gridServer = new org.gridpacs.grid.s3proxy.S3ProxyServer(org.gridpacs.grid.s3proxy.S3ProxyServer.defaultJar(),
+                gridDir.resolve("s3"), port, "gridpacs", credential).start();
+        gridServer.createBucket("gridpacs");
+        StringBuilder g = new StringBuilder("# written by ClusterProcesses\n");
+        g.append("grid.enabled = true\ngrid.location = s3://gridpacs/archive\n");
+        g.append("grid.s3.endpoint = ").append(gridServer.endpoint()).append('\n');
+        g.append("grid.s3.access-key = gridpacs\ngrid.s3.secret-key-file = grid/s3-credential\n");
+        settings.gridSettings.forEach(s -> g.append(s).append('\n'));
+        Files.writeString(dir.resolve("grid.properties"), g);
+    }
+
+    /** The grid's S3 server (null unless built with {@link Builder#grid(String...)}): to stop, kill or list it. */
+    public org.gridpacs.grid.s3proxy.S3ProxyServer gridServer() {
+        return gridServer;
     }
 
     /** What scripts/cluster start does first: the cluster CA and node key stores where cluster.tls.* names them. */
@@ -887,6 +925,9 @@ public final class ClusterProcesses implements AutoCloseable {
             }
             for (Process p : stopping) {
                 stopProcess(p, 30);
+            }
+            if (gridServer != null) {
+                gridServer.close();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
