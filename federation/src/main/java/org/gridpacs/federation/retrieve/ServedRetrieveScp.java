@@ -136,6 +136,11 @@ public final class ServedRetrieveScp implements Handlers.Retrieve {
             }
 
             @Override
+            public void failureComment(String comment) {
+                responder.failureComment(comment);
+            }
+
+            @Override
             public boolean isCancelled() {
                 return responder.isCancelled();
             }
