@@ -8,6 +8,7 @@ import org.gridpacs.archive.retrieve.NoAcceptableTransferSyntaxException;
 import org.gridpacs.archive.retrieve.RetrieveContext;
 import org.gridpacs.archive.retrieve.RetrievedInstance;
 import org.gridpacs.archive.retrieve.RetrieveService;
+import org.gridpacs.archive.storage.StorageFailures;
 import org.gridpacs.dicom.net.Association;
 import org.gridpacs.dicom.net.DimseResponse;
 import org.gridpacs.dicom.net.dimse.Status;
@@ -74,7 +75,7 @@ final class SubOperation {
             return failed(instance, e.getMessage());
         } catch (IOException e) {
             if (only != null) {
-                watch.unreadable(only, unreachable(e));
+                watch.unreadable(only, StorageFailures.unreachable(e));
             }
             return failed(instance, "its file cannot be read: " + e.getMessage());
         }
@@ -94,17 +95,6 @@ final class SubOperation {
             logFailure(instance, as.remoteAETitle() + " answered " + rsp.describe());
             return Result.FAILED;
         });
-    }
-
-    /** A storage that does not answer (connection refused or timed out), not one object that cannot be read. */
-    private static boolean unreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException
-                    || t instanceof java.net.UnknownHostException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static CompletableFuture<Result> failed(IndexedInstance instance, String why) {

@@ -16,6 +16,7 @@ import org.gridpacs.archive.index.SqlCopyCatalog;
 import org.gridpacs.archive.index.SqlInstanceIndex;
 import org.gridpacs.archive.storage.Checksums;
 import org.gridpacs.archive.storage.Storage;
+import org.gridpacs.archive.storage.StorageFailures;
 import org.gridpacs.archive.storage.StoredObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -268,7 +269,7 @@ public final class StudyTiering {
                         missing.add(text);
                         progress.error(text);
                     } catch (IOException e) {
-                        if (unreachable(e)) {
+                        if (StorageFailures.unreachable(e)) {
                             throw e; // the grid does not answer: no copy can be judged
                         }
                         // a size or checksum that differs, a ciphertext that fails its authentication tag
@@ -419,17 +420,6 @@ public final class StudyTiering {
         } catch (IOException | RuntimeException e) {
             LOG.info("Could not remove the unverified grid object {}: {}", key, e.getMessage());
         }
-    }
-
-    /** Whether the failure is the grid not answering (a connection refused or timed out), not the copy. */
-    private static boolean unreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException
-                    || t instanceof java.net.UnknownHostException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String message(Throwable e) {
