@@ -105,6 +105,11 @@ public final class Grid implements Closeable {
         return storage;
     }
 
+    /** The S3 storage below the checksums: its listing, for the orphan sweep. */
+    public S3Storage s3() {
+        return (S3Storage) ((ChecksummingStorage) storage).unwrap();
+    }
+
     public GridSettings settings() {
         return settings;
     }

@@ -100,6 +100,33 @@ public final class SqlInstanceIndex implements InstanceIndex {
                 storageId, storageKey) != null);
     }
 
+    /**
+     * Which of {@code keys} a location row of {@code storageId} names: one query per batch (the unique index on
+     * (storage_id, storage_key) answers it), for a sweep that checks a listing page by page.
+     */
+    public java.util.Set<String> namedKeys(String storageId, java.util.Collection<String> keys) throws SQLException {
+        java.util.Set<String> named = new java.util.HashSet<>();
+        if (keys.isEmpty()) {
+            return named;
+        }
+        List<Object> params = new java.util.ArrayList<>(keys.size() + 1);
+        params.add(storageId);
+        params.addAll(keys);
+        String sql = "SELECT storage_key FROM location WHERE storage_id = ? AND storage_key IN ("
+                + String.join(", ", java.util.Collections.nCopies(keys.size(), "?")) + ")";
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                Jdbc.bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        named.add(rs.getString(1));
+                    }
+                }
+            }
+            return named;
+        });
+    }
+
     @Override
     public void markLocation(String storageId, String storageKey, String status) throws SQLException {
         db.inTransaction(c -> {

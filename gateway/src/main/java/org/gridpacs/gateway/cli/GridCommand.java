@@ -27,10 +27,12 @@ import picocli.CommandLine.Parameters;
         description = {"The grid tier (conf/grid.properties): status shows, per node, whether the grid answers, the "
                 + "off-site copy backlog and its oldest entry's age, copies made and failures.",
                 "migrate: grid copies made and read back, then the local copies removed on every node; restore: "
-                + "local copies back; verify: every grid copy read back and checked."},
+                + "local copies back; verify: every grid copy read back and checked, and the grid's orphans (objects "
+                + "no index row names, older than grid.tier.orphan-grace-minutes) counted; --sweep removes them."},
         footer = {"", "Examples:", "  pacs grid status", "  pacs grid status --server http://pacs2:8080",
                 "  pacs grid migrate --study 1.2.3", "  pacs grid migrate --older-than 365",
-                "  pacs grid restore --study 1.2.3", "  pacs grid verify [--study 1.2.3]"})
+                "  pacs grid restore --study 1.2.3", "  pacs grid verify [--study 1.2.3]",
+                "  pacs grid verify --sweep"})
 final class GridCommand implements Callable<Integer> {
 
     /** Exit status of a job about a study the index does not hold. */
@@ -45,6 +47,9 @@ final class GridCommand implements Callable<Integer> {
     @Option(names = "--older-than", paramLabel = "DAYS",
             description = "migrate: every study not read for DAYS days (never read: not changed for DAYS days).")
     Integer olderThan;
+
+    @Option(names = "--sweep", description = "verify: also remove the grid's orphans (whole grid only).")
+    boolean sweep;
 
     @Option(names = "--progress", description = "Draw the progress bar even when stderr is not a terminal.")
     boolean progress;
@@ -63,6 +68,9 @@ final class GridCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (sweep && !command.equals("verify")) {
+            throw new UsageException("--sweep goes with verify only");
+        }
         String query = switch (command) {
             case "status" -> null;
             case "migrate" -> {
@@ -80,7 +88,12 @@ final class GridCommand implements Callable<Integer> {
                 }
                 yield "study=" + enc(study);
             }
-            case "verify" -> study == null ? "" : "study=" + enc(study);
+            case "verify" -> {
+                if (sweep && study != null) {
+                    throw new UsageException("--sweep is of the whole grid: give no --study");
+                }
+                yield sweep ? "sweep=true" : study == null ? "" : "study=" + enc(study);
+            }
             default -> throw new UsageException("unknown grid command '" + command
                     + "' (status, migrate, restore, verify)");
         };

@@ -90,6 +90,8 @@ public final class ArchiveNode implements Closeable {
     private org.gridpacs.grid.Grid grid;
     /** The grid tier's migrate, restore and verify, or null when the grid is off. */
     private org.gridpacs.grid.tier.StudyTiering tiering;
+    /** The grid's orphan count and sweep (pacs grid verify [--sweep]), or null when the grid is off. */
+    private org.gridpacs.grid.tier.GridOrphans gridOrphans;
     private final org.gridpacs.grid.tier.TierJobs tierJobs = new org.gridpacs.grid.tier.TierJobs();
     /** The tiering policy's read times and periodic pass, or null when the grid is off. */
     private org.gridpacs.grid.tier.TierScheduler tierScheduler;
@@ -272,6 +274,8 @@ public final class ArchiveNode implements Closeable {
                     : new GridTierCluster(cluster, replication, peerSsl);
             tiering = new org.gridpacs.grid.tier.StudyTiering(database, storage, grid.storage(), tierCluster)
                     .transfers(grid.settings().tier().transfers());
+            gridOrphans = new org.gridpacs.grid.tier.GridOrphans(database, grid.s3(),
+                    grid.settings().tier().orphanGrace());
             if (replication != null) {
                 org.gridpacs.grid.tier.TierStates tierStates = tiering.states();
                 replication.tieredStudies(tierStates::migrating);
@@ -280,7 +284,7 @@ public final class ArchiveNode implements Closeable {
             }
         }
         resources.add(tierJobs);
-        http.route(GridTierHandler.ROUTE, new GridTierHandler(tiering, tierJobs));
+        http.route(GridTierHandler.ROUTE, new GridTierHandler(tiering, tierJobs, gridOrphans));
         if (dose.config().enabled()) {
             // before the HTTP service starts: its routes are fixed then
             doseJobs = startDose(database, query, nodeName, doseCluster);
@@ -365,7 +369,8 @@ public final class ArchiveNode implements Closeable {
                     return !ranked.isEmpty() && ranked.get(0).equals(cluster.self());
                 };
             }
-            tierScheduler = new org.gridpacs.grid.tier.TierScheduler(t, tierJobs, gridSettings.tier(), leads).start();
+            tierScheduler = new org.gridpacs.grid.tier.TierScheduler(t, tierJobs, gridSettings.tier(), leads,
+                    gridOrphans).start();
             resources.add(tierScheduler);
             retrieve.onStudyRead(tierScheduler::read);
         }

@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.gridpacs.grid.tier.GridOrphans;
 import org.gridpacs.grid.tier.StudyTiering;
 import org.gridpacs.grid.tier.TierException;
 import org.gridpacs.grid.tier.TierJobs;
@@ -27,7 +28,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The grid tier's administration (role admin), as jobs with progress:
  * <ul>
  * <li>{@code POST /api/grid/migrate?study=UID} or {@code ?older-than-days=N} -> 202 and the job;</li>
- * <li>{@code POST /api/grid/restore?study=UID}, {@code POST /api/grid/verify[?study=UID]} -> 202 and the job;</li>
+ * <li>{@code POST /api/grid/restore?study=UID}, {@code POST /api/grid/verify[?study=UID]} -> 202 and the job;
+ * verify of the whole grid also counts its orphans ({@link GridOrphans}), and removes them with
+ * {@code ?sweep=true};</li>
  * <li>{@code GET /api/grid/jobs/ID} -> {"id", "kind", "target", "state" (QUEUED, RUNNING, DONE, FAILED), "done",
  * "total", "errors", "result"}.</li>
  * </ul>
@@ -41,11 +44,13 @@ final class GridTierHandler extends Handler.Abstract {
     private static final int MAX_STUDIES = 10_000;
     private final StudyTiering tiering;
     private final TierJobs jobs;
+    private final GridOrphans orphans;
 
-    /** {@code tiering} null: the grid is off on this node. */
-    GridTierHandler(StudyTiering tiering, TierJobs jobs) {
+    /** {@code tiering} and {@code orphans} null: the grid is off on this node. */
+    GridTierHandler(StudyTiering tiering, TierJobs jobs, GridOrphans orphans) {
         this.tiering = tiering;
         this.jobs = jobs;
+        this.orphans = orphans;
     }
 
     @Override
@@ -115,18 +120,15 @@ final class GridTierHandler extends Handler.Abstract {
                     }));
                 }
                 case "verify" -> {
+                    boolean sweep = parseSweep(q.getValue("sweep"));
                     if (study != null) {
+                        if (sweep) {
+                            throw new IllegalArgumentException("sweep is of the whole grid: give no study");
+                        }
                         known(study);
                     }
-                    accepted(response, callback, jobs.submit("verify", study == null ? "all" : study, p -> {
-                        StudyTiering.VerifyResult r = tiering.verify(study, p);
-                        String summary = r.checked() + " grid copies read back, " + r.bad().size() + " bad, "
-                                + r.missing().size() + " missing";
-                        if (!r.bad().isEmpty() || !r.missing().isEmpty()) {
-                            throw new TierException(summary);
-                        }
-                        return summary;
-                    }));
+                    accepted(response, callback, jobs.submit(sweep ? "verify and sweep" : "verify",
+                            study == null ? "all" : study, p -> verify(study, sweep, p)));
                 }
                 default -> Answers.json(response, callback, 404, Answers.error("no such grid resource: " + path
                         + " (migrate, restore, verify, jobs/ID)"));
@@ -139,6 +141,33 @@ final class GridTierHandler extends Handler.Abstract {
             Answers.json(response, callback, 500, Answers.error("internal error: " + e));
         }
         return true;
+    }
+
+    /** Reads back the grid copies; of the whole grid, also counts (and with {@code sweep} removes) its orphans. */
+    private String verify(String study, boolean sweep, TierProgress p) throws Exception {
+        StudyTiering.VerifyResult r = tiering.verify(study, p);
+        String summary = r.checked() + " grid copies read back, " + r.bad().size() + " bad, " + r.missing().size()
+                + " missing";
+        if (study == null && orphans != null) {
+            GridOrphans.Result o = orphans.sweep(sweep, p);
+            summary += "; " + o.orphans() + " orphan objects of " + o.listed() + " (no index row names them, older"
+                    + " than " + orphans.grace().toMinutes() + " min)" + (sweep ? ", " + o.removed() + " removed"
+                    : o.orphans() > 0 ? ", not removed (pacs grid verify --sweep removes them)" : "");
+        }
+        if (!r.bad().isEmpty() || !r.missing().isEmpty()) {
+            throw new TierException(summary);
+        }
+        return summary;
+    }
+
+    static boolean parseSweep(String sweep) {
+        if (sweep == null || sweep.equals("false")) {
+            return false;
+        }
+        if (sweep.equals("true") || sweep.isEmpty()) {
+            return true;
+        }
+        throw new IllegalArgumentException("sweep must be true or false, not " + sweep);
     }
 
     private String migrateOlder(int days, TierProgress p) throws Exception {

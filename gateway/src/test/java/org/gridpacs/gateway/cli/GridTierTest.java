@@ -91,7 +91,19 @@ class GridTierTest {
 
                 Cli.Result verified = Cli.pacs("grid", "verify", "--server", server);
                 assertEquals(0, verified.exitCode(), verified.toString());
-                assertTrue(verified.out().contains("2 grid copies read back, 0 bad, 0 missing"), verified.toString());
+                assertTrue(verified.out().contains("2 grid copies read back, 0 bad, 0 missing; 0 orphan objects of 2"),
+                        verified.toString());
+                // an unnamed object younger than the grace (60 min by default): an upload perhaps in flight, kept
+                Path stray = s3.bucketsFolder().resolve("gridpacs/archive/2026/01/01/00/stray.enc");
+                Files.createDirectories(stray.getParent());
+                Files.write(stray, new byte[100]);
+                Cli.Result swept = Cli.pacs("grid", "verify", "--sweep", "--server", server);
+                assertEquals(0, swept.exitCode(), swept.toString());
+                assertTrue(swept.out().contains("0 orphan objects of 3"), swept.toString());
+                assertTrue(Files.exists(stray), "a fresh object is kept");
+                Cli.Result both = Cli.pacs("grid", "verify", "--sweep", "--study", ctStudy, "--server", server);
+                assertTrue(both.exitCode() != 0 && both.err().contains("--sweep is of the whole grid"), both.toString());
+                Files.delete(stray);
 
                 // the grid down: the migration fails, names the endpoint, removes nothing
                 s3.stop();

@@ -57,8 +57,9 @@ import org.junit.jupiter.api.io.TempDir;
  * every instance back equal element by element;</li>
  * <li>a second 300-slice CT: node1 is killed (kill -9) while its migration has uploaded part of the study; after a
  * restart the CLI runs the migration again and it finishes: every instance comes back element by element, and
- * every node's index names exactly one grid copy per instance, the same on both, each in the bucket; the bucket's
- * objects no index names are at most the uploads in flight at the kill (a known gap: no orphan sweep yet);</li>
+ * every node's index names exactly one grid copy per instance, the same on both, each in the bucket; the uploads
+ * in flight at the kill, objects no index names, are removed by {@code scripts/pacs grid verify --sweep} (orphan
+ * grace 0 here): the bucket then holds exactly the objects the indexes name;</li>
  * <li>the grid stopped: a C-GET of a grid-only study through HAProxy fails (0xA702) with an Error Comment naming
  * the grid.</li>
  * </ol>
@@ -94,7 +95,7 @@ class GridTierHaproxyTest {
         try (Peers.Peer storescp = Peers.storescp(tmp.resolve("storescp"), "STORESCP");
              ClusterProcesses cluster = ClusterProcesses.builder(tmp.resolve("c")).nodes(2).replicationFactor(2)
                      .nodeSetting("ae.STORESCP = " + Peers.HOST + ":" + storescp.port())
-                     .grid("grid.offsite.enabled = false").start()) {
+                     .grid("grid.offsite.enabled = false", "grid.tier.orphan-grace-minutes = 0").start()) {
             String entryHttp = "http://" + ClusterProcesses.HOST + ":" + cluster.httpEntryPort();
 
             // 1. store through HAProxy, migrate with the CLI through HAProxy's HTTP entry
@@ -143,6 +144,18 @@ class GridTierHaproxyTest {
             await("no local copy of study 2 on any node", 30, () -> localCopies(cluster, inspector, sent2.keySet()) == 0);
             getAndCompare(cluster, study2, sent2, tmp.resolve("got2"));
             moveAndCompare(cluster, storescp, study2, sent2);
+            // the uploads in flight at the kill are orphans: the sweep (grace 0 here) removes them
+            int withOrphans = objects(cluster).size();
+            Cli swept = pacs(cluster, "grid", "verify", "--sweep", "--server", entryHttp,
+                    "--user", ClusterProcesses.HTTP_USER, "--password-file", password.toString());
+            assertEquals(0, swept.exitCode(), swept.toString());
+            Matcher removed = Pattern.compile("(\\d+) orphan objects of (\\d+) .*, (\\d+) removed")
+                    .matcher(swept.output());
+            assertTrue(removed.find(), swept.toString());
+            System.out.printf("pacs grid verify --sweep: %s orphans of %s objects removed (%d objects before)%n",
+                    removed.group(3), removed.group(2), withOrphans);
+            assertEquals(removed.group(1), removed.group(3), swept.toString());
+            assertEquals(withOrphans - Integer.parseInt(removed.group(3)), objects(cluster).size());
 
             // 3. the grid down: a retrieve of a grid-only study fails, and says the grid is why
             cluster.gridServer().stop();
@@ -180,15 +193,13 @@ class GridTierHaproxyTest {
                 assertEquals(List.of(), r.unnamedFiles(), n.name() + ": no local file the index does not name");
                 assertEquals(List.of(), r.problems(), n.name());
             }
-            // Known gap (docs/operations.md, "Grid storage": the orphan sweep is not built): a migration records no
-            // intent before an upload, so the uploads in flight at the kill (at most grid.tier.parallel-transfers,
-            // 8) are objects no index names. Bounded here; it should be 0 once the migration records them first.
+            // the sweep after the kill left no object the indexes do not name
             Set<String> named = namedByAll;
             List<String> orphans = bucket.keySet().stream().filter(k -> !named.contains(k)).sorted().toList();
-            System.out.printf("bucket: %d objects for %d instances, %d orphans after the kill%n", bucket.size(),
+            System.out.printf("bucket: %d objects for %d instances, %d orphans after the sweep%n", bucket.size(),
                     all.size(), orphans.size());
-            assertTrue(orphans.size() <= 8, "orphans in the bucket beyond the uploads in flight at the kill: " + orphans);
-            assertEquals(all.size() + orphans.size(), bucket.size());
+            assertEquals(List.of(), orphans, "objects in the bucket no index names after pacs grid verify --sweep");
+            assertEquals(all.size(), bucket.size());
         }
     }
 

@@ -285,6 +285,37 @@ public final class S3Storage implements Storage {
         }
     }
 
+    /** An object found by {@link #listPages}: its key under the prefix and when it was last written. */
+    public record Listed(String key, Instant lastModified) {
+    }
+
+    /**
+     * Every object under this storage's prefix, one ListObjectsV2 page (up to 1000 keys) at a time: only the page
+     * being visited is held, whatever the bucket holds. A failure of the visitor stops the listing.
+     */
+    public void listPages(PageVisitor visitor) throws IOException {
+        String prefix = location.listPrefix();
+        try {
+            for (var page : s3.listObjectsV2Paginator(r -> r.bucket(location.bucket()).prefix(prefix))) {
+                java.util.List<Listed> listed = new java.util.ArrayList<>(page.contents().size());
+                for (S3Object o : page.contents()) {
+                    listed.add(new Listed(o.key().substring(prefix.length()), o.lastModified()));
+                }
+                if (!listed.isEmpty()) {
+                    visitor.visit(listed);
+                }
+            }
+        } catch (SdkException e) {
+            throw io("listing", e);
+        }
+    }
+
+    /** What {@link #listPages} hands each page to. */
+    @FunctionalInterface
+    public interface PageVisitor {
+        void visit(java.util.List<Listed> page) throws IOException;
+    }
+
     @Override
     public int sweepIncomplete() throws IOException {
         int aborted = 0;

@@ -7,13 +7,16 @@ import java.util.Properties;
  * When studies are tiered without an administrator (conf/grid.properties): those not read for {@code afterDays}
  * days (0: never, the default: a node alone on one machine has no cheaper tier than its own disk), looked for every
  * {@code interval}; read times are kept in memory and written to the index every {@code readFlush}. A migration,
- * restore or verify moves {@code transfers} instances at once.
+ * restore or verify moves {@code transfers} instances at once. An object of the grid no index row names is an
+ * orphan ({@link GridOrphans}) only once older than {@code orphanGrace}: younger, it may be an upload in flight.
  */
-public record TierPolicy(int afterDays, Duration interval, Duration readFlush, int transfers) {
+public record TierPolicy(int afterDays, Duration interval, Duration readFlush, int transfers, Duration orphanGrace) {
     public static final String AFTER_DAYS = "grid.tier.after-days";
     public static final String INTERVAL = "grid.tier.interval-minutes";
     public static final String TRANSFERS = "grid.tier.parallel-transfers";
-    public static final TierPolicy OFF = new TierPolicy(0, Duration.ofMinutes(60), Duration.ofMinutes(1), 8);
+    public static final String ORPHAN_GRACE = "grid.tier.orphan-grace-minutes";
+    public static final TierPolicy OFF = new TierPolicy(0, Duration.ofMinutes(60), Duration.ofMinutes(1), 8,
+            Duration.ofMinutes(60));
 
     public TierPolicy {
         if (afterDays < 0) {
@@ -25,6 +28,10 @@ public record TierPolicy(int afterDays, Duration interval, Duration readFlush, i
         if (transfers < 1 || transfers > 64) {
             throw new IllegalArgumentException(TRANSFERS + " must be from 1 to 64, not " + transfers);
         }
+        if (orphanGrace.isNegative()) {
+            throw new IllegalArgumentException(ORPHAN_GRACE + " must be 0 or more minutes, not "
+                    + orphanGrace.toMinutes());
+        }
     }
 
     public boolean enabled() {
@@ -33,7 +40,8 @@ public record TierPolicy(int afterDays, Duration interval, Duration readFlush, i
 
     public static TierPolicy fromProperties(Properties p) {
         return new TierPolicy(number(p, AFTER_DAYS, 0), Duration.ofMinutes(number(p, INTERVAL, 60)),
-                OFF.readFlush(), number(p, TRANSFERS, OFF.transfers()));
+                OFF.readFlush(), number(p, TRANSFERS, OFF.transfers()),
+                Duration.ofMinutes(number(p, ORPHAN_GRACE, (int) OFF.orphanGrace().toMinutes())));
     }
 
     private static int number(Properties p, String key, int def) {
