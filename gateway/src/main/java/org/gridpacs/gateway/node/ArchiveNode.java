@@ -369,8 +369,7 @@ public final class ArchiveNode implements Closeable {
                     return !ranked.isEmpty() && ranked.get(0).equals(cluster.self());
                 };
             }
-            tierScheduler = new org.gridpacs.grid.tier.TierScheduler(t, tierJobs, gridSettings.tier(), leads,
-                    gridOrphans).start();
+            tierScheduler = new org.gridpacs.grid.tier.TierScheduler(t, tierJobs, gridSettings.tier(), leads).start();
             resources.add(tierScheduler);
             retrieve.onStudyRead(tierScheduler::read);
         }

@@ -19,8 +19,7 @@ import org.slf4j.LoggerFactory;
  * to the index in one transaction per {@link TierPolicy#readFlush()} (not one write per instance read); every
  * {@link TierPolicy#interval()} a pass resumes unfinished migrations and, when the policy is on, submits the
  * studies not read for {@link TierPolicy#afterDays()} days that this node leads (in a cluster, the first live node
- * of the study's rendezvous ranking: one node migrates a study) as jobs, then a sweep of the grid's orphans
- * ({@link GridOrphans}; only with a grace above 0: a periodic sweep must not take an upload in flight).
+ * of the study's rendezvous ranking: one node migrates a study) as jobs.
  */
 public final class TierScheduler implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(TierScheduler.class);
@@ -30,7 +29,6 @@ public final class TierScheduler implements Closeable {
     private final TierJobs jobs;
     private final TierPolicy policy;
     private final Predicate<String> leads;
-    private final GridOrphans orphans;
     private final Map<String, Instant> reads = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "grid-tier-policy");
@@ -38,10 +36,7 @@ public final class TierScheduler implements Closeable {
         return t;
     });
 
-    /** {@code orphans} null: no sweep after a pass. */
-    public TierScheduler(StudyTiering tiering, TierJobs jobs, TierPolicy policy, Predicate<String> leads,
-                         GridOrphans orphans) {
-        this.orphans = orphans;
+    public TierScheduler(StudyTiering tiering, TierJobs jobs, TierPolicy policy, Predicate<String> leads) {
         this.tiering = tiering;
         this.jobs = jobs;
         this.policy = policy;
@@ -96,12 +91,6 @@ public final class TierScheduler implements Closeable {
                     });
                     n++;
                 }
-            }
-            if (orphans != null && !orphans.grace().isZero()) {
-                jobs.submit("sweep", "grid orphans", p -> {
-                    GridOrphans.Result r = orphans.sweep(true, p);
-                    return r.removed() + " orphan objects removed of " + r.listed();
-                });
             }
             if (n > 0) {
                 LOG.info("Tiering policy: {} studies not read for {} days queued for migration to the grid", n,
