@@ -77,6 +77,31 @@ public final class SqlInstanceIndex implements InstanceIndex {
         return true;
     }
 
+    /**
+     * As {@link #addLocation}, for a shared storage (the grid) that two writers may copy one instance to at once (the
+     * off-site copier and a migration): when the instance already has a sound copy there under another key, or is
+     * gone, nothing is written and the answer is false; the caller then removes its own object, which nothing names
+     * (replacing the first writer's row would leave the first object unnamed, and the peers may already name it).
+     * True when this object's row was written, or was already there.
+     */
+    public boolean addLocationUnlessHeld(Connection c, String sopInstanceUID, StoredObject object) throws SQLException {
+        Long pk = Jdbc.queryLong(c, "SELECT pk FROM instance WHERE sop_uid = ? FOR UPDATE", sopInstanceUID);
+        if (pk == null) {
+            return false;
+        }
+        Long sameKey = Jdbc.queryLong(c, "SELECT pk FROM location WHERE instance_fk = ? AND storage_id = ? "
+                + "AND storage_key = ? AND status = 'OK'", pk, object.storageId(), object.key());
+        if (sameKey != null) {
+            return true;
+        }
+        Long held = Jdbc.queryLong(c, "SELECT pk FROM location WHERE instance_fk = ? AND storage_id = ? "
+                + "AND status = 'OK'", pk, object.storageId());
+        if (held != null) {
+            return false;
+        }
+        return addLocation(c, sopInstanceUID, object);
+    }
+
     @Override
     public void forEachLocation(Consumer<IndexedInstance.Location> visitor) throws SQLException {
         db.read(c -> {

@@ -133,14 +133,21 @@ public final class OffsiteCopier implements Closeable {
                 verify(made.key(), source);
             }
             StoredObject copy = new StoredObject(target.id(), made.key(), source.size(), source.checksum());
-            db.inTransaction(c -> {
-                index.addLocation(c, e.sopInstanceUID(), copy);
+            boolean recorded = db.inTransaction(c -> {
                 queue.remove(c, e);
+                if (!index.addLocationUnlessHeld(c, e.sopInstanceUID(), copy)) {
+                    return false;
+                }
                 news.queue(c, e.sopInstanceUID(), target.id());
-                return null;
+                return true;
             }, true);
-            news.committed();
-            copied.incrementAndGet();
+            if (recorded) {
+                news.committed();
+                copied.incrementAndGet();
+            } else {
+                // a migration recorded its grid copy of the instance first, or the instance is gone: ours is unnamed
+                removeQuietly(made.key());
+            }
             if (failing) {
                 LOG.info("Off-site copies to {} go through again", target.id());
                 failing = false;

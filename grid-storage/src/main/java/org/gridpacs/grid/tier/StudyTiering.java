@@ -344,12 +344,19 @@ public final class StudyTiering {
             throw e;
         }
         StoredObject object = new StoredObject(grid.id(), made.key(), own.size(), own.checksum());
-        db.inTransaction(c -> {
-            index.addLocation(c, i.sopInstanceUID(), object);
+        boolean named = db.inTransaction(c -> {
+            if (!index.addLocationUnlessHeld(c, i.sopInstanceUID(), object)) {
+                return false;
+            }
             cluster.gridCopyMade(c, i.sopInstanceUID());
-            return null;
+            return true;
         }, true);
-        cluster.committed();
+        if (named) {
+            cluster.committed();
+        } else {
+            // the off-site copier recorded its grid copy first (read back like ours): that one is kept
+            removeQuietly(made.key());
+        }
     }
 
     /**
