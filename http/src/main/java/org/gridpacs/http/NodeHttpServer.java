@@ -168,7 +168,7 @@ public final class NodeHttpServer implements Closeable {
                     e == peer || e.open.contains(spec) ? handler : guard.apply(handler)));
             perConnector.add(new OnConnector(e.connector, mappings));
         }
-        server.setHandler(new Handler.Sequence(perConnector));
+        server.setHandler(new RefusalCloses(new Handler.Sequence(perConnector)));
         server.setStopTimeout(2000);
         try {
             server.start();

@@ -106,10 +106,6 @@ public final class BasicAuthentication extends Handler.Wrapper {
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        if (request.getLength() != 0) {
-            // the body is not read: the connection cannot carry another request, and the client must know it
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        }
         Content.Sink.write(response, true, "401 Unauthorized: " + refusal + "\n", callback);
         return true;
     }

@@ -159,6 +159,23 @@ class NetworkLoginTest {
         }
     }
 
+    @Test
+    void aRefusalBeforeTheBodyIsReadClosesTheConnectionAndSaysSo() throws Exception {
+        try (NodeHttpServer server = server(Duration.ofMinutes(30));
+                java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            // the headers only: the body the refusal never reads is still on its way
+            s.getOutputStream().write(("POST /dicom-web/studies HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: " + basic("referrer", PASSWORD) + "\r\nContent-Type: application/dicom\r\n"
+                    + "Content-Length: 100000\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 403"), answer);
+            assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"), answer);
+            assertTrue(answer.contains("upload role"), answer);
+        }
+    }
+
     private AccessTestClient client(NodeHttpServer server) {
         return new AccessTestClient(HttpClient.newHttpClient(), "http://127.0.0.1:" + server.port());
     }
