@@ -6,8 +6,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.gridpacs.archive.storage.StoredObject;
@@ -129,16 +134,16 @@ public final class SqlInstanceIndex implements InstanceIndex {
      * Which of {@code keys} a location row of {@code storageId} names: one query per batch (the unique index on
      * (storage_id, storage_key) answers it), for a sweep that checks a listing page by page.
      */
-    public java.util.Set<String> namedKeys(String storageId, java.util.Collection<String> keys) throws SQLException {
-        java.util.Set<String> named = new java.util.HashSet<>();
+    public Set<String> namedKeys(String storageId, Collection<String> keys) throws SQLException {
+        Set<String> named = new HashSet<>();
         if (keys.isEmpty()) {
             return named;
         }
-        List<Object> params = new java.util.ArrayList<>(keys.size() + 1);
+        List<Object> params = new ArrayList<>(keys.size() + 1);
         params.add(storageId);
         params.addAll(keys);
         String sql = "SELECT storage_key FROM location WHERE storage_id = ? AND storage_key IN ("
-                + String.join(", ", java.util.Collections.nCopies(keys.size(), "?")) + ")";
+                + String.join(", ", Collections.nCopies(keys.size(), "?")) + ")";
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Jdbc.bind(ps, params);

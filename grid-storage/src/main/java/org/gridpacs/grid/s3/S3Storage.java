@@ -10,7 +10,9 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -291,13 +293,14 @@ public final class S3Storage implements Storage {
 
     /**
      * Every object under this storage's prefix, one ListObjectsV2 page (up to 1000 keys) at a time: only the page
-     * being visited is held, whatever the bucket holds. A failure of the visitor stops the listing.
+     * being visited is held, whatever the bucket holds. A failure of the visitor stops the listing and is thrown
+     * as it is.
      */
-    public void listPages(PageVisitor visitor) throws IOException {
+    public <E extends Exception> void listPages(PageVisitor<E> visitor) throws IOException, E {
         String prefix = location.listPrefix();
         try {
             for (var page : s3.listObjectsV2Paginator(r -> r.bucket(location.bucket()).prefix(prefix))) {
-                java.util.List<Listed> listed = new java.util.ArrayList<>(page.contents().size());
+                List<Listed> listed = new ArrayList<>(page.contents().size());
                 for (S3Object o : page.contents()) {
                     listed.add(new Listed(o.key().substring(prefix.length()), o.lastModified()));
                 }
@@ -312,8 +315,8 @@ public final class S3Storage implements Storage {
 
     /** What {@link #listPages} hands each page to. */
     @FunctionalInterface
-    public interface PageVisitor {
-        void visit(java.util.List<Listed> page) throws IOException;
+    public interface PageVisitor<E extends Exception> {
+        void visit(List<Listed> page) throws IOException, E;
     }
 
     @Override

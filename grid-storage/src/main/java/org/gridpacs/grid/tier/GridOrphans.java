@@ -56,43 +56,31 @@ public final class GridOrphans {
         AtomicInteger listed = new AtomicInteger();
         AtomicInteger orphans = new AtomicInteger();
         AtomicInteger removed = new AtomicInteger();
-        try {
-            grid.listPages(page -> {
-                progress.total(page.size());
-                List<String> old = page.stream().filter(o -> o.lastModified().isBefore(before))
-                        .map(S3Storage.Listed::key).toList();
-                Set<String> named;
-                try {
-                    named = index.namedKeys(grid.id(), old);
-                } catch (SQLException e) {
-                    throw new IOException(new SqlFailure(e));
+        grid.<SQLException>listPages(page -> {
+            progress.total(page.size());
+            List<String> old = page.stream().filter(o -> o.lastModified().isBefore(before))
+                    .map(S3Storage.Listed::key).toList();
+            Set<String> named = index.namedKeys(grid.id(), old);
+            for (String key : old) {
+                if (named.contains(key)) {
+                    continue;
                 }
-                for (String key : old) {
-                    if (named.contains(key)) {
-                        continue;
-                    }
-                    orphans.incrementAndGet();
-                    if (remove) {
-                        try {
-                            grid.remove(key);
-                            removed.incrementAndGet();
-                        } catch (IOException e) {
-                            if (StorageFailures.unreachable(e)) {
-                                throw e;
-                            }
-                            progress.error("orphan " + key + " not removed: " + e.getMessage());
+                orphans.incrementAndGet();
+                if (remove) {
+                    try {
+                        grid.remove(key);
+                        removed.incrementAndGet();
+                    } catch (IOException e) {
+                        if (StorageFailures.unreachable(e)) {
+                            throw e;
                         }
+                        progress.error("orphan " + key + " not removed: " + e.getMessage());
                     }
                 }
-                listed.addAndGet(page.size());
-                progress.done(page.size());
-            });
-        } catch (IOException e) {
-            if (e.getCause() instanceof SqlFailure f) {
-                throw f.sql;
             }
-            throw e;
-        }
+            listed.addAndGet(page.size());
+            progress.done(page.size());
+        });
         Result r = new Result(listed.get(), orphans.get(), removed.get());
         if (remove) {
             LOG.info("Grid orphan sweep: {} of {} objects were orphans (no index row names them, older than {} min),"
@@ -102,15 +90,5 @@ public final class GridOrphans {
                     r.orphans(), r.listed(), grace.toMinutes());
         }
         return r;
-    }
-
-    /** Carries an index failure out of the listing's visitor. */
-    private static final class SqlFailure extends RuntimeException {
-        final SQLException sql;
-
-        SqlFailure(SQLException sql) {
-            super(sql);
-            this.sql = sql;
-        }
     }
 }
