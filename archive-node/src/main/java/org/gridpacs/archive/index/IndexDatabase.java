@@ -44,9 +44,10 @@ public final class IndexDatabase implements Closeable {
      * without its location, in 5 of 23 kills (with WRITE_DELAY=0: 0 of 20; test sources: CrashConsistencyCheck);
      * CrashRecoveryTest failed for 2 of 36 seeds, once on the counts and once on a secondary index missing a row.
      * H2 2.5.252's write delay is no better (counts off after a kill), and 2.5.252 even with WRITE_DELAY=0
-     * once recovered an index whose study rows every UPDATE then spun on for good; 2.4.240 failed CrashRecoveryTest
-     * once (a lock timeout after the restart): the build stays on 2.3.232 (docs/architecture.md, "Dependency
-     * versions").
+     * once recovered an index whose study rows every UPDATE then spun on for good, and in a second round left study
+     * counts off the rows after 2 of 55 kills and hung after 2 more (2.3.232: 0 of 50); 2.4.240 failed
+     * CrashRecoveryTest once (a lock timeout after the restart): the build stays on 2.3.232
+     * (docs/architecture.md, "Dependency versions").
      *
      * <p>QUERY_CACHE_SIZE: each session keeps this many parsed statements. H2's default of 8 is the store
      * transaction's own count (8 statements for an instance of a known series, more for a new one), so with the

@@ -61,9 +61,13 @@ class KillDurabilityTest {
 
     /** Aggregates, locations and every table's indexes agree with the instance rows. */
     private static void assertConsistent(IndexDatabase db, long rows) throws Exception {
-        assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT num_instances FROM study")));
-        assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT SUM(num_instances) FROM series")));
-        assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM location")));
+        assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT num_instances FROM study")),
+                "the study's Number of Study Related Instances against its instance rows (a transaction recovered half"
+                + " applied)");
+        assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT SUM(num_instances) FROM series")),
+                "the series' instance counts against the instance rows");
+        assertEquals(rows, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM location")),
+                "locations against instance rows");
         assertEquals(0L, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM instance i"
                 + " WHERE NOT EXISTS (SELECT 1 FROM location l WHERE l.instance_fk = i.pk)")));
         // an update of every row goes through every index of its table: one missing an entry fails it
