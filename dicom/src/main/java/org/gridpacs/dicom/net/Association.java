@@ -276,6 +276,22 @@ public final class Association implements Closeable {
     }
 
     /**
+     * C-FIND without a thread waiting for it: returns once the request is sent. Each match goes to {@code onMatch}
+     * and the future completes with the final response, both on the reader thread (or exceptionally with what ended
+     * the association, on the thread that ended it); callbacks must not block, nor {@link #release} from there. The
+     * response timeout does not apply: the caller bounds the wait (and aborts).
+     */
+    public CompletableFuture<DimseResponse> findAsync(String sopClassUID, DataSet keys, Consumer<DataSet> onMatch)
+            throws IOException, InterruptedException {
+        int pcid = presentationContextFor(sopClassUID);
+        if (pcid < 0) {
+            throw new NoPresentationContextException(sopClassUID, null);
+        }
+        DataSet cmd = Commands.request(CommandField.C_FIND_RQ, nextMessageID(), sopClassUID, true);
+        return submit(pcid, cmd, dataWriter(pcid, keys), rsp -> onMatch.accept(rsp.dataSet())).settled;
+    }
+
+    /**
      * C-FIND giving each pending response whole, match and command, to {@code onPending} (on the reader
      * thread): its Message ID Being Responded To is what {@link #cancel} needs. Returns the final response.
      */
@@ -344,14 +360,18 @@ public final class Association implements Closeable {
         if (customize != null) {
             customize.accept(cmd);
         }
+        return call(pcid, cmd, data == null ? null : dataWriter(pcid, data), onPending);
+    }
+
+    /** Writes {@code data} in the transfer syntax of the presentation context. */
+    private DataWriter dataWriter(int pcid, DataSet data) {
         TransferSyntax ts = TransferSyntax.of(transferSyntax(pcid));
-        DataWriter writer = data == null ? null : os -> {
+        return os -> {
             DicomOutputStream dos = new DicomOutputStream(os);
             dos.setTransferSyntax(ts);
             dos.writeDataSet(data);
             dos.finish();
         };
-        return call(pcid, cmd, writer, onPending);
     }
 
     private int nextMessageID() {

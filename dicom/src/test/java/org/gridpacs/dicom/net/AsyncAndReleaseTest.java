@@ -195,6 +195,48 @@ class AsyncAndReleaseTest {
         }
     }
 
+    /**
+     * Association.findAsync: returns once the request is sent; the matches and then the final response come on
+     * the association's reader thread, with no thread of ours waiting, and the association can be used again.
+     */
+    @Test
+    void findAsyncHandsOnMatchesAndTheEndFromTheReader() throws Exception {
+        Association as = connect(server, settings());
+        List<DataSet> matches = new CopyOnWriteArrayList<>();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        CompletableFuture<DimseResponse> find = as.findAsync(FIND, keys("P"), m -> {
+            matches.add(m);
+            threads.add(Thread.currentThread().getName());
+        });
+        assertFalse(find.isDone(), "returned before the first match (100 ms later)");
+        CompletableFuture<String> endThread = find.thenApply(rsp -> Thread.currentThread().getName());
+        DimseResponse rsp = find.get(5, TimeUnit.SECONDS);
+        assertEquals(Status.SUCCESS, rsp.status(), rsp.describe());
+        assertEquals(List.of("P0", "P1", "P2", "P3", "P4"),
+                matches.stream().map(m -> m.getString(Tag.PatientID)).toList());
+        String reader = threads.get(0);
+        assertTrue(threads.stream().allMatch(reader::equals), threads.toString());
+        assertEquals(reader, endThread.get(1, TimeUnit.SECONDS));
+        assertFalse(reader.equals(Thread.currentThread().getName()));
+        assertEquals(Status.SUCCESS, as.echo().status()); // the window is free again
+        as.release();
+        assertFalse(as.isOpen());
+    }
+
+    /** abort() during a findAsync: the future fails with an I/O error, no final response is invented. */
+    @Test
+    void abortDuringAFindAsyncFailsItsFuture() throws Exception {
+        Association as = connect(server, settings());
+        CountDownLatch first = new CountDownLatch(1);
+        CompletableFuture<DimseResponse> find = as.findAsync(FIND, keys("SLOW"), m -> first.countDown());
+        assertTrue(first.await(5, TimeUnit.SECONDS));
+        as.abort();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> find.get(5, TimeUnit.SECONDS));
+        assertInstanceOf(IOException.class, e.getCause());
+        awaitNoAssociation(server);
+        assertTrue(handlerExited.await(2, TimeUnit.SECONDS));
+    }
+
     /** abort() by the SCU in the middle of a slow C-FIND: the server frees the association and the worker. */
     @Test
     void abortDuringASlowFind() throws Exception {

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * C-FIND SCP of the gateway AE on the node's ordinary DICOM port (a local workstation asking, K-PACS style): the
- * query goes at once to every remote site we may query there, each over mutual TLS on its own thread, and to our
+ * query goes at once to every remote site we may query there, each over mutual TLS ({@link SiteQuery}), and to our
  * own index; our matches go out first, then each site's as they arrive, deduplicated by the level's unique key
  * ({@link FederatedMatches}). Every match says Retrieve AE Title = our gateway (we relay the retrieve) and
  * Storage Media File-Set ID = the holding site's gateway AE title.
@@ -58,7 +58,7 @@ public final class FederatedFindScp implements Handlers.Find, AutoCloseable {
     /**
      * @param sites    the remote sites (those with {@code may-there = query} are asked)
      * @param mayQuery whether a calling AE title may query here (the node's own list of workstations)
-     * @param threads  where the sites' queries run (one task per site per query)
+     * @param threads  where associations to the sites are opened and released (they block)
      */
     public FederatedFindScp(String gatewayAeTitle, LocalIndex local, FederationConnector connector,
                             Supplier<List<RemoteSite>> sites, QuerySettings settings, QueryAudit audit,
@@ -70,7 +70,7 @@ public final class FederatedFindScp implements Handlers.Find, AutoCloseable {
         this.audit = audit;
         this.mayQuery = mayQuery;
         this.threads = threads;
-        this.associations = new SiteAssociations(connector, settings.keepAlive(), KEPT_PER_SITE);
+        this.associations = new SiteAssociations(connector, settings.keepAlive(), KEPT_PER_SITE, threads);
     }
 
     /** Releases the associations kept open to the remote sites (the gateway's stop). */
@@ -96,9 +96,9 @@ public final class FederatedFindScp implements Handlers.Find, AutoCloseable {
         Map<RemoteSite, SiteQuery> running = new LinkedHashMap<>();
         for (RemoteSite site : sites.get()) {
             if (site.mayThere(Permission.QUERY)) {
-                SiteQuery q = new SiteQuery(associations, site, request.sopClassUID(), keys, events);
+                SiteQuery q = new SiteQuery(associations, site, request.sopClassUID(), keys, events, threads);
                 running.put(site, q);
-                threads.execute(q);
+                q.start();
             }
         }
         List<String> problems = new ArrayList<>();

@@ -8,6 +8,8 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.gridpacs.dicom.data.UID;
 import org.gridpacs.dicom.net.Association;
@@ -25,7 +27,7 @@ import org.gridpacs.federation.site.RemoteSite;
  * are released when given back. {@link #close} releases them all (the gateway's stop).
  *
  * <p>A kept association may have been dropped by the site without our reader having seen it yet: the caller
- * retries once on a fresh one when a {@link Lease#pooled() pooled} association fails before any match came.
+ * retries once on a {@link #fresh} one when a {@link #kept} association fails before any match came.
  */
 final class SiteAssociations implements AutoCloseable {
     private record Key(RemoteSite site, String sopClassUid) {
@@ -34,25 +36,27 @@ final class SiteAssociations implements AutoCloseable {
     private record Idle(Association association, long since) {
     }
 
-    /** An association lent to one C-FIND: give it back with {@link #release}, or {@link #discard} it. */
-    record Lease(Association association, boolean pooled) {
-    }
-
     private final FederationConnector connector;
     private final long idleNanos;
     private final int perSite;
+    private final Executor releasing;
     private final Map<Key, Deque<Idle>> idle = new HashMap<>();
     private boolean closed;
 
-    /** @param idleTimeout zero keeps nothing: every query opens and releases its own association */
-    SiteAssociations(FederationConnector connector, Duration idleTimeout, int perSite) {
+    /**
+     * @param idleTimeout zero keeps nothing: every query opens and releases its own association
+     * @param releasing   where associations no longer kept are released (that waits for the site's A-RELEASE-RP,
+     *                    which a caller on the association's own reader thread could never read)
+     */
+    SiteAssociations(FederationConnector connector, Duration idleTimeout, int perSite, Executor releasing) {
         this.connector = connector;
         this.idleNanos = idleTimeout.toNanos();
         this.perSite = perSite;
+        this.releasing = releasing;
     }
 
-    /** A kept association to {@code site} for {@code sopClassUid} when one is open, else a new one. */
-    Lease lease(RemoteSite site, String sopClassUid) throws IOException {
+    /** A kept association to {@code site} for {@code sopClassUid} that is still open, or null. Never blocks. */
+    Association kept(RemoteSite site, String sopClassUid) {
         Key key = new Key(site, sopClassUid);
         List<Association> stale = new ArrayList<>();
         Association kept = null;
@@ -68,16 +72,13 @@ final class SiteAssociations implements AutoCloseable {
                 stale.add(i.association());
             }
         }
-        stale.forEach(SiteAssociations::releaseQuietly);
-        if (kept != null) {
-            return new Lease(kept, true);
-        }
-        return new Lease(open(site, sopClassUid), false);
+        stale.forEach(this::releaseLater);
+        return kept;
     }
 
-    /** A new association, never a kept one (the retry after a kept one failed). */
-    Lease fresh(RemoteSite site, String sopClassUid) throws IOException {
-        return new Lease(open(site, sopClassUid), false);
+    /** A new association, never a kept one (connection, TLS handshake, negotiation: blocks). */
+    Association fresh(RemoteSite site, String sopClassUid) throws IOException {
+        return open(site, sopClassUid);
     }
 
     private Association open(RemoteSite site, String sopClassUid) throws IOException {
@@ -87,7 +88,10 @@ final class SiteAssociations implements AutoCloseable {
         return connector.connect(site, rq, null);
     }
 
-    /** The C-FIND is over and the association is fine: kept for the next query (or released). */
+    /**
+     * The C-FIND is over and the association is fine: kept for the next query, or released by {@code releasing}.
+     * Never blocks: called on the association's reader thread.
+     */
     void release(RemoteSite site, String sopClassUid, Association as) {
         if (as.isOpen() && idleNanos > 0) {
             synchronized (this) {
@@ -98,7 +102,18 @@ final class SiteAssociations implements AutoCloseable {
                 }
             }
         }
-        releaseQuietly(as);
+        releaseLater(as);
+    }
+
+    private void releaseLater(Association as) {
+        if (!as.isOpen()) {
+            return;
+        }
+        try {
+            releasing.execute(() -> releaseQuietly(as));
+        } catch (RejectedExecutionException e) {
+            as.abort(); // the gateway is stopping
+        }
     }
 
     /** How many associations are kept idle (all sites). */
@@ -106,7 +121,7 @@ final class SiteAssociations implements AutoCloseable {
         return idle.values().stream().mapToInt(Deque::size).sum();
     }
 
-    /** Releases every kept association; later ones given back are released at once. */
+    /** Releases every kept association; later ones given back are released, not kept. */
     @Override
     public void close() {
         List<Association> all = new ArrayList<>();

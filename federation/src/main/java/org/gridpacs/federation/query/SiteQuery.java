@@ -2,6 +2,9 @@ package org.gridpacs.federation.query;
 
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.net.Association;
@@ -10,11 +13,14 @@ import org.gridpacs.dicom.net.dimse.Status;
 import org.gridpacs.federation.site.RemoteSite;
 
 /**
- * One remote site's part of a federated C-FIND, on its own thread: an association over mutual TLS (a kept one from
- * {@link SiteAssociations} when there is one; retried once on a new one when a kept one fails before any match),
- * the C-FIND, each match and then the end put on the shared queue. {@link #cancel} aborts it (timeout, requester's cancel).
+ * One remote site's part of a federated C-FIND over mutual TLS, each match and then the end put on the shared
+ * queue. No thread waits for the site: on a kept association ({@link SiteAssociations}) the C-FIND is sent by the
+ * caller and its matches and end are handed on by the association's reader as they arrive, so that the merging
+ * thread hears of them one thread switch after they come in (on a loaded machine each switch may cost
+ * milliseconds). Opening a new association blocks, so that is done on {@code threads}: when none is kept, and for the
+ * one retry when a kept one fails before any match. {@link #cancel} aborts it (timeout, requester's cancel).
  */
-final class SiteQuery implements Runnable {
+final class SiteQuery {
     /** What a site query tells the merging thread. */
     sealed interface Event permits Match, Done {
         RemoteSite site();
@@ -42,81 +48,111 @@ final class SiteQuery implements Runnable {
     private final String sopClassUid;
     private final DataSet keys;
     private final BlockingQueue<Event> events;
+    private final Executor threads;
     private volatile boolean cancelled;
     private volatile Association association;
     private volatile boolean matched;
     private boolean finished;
 
-    SiteQuery(SiteAssociations pool, RemoteSite site, String sopClassUid, DataSet keys,
-              BlockingQueue<Event> events) {
+    SiteQuery(SiteAssociations pool, RemoteSite site, String sopClassUid, DataSet keys, BlockingQueue<Event> events,
+              Executor threads) {
         this.pool = pool;
         this.site = site;
         this.sopClassUid = sopClassUid;
         this.keys = keys;
         this.events = events;
+        this.threads = threads;
     }
 
     RemoteSite site() {
         return site;
     }
 
-    @Override
-    public void run() {
+    /** Sends the C-FIND on a kept association now, or opens a new one on {@code threads}; returns at once. */
+    void start() {
+        Association kept = pool.kept(site, sopClassUid);
+        if (kept != null) {
+            send(kept, true);
+        } else {
+            onNewAssociation();
+        }
+    }
+
+    private void onNewAssociation() {
         try {
-            SiteAssociations.Lease lease = pool.lease(site, sopClassUid);
-            DimseResponse last;
-            try {
-                last = find(lease.association());
-            } catch (IOException e) {
-                lease.association().abort(); // never back to the pool: its state is unknown
-                if (!lease.pooled() || cancelled || matched) {
-                    throw e;
-                }
-                // a kept association the site had dropped (restarted, its idle timeout): once more on a new one
-                lease = pool.fresh(site, sopClassUid);
-                last = find(lease.association());
-            }
-            synchronized (this) {
-                if (cancelled) {
-                    lease.association().abort();
+            threads.execute(() -> {
+                Association as;
+                try {
+                    as = pool.fresh(site, sopClassUid);
+                } catch (IOException | RuntimeException e) {
+                    failed(e);
                     return;
                 }
-                finished = true; // from now on cancel() leaves the association alone: it goes back to the pool
-            }
-            // the answer is complete: the association is kept for the next query (or released)
-            pool.release(site, sopClassUid, lease.association());
-            events.add(new Done(site, last.status(), last.errorComment(), null));
-        } catch (IOException | RuntimeException e) {
-            abortCurrent();
-            if (!cancelled) {
-                events.add(new Done(site, Status.UNABLE_TO_PROCESS, null, e));
-            }
-        } catch (InterruptedException e) {
-            abortCurrent();
-            Thread.currentThread().interrupt();
-            events.add(new Done(site, Status.UNABLE_TO_PROCESS, null, e));
+                send(as, false);
+            });
+        } catch (RejectedExecutionException e) {
+            failed(new IOException("the gateway is stopping", e));
         }
     }
 
-    private void abortCurrent() {
-        Association as = association;
-        if (as != null) {
-            as.abort();
-        }
-    }
-
-    private DimseResponse find(Association as) throws IOException, InterruptedException {
+    private void send(Association as, boolean kept) {
         association = as;
         if (cancelled) {
             as.abort();
-            throw new IOException("cancelled");
+            return;
         }
-        return as.find(sopClassUid, keys, m -> {
-            if (!cancelled) {
-                matched = true;
-                events.add(new Match(site, m));
+        try {
+            as.findAsync(sopClassUid, keys, this::onMatch).whenComplete((last, e) -> {
+                if (e == null) {
+                    answered(as, last);
+                } else {
+                    failedOn(as, kept, e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            failedOn(as, kept, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failedOn(as, false, e);
+        }
+    }
+
+    private void onMatch(DataSet m) {
+        if (!cancelled) {
+            matched = true;
+            events.add(new Match(site, m));
+        }
+    }
+
+    /** On the reader thread: the site's final response. */
+    private void answered(Association as, DimseResponse last) {
+        synchronized (this) {
+            if (cancelled) {
+                as.abort();
+                return;
             }
-        });
+            finished = true; // from now on cancel() leaves the association alone: it goes back to the pool
+        }
+        // kept before the merging thread hears of the end, so that the next query finds it
+        pool.release(site, sopClassUid, as);
+        events.add(new Done(site, last.status(), last.errorComment(), null));
+    }
+
+    private void failedOn(Association as, boolean kept, Throwable e) {
+        as.abort(); // never back to the pool: its state is unknown
+        if (kept && !cancelled && !matched) {
+            // a kept association the site had dropped (restarted, its idle timeout): once more on a new one
+            onNewAssociation();
+            return;
+        }
+        failed(e);
+    }
+
+    private void failed(Throwable e) {
+        if (!cancelled) {
+            events.add(new Done(site, Status.UNABLE_TO_PROCESS, null,
+                    e instanceof Exception x ? x : new IOException(e.toString(), e)));
+        }
     }
 
     /** Stops this site's part: its association aborted if still in use, nothing more told. */
