@@ -77,6 +77,16 @@ public final class StudyTiering {
         return !catalog.instances(study).isEmpty();
     }
 
+    /** The bytes of this node's own copies of the study: what migrating it frees here. */
+    public long localBytes(String study) throws SQLException {
+        long bytes = 0;
+        for (IndexedInstance i : catalog.instances(study)) {
+            IndexedInstance.Location own = homeCopy(i);
+            bytes += own == null ? 0 : own.size();
+        }
+        return bytes;
+    }
+
     /** The grid storage's endpoint-free name, for messages. */
     public String gridId() {
         return grid.id();

@@ -9,18 +9,26 @@ import java.util.Properties;
  * {@code interval}; read times are kept in memory and written to the index every {@code readFlush}. A migration,
  * restore or verify moves {@code transfers} instances at once. An object of the grid no index row names is an
  * orphan ({@link GridOrphans}) only once older than {@code orphanGrace}: younger, it may be an upload in flight.
+ * When the file system holding the node's storage is fuller than {@code fillPercent} (0: never), the least recently
+ * read studies are tiered as well ({@link FillLevel}).
  */
-public record TierPolicy(int afterDays, Duration interval, Duration readFlush, int transfers, Duration orphanGrace) {
+public record TierPolicy(int afterDays, Duration interval, Duration readFlush, int transfers, Duration orphanGrace,
+                         int fillPercent) {
     public static final String AFTER_DAYS = "grid.tier.after-days";
+    public static final String FILL_PERCENT = "grid.tier.fill-percent";
     public static final String INTERVAL = "grid.tier.interval-minutes";
     public static final String TRANSFERS = "grid.tier.parallel-transfers";
     public static final String ORPHAN_GRACE = "grid.tier.orphan-grace-minutes";
     public static final TierPolicy OFF = new TierPolicy(0, Duration.ofMinutes(60), Duration.ofMinutes(1), 8,
-            Duration.ofMinutes(60));
+            Duration.ofMinutes(60), 0);
 
     public TierPolicy {
         if (afterDays < 0) {
             throw new IllegalArgumentException(AFTER_DAYS + " must be 0 (off) or more days, not " + afterDays);
+        }
+        if (fillPercent < 0 || fillPercent > 99) {
+            throw new IllegalArgumentException(FILL_PERCENT + " must be 0 (off) or a percentage from 1 to 99, not "
+                    + fillPercent);
         }
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException(INTERVAL + " must be at least 1 minute");
@@ -35,13 +43,14 @@ public record TierPolicy(int afterDays, Duration interval, Duration readFlush, i
     }
 
     public boolean enabled() {
-        return afterDays > 0;
+        return afterDays > 0 || fillPercent > 0;
     }
 
     public static TierPolicy fromProperties(Properties p) {
         return new TierPolicy(number(p, AFTER_DAYS, 0), Duration.ofMinutes(number(p, INTERVAL, 60)),
                 OFF.readFlush(), number(p, TRANSFERS, OFF.transfers()),
-                Duration.ofMinutes(number(p, ORPHAN_GRACE, (int) OFF.orphanGrace().toMinutes())));
+                Duration.ofMinutes(number(p, ORPHAN_GRACE, (int) OFF.orphanGrace().toMinutes())),
+                number(p, FILL_PERCENT, 0));
     }
 
     private static int number(Properties p, String key, int def) {
