@@ -38,6 +38,7 @@ public final class TierScheduler implements Closeable {
     private final FillLevel fill;
     /** Studies this scheduler queued whose migration has not ended. */
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
     private final Map<String, Instant> reads = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "grid-tier-policy");
@@ -90,6 +91,36 @@ public final class TierScheduler implements Closeable {
         } catch (SQLException | RuntimeException e) {
             batch.forEach(reads::putIfAbsent); // kept for the next flush
             LOG.info("Could not record the studies' read times: {}", e.getMessage());
+            return;
+        }
+        if (policy.restageHours() > 0 && !closing) {
+            restageRead(batch.keySet());
+        }
+    }
+
+    /** Queues the re-staging of the studies read that are tiered here (after their retrieve began, not in its way). */
+    private void restageRead(Set<String> studies) {
+        for (String study : studies) {
+            try {
+                if (queued.contains(study) || tiering.states().get(study)
+                        .map(r -> r.state() != TierStates.State.TIERED).orElse(true)) {
+                    continue; // local, being migrated or restored, or re-staged already (its last read extends it)
+                }
+                queued.add(study);
+                jobs.submit("restage", study, p -> {
+                    try {
+                        int n = tiering.restaging().restage(study, p);
+                        return n < 0 ? "study " + study + " is not tiered here any more"
+                                : "study " + study + " re-staged from the grid (" + n + " instances), local until "
+                                + policy.restageHours() + " hours after its last read";
+                    } finally {
+                        queued.remove(study);
+                    }
+                });
+            } catch (SQLException | RuntimeException e) {
+                queued.remove(study);
+                LOG.info("Study {} not re-staged from the grid: {}", study, e.getMessage());
+            }
         }
     }
 
@@ -101,6 +132,12 @@ public final class TierScheduler implements Closeable {
         try {
             flushReads();
             jobs.submit("resume", "unfinished migrations", p -> "unfinished: " + tiering.resume());
+            if (!tiering.states().inState(TierStates.State.RESTAGED).isEmpty()) {
+                // 0 (turned off since): every re-staged study goes back to its grid copies
+                Duration keep = Duration.ofHours(policy.restageHours());
+                jobs.submit("unstage", "re-staged studies not read for " + keep.toHours() + " hours",
+                        p -> tiering.restaging().expire(keep) + " studies back to their grid copies only");
+            }
             int n = 0;
             if (policy.afterDays() > 0) {
                 n += notReadForDays();
@@ -176,6 +213,7 @@ public final class TierScheduler implements Closeable {
 
     @Override
     public void close() {
+        closing = true;
         timer.shutdownNow();
         flushReads();
     }

@@ -22,7 +22,8 @@ import org.gridpacs.archive.index.Jdbc;
  * locally by repair; a MIGRATING or RESTORING row left by a crash is resumed at start.
  */
 public final class TierStates {
-    public enum State { MIGRATING, TIERED, RESTORING }
+    /** RESTAGED: tiered, with local copies made on a retrieve that {@link Restaging} removes again. */
+    public enum State { MIGRATING, TIERED, RESTORING, RESTAGED }
 
     /** One row: {@code pendingNodes} the other nodes not yet told to drop their copies. */
     public record Row(String studyInstanceUID, State state, Instant changed, List<String> pendingNodes,
@@ -132,6 +133,18 @@ public final class TierStates {
                 }
             }
             return out;
+        });
+    }
+
+    /** When this node last saw the study read (as flushed to the index). */
+    public Optional<Instant> lastRead(String study) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT last_read FROM study_read WHERE study_uid = ?")) {
+                Jdbc.bind(ps, study);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getObject(1, OffsetDateTime.class).toInstant()) : Optional.empty();
+                }
+            }
         });
     }
 

@@ -155,7 +155,7 @@ class TierFillLevelTest {
 
     private static TierPolicy policy(int fillPercent) {
         TierPolicy off = TierPolicy.OFF;
-        return new TierPolicy(0, off.interval(), off.readFlush(), off.transfers(), off.orphanGrace(), fillPercent);
+        return new TierPolicy(0, off.interval(), off.readFlush(), off.transfers(), off.orphanGrace(), fillPercent, 0);
     }
 
     /** Jobs run one at a time in order: when one submitted now is done, those before it are too. */
