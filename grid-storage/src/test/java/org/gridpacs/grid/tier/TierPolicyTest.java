@@ -27,6 +27,15 @@ class TierPolicyTest {
         }
     }
 
+    @Test
+    void restageHoursIsOffByDefaultAndNotNegative() {
+        assertEquals(0, TierPolicy.fromProperties(new Properties()).restageHours());
+        assertEquals(24, TierPolicy.fromProperties(props(TierPolicy.RESTAGE_HOURS, "24")).restageHours());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TierPolicy.fromProperties(props(TierPolicy.RESTAGE_HOURS, "-1")));
+        assertTrue(e.getMessage().startsWith(TierPolicy.RESTAGE_HOURS), e.getMessage());
+    }
+
     private static Properties props(String key, String value) {
         Properties p = new Properties();
         p.setProperty(key, value);
