@@ -38,6 +38,8 @@ public final class TierScheduler implements Closeable {
     private final FillLevel fill;
     /** Studies this scheduler queued whose migration has not ended. */
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    /** Studies whose re-staging is queued or running (apart: they take space, not free it). */
+    private final Set<String> restaging = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
     private final Map<String, Instant> reads = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -102,11 +104,11 @@ public final class TierScheduler implements Closeable {
     private void restageRead(Set<String> studies) {
         for (String study : studies) {
             try {
-                if (queued.contains(study) || tiering.states().get(study)
+                if (restaging.contains(study) || tiering.states().get(study)
                         .map(r -> r.state() != TierStates.State.TIERED).orElse(true)) {
                     continue; // local, being migrated or restored, or re-staged already (its last read extends it)
                 }
-                queued.add(study);
+                restaging.add(study);
                 jobs.submit("restage", study, p -> {
                     try {
                         int n = tiering.restaging().restage(study, p);
@@ -114,11 +116,11 @@ public final class TierScheduler implements Closeable {
                                 : "study " + study + " re-staged from the grid (" + n + " instances), local until "
                                 + policy.restageHours() + " hours after its last read";
                     } finally {
-                        queued.remove(study);
+                        restaging.remove(study);
                     }
                 });
             } catch (SQLException | RuntimeException e) {
-                queued.remove(study);
+                restaging.remove(study);
                 LOG.info("Study {} not re-staged from the grid: {}", study, e.getMessage());
             }
         }
