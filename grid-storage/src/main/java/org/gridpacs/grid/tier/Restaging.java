@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * when it was tiered: nothing is uploaded, and a local copy is removed only while the index names a grid copy with
  * the same checksum.
  *
- * <p>The copies are this node's alone: no news tells the other nodes of them (their repair would copy the study back
- * to every node of its replica set), so their rows are written and removed here only. A restore
- * ({@link StudyTiering#restore}) announces them and ends the re-staging: the study is local again.
+ * <p>For a node alone: the copies send no news, but in a cluster the other nodes' index sync would still find them
+ * and the repair of the study's replica set fetch them (a cluster test saw it), so the node turns re-staging off
+ * there. A restore ({@link StudyTiering#restore}) announces them and ends the re-staging: the study is local again.
  */
 final class Restaging {
     private static final Logger LOG = LoggerFactory.getLogger(Restaging.class);
@@ -51,15 +51,39 @@ final class Restaging {
         this.tiering = tiering;
     }
 
-    /** Copies the study back when it is TIERED here; returns the instances copied, -1 when it is not tiered here. */
+    /**
+     * Whether the study is grid-only as this node's index knows it: no tier operation of this node on it, and every
+     * instance's only usable copies on the grid (in a cluster the node that migrated it has it TIERED, the others no
+     * row at all).
+     */
+    boolean gridOnly(String study) throws SQLException {
+        return gridOnly(tiering.states(), catalog.instances(study));
+    }
+
+    private boolean gridOnly(TierStates states, List<IndexedInstance> instances) throws SQLException {
+        if (instances.isEmpty() || states.get(instances.get(0).studyInstanceUID())
+                .map(r -> r.state() != TierStates.State.TIERED).orElse(false)) {
+            return false;
+        }
+        for (IndexedInstance i : instances) {
+            List<String> held = i.locations().stream().filter(l -> "OK".equals(l.status()))
+                    .map(IndexedInstance.Location::storageId).distinct().toList();
+            if (!held.equals(List.of(grid.id()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Copies the study back when it is grid-only; returns the instances copied, -1 when it is not grid-only. */
     int restage(String study, TierProgress progress) throws IOException, SQLException {
         tiering.lock(study);
         try {
             TierStates states = tiering.states();
-            if (states.get(study).map(r -> r.state() != TierStates.State.TIERED).orElse(true)) {
+            List<IndexedInstance> instances = catalog.instances(study);
+            if (!gridOnly(states, instances)) {
                 return -1;
             }
-            List<IndexedInstance> instances = catalog.instances(study);
             progress.total(instances.size());
             // marked first: a crash midway leaves copies that expire removes, never unmarked copies of a tiered study
             states.set(study, TierStates.State.RESTAGED, List.of(), null);

@@ -100,19 +100,18 @@ public final class TierScheduler implements Closeable {
         }
     }
 
-    /** Queues the re-staging of the studies read that are tiered here (after their retrieve began, not in its way). */
+    /** Queues the re-staging of the studies read that are grid-only (after their retrieve began, not in its way). */
     private void restageRead(Set<String> studies) {
         for (String study : studies) {
             try {
-                if (restaging.contains(study) || tiering.states().get(study)
-                        .map(r -> r.state() != TierStates.State.TIERED).orElse(true)) {
+                if (restaging.contains(study) || !tiering.restaging().gridOnly(study)) {
                     continue; // local, being migrated or restored, or re-staged already (its last read extends it)
                 }
                 restaging.add(study);
                 jobs.submit("restage", study, p -> {
                     try {
                         int n = tiering.restaging().restage(study, p);
-                        return n < 0 ? "study " + study + " is not tiered here any more"
+                        return n < 0 ? "study " + study + " is not grid-only here any more"
                                 : "study " + study + " re-staged from the grid (" + n + " instances), local until "
                                 + policy.restageHours() + " hours after its last read";
                     } finally {
