@@ -28,6 +28,8 @@ import org.gridpacs.archive.query.QueryService;
 import org.gridpacs.archive.query.ReadBarrier;
 import org.gridpacs.archive.repair.StartupRepair;
 import org.gridpacs.archive.retrieve.RetrieveService;
+import org.gridpacs.archive.storage.ChecksummingStorage;
+import org.gridpacs.archive.storage.FileSystemStorage;
 import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.archive.storage.Storages;
 import org.gridpacs.archive.store.InstanceStore;
@@ -369,7 +371,17 @@ public final class ArchiveNode implements Closeable {
                     return !ranked.isEmpty() && ranked.get(0).equals(cluster.self());
                 };
             }
-            tierScheduler = new org.gridpacs.grid.tier.TierScheduler(t, tierJobs, gridSettings.tier(), leads).start();
+            org.gridpacs.grid.tier.TierPolicy tierPolicy = gridSettings.tier();
+            if (replication != null && tierPolicy.restageHours() > 0) {
+                // a re-staged copy is a copy like any other to the index sync and repair of the other nodes: those
+                // of the study's replica set would fetch it and the study would be local again on every one of them
+                LOG.warn("{} = {} ignored: re-staging is for a node alone (in a cluster repair would copy a re-staged"
+                        + " study back to every node of its replica set)", org.gridpacs.grid.tier.TierPolicy.RESTAGE_HOURS,
+                        tierPolicy.restageHours());
+                tierPolicy = tierPolicy.withRestageHours(0);
+            }
+            tierScheduler = new org.gridpacs.grid.tier.TierScheduler(t, tierJobs, tierPolicy, leads,
+                    diskSpace(storage)).start();
             resources.add(tierScheduler);
             retrieve.onStudyRead(tierScheduler::read);
         }
@@ -463,6 +475,12 @@ public final class ArchiveNode implements Closeable {
     }
 
     /** A storage URI relative to the data folder ("file:storage") made absolute. */
+    /** The file system of the home storage, for grid.tier.fill-percent; null when it is not on one. */
+    private static org.gridpacs.grid.tier.DiskSpace diskSpace(Storage storage) {
+        Storage s = storage instanceof ChecksummingStorage c ? c.unwrap() : storage;
+        return s instanceof FileSystemStorage f ? org.gridpacs.grid.tier.DiskSpace.of(f.root()) : null;
+    }
+
     private String resolve(String uri) {
         if (uri.startsWith("file:") && !uri.startsWith("file:/")) {
             return "file:" + config.dataDir().resolve(uri.substring(5));

@@ -45,6 +45,7 @@ public final class StudyTiering {
     private final Storage grid;
     private final TierStates states;
     private final TierCluster cluster;
+    private final Restaging restaging;
     /** Studies with an operation running on this node: one at a time per study. */
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     /** Local copies whose rows are removed in one index transaction. */
@@ -60,6 +61,16 @@ public final class StudyTiering {
         this.grid = grid;
         this.states = new TierStates(db);
         this.cluster = cluster;
+        this.restaging = new Restaging(db, home, grid, this);
+    }
+
+    /** A retrieved TIERED study copied back here for a while ({@link Restaging}). */
+    Restaging restaging() {
+        return restaging;
+    }
+
+    int transfers() {
+        return transfers;
     }
 
     /** How many instances are copied or checked at once (1: one after another). */
@@ -75,6 +86,16 @@ public final class StudyTiering {
     /** Whether the index holds the study. */
     public boolean knows(String study) throws SQLException {
         return !catalog.instances(study).isEmpty();
+    }
+
+    /** The bytes of this node's own copies of the study: what migrating it frees here. */
+    public long localBytes(String study) throws SQLException {
+        long bytes = 0;
+        for (IndexedInstance i : catalog.instances(study)) {
+            IndexedInstance.Location own = homeCopy(i);
+            bytes += own == null ? 0 : own.size();
+        }
+        return bytes;
     }
 
     /** The grid storage's endpoint-free name, for messages. */
@@ -149,7 +170,8 @@ public final class StudyTiering {
 
     /** Called by a peer that restored {@code study}: it is no longer tiered here either. */
     public void forgetTiered(String study) throws SQLException {
-        if (states.get(study).map(r -> r.state() == TierStates.State.TIERED).orElse(false)) {
+        if (states.get(study).map(r -> r.state() == TierStates.State.TIERED
+                || r.state() == TierStates.State.RESTAGED).orElse(false)) {
             states.clear(study);
         }
     }
@@ -180,11 +202,13 @@ public final class StudyTiering {
         try {
             List<IndexedInstance> instances = instances(study);
             progress.total(instances.size());
+            boolean announce = states.get(study).map(r -> r.state() == TierStates.State.RESTAGED
+                    || r.state() == TierStates.State.RESTORING).orElse(false);
             states.set(study, TierStates.State.RESTORING, List.of(), null);
             List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
             ParallelTransfers.forEach(instances, transfers, i -> {
                 try {
-                    restoreOne(i);
+                    restoreOne(i, announce);
                 } catch (IOException | RuntimeException e) {
                     errors.add(i.sopInstanceUID() + ": " + message(e));
                     progress.error(i.sopInstanceUID() + ": " + message(e));
@@ -213,8 +237,19 @@ public final class StudyTiering {
         }
     }
 
-    private void restoreOne(IndexedInstance i) throws IOException, SQLException {
+    /** {@code announce}: a local copy already here is told to the other nodes (re-staged, or restored before). */
+    private void restoreOne(IndexedInstance i, boolean announce) throws IOException, SQLException {
         if (homeCopy(i) != null) {
+            if (!announce) {
+                return;
+            }
+            // a re-staged copy (Restaging) is this node's secret until now, a copy restored before a crash is known
+            // already (news of a copy a node holds changes nothing): announced either way, the study is local again
+            db.inTransaction(c -> {
+                cluster.homeCopyMade(c, i.sopInstanceUID());
+                return null;
+            }, true);
+            cluster.committed();
             return;
         }
         IndexedInstance.Location copy = gridCopy(i);
@@ -404,10 +439,18 @@ public final class StudyTiering {
         return instances;
     }
 
-    private void lock(String study) throws TierException {
-        if (!busy.add(study)) {
+    void lock(String study) throws TierException {
+        if (!tryLock(study)) {
             throw new TierException("study " + study + " has a tier operation running on this node already");
         }
+    }
+
+    boolean tryLock(String study) {
+        return busy.add(study);
+    }
+
+    void unlock(String study) {
+        busy.remove(study);
     }
 
     private IndexedInstance.Location homeCopy(IndexedInstance i) {

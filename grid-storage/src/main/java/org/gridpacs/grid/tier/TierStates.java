@@ -22,7 +22,8 @@ import org.gridpacs.archive.index.Jdbc;
  * locally by repair; a MIGRATING or RESTORING row left by a crash is resumed at start.
  */
 public final class TierStates {
-    public enum State { MIGRATING, TIERED, RESTORING }
+    /** RESTAGED: tiered, with local copies made on a retrieve that {@link Restaging} removes again. */
+    public enum State { MIGRATING, TIERED, RESTORING, RESTAGED }
 
     /** One row: {@code pendingNodes} the other nodes not yet told to drop their copies. */
     public record Row(String studyInstanceUID, State state, Instant changed, List<String> pendingNodes,
@@ -106,15 +107,25 @@ public final class TierStates {
      * {@code max}.
      */
     public List<String> notReadSince(Instant before, int max) throws SQLException {
-        OffsetDateTime t = OffsetDateTime.ofInstant(before, ZoneOffset.UTC);
+        return leastRecentlyRead(OffsetDateTime.ofInstant(before, ZoneOffset.UTC), max);
+    }
+
+    /** Every study not tiered yet, the least recently read first (never read: by its last change), at most {@code max}. */
+    public List<String> leastRecentlyRead(int max) throws SQLException {
+        return leastRecentlyRead(null, max);
+    }
+
+    private List<String> leastRecentlyRead(OffsetDateTime before, int max) throws SQLException {
         return db.read(c -> {
             List<String> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT s.study_uid FROM study s"
                     + " LEFT JOIN study_read r ON r.study_uid = s.study_uid"
-                    + " WHERE COALESCE(r.last_read, s.updated) < ?"
-                    + " AND NOT EXISTS (SELECT 1 FROM grid_tier g WHERE g.study_uid = s.study_uid AND g.state <> 'RESTORING')"
-                    + " ORDER BY COALESCE(r.last_read, s.updated) FETCH FIRST " + max + " ROWS ONLY")) {
-                Jdbc.bind(ps, t);
+                    + " WHERE " + (before == null ? "" : "COALESCE(r.last_read, s.updated) < ? AND")
+                    + " NOT EXISTS (SELECT 1 FROM grid_tier g WHERE g.study_uid = s.study_uid AND g.state <> 'RESTORING')"
+                    + " ORDER BY COALESCE(r.last_read, s.updated), s.study_uid FETCH FIRST " + max + " ROWS ONLY")) {
+                if (before != null) {
+                    Jdbc.bind(ps, before);
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(rs.getString(1));
@@ -122,6 +133,18 @@ public final class TierStates {
                 }
             }
             return out;
+        });
+    }
+
+    /** When this node last saw the study read (as flushed to the index). */
+    public Optional<Instant> lastRead(String study) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT last_read FROM study_read WHERE study_uid = ?")) {
+                Jdbc.bind(ps, study);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getObject(1, OffsetDateTime.class).toInstant()) : Optional.empty();
+                }
+            }
         });
     }
 

@@ -1,0 +1,260 @@
+package org.gridpacs.grid.tier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.gridpacs.archive.index.IndexDatabase;
+import org.gridpacs.archive.index.IndexedInstance;
+import org.gridpacs.archive.index.Jdbc;
+import org.gridpacs.archive.index.SqlCopyCatalog;
+import org.gridpacs.archive.index.SqlInstanceIndex;
+import org.gridpacs.archive.storage.Storage;
+import org.gridpacs.archive.storage.StorageProviders;
+import org.gridpacs.archive.store.DuplicatePolicy;
+import org.gridpacs.archive.store.StoreRequest;
+import org.gridpacs.archive.store.StoreService;
+import org.gridpacs.dicom.data.DataSet;
+import org.gridpacs.dicom.data.Tag;
+import org.gridpacs.dicom.data.UID;
+import org.gridpacs.dicom.data.VR;
+import org.gridpacs.dicom.io.TransferSyntax;
+import org.gridpacs.dicom.testutil.ProcessTest;
+import org.gridpacs.grid.s3.GridFixture;
+import org.gridpacs.grid.s3.S3StorageProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code grid.tier.restage-hours} against a real s3proxy and a real H2 index: a read of a tiered study copies it back
+ * here (no news for the other nodes), a read within the hours keeps it, a pass after them removes the copies again
+ * (only while the index names an equal grid copy), and a restore makes the re-staged study local for good.
+ */
+@ProcessTest
+class RestagingTest {
+    private static final String STUDY = "1.2.826.0.1.3680043.99.71";
+    @TempDir
+    Path dir;
+    GridFixture grid;
+    S3StorageProvider provider;
+    IndexDatabase db;
+    Storage home;
+    Storage target;
+    StudyTiering tiering;
+    TierJobs jobs;
+    final AtomicInteger made = new AtomicInteger();
+    final AtomicInteger dropped = new AtomicInteger();
+
+    /** Alone, counting the news it would send. */
+    final TierCluster news = new TierCluster() {
+        @Override
+        public List<String> peers() {
+            return List.of();
+        }
+
+        @Override
+        public void gridCopyMade(Connection c, String sop) {
+        }
+
+        @Override
+        public void homeCopyMade(Connection c, String sop) {
+            made.incrementAndGet();
+        }
+
+        @Override
+        public void homeCopyDropped(Connection c, String sop, String key) {
+            dropped.incrementAndGet();
+        }
+
+        @Override
+        public void committed() {
+        }
+
+        @Override
+        public void release(String peer, String study) {
+        }
+
+        @Override
+        public void restored(String peer, String study) {
+        }
+    };
+
+    @BeforeEach
+    void start() throws Exception {
+        grid = new GridFixture(dir.resolve("grid"));
+        provider = new S3StorageProvider(grid.settings(), grid.ring(null));
+        db = IndexDatabase.openH2(dir.resolve("index"));
+        StorageProviders providers = StorageProviders.standard().register(provider);
+        home = providers.open("node1", "file:" + dir.resolve("storage"), false);
+        target = providers.open("grid", "s3://" + GridFixture.BUCKET + "/archive", true);
+        StoreService store = new StoreService(home, new SqlInstanceIndex(db), DuplicatePolicy.REJECT);
+        for (int n = 1; n <= 3; n++) {
+            DataSet ds = instance(n);
+            store.store(StoreRequest.of(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(), "MODALITY"), ds);
+        }
+        tiering = new StudyTiering(db, home, target, news);
+        jobs = new TierJobs();
+        tiering.migrate(STUDY, TierProgress.NONE);
+        assertEquals(0, localFiles());
+        dropped.set(0);
+    }
+
+    @AfterEach
+    void stop() {
+        jobs.close();
+        db.close();
+        provider.close();
+        grid.close();
+    }
+
+    @Test
+    void aReadRestagesTheStudyUntilItIsNotReadForTheHours() throws Exception {
+        TierScheduler scheduler = scheduler(2);
+        retrieve(scheduler);
+        assertEquals(TierStates.State.RESTAGED, state());
+        assertEquals(3, localFiles());
+        assertEquals(List.of("grid", "grid", "grid", "node1", "node1", "node1"), storages());
+        assertEquals(0, made.get(), "re-staged copies are this node's own: no news");
+        // re-staged 3 hours ago, read 1 hour ago: kept (the read extends it)
+        backdate(Duration.ofHours(3), Duration.ofHours(1));
+        scheduler.pass();
+        awaitJobs();
+        assertEquals(TierStates.State.RESTAGED, state());
+        assertEquals(3, localFiles());
+        // not read for 3 hours: back to the grid copies, nothing uploaded, no news
+        backdate(Duration.ofHours(3), Duration.ofHours(3));
+        long objects = objects();
+        scheduler.pass();
+        awaitJobs();
+        assertEquals(TierStates.State.TIERED, state());
+        assertEquals(0, localFiles());
+        assertEquals(List.of("grid", "grid", "grid"), storages());
+        assertEquals(objects, objects(), "no re-upload");
+        assertEquals(0, dropped.get());
+        // read again: re-staged again
+        retrieve(scheduler);
+        assertEquals(TierStates.State.RESTAGED, state());
+        assertEquals(3, localFiles());
+    }
+
+    @Test
+    void aCopyWhoseGridCopyTheIndexDoesNotNameIsKept() throws Exception {
+        TierScheduler scheduler = scheduler(2);
+        retrieve(scheduler);
+        String sop = STUDY + ".3.2";
+        db.inTransaction(c -> {
+            new SqlCopyCatalog(db).removeCopy(c, target.id(), sop);
+            return null;
+        });
+        backdate(Duration.ofHours(3), Duration.ofHours(3));
+        scheduler.pass();
+        awaitJobs();
+        assertEquals(TierStates.State.RESTAGED, state());
+        assertEquals(3, localFiles(), "nothing removed while one instance has no grid copy in the index");
+        String error = tiering.states().get(STUDY).orElseThrow().lastError();
+        assertTrue(error != null && error.contains(sop), String.valueOf(error));
+    }
+
+    @Test
+    void aRestoreMakesARestagedStudyLocalForGood() throws Exception {
+        TierScheduler scheduler = scheduler(2);
+        retrieve(scheduler);
+        tiering.restore(STUDY, TierProgress.NONE);
+        assertTrue(tiering.states().get(STUDY).isEmpty());
+        assertEquals(3, made.get(), "the re-staged copies announced: the other nodes may repair from them");
+        backdate(null, Duration.ofHours(30));
+        scheduler.pass();
+        awaitJobs();
+        assertEquals(3, localFiles());
+        assertTrue(tiering.states().get(STUDY).isEmpty());
+    }
+
+    @Test
+    void offByDefault() throws Exception {
+        retrieve(scheduler(0));
+        assertEquals(TierStates.State.TIERED, state());
+        assertEquals(0, localFiles());
+    }
+
+    private TierScheduler scheduler(int hours) {
+        TierPolicy off = TierPolicy.OFF;
+        return new TierScheduler(tiering, jobs, new TierPolicy(0, off.interval(), off.readFlush(), off.transfers(),
+                off.orphanGrace(), 0, hours), s -> true);
+    }
+
+    /** What a retrieve tells the scheduler, then the minute's flush. */
+    private void retrieve(TierScheduler scheduler) throws InterruptedException {
+        scheduler.read(STUDY);
+        scheduler.flushReads();
+        awaitJobs();
+    }
+
+    private void backdate(Duration restaged, Duration read) throws Exception {
+        Instant now = Instant.now();
+        db.inTransaction(c -> {
+            if (restaged != null) {
+                Jdbc.update(c, "UPDATE grid_tier SET changed = ? WHERE study_uid = ?", at(now.minus(restaged)), STUDY);
+            }
+            return Jdbc.update(c, "UPDATE study_read SET last_read = ? WHERE study_uid = ?", at(now.minus(read)), STUDY);
+        });
+    }
+
+    private static OffsetDateTime at(Instant t) {
+        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    private TierStates.State state() throws Exception {
+        return tiering.states().get(STUDY).orElseThrow().state();
+    }
+
+    private List<String> storages() throws Exception {
+        return new SqlCopyCatalog(db).instances(STUDY).stream().flatMap(i -> i.locations().stream())
+                .map(IndexedInstance.Location::storageId).sorted().toList();
+    }
+
+    private void awaitJobs() throws InterruptedException {
+        long id = jobs.submit("mark", "end", p -> "end").id();
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (jobs.get(id).orElseThrow().state() != TierJobs.State.DONE) {
+            assertTrue(System.nanoTime() < until, "tier jobs did not finish in 60 s");
+            Thread.sleep(20);
+        }
+    }
+
+    private long objects() throws IOException {
+        try (Stream<Path> s = Files.walk(grid.server.bucketsFolder())) {
+            return s.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".enc")).count();
+        }
+    }
+
+    private long localFiles() throws IOException {
+        try (Stream<Path> s = Files.walk(dir.resolve("storage"))) {
+            return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).count();
+        }
+    }
+
+    private static DataSet instance(int n) {
+        DataSet ds = new DataSet();
+        ds.setString(Tag.SOPClassUID, VR.UI, UID.CTImageStorage);
+        ds.setString(Tag.SOPInstanceUID, VR.UI, STUDY + ".3." + n);
+        ds.setString(Tag.StudyInstanceUID, VR.UI, STUDY);
+        ds.setString(Tag.SeriesInstanceUID, VR.UI, STUDY + ".2");
+        ds.setString(Tag.PatientID, VR.LO, "STAGE1");
+        ds.setString(Tag.Modality, VR.CS, "CT");
+        ds.setInt(Tag.InstanceNumber, VR.IS, n);
+        return ds;
+    }
+}
