@@ -37,6 +37,14 @@ import org.gridpacs.archive.store.NotifyingStore;
 import org.gridpacs.archive.store.StoreListeners;
 import org.gridpacs.archive.store.StoreService;
 import org.gridpacs.archive.retrieve.RemoteCopies;
+import org.gridpacs.grid.tier.DiskSpace;
+import org.gridpacs.grid.tier.GridOrphans;
+import org.gridpacs.grid.tier.StudyTiering;
+import org.gridpacs.grid.tier.TierCluster;
+import org.gridpacs.grid.tier.TierJobs;
+import org.gridpacs.grid.tier.TierPolicy;
+import org.gridpacs.grid.tier.TierScheduler;
+import org.gridpacs.grid.tier.TierStates;
 import org.gridpacs.replication.Replication;
 import org.gridpacs.replication.commitment.CommitmentPeerHandler;
 import org.gridpacs.replication.commitment.HttpCommitmentPeers;
@@ -91,12 +99,12 @@ public final class ArchiveNode implements Closeable {
     /** The grid storage and off-site copy, or null when the grid is off. */
     private org.gridpacs.grid.Grid grid;
     /** The grid tier's migrate, restore and verify, or null when the grid is off. */
-    private org.gridpacs.grid.tier.StudyTiering tiering;
+    private StudyTiering tiering;
     /** The grid's orphan count and sweep (pacs grid verify [--sweep]), or null when the grid is off. */
-    private org.gridpacs.grid.tier.GridOrphans gridOrphans;
-    private final org.gridpacs.grid.tier.TierJobs tierJobs = new org.gridpacs.grid.tier.TierJobs();
+    private GridOrphans gridOrphans;
+    private final TierJobs tierJobs = new TierJobs();
     /** The tiering policy's read times and periodic pass, or null when the grid is off. */
-    private org.gridpacs.grid.tier.TierScheduler tierScheduler;
+    private TierScheduler tierScheduler;
     private final List<Closeable> resources = new ArrayList<>();
     /** Told of every instance this node receives and stores; other modules subscribe here. */
     private final StoreListeners storeListeners = new StoreListeners();
@@ -271,15 +279,15 @@ public final class ArchiveNode implements Closeable {
                 grid != null ? java.util.Set.of(grid.storage().id()) : java.util.Set.of());
         if (grid != null) {
             startOffsiteCopy(database, index, storage, nodeName);
-            org.gridpacs.grid.tier.TierCluster tierCluster = replication == null
-                    ? org.gridpacs.grid.tier.TierCluster.ALONE
+            TierCluster tierCluster = replication == null
+                    ? TierCluster.ALONE
                     : new GridTierCluster(cluster, replication, peerSsl);
-            tiering = new org.gridpacs.grid.tier.StudyTiering(database, storage, grid.storage(), tierCluster)
+            tiering = new StudyTiering(database, storage, grid.storage(), tierCluster)
                     .transfers(grid.settings().tier().transfers());
-            gridOrphans = new org.gridpacs.grid.tier.GridOrphans(database, grid.s3(),
+            gridOrphans = new GridOrphans(database, grid.s3(),
                     grid.settings().tier().orphanGrace());
             if (replication != null) {
-                org.gridpacs.grid.tier.TierStates tierStates = tiering.states();
+                TierStates tierStates = tiering.states();
                 replication.tieredStudies(tierStates::migrating);
                 // the longer path spec wins over replication's "/peer/*"
                 http.peerRoute(GridPeerHandler.ROUTE, new GridPeerHandler(tiering, peerCallers));
@@ -360,7 +368,7 @@ public final class ArchiveNode implements Closeable {
         commitment.start();
         if (tiering != null) {
             // what a crash left mid-migration or mid-restore is finished first, on the tier jobs' thread
-            org.gridpacs.grid.tier.StudyTiering t = tiering;
+            StudyTiering t = tiering;
             tierJobs.submit("resume", "interrupted tier operations", p -> "unfinished: " + t.resume());
             java.util.function.Predicate<String> leads = study -> true;
             if (replication != null) {
@@ -371,16 +379,16 @@ public final class ArchiveNode implements Closeable {
                     return !ranked.isEmpty() && ranked.get(0).equals(cluster.self());
                 };
             }
-            org.gridpacs.grid.tier.TierPolicy tierPolicy = gridSettings.tier();
+            TierPolicy tierPolicy = gridSettings.tier();
             if (replication != null && tierPolicy.restageHours() > 0) {
                 // a re-staged copy is a copy like any other to the index sync and repair of the other nodes: those
                 // of the study's replica set would fetch it and the study would be local again on every one of them
                 LOG.warn("{} = {} ignored: re-staging is for a node alone (in a cluster repair would copy a re-staged"
-                        + " study back to every node of its replica set)", org.gridpacs.grid.tier.TierPolicy.RESTAGE_HOURS,
+                        + " study back to every node of its replica set)", TierPolicy.RESTAGE_HOURS,
                         tierPolicy.restageHours());
                 tierPolicy = tierPolicy.withRestageHours(0);
             }
-            tierScheduler = new org.gridpacs.grid.tier.TierScheduler(t, tierJobs, tierPolicy, leads,
+            tierScheduler = new TierScheduler(t, tierJobs, tierPolicy, leads,
                     diskSpace(storage)).start();
             resources.add(tierScheduler);
             retrieve.onStudyRead(tierScheduler::read);
@@ -474,13 +482,13 @@ public final class ArchiveNode implements Closeable {
         return url.startsWith("jdbc:h2:") && !url.contains(";") ? url + IndexDatabase.H2_SETTINGS : url;
     }
 
-    /** A storage URI relative to the data folder ("file:storage") made absolute. */
     /** The file system of the home storage, for grid.tier.fill-percent; null when it is not on one. */
-    private static org.gridpacs.grid.tier.DiskSpace diskSpace(Storage storage) {
+    private static DiskSpace diskSpace(Storage storage) {
         Storage s = storage instanceof ChecksummingStorage c ? c.unwrap() : storage;
-        return s instanceof FileSystemStorage f ? org.gridpacs.grid.tier.DiskSpace.of(f.root()) : null;
+        return s instanceof FileSystemStorage f ? DiskSpace.of(f.root()) : null;
     }
 
+    /** A storage URI relative to the data folder ("file:storage") made absolute. */
     private String resolve(String uri) {
         if (uri.startsWith("file:") && !uri.startsWith("file:/")) {
             return "file:" + config.dataDir().resolve(uri.substring(5));
@@ -542,12 +550,12 @@ public final class ArchiveNode implements Closeable {
     }
 
     /** The grid tier's migrate, restore and verify, or null when the grid is off. */
-    public org.gridpacs.grid.tier.StudyTiering tiering() {
+    public StudyTiering tiering() {
         return tiering;
     }
 
     /** The tiering policy's read times and passes, or null when the grid is off. */
-    public org.gridpacs.grid.tier.TierScheduler tierScheduler() {
+    public TierScheduler tierScheduler() {
         return tierScheduler;
     }
 
