@@ -70,6 +70,17 @@ class AuditXmlTest {
     }
 
     @Test
+    void markupInAReasonIsEscapedAndReadBackAsWritten() throws Exception {
+        String reason = "site SITE-B <FED-B> answered 0xA700 & \"Out of Resources\"; 'retry' later";
+        AuditMessage m = messages.query(Samples.SITE_A, Samples.SITE_B, Samples.STUDY_ROOT_FIND, new byte[] {1, 2},
+                "1.2.840.10008.1.2.1", Outcome.SERIOUS_FAILURE, reason);
+        Element ev = only(parse(m), "EventIdentification");
+        assertEquals(reason, only(ev, "EventOutcomeDescription").getTextContent());
+        assertEquals(reason, AuditXml.read(AuditXml.write(m)).outcomeDescription());
+        assertRoundTrip(m);
+    }
+
+    @Test
     void transferNamesStudySopClassesCountsAndPatient() throws Exception {
         TransferAccumulator acc = messages.transfer(Samples.SITE_B, Samples.SITE_A, 'R');
         for (int i = 0; i < 3; i++) {
