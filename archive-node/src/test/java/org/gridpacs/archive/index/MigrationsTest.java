@@ -19,13 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 class MigrationsTest {
     static final TestInstances.Study STUDY = new TestInstances.Study("PID1", "Doe^Jane", "19800101", "1.2.3.1",
             "20240115", "101500", "ACC1", "CT chest", List.of("CT", "SR"), 3);
-    /** The archive's scripts and one more, as a later release would have them. */
-    /** The archive's latest script (db/V7__...); testdb/newer holds copies of every script, then one more. */
-    static final int CURRENT = 7;
+    /** The archive's latest script (db/V8__...); testdb/newer holds copies of every script, then one more. */
+    static final int CURRENT = 8;
     /** The version of testdb/newer's extra script (a release after this one). */
     static final int NEWER_VERSION = CURRENT + 1;
     /** The archive's scripts, as a new index's history lists them. */
-    static final List<String> ARCHIVE_HISTORY = List.of("1 SQL", "3 SQL", "4 SQL", "5 JDBC", "6 SQL", "7 SQL");
+    static final List<String> ARCHIVE_HISTORY = List.of("1 SQL", "3 SQL", "4 SQL", "5 JDBC", "6 SQL", "7 SQL", "8 SQL");
     static final SchemaMigrations NEWER = SchemaMigrations.of("archive", MigrationsTest.class,
             "org/gridpacs/archive/index/testdb/newer");
     static final SchemaMigrations EXTRA = SchemaMigrations.of("extra", MigrationsTest.class,
@@ -90,7 +89,7 @@ class MigrationsTest {
             try (IndexDatabase db = IndexDatabase.openH2(dir)) {
                 assertEquals(CURRENT, db.schemaVersion());
                 // baselined at the version schema_version named: V1 did not run again (it would have failed)
-                assertEquals(List.of("1 BASELINE", "3 SQL", "4 SQL", "5 JDBC", "6 SQL", "7 SQL"), history(db.dataSource(), SchemaMigrations.ARCHIVE));
+                assertEquals(List.of("1 BASELINE", "3 SQL", "4 SQL", "5 JDBC", "6 SQL", "7 SQL", "8 SQL"), history(db.dataSource(), SchemaMigrations.ARCHIVE));
                 // migration 5 gave the old study its bucket and computed the digests of its copies
                 long expected = 6L + 3 * open;
                 db.read(c -> {
@@ -130,7 +129,8 @@ class MigrationsTest {
         indexBeforeFlyway();
         JdbcDataSource ds = plain();
         assertEquals(java.util.Map.of("archive", NEWER_VERSION), Migrations.migrate(ds, List.of(NEWER)));
-        assertEquals(List.of("1 BASELINE", "3 SQL", "4 SQL", "5 JDBC", "6 SQL", "7 SQL", NEWER_VERSION + " SQL"), history(ds, NEWER));
+        assertEquals(List.of("1 BASELINE", "3 SQL", "4 SQL", "5 JDBC", "6 SQL", "7 SQL", "8 SQL", NEWER_VERSION + " SQL"),
+                history(ds, NEWER));
         try (Connection c = ds.getConnection()) {
             assertEquals(6L, (long) Jdbc.queryLong(c, "SELECT COUNT(*) FROM instance"));
             assertEquals(1L, (long) Jdbc.queryLong(c, "SELECT COUNT(*) FROM study WHERE note IS NULL"));

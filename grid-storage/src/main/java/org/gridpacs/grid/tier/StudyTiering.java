@@ -46,6 +46,7 @@ public final class StudyTiering {
     private final TierStates states;
     private final TierCluster cluster;
     private final Restaging restaging;
+    private final UnnamedGridObjects unnamed;
     /** Studies with an operation running on this node: one at a time per study. */
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     /** Local copies whose rows are removed in one index transaction. */
@@ -62,6 +63,7 @@ public final class StudyTiering {
         this.states = new TierStates(db);
         this.cluster = cluster;
         this.restaging = new Restaging(db, home, grid, this);
+        this.unnamed = new UnnamedGridObjects(db, grid);
     }
 
     /** A retrieved TIERED study copied back here for a while ({@link Restaging}). */
@@ -320,10 +322,12 @@ public final class StudyTiering {
     }
 
     /**
-     * Resumes what a crash or a failure left: MIGRATING studies finish their removal and ask their pending nodes
-     * again; RESTORING ones are restored again. Returns the studies still unfinished.
+     * Resumes what a crash or a failure left: grid objects a killed migration uploaded and had not named are
+     * removed; MIGRATING studies finish their removal and ask their pending nodes again; RESTORING ones are
+     * restored again. Returns the studies still unfinished.
      */
     public List<String> resume() throws SQLException {
+        unnamed.settle();
         List<String> left = new ArrayList<>();
         for (TierStates.Row r : states.inState(TierStates.State.MIGRATING)) {
             if (!busy.add(r.studyInstanceUID())) {
@@ -370,12 +374,13 @@ public final class StudyTiering {
                 in.transferTo(out);
             }
         });
+        unnamed.uploaded(made.key(), i.sopInstanceUID());
         IndexedInstance.Location recorded = new IndexedInstance.Location(grid.id(), made.key(), own.size(),
                 own.checksum(), "OK");
         try {
             check(recorded);
         } catch (IOException e) {
-            removeQuietly(made.key());
+            removeUnnamed(made.key());
             throw e;
         }
         StoredObject object = new StoredObject(grid.id(), made.key(), own.size(), own.checksum());
@@ -383,6 +388,7 @@ public final class StudyTiering {
             if (!index.addLocationUnlessHeld(c, i.sopInstanceUID(), object)) {
                 return false;
             }
+            unnamed.settled(c, made.key());
             cluster.gridCopyMade(c, i.sopInstanceUID());
             return true;
         }, true);
@@ -390,7 +396,14 @@ public final class StudyTiering {
             cluster.committed();
         } else {
             // the off-site copier recorded its grid copy first (read back like ours): that one is kept
-            removeQuietly(made.key());
+            removeUnnamed(made.key());
+        }
+    }
+
+    /** Removes an object this migration uploaded and did not name; its record stays if the grid refuses now. */
+    private void removeUnnamed(String key) throws SQLException {
+        if (removeQuietly(key)) {
+            unnamed.settled(key);
         }
     }
 
@@ -464,11 +477,13 @@ public final class StudyTiering {
         return l.orElse(null);
     }
 
-    private void removeQuietly(String key) {
+    private boolean removeQuietly(String key) {
         try {
             grid.remove(key);
+            return true;
         } catch (IOException | RuntimeException e) {
             LOG.info("Could not remove the unverified grid object {}: {}", key, e.getMessage());
+            return false;
         }
     }
 

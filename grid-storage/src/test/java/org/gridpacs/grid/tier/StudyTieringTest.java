@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,13 +13,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import org.gridpacs.archive.index.IndexDatabase;
 import org.gridpacs.archive.index.IndexedInstance;
+import org.gridpacs.archive.index.Jdbc;
 import org.gridpacs.archive.index.SqlCopyCatalog;
 import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.archive.storage.StorageProviders;
+import org.gridpacs.archive.storage.StoredObject;
 import org.gridpacs.archive.store.DuplicatePolicy;
 import org.gridpacs.archive.store.StoreRequest;
 import org.gridpacs.archive.store.StoreService;
@@ -190,6 +194,57 @@ class StudyTieringTest {
         assertEquals(3, objects(), "one grid object per instance: nothing duplicated");
         assertEquals(List.of(), restarted.states().notReadSince(Instant.now().plusSeconds(60), 10),
                 "a tiered study is not selected again");
+    }
+
+    @Test
+    void objectsAKilledMigrationUploadedButNeverNamedAreRemovedAtTheNextStart() throws Exception {
+        // the node "dies" while reading its new grid objects back: an Error, which no cleanup of ours catches
+        Storage dying = new Storage() {
+            public String id() {
+                return target.id();
+            }
+
+            public StoredObject create(ContentWriter writer) throws IOException {
+                return target.create(writer);
+            }
+
+            public InputStream open(String key) {
+                throw new Error("kill -9");
+            }
+
+            public InputStream openRange(String key, long offset, long length) {
+                throw new Error("kill -9");
+            }
+
+            public void remove(String key) throws IOException {
+                target.remove(key);
+            }
+
+            public void list(Consumer<StoredObject> visitor) throws IOException {
+                target.list(visitor);
+            }
+
+            public int sweepIncomplete() throws IOException {
+                return target.sweepIncomplete();
+            }
+        };
+        StudyTiering killed = new StudyTiering(db, home, dying, TierCluster.ALONE).transfers(1);
+        assertThrows(Throwable.class, () -> killed.migrate(STUDY, TierProgress.NONE));
+        assertEquals(1, objects(), "uploaded, not read back, not named");
+        assertEquals(List.of("node1", "node1", "node1"), storagesOf(STUDY));
+        Thread.sleep(5); // the next start comes later than the record
+
+        StudyTiering restarted = new StudyTiering(db, home, target, TierCluster.ALONE);
+        assertEquals(List.of(), restarted.resume());
+        assertEquals(0, objects(), "the unnamed object is gone");
+        assertEquals(0L, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM grid_unnamed_object")));
+        assertEquals(3, localFiles().size(), "nothing local removed");
+        // a migration now names its objects and leaves no record behind
+        restarted.migrate(STUDY, TierProgress.NONE);
+        assertEquals(3, objects());
+        assertEquals(0L, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM grid_unnamed_object")));
+        assertEquals(List.of(), new StudyTiering(db, home, target, TierCluster.ALONE).resume());
+        assertEquals(3, objects(), "named objects stay");
     }
 
     private List<String> storagesOf(String study) throws Exception {
