@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,21 +32,28 @@ import org.gridpacs.dicom.testutil.ProcessTest;
 import org.gridpacs.dicom.testutil.SyntheticInstances;
 import org.gridpacs.federation.site.FederationSettings;
 import org.gridpacs.federation.site.SiteCertificates;
+import org.gridpacs.gateway.node.OrthancSite;
 import org.gridpacs.pki.KeyType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * The 2-node cluster as a federation site (issue 15, item 6; docs/federation.md, "A cluster as a site"): site A is a
  * {@link ClusterProcesses} cluster whose members all run the gateway (FEDERATION on HAProxy's DICOM entry, each
  * member's own federation TLS port behind HAProxy's federation entry, TLS passed through), site B one node process
- * ({@code pacs node} with its own conf/), each site with its own CA trusting the other's. DCMTK against site A's
- * HAProxy entry: findscu to FEDERATION finds A's and B's studies; movescu brings a study only B holds into storescp,
- * element by element as B serves it; findscu to B's gateway finds A's study through HAProxy's federation entry;
- * {@code pacs export --deidentify basic} from A arrives at B de-identified. Site B killed: the federated C-FIND answers in about the
- * timeout with A's studies and 0xB000, and the C-MOVE of B's study fails. One cluster start for all.
+ * ({@code pacs node} with its own conf/), each site with its own CA trusting the other's, and site C Orthanc 1.10
+ * ({@link OrthancSite}: DICOM TLS, a CA of its own that A trusts, A's CA trusted in turn, A's HAProxy federation
+ * entry its modality with "UseDicomTls"). DCMTK against site A's HAProxy entry: findscu to FEDERATION finds A's, B's
+ * and Orthanc's studies, each saying where it is held and to be retrieved through FEDERATION; movescu brings a study
+ * only B holds into storescp, element by element as B serves it; findscu to B's gateway finds A's study through
+ * HAProxy's federation entry; Orthanc, through its REST API, queries A over TLS through that entry and retrieves
+ * (C-MOVE to itself) A's study, element by element as stored; {@code pacs export --deidentify basic} from A arrives
+ * at B de-identified. Site B killed: the federated C-FIND answers in about the timeout with A's and Orthanc's studies
+ * and 0xB000, and the C-MOVE of B's study fails. One cluster start for all.
  */
 @ProcessTest
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -64,6 +72,7 @@ class FederatedClusterSiteTest {
     private Process siteB;
     private Peers.Peer storescp;
     private ClusterProcesses siteA;
+    private OrthancSite siteC;
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -78,6 +87,9 @@ class FederatedClusterSiteTest {
         }
         if (storescp != null) {
             storescp.close();
+        }
+        if (siteC != null) {
+            siteC.close();
         }
     }
 
@@ -127,6 +139,15 @@ class FederatedClusterSiteTest {
         pb.environment().put("PACS_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC");
         siteB = pb.start();
         Path fedTls = aTls.resolve("federation/tls");
+        // site C, Orthanc, also while B's JVM starts: its CA trusted by A before A starts; it calls A's federation
+        // entry (HAProxy, TLS passed through to a member) with DICOM TLS, trusting A's CA
+        long c0 = System.nanoTime();
+        siteC = new OrthancSite(tmp.resolve("c"), "SITE-C", "ORTHANC");
+        aCerts.importCa(siteC.caPem(), "site-c");
+        siteC.start(fedTls.resolve(SiteCertificates.CA_PEM), "FEDERATION", aFederation);
+        // Orthanc says over what it called (DICOM TLS) only at this level
+        siteC.rest().put("/tools/log-level", "verbose");
+        System.out.printf("site C (Orthanc) up in %d ms%n", (System.nanoTime() - c0) / 1_000_000);
         siteA = ClusterProcesses.builder(tmp.resolve("a")).nodes(2).fsync(false)
                 .nodeSetting("ae.STORESCP = 127.0.0.1:" + storescp.port())
                 .federation(aFederation, """
@@ -140,7 +161,8 @@ class FederatedClusterSiteTest {
                         federation.retrieve.locate-timeout-ms = 8000
                         """.formatted(fedTls.resolve("gateway.p12"), fedTls.resolve("trust.p12"),
                         fedTls.resolve("password"), fedTls.resolve("crl.pem"), QUERY_TIMEOUT_SECONDS)
-                        + remote("b", "SITE-B", "FED-B", bFederation))
+                        + remote("b", "SITE-B", "FED-B", bFederation)
+                        + remote("c", siteC.name, siteC.aeTitle, siteC.peer().port()))
                 .start();
         awaitHealthy(siteB, bHttp, tmp.resolve("site-b.log"));
         long started = System.nanoTime();
@@ -150,17 +172,26 @@ class FederatedClusterSiteTest {
                     + n.federationPort());
         }
 
-        // a study at A (through A's entry, PACS) and one only B holds (B's own PACS)
+        // a study at A (through A's entry, PACS), one only B holds (B's own PACS), one only Orthanc holds (its REST)
         String studyA = Implementation.newUID();
         String studyB = Implementation.newUID();
-        store(siteA.entryPort(), files("a-files", "A-1", PATIENT_A, studyA, 2));
+        String studyC = Implementation.newUID();
+        List<Path> filesA = files("a-files", "A-1", PATIENT_A, studyA, 2);
+        store(siteA.entryPort(), filesA);
         store(bDicom, files("b-files", "B-1", "SITEB^PATIENT", studyB, 3));
+        siteC.upload(files("c-files", "C-1", "SITEC^PATIENT", studyC, 1));
 
-        // 1. findscu to FEDERATION on A's HAProxy entry: both sites' studies
+        // 1. findscu to FEDERATION on A's HAProxy entry: the three sites' studies
         Dcmtk.Result find = findscu(siteA.entryPort(), "-d");
         assertEquals(0, find.exitCode(), find.output());
         assertTrue(find.output().contains(studyA) && find.output().contains(studyB), find.output());
         assertTrue(find.output().contains("[FED-B"), "B's study says where it is held: " + find.output());
+        // each match: the site holding it (Storage Media File-set ID) and the AE to retrieve it from (ours)
+        for (String[] held : new String[][] {{studyA, "FEDERATION"}, {studyB, "FED-B"}, {studyC, "ORTHANC"}}) {
+            String match = match(find.output(), held[0]);
+            assertTrue(match.contains("(0088,0130) SH [" + held[1]), held[1] + "'s study: " + match);
+            assertTrue(match.contains("(0008,0054) AE [FEDERATION"), "retrieved through A: " + match);
+        }
         // -d: the final response's status (and an Error Comment, if any) in the DIMSE dump
         assertTrue(find.output().contains("0x0000: Success: Matching is complete"), find.output());
         // and from B's side: B's gateway reaches A's members through HAProxy's federation entry (TLS passed through)
@@ -169,6 +200,34 @@ class FederatedClusterSiteTest {
                 "StorageMediaFileSetID");
         assertTrue(fromB.output().contains(studyA) && fromB.output().contains("[FEDERATION"), fromB.output());
         assertTrue(fromB.output().contains("Final Find Response (Success)"), fromB.output());
+        // and from Orthanc's side: its REST API queries A through HAProxy's federation entry over TLS, then
+        // retrieves A's study by a C-MOVE to itself (A's member stores to Orthanc over TLS)
+        long c1 = System.nanoTime();
+        JsonNode q = siteC.rest().post("/modalities/gridpacs/query",
+                "{\"Level\": \"Study\", \"Query\": {\"StudyInstanceUID\": \"" + studyA + "\"}}");
+        String queryId = q.get("ID").asText();
+        JsonNode answers = siteC.rest().get("/queries/" + queryId + "/answers");
+        assertEquals(1, answers.size(), "Orthanc's answers: " + answers + "\n" + siteC.peer().logTail());
+        assertTrue(Files.readString(siteC.peer().log()).contains("connection using DICOM TLS from AET \"ORTHANC\""),
+                siteC.peer().logTail());
+        siteC.rest().post("/queries/" + queryId + "/answers/0/retrieve",
+                "{\"TargetAet\": \"ORTHANC\", \"Synchronous\": true}");
+        JsonNode atC = siteC.rest().post("/tools/find",
+                "{\"Level\": \"Instance\", \"Query\": {\"StudyInstanceUID\": \"" + studyA + "\"}}");
+        assertEquals(filesA.size(), atC.size(), "A's instances in Orthanc: " + atC + "\n" + siteC.peer().logTail());
+        Map<String, Path> sentA = new HashMap<>();
+        for (Path f : filesA) {
+            sentA.put(Instances.read(f).sopInstanceUID(), f);
+        }
+        for (JsonNode instance : atC) {
+            Path file = tmp.resolve("from-orthanc-" + instance.asText() + ".dcm");
+            Files.write(file, siteC.rest().getBytes("/instances/" + instance.asText() + "/file"));
+            Path original = sentA.remove(Instances.read(file).sopInstanceUID());
+            assertTrue(original != null, file + " is not one of A's, or came twice");
+            // Orthanc stores through DCMTK: string padding as DCMTK writes it
+            Instances.assertSameInstance(original, file, true, Instances::normalizeLikeDcmtkStoring);
+        }
+        System.out.printf("Orthanc's query and retrieve of A's study: %d ms%n", (System.nanoTime() - c1) / 1_000_000);
 
         System.out.printf("%d s%n", (System.nanoTime() - started) / 1_000_000_000);
         // 2. movescu of B's study through A's entry into storescp, compared with what B serves itself
@@ -223,6 +282,7 @@ class FederatedClusterSiteTest {
         long millis = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(0, partial.exitCode(), partial.output());
         assertTrue(partial.output().contains(studyA), partial.output());
+        assertTrue(partial.output().contains(studyC), "Orthanc still answers: " + partial.output());
         assertFalse(partial.output().contains(studyB), partial.output());
         assertTrue(partial.output().matches("(?s).*DIMSE Status\\s*: 0xb000: Warning.*"), partial.output());
         assertTrue(partial.output().contains("missing SITE-B"), partial.output());
@@ -291,6 +351,16 @@ class FederatedClusterSiteTest {
         return Dcmtk.run(120, "movescu", "-v", "-S", "-aet", "VIEWER", "-aec", "FEDERATION", "-aem", "STORESCP",
                 "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + study, "127.0.0.1",
                 String.valueOf(siteA.entryPort()));
+    }
+
+    /** The data set dump of findscu's output (from one "# Dicom-Data-Set" to the next) that names {@code uid}. */
+    private static String match(String output, String uid) {
+        for (String block : output.split("# Dicom-Data-Set")) {
+            if (block.contains(uid)) {
+                return block;
+            }
+        }
+        return "";
     }
 
     /** The Study Instance UIDs of findscu's -v output. */

@@ -16,18 +16,19 @@ import org.gridpacs.gateway.cluster.OrthancRest;
  * own {@link SiteCertificates} (as {@code pacs federation-certs --pem} makes a gateway's): a CA of its own (O = the
  * site name), a certificate {@code CN=<Orthanc's AE title>, O=<site name>}, exported as PEM for Orthanc's
  * DicomTlsCertificate and DicomTlsPrivateKey. Orthanc trusts the CA file it is given (our site's CA) and knows our
- * gateway as a modality with "UseDicomTls": its DICOM port then speaks TLS only.
+ * gateway as a modality with "UseDicomTls": its DICOM port then speaks TLS only. Public: the cluster's federation
+ * test ({@code FederatedClusterSiteTest}) has it as its third site.
  */
-final class OrthancSite implements AutoCloseable {
-    final String name;
-    final String aeTitle;
+public final class OrthancSite implements AutoCloseable {
+    public final String name;
+    public final String aeTitle;
     /** Only its certificates: this site's node is never started. */
     final FederationSite certificates;
     private final Path dir;
     private Peers.Peer orthanc;
     private OrthancRest rest;
 
-    OrthancSite(Path dir, String name, String aeTitle) throws Exception {
+    public OrthancSite(Path dir, String name, String aeTitle) throws Exception {
         this.dir = dir;
         this.name = name;
         this.aeTitle = aeTitle;
@@ -35,7 +36,7 @@ final class OrthancSite implements AutoCloseable {
     }
 
     /** The site CA's certificate (PEM), for our site to import. */
-    Path caPem() {
+    public Path caPem() {
         return certificates.runDir.resolve("federation/tls/" + SiteCertificates.CA_PEM);
     }
 
@@ -44,7 +45,7 @@ final class OrthancSite implements AutoCloseable {
      * CA certificates in {@code trusted}, and knowing {@code gatewayAe} at {@code gatewayPort} (our federation
      * port) as the modality "gridpacs", called with DICOM TLS.
      */
-    OrthancSite start(Path trusted, String gatewayAe, int gatewayPort) throws Exception {
+    public OrthancSite start(Path trusted, String gatewayAe, int gatewayPort) throws Exception {
         return startAs(aeTitle, trusted, gatewayAe, gatewayPort);
     }
 
@@ -68,11 +69,11 @@ final class OrthancSite implements AutoCloseable {
         return this;
     }
 
-    Peers.Peer peer() {
+    public Peers.Peer peer() {
         return orthanc;
     }
 
-    OrthancRest rest() {
+    public OrthancRest rest() {
         return rest;
     }
 
@@ -82,7 +83,7 @@ final class OrthancSite implements AutoCloseable {
     }
 
     /** Uploads Part 10 files through Orthanc's REST API. */
-    void upload(List<Path> files) throws IOException, InterruptedException {
+    public void upload(List<Path> files) throws IOException, InterruptedException {
         for (Path f : files) {
             rest.upload(Files.readAllBytes(f));
         }
