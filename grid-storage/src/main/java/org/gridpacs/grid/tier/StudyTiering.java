@@ -170,10 +170,32 @@ public final class StudyTiering {
 
     /** Called by a peer that restored {@code study}: it is no longer tiered here either. */
     public void forgetTiered(String study) throws SQLException {
-        if (states.get(study).map(r -> r.state() == TierStates.State.TIERED
-                || r.state() == TierStates.State.RESTAGED).orElse(false)) {
+        boolean restaged = states.get(study).map(r -> r.state() == TierStates.State.RESTAGED).orElse(false);
+        if (restaged || states.get(study).map(r -> r.state() == TierStates.State.TIERED).orElse(false)) {
+            if (restaged) {
+                promoteStaged(study);
+            }
             states.clear(study);
         }
+    }
+
+    /**
+     * Makes this node's re-staged copies of {@code study} ordinary copies and announces them (the study is local
+     * again): kept, not fetched anew; surplus ones the repair removes as usual. A restore elsewhere calls it.
+     */
+    private void promoteStaged(String study) throws SQLException {
+        for (IndexedInstance i : catalog.instances(study)) {
+            for (IndexedInstance.Location l : i.locations()) {
+                if (l.storageId().equals(home.id()) && IndexedInstance.Location.STAGED.equals(l.status())) {
+                    db.inTransaction(c -> {
+                        index.markLocation(c, home.id(), l.storageKey(), "OK");
+                        cluster.homeCopyMade(c, i.sopInstanceUID());
+                        return null;
+                    }, true);
+                }
+            }
+        }
+        cluster.committed();
     }
 
     /** Called by a peer that tiered {@code study}: removes this node's copies whose grid copy is the same object. */
@@ -239,12 +261,24 @@ public final class StudyTiering {
 
     /** {@code announce}: a local copy already here is told to the other nodes (re-staged, or restored before). */
     private void restoreOne(IndexedInstance i, boolean announce) throws IOException, SQLException {
+        IndexedInstance.Location staged = i.locations().stream().filter(l -> l.storageId().equals(home.id())
+                && IndexedInstance.Location.STAGED.equals(l.status())).findFirst().orElse(null);
+        if (staged != null) {
+            // a re-staged copy (Restaging) is this node's secret until now: a copy like any other from this commit
+            db.inTransaction(c -> {
+                index.markLocation(c, home.id(), staged.storageKey(), "OK");
+                cluster.homeCopyMade(c, i.sopInstanceUID());
+                return null;
+            }, true);
+            cluster.committed();
+            return;
+        }
         if (homeCopy(i) != null) {
             if (!announce) {
                 return;
             }
-            // a re-staged copy (Restaging) is this node's secret until now, a copy restored before a crash is known
-            // already (news of a copy a node holds changes nothing): announced either way, the study is local again
+            // a copy restored before a crash may not have been announced yet (news of a copy a node holds changes
+            // nothing): announced, the study is local again
             db.inTransaction(c -> {
                 cluster.homeCopyMade(c, i.sopInstanceUID());
                 return null;
