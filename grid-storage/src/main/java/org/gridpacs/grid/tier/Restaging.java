@@ -153,7 +153,7 @@ final class Restaging {
                 continue; // read lately (extended), or a restore or re-staging running
             }
             try {
-                unstage(study, keep);
+                unstage(study, "not read for " + keep.toHours() + " hours");
                 done++;
             } catch (IOException | SQLException | RuntimeException e) {
                 LOG.info("Re-staged copies of study {} not removed: {}", study, e.getMessage());
@@ -165,7 +165,11 @@ final class Restaging {
         return done;
     }
 
-    private void unstage(String study, Duration keep) throws IOException, SQLException {
+    /**
+     * Removes the study's re-staged copies (no news: no other node heard of them) and makes it TIERED; the caller
+     * holds the study's lock. {@code why}: for the log.
+     */
+    void unstage(String study, String why) throws IOException, SQLException {
         List<IndexedInstance.Location> drop = new ArrayList<>();
         for (IndexedInstance i : catalog.instances(study)) {
             IndexedInstance.Location own = staged(i);
@@ -195,8 +199,8 @@ final class Restaging {
             bytes += l.size();
         }
         tiering.states().set(study, TierStates.State.TIERED, List.of(), null);
-        LOG.info("Study {} not read for {} hours: its {} re-staged local copies ({} MB) removed; retrieves read it"
-                + " from the grid again", study, keep.toHours(), drop.size(), String.format("%.1f", bytes / 1e6));
+        LOG.info("Study {} {}: its {} re-staged local copies ({} MB) removed; retrieves read it from the grid again",
+                study, why, drop.size(), String.format("%.1f", bytes / 1e6));
     }
 
     /** This node's re-staged copy of {@code i}, or null. */

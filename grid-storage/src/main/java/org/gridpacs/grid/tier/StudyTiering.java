@@ -124,6 +124,9 @@ public final class StudyTiering {
                         + " of " + instances.size() + " instances have no verified copy on the grid (first: "
                         + failed.get(0) + ")");
             }
+            if (states.get(study).map(r -> r.state() == TierStates.State.RESTAGED).orElse(false)) {
+                restaging.unstage(study, "migrated again"); // its STAGED copies would outlive the re-staging
+            }
             states.set(study, TierStates.State.MIGRATING, cluster.peers(), null);
             finishMigration(study);
         } finally {

@@ -189,6 +189,17 @@ class RestagingTest {
     }
 
     @Test
+    void aMigrationEndsTheRestaging() throws Exception {
+        retrieve(scheduler(2));
+        assertEquals(3, localFiles());
+        tiering.migrate(STUDY, TierProgress.NONE);
+        assertEquals(TierStates.State.TIERED, state());
+        assertEquals(0, localFiles(), "the re-staged copies do not outlive it");
+        assertEquals(List.of("grid", "grid", "grid"), storages());
+        assertEquals(0, dropped.get(), "no news of copies no other node heard of");
+    }
+
+    @Test
     void offByDefault() throws Exception {
         retrieve(scheduler(0));
         assertEquals(TierStates.State.TIERED, state());
