@@ -42,7 +42,6 @@ import org.gridpacs.grid.tier.GridOrphans;
 import org.gridpacs.grid.tier.StudyTiering;
 import org.gridpacs.grid.tier.TierCluster;
 import org.gridpacs.grid.tier.TierJobs;
-import org.gridpacs.grid.tier.TierPolicy;
 import org.gridpacs.grid.tier.TierScheduler;
 import org.gridpacs.grid.tier.TierStates;
 import org.gridpacs.replication.Replication;
