@@ -172,13 +172,34 @@ public final class StudyTiering {
     }
 
     /** Called by a peer that restored {@code study}: it is no longer tiered here either. */
-    public void forgetTiered(String study) throws SQLException {
-        boolean restaged = states.get(study).map(r -> r.state() == TierStates.State.RESTAGED).orElse(false);
-        if (restaged || states.get(study).map(r -> r.state() == TierStates.State.TIERED).orElse(false)) {
-            if (restaged) {
-                promoteStaged(study);
-            }
+    public void forgetTiered(String study) throws SQLException, TierException {
+        if (states.get(study).map(r -> r.state() == TierStates.State.TIERED).orElse(false)) {
             states.clear(study);
+        } else if (states.get(study).map(r -> r.state() == TierStates.State.RESTAGED).orElse(false)) {
+            awaitLock(study); // not under an expiry removing the copies it promotes
+            try {
+                promoteStaged(study);
+                states.clear(study);
+            } finally {
+                unlock(study);
+            }
+        }
+    }
+
+    /** {@link #lock}, waiting a few seconds for an operation running here (an expiry) to end. */
+    private void awaitLock(String study) throws TierException {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!tryLock(study)) {
+            if (System.nanoTime() > until) {
+                throw new TierException("study " + study + " has a tier operation running on this node; its"
+                        + " re-staged copies stay re-staged (the expiry removes them, repair fetches the study)");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TierException("interrupted waiting for study " + study);
+            }
         }
     }
 
