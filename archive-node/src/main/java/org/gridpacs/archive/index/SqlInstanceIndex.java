@@ -165,6 +165,16 @@ public final class SqlInstanceIndex implements InstanceIndex {
         }, true);
     }
 
+    /** {@link #markLocation(String, String, String)} inside the caller's transaction {@code c}. */
+    public void markLocation(Connection c, String storageId, String storageKey, String status) throws SQLException {
+        CopyBuckets.setStatus(c, storageId, storageKey, status);
+    }
+
+    /** {@link #removeLocation(String, String)} inside the caller's transaction {@code c}. */
+    public void removeLocation(Connection c, String storageId, String storageKey) throws SQLException {
+        CopyBuckets.delete(c, "l.storage_id = ? AND l.storage_key = ?", storageId, storageKey);
+    }
+
     @Override
     public void removeLocation(String storageId, String storageKey) throws SQLException {
         db.inTransaction(c -> CopyBuckets.delete(c, "l.storage_id = ? AND l.storage_key = ?", storageId, storageKey),

@@ -141,7 +141,7 @@ public final class RetrieveService {
     public ReadAhead readAhead(List<IndexedInstance> instances) {
         List<Map.Entry<IndexedInstance, IndexedInstance.Location>> slow = new java.util.ArrayList<>();
         for (IndexedInstance i : instances) {
-            i.locations().stream().filter(l -> "OK".equals(l.status()))
+            i.locations().stream().filter(IndexedInstance.Location::readable)
                     .min(java.util.Comparator.comparingInt(this::readOrder))
                     .filter(l -> readOrder(l) == 2)
                     .ifPresent(l -> slow.add(Map.entry(i, l)));
@@ -158,7 +158,7 @@ public final class RetrieveService {
      * elsewhere too: when such an instance cannot be read, that storage is why.
      */
     public String onlyOnLastResort(IndexedInstance instance) {
-        List<String> ids = instance.locations().stream().filter(l -> "OK".equals(l.status()))
+        List<String> ids = instance.locations().stream().filter(IndexedInstance.Location::readable)
                 .map(IndexedInstance.Location::storageId).distinct().toList();
         return ids.size() == 1 && lastResort.contains(ids.get(0)) ? ids.get(0) : null;
     }
@@ -189,7 +189,7 @@ public final class RetrieveService {
             return new StoredInstance(instance, TransferSyntax.of(ts != null ? ts : instance.transferSyntaxUID()), early);
         }
         IOException last = null;
-        List<IndexedInstance.Location> usable = instance.locations().stream().filter(l -> "OK".equals(l.status()))
+        List<IndexedInstance.Location> usable = instance.locations().stream().filter(IndexedInstance.Location::readable)
                 .sorted(java.util.Comparator.comparingInt(this::readOrder)).toList();
         for (IndexedInstance.Location l : usable) {
             InputStream in = null;

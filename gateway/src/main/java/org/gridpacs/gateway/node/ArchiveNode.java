@@ -42,7 +42,6 @@ import org.gridpacs.grid.tier.GridOrphans;
 import org.gridpacs.grid.tier.StudyTiering;
 import org.gridpacs.grid.tier.TierCluster;
 import org.gridpacs.grid.tier.TierJobs;
-import org.gridpacs.grid.tier.TierPolicy;
 import org.gridpacs.grid.tier.TierScheduler;
 import org.gridpacs.grid.tier.TierStates;
 import org.gridpacs.replication.Replication;
@@ -379,16 +378,7 @@ public final class ArchiveNode implements Closeable {
                     return !ranked.isEmpty() && ranked.get(0).equals(cluster.self());
                 };
             }
-            TierPolicy tierPolicy = gridSettings.tier();
-            if (replication != null && tierPolicy.restageHours() > 0) {
-                // a re-staged copy is a copy like any other to the index sync and repair of the other nodes: those
-                // of the study's replica set would fetch it and the study would be local again on every one of them
-                LOG.warn("{} = {} ignored: re-staging is for a node alone (in a cluster repair would copy a re-staged"
-                        + " study back to every node of its replica set)", TierPolicy.RESTAGE_HOURS,
-                        tierPolicy.restageHours());
-                tierPolicy = tierPolicy.withRestageHours(0);
-            }
-            tierScheduler = new TierScheduler(t, tierJobs, tierPolicy, leads,
+            tierScheduler = new TierScheduler(t, tierJobs, gridSettings.tier(), leads,
                     diskSpace(storage)).start();
             resources.add(tierScheduler);
             retrieve.onStudyRead(tierScheduler::read);

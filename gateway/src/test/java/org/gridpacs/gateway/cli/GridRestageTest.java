@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 
+import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.testutil.Instances;
 import org.gridpacs.dicom.testutil.Ports;
@@ -71,7 +72,8 @@ class GridRestageTest {
                 assertEquals(0, fromGrid.exitCode(), fromGrid.toString());
                 node.tierScheduler().flushReads(); // the minute's flush, now
                 long until = System.nanoTime() + 60_000_000_000L;
-                while (localFiles(run).size() < 1 || busy(node, study)) {
+                String sop = Instances.read(ct).sopInstanceUID();
+                while (localFiles(run).size() < 1 || !staged(node, sop)) {
                     assertTrue(System.nanoTime() < until, "not re-staged within 60 s");
                     Thread.sleep(50);
                 }
@@ -88,13 +90,17 @@ class GridRestageTest {
                 assertEquals(0, restored.exitCode(), restored.toString());
                 assertTrue(node.tiering().states().get(study).isEmpty(), "local again: no tier row");
                 assertEquals(1, localFiles(run).size());
+                assertTrue(node.retrieveService().instance(sop).orElseThrow().locations().stream()
+                        .anyMatch(l -> l.status().equals("OK") && !l.storageId().equals("grid")),
+                        "the re-staged copy is an ordinary one now");
             }
         }
     }
 
-    /** Whether the re-staging job is still at work on the study (its row is RESTAGED from its start). */
-    private static boolean busy(ArchiveNode node, String study) throws Exception {
-        return node.tiering().localBytes(study) == 0;
+    /** Whether the re-staging job recorded its copy (the study's row is RESTAGED from the job's start). */
+    private static boolean staged(ArchiveNode node, String sop) throws Exception {
+        return node.retrieveService().instance(sop).orElseThrow().locations().stream()
+                .anyMatch(l -> l.status().equals(IndexedInstance.Location.STAGED));
     }
 
     private Cli.Result get(String pacs, String study, String folder) throws Exception {

@@ -142,6 +142,11 @@ final class InProcessCluster implements AutoCloseable {
                 grid);
     }
 
+    /** The grid settings of the nodes started from now on (a restarted node with another tier policy). */
+    void grid(org.gridpacs.grid.GridSettings grid) {
+        this.grid = grid;
+    }
+
     void stop(int i) {
         if (nodes[i] != null) {
             nodes[i].close();

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * when it was tiered: nothing is uploaded, and a local copy is removed only while the index names a grid copy with
  * the same checksum.
  *
- * <p>For a node alone: the copies send no news, but in a cluster the other nodes' index sync would still find them
- * and the repair of the study's replica set fetch them (a cluster test saw it), so the node turns re-staging off
- * there. A restore ({@link StudyTiering#restore}) announces them and ends the re-staging: the study is local again.
+ * <p>The copies' location rows have the status {@link IndexedInstance.Location#STAGED}: this node's retrieves read
+ * them, but they are in no digest and no list of copies sent to a peer, so in a cluster no other node hears of them
+ * and no repair counts or fetches them (the study stays grid-only everywhere; the other nodes serve it from the grid).
+ * A restore ({@link StudyTiering#restore}) turns them OK and announces them: the study is local again.
  */
 final class Restaging {
     private static final Logger LOG = LoggerFactory.getLogger(Restaging.class);
@@ -112,7 +113,7 @@ final class Restaging {
     }
 
     private boolean copyBack(IndexedInstance i) throws IOException, SQLException {
-        if (copy(i, home) != null) {
+        if (copy(i, home) != null || staged(i) != null) {
             return false;
         }
         IndexedInstance.Location source = copy(i, grid);
@@ -129,7 +130,12 @@ final class Restaging {
             throw new TierException("the grid copy " + source.storageKey() + " reads back as " + made.size()
                     + " bytes, " + made.checksum() + ", not " + source.size() + " bytes, " + source.checksum());
         }
-        db.inTransaction(c -> index.addLocation(c, i.sopInstanceUID(), made), true);
+        // recorded STAGED in the transaction that adds it: a peer comparing digests never sees it counted
+        db.inTransaction(c -> {
+            index.addLocation(c, i.sopInstanceUID(), made);
+            index.markLocation(c, home.id(), made.key(), IndexedInstance.Location.STAGED);
+            return null;
+        }, true);
         return true;
     }
 
@@ -147,7 +153,7 @@ final class Restaging {
                 continue; // read lately (extended), or a restore or re-staging running
             }
             try {
-                unstage(study, keep);
+                unstage(study, "not read for " + keep.toHours() + " hours");
                 done++;
             } catch (IOException | SQLException | RuntimeException e) {
                 LOG.info("Re-staged copies of study {} not removed: {}", study, e.getMessage());
@@ -159,13 +165,16 @@ final class Restaging {
         return done;
     }
 
-    private void unstage(String study, Duration keep) throws IOException, SQLException {
+    /**
+     * Removes the study's re-staged copies (no news: no other node heard of them) and makes it TIERED; the caller
+     * holds the study's lock. {@code why}: for the log.
+     */
+    void unstage(String study, String why) throws IOException, SQLException {
         List<IndexedInstance.Location> drop = new ArrayList<>();
-        List<String> sops = new ArrayList<>();
         for (IndexedInstance i : catalog.instances(study)) {
-            IndexedInstance.Location own = copy(i, home);
+            IndexedInstance.Location own = staged(i);
             if (own == null) {
-                continue;
+                continue; // only what re-staging made goes; a copy stored here since (OK) is the node's own
             }
             IndexedInstance.Location held = copy(i, grid);
             if (held == null || own.checksum() == null || !own.checksum().equals(held.checksum())) {
@@ -173,11 +182,10 @@ final class Restaging {
                         + " equal to the local one; re-staged copies kept");
             }
             drop.add(own);
-            sops.add(i.sopInstanceUID());
         }
         db.inTransaction(c -> {
-            for (String sop : sops) {
-                catalog.removeCopy(c, home.id(), sop); // no news: the other nodes never heard of these copies
+            for (IndexedInstance.Location l : drop) {
+                index.removeLocation(c, l.storageId(), l.storageKey()); // no news: no other node heard of it
             }
             return null;
         }, true);
@@ -191,8 +199,14 @@ final class Restaging {
             bytes += l.size();
         }
         tiering.states().set(study, TierStates.State.TIERED, List.of(), null);
-        LOG.info("Study {} not read for {} hours: its {} re-staged local copies ({} MB) removed; retrieves read it"
-                + " from the grid again", study, keep.toHours(), drop.size(), String.format("%.1f", bytes / 1e6));
+        LOG.info("Study {} {}: its {} re-staged local copies ({} MB) removed; retrieves read it from the grid again",
+                study, why, drop.size(), String.format("%.1f", bytes / 1e6));
+    }
+
+    /** This node's re-staged copy of {@code i}, or null. */
+    private IndexedInstance.Location staged(IndexedInstance i) {
+        return i.locations().stream().filter(l -> l.storageId().equals(home.id())
+                && IndexedInstance.Location.STAGED.equals(l.status())).findFirst().orElse(null);
     }
 
     private static IndexedInstance.Location copy(IndexedInstance i, Storage storage) {

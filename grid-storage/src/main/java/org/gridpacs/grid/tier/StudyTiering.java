@@ -126,6 +126,9 @@ public final class StudyTiering {
                         + " of " + instances.size() + " instances have no verified copy on the grid (first: "
                         + failed.get(0) + ")");
             }
+            if (states.get(study).map(r -> r.state() == TierStates.State.RESTAGED).orElse(false)) {
+                restaging.unstage(study, "migrated again"); // its STAGED copies would outlive the re-staging
+            }
             states.set(study, TierStates.State.MIGRATING, cluster.peers(), null);
             finishMigration(study);
         } finally {
@@ -171,11 +174,54 @@ public final class StudyTiering {
     }
 
     /** Called by a peer that restored {@code study}: it is no longer tiered here either. */
-    public void forgetTiered(String study) throws SQLException {
-        if (states.get(study).map(r -> r.state() == TierStates.State.TIERED
-                || r.state() == TierStates.State.RESTAGED).orElse(false)) {
+    public void forgetTiered(String study) throws SQLException, TierException {
+        if (states.get(study).map(r -> r.state() == TierStates.State.TIERED).orElse(false)) {
             states.clear(study);
+        } else if (states.get(study).map(r -> r.state() == TierStates.State.RESTAGED).orElse(false)) {
+            awaitLock(study); // not under an expiry removing the copies it promotes
+            try {
+                promoteStaged(study);
+                states.clear(study);
+            } finally {
+                unlock(study);
+            }
         }
+    }
+
+    /** {@link #lock}, waiting a few seconds for an operation running here (an expiry) to end. */
+    private void awaitLock(String study) throws TierException {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!tryLock(study)) {
+            if (System.nanoTime() > until) {
+                throw new TierException("study " + study + " has a tier operation running on this node; its"
+                        + " re-staged copies stay re-staged (the expiry removes them, repair fetches the study)");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TierException("interrupted waiting for study " + study);
+            }
+        }
+    }
+
+    /**
+     * Makes this node's re-staged copies of {@code study} ordinary copies and announces them (the study is local
+     * again): kept, not fetched anew; surplus ones the repair removes as usual. A restore elsewhere calls it.
+     */
+    private void promoteStaged(String study) throws SQLException {
+        for (IndexedInstance i : catalog.instances(study)) {
+            for (IndexedInstance.Location l : i.locations()) {
+                if (l.storageId().equals(home.id()) && IndexedInstance.Location.STAGED.equals(l.status())) {
+                    db.inTransaction(c -> {
+                        index.markLocation(c, home.id(), l.storageKey(), "OK");
+                        cluster.homeCopyMade(c, i.sopInstanceUID());
+                        return null;
+                    }, true);
+                }
+            }
+        }
+        cluster.committed();
     }
 
     /** Called by a peer that tiered {@code study}: removes this node's copies whose grid copy is the same object. */
@@ -241,12 +287,24 @@ public final class StudyTiering {
 
     /** {@code announce}: a local copy already here is told to the other nodes (re-staged, or restored before). */
     private void restoreOne(IndexedInstance i, boolean announce) throws IOException, SQLException {
+        IndexedInstance.Location staged = i.locations().stream().filter(l -> l.storageId().equals(home.id())
+                && IndexedInstance.Location.STAGED.equals(l.status())).findFirst().orElse(null);
+        if (staged != null) {
+            // a re-staged copy (Restaging) is this node's secret until now: a copy like any other from this commit
+            db.inTransaction(c -> {
+                index.markLocation(c, home.id(), staged.storageKey(), "OK");
+                cluster.homeCopyMade(c, i.sopInstanceUID());
+                return null;
+            }, true);
+            cluster.committed();
+            return;
+        }
         if (homeCopy(i) != null) {
             if (!announce) {
                 return;
             }
-            // a re-staged copy (Restaging) is this node's secret until now, a copy restored before a crash is known
-            // already (news of a copy a node holds changes nothing): announced either way, the study is local again
+            // a copy restored before a crash may not have been announced yet (news of a copy a node holds changes
+            // nothing): announced, the study is local again
             db.inTransaction(c -> {
                 cluster.homeCopyMade(c, i.sopInstanceUID());
                 return null;

@@ -47,11 +47,6 @@ public record TierPolicy(int afterDays, Duration interval, Duration readFlush, i
         }
     }
 
-    /** The same policy with re-staging set to {@code hours} (0: off). */
-    public TierPolicy withRestageHours(int hours) {
-        return new TierPolicy(afterDays, interval, readFlush, transfers, orphanGrace, fillPercent, hours);
-    }
-
     public boolean enabled() {
         return afterDays > 0 || fillPercent > 0;
     }

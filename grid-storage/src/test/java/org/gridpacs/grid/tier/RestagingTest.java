@@ -128,6 +128,10 @@ class RestagingTest {
         assertEquals(3, localFiles());
         assertEquals(List.of("grid", "grid", "grid", "node1", "node1", "node1"), storages());
         assertEquals(0, made.get(), "re-staged copies are this node's own: no news");
+        assertEquals(List.of("STAGED", "STAGED", "STAGED"), statuses("node1"));
+        SqlCopyCatalog catalog = new SqlCopyCatalog(db);
+        assertTrue(catalog.bucketDigests("node1").isEmpty() && catalog.digests("node1").isEmpty(),
+                "in no digest a peer compares: its index sync never reads them");
         // re-staged 3 hours ago, read 1 hour ago: kept (the read extends it)
         backdate(Duration.ofHours(3), Duration.ofHours(1));
         scheduler.pass();
@@ -175,11 +179,24 @@ class RestagingTest {
         tiering.restore(STUDY, TierProgress.NONE);
         assertTrue(tiering.states().get(STUDY).isEmpty());
         assertEquals(3, made.get(), "the re-staged copies announced: the other nodes may repair from them");
+        assertEquals(List.of("OK", "OK", "OK"), statuses("node1"));
+        assertEquals(3, new SqlCopyCatalog(db).digests("node1").get(STUDY).copies(), "counted for the peers now");
         backdate(null, Duration.ofHours(30));
         scheduler.pass();
         awaitJobs();
         assertEquals(3, localFiles());
         assertTrue(tiering.states().get(STUDY).isEmpty());
+    }
+
+    @Test
+    void aMigrationEndsTheRestaging() throws Exception {
+        retrieve(scheduler(2));
+        assertEquals(3, localFiles());
+        tiering.migrate(STUDY, TierProgress.NONE);
+        assertEquals(TierStates.State.TIERED, state());
+        assertEquals(0, localFiles(), "the re-staged copies do not outlive it");
+        assertEquals(List.of("grid", "grid", "grid"), storages());
+        assertEquals(0, dropped.get(), "no news of copies no other node heard of");
     }
 
     @Test
@@ -223,6 +240,11 @@ class RestagingTest {
     private List<String> storages() throws Exception {
         return new SqlCopyCatalog(db).instances(STUDY).stream().flatMap(i -> i.locations().stream())
                 .map(IndexedInstance.Location::storageId).sorted().toList();
+    }
+
+    private List<String> statuses(String storage) throws Exception {
+        return new SqlCopyCatalog(db).instances(STUDY).stream().flatMap(i -> i.locations().stream())
+                .filter(l -> l.storageId().equals(storage)).map(IndexedInstance.Location::status).toList();
     }
 
     private void awaitJobs() throws InterruptedException {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.gridpacs.archive.index.CopyCatalog;
+import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.replication.config.ClusterNode;
 import org.gridpacs.replication.membership.Membership;
 import org.gridpacs.replication.transfer.Announcement;
@@ -115,7 +116,9 @@ public final class OutboxSender implements Closeable {
                 out.add(Announcement.drop(t.sopInstanceUID(), storage, t.storageKey()));
             } else {
                 Optional<CopyCatalog.CopyRecord> copy = catalog.copy(storage, t.sopInstanceUID());
-                copy.ifPresent(r -> out.add(Announcement.copy(r)));
+                // a re-staged copy (STAGED, the grid tier's read cache) is never news, whatever queued the entry
+                copy.filter(r -> !IndexedInstance.Location.STAGED.equals(r.location().status()))
+                        .ifPresent(r -> out.add(Announcement.copy(r)));
             }
         }
         return out;

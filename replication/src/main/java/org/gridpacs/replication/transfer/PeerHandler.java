@@ -18,6 +18,7 @@ import org.eclipse.jetty.util.Fields;
 import org.gridpacs.archive.index.CopyCatalog;
 import org.gridpacs.archive.index.CopyCatalog.StudyDigest;
 import org.gridpacs.archive.index.HierarchyConflictException;
+import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.archive.storage.StorageRegistry;
 import org.gridpacs.archive.store.StoreResult;
@@ -270,7 +271,10 @@ public final class PeerHandler extends Handler.Abstract {
             answer(response, callback, 400, "which study? ?study= is missing");
             return;
         }
-        List<Announcement> copies = catalog.copies(storage.id(), study).stream().map(Announcement::copy).toList();
+        // a re-staged copy (STAGED) is this node's read cache of a grid-only instance: no copy of the cluster's
+        List<Announcement> copies = catalog.copies(storage.id(), study).stream()
+                .filter(r -> !IndexedInstance.Location.STAGED.equals(r.location().status()))
+                .map(Announcement::copy).toList();
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
         try (OutputStream out = Content.Sink.asOutputStream(response)) {
