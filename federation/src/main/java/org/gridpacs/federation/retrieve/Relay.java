@@ -229,12 +229,16 @@ final class Relay implements Handlers.Store {
         synchronized (this) {
             closed = true;
             t = forwarder;
+            forwarder = null; // closed: none is started again, and a second close() has nothing to wait for
         }
         if (t == null) {
             return;
         }
         try {
-            incoming.put(new Incoming(null, null, null));
+            Incoming last = new Incoming(null, null, null);
+            while (t.isAlive() && !incoming.offer(last, 100, TimeUnit.MILLISECONDS)) {
+                // the forwarder is taking the instances before it
+            }
             t.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
