@@ -3,6 +3,7 @@ package org.gridpacs.federation.retrieve;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,7 +136,7 @@ final class Relay implements Handlers.Store {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             in.deleteCopy();
-            throw new java.io.InterruptedIOException("interrupted");
+            throw new InterruptedIOException("interrupted");
         }
         try (OutputStream copyOut = in.copy != null ? new BufferedOutputStream(Files.newOutputStream(in.copy)) : null) {
             byte[] buf = chunk();
@@ -182,7 +183,7 @@ final class Relay implements Handlers.Store {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted");
+            throw new InterruptedIOException("interrupted");
         }
         byte[] b = spare.poll();
         return b != null ? b : new byte[CHUNK];
@@ -440,7 +441,7 @@ final class Relay implements Handlers.Store {
                     next = parts.take();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted");
+                    throw new InterruptedIOException("interrupted");
                 }
                 if (next == END) {
                     ended = true;
