@@ -260,11 +260,15 @@ public final class FederationBench {
         keys.setString(Tag.StudyInstanceUID, VR.UI, bigStudy);
         List<Double> relayed = new ArrayList<>();
         List<Double> direct = new ArrayList<>();
+        // CPU per instance (ms), this JVM (all three sites) and the storescp: less noisy than the rates on a busy machine
+        List<double[]> relayedCpu = new ArrayList<>();
+        List<double[]> directCpu = new ArrayList<>();
         for (int round = 0; round <= rounds; round++) {
             boolean relayedFirst = round % 2 == 0;
             for (int k = 0; k < 2; k++) {
                 if ((k == 0) == relayedFirst) {
                     clear(plainOut);
+                    long[] cpu0 = cpu(processes.get(0));
                     long t0 = System.nanoTime();
                     AAssociateRQ rq = new AAssociateRQ("VIEWER", "FEDERATION");
                     rq.addPresentationContext(new PresentationContext.RQ(1, MOVE, UID.ExplicitVRLittleEndian));
@@ -275,12 +279,15 @@ public final class FederationBench {
                         as.release();
                     }
                     double s = (System.nanoTime() - t0) / 1e9;
+                    double[] used = perInstance(cpu0, cpu(processes.get(0)));
                     check("relayed", rsp, plainOut);
                     if (round > 0) {
                         relayed.add(s);
+                        relayedCpu.add(used);
                     }
                 } else {
                     clear(tlsOut);
+                    long[] cpu0 = cpu(processes.get(1));
                     long t0 = System.nanoTime();
                     AAssociateRQ rq = asSiteA.request(siteB);
                     rq.addPresentationContext(new PresentationContext.RQ(1, MOVE, UID.ExplicitVRLittleEndian));
@@ -291,9 +298,11 @@ public final class FederationBench {
                         as.release();
                     }
                     double s = (System.nanoTime() - t0) / 1e9;
+                    double[] used = perInstance(cpu0, cpu(processes.get(1)));
                     check("direct", rsp, tlsOut);
                     if (round > 0) {
                         direct.add(s);
+                        directCpu.add(used);
                     }
                 }
             }
@@ -305,12 +314,30 @@ public final class FederationBench {
             System.out.printf("  round %d: relayed via A %6.1f (%5.1f MB/s)   direct from B over TLS %6.1f (%5.1f MB/s)"
                     + "   ratio %.2f%n", r + 1, instances / relayed.get(r), mb / relayed.get(r),
                     instances / direct.get(r), mb / direct.get(r), direct.get(r) / relayed.get(r));
+            System.out.printf("           CPU ms/instance: relayed JVM %.2f + storescp %.2f   direct JVM %.2f + storescp "
+                    + "%.2f%n", relayedCpu.get(r)[0], relayedCpu.get(r)[1], directCpu.get(r)[0], directCpu.get(r)[1]);
         }
         double medR = percentile(relayed, 50);
         double medD = percentile(direct, 50);
         double ratio = medD / medR;
         System.out.printf("  median: relayed %.1f instances/s, direct %.1f instances/s, relayed/direct = %.2f "
                 + "(target >= 0.8: %s)%n", instances / medR, instances / medD, ratio, ratio >= 0.8 ? "PASS" : "MISS");
+        System.out.printf("  median CPU ms/instance (JVM + storescp): relayed %.2f + %.2f, direct %.2f + %.2f%n",
+                percentile(relayedCpu.stream().map(c -> c[0]).toList(), 50),
+                percentile(relayedCpu.stream().map(c -> c[1]).toList(), 50),
+                percentile(directCpu.stream().map(c -> c[0]).toList(), 50),
+                percentile(directCpu.stream().map(c -> c[1]).toList(), 50));
+    }
+
+    /** CPU time used so far (ns): this JVM's, and the storescp's. */
+    private static long[] cpu(Process storescp) {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        return new long[] {os.getProcessCpuTime(),
+                storescp.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L)};
+    }
+
+    private double[] perInstance(long[] before, long[] after) {
+        return new double[] {(after[0] - before[0]) / 1e6 / instances, (after[1] - before[1]) / 1e6 / instances};
     }
 
     private void check(String what, DimseResponse rsp, Path out) throws IOException {

@@ -196,6 +196,8 @@ public final class RelayedRetrieveScp implements Handlers.Retrieve {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", e);
             } catch (IOException e) {
+                as.abort(); // the site's instances taken in are still forwarded; nothing more comes
+                relay.close();
                 if (relay.targetFailure() != null) {
                     throw new IOException(relay.targetFailure(), e);
                 }
@@ -204,6 +206,7 @@ public final class RelayedRetrieveScp implements Handlers.Retrieve {
                 throw new DimseException(Status.OUT_OF_RESOURCES_SUB_OPERATIONS, site.name() + " ended the retrieve after "
                         + relay.sent() + "/" + location.instances().size() + ": " + e.getMessage(), e);
             }
+            relay.close(); // the instances still on their way to the target
             if (relay.targetFailure() != null) {
                 throw new IOException(relay.targetFailure());
             }
@@ -223,6 +226,7 @@ public final class RelayedRetrieveScp implements Handlers.Retrieve {
             if (as.isOpen()) {
                 as.abort();
             }
+            relay.close();
         }
     }
 

@@ -258,6 +258,28 @@ class RelayedRetrieveTest {
         assertEquals(Outcome.MINOR_FAILURE, a.outcome(), a.outcomeDescription());
     }
 
+    /**
+     * The relay answers the site once an instance is in, not once the destination answered: while the destination
+     * still holds the third instance, the fourth has come from site B; it reaches the destination although B then
+     * went away (answering B only after the destination, B would never have sent it).
+     */
+    @Test
+    void theSiteIsAnsweredBeforeTheDestinationSoTheNextInstanceComesMeanwhile() throws Exception {
+        start("query, retrieve");
+        atThirdStore = () -> {
+            try {
+                Thread.sleep(500); // B's turnaround is a few ms: the fourth instance is at A by now
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            sites.stopSiteB();
+        };
+        DimseResponse rsp = move(new CopyOnWriteArrayList<>());
+        assertEquals(Status.OUT_OF_RESOURCES_SUB_OPERATIONS, rsp.status(), rsp.describe());
+        assertTrue(rsp.errorComment().startsWith("SITE-B ended the retrieve after "), rsp.errorComment());
+        assertTrue(received.size() >= 4 && received.size() < N, received.size() + " received");
+    }
+
     @Test
     void siteBDownFailsTheMoveWithAnErrorCommentNamingIt() throws Exception {
         start("query, retrieve");
