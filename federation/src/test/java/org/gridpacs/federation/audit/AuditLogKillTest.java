@@ -47,8 +47,9 @@ class AuditLogKillTest {
                 assertEquals(1 + n % 7, r.message().studies().get(0).instances());
             }
             assertEquals(round + 1, runs);
-            // this run's records: every acknowledged one (and perhaps the one written before the ACK was printed)
-            assertTrue(expected >= acked && expected <= acked + 1, "acknowledged " + acked + ", read back " + expected);
+            // this run's records: every acknowledged one, and those the child appended while the kill was on its
+            // way (whole and in order, checked above: nothing duplicated, nothing invented)
+            assertTrue(expected >= acked, "acknowledged " + acked + ", read back " + expected);
         }
     }
 
