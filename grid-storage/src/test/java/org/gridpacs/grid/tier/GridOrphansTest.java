@@ -18,20 +18,10 @@ import org.gridpacs.archive.index.IndexDatabase;
 import org.gridpacs.archive.index.SqlInstanceIndex;
 import org.gridpacs.archive.storage.ChecksummingStorage;
 import org.gridpacs.archive.storage.Storage;
-import org.gridpacs.archive.storage.StorageProviders;
 import org.gridpacs.archive.storage.StoredObject;
-import org.gridpacs.archive.store.DuplicatePolicy;
-import org.gridpacs.archive.store.StoreRequest;
-import org.gridpacs.archive.store.StoreService;
-import org.gridpacs.dicom.data.DataSet;
-import org.gridpacs.dicom.data.Tag;
-import org.gridpacs.dicom.data.UID;
-import org.gridpacs.dicom.data.VR;
-import org.gridpacs.dicom.io.TransferSyntax;
 import org.gridpacs.dicom.testutil.ProcessTest;
 import org.gridpacs.grid.s3.GridFixture;
 import org.gridpacs.grid.s3.S3Storage;
-import org.gridpacs.grid.s3.S3StorageProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,11 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ProcessTest
 class GridOrphansTest {
-    private static final String SOP = "1.2.826.0.1.3680043.99.61.3.1";
+    private static final String STUDY = "1.2.826.0.1.3680043.99.61";
+    private static final String SOP = STUDY + ".3.1";
     @TempDir
     Path dir;
+    TierRig rig;
     GridFixture grid;
-    S3StorageProvider provider;
     IndexDatabase db;
     Storage home;
     Storage target;
@@ -56,29 +47,18 @@ class GridOrphansTest {
 
     @BeforeEach
     void start() throws Exception {
-        grid = new GridFixture(dir.resolve("grid"));
-        provider = new S3StorageProvider(grid.settings(), grid.ring(null));
-        db = IndexDatabase.openH2(dir.resolve("index"));
-        StorageProviders providers = StorageProviders.standard().register(provider);
-        home = providers.open("node1", "file:" + dir.resolve("storage"), false);
-        target = providers.open("grid", "s3://" + GridFixture.BUCKET + "/archive", true);
-        other = providers.open("grid", "s3://" + GridFixture.BUCKET + "/elsewhere", true);
-        DataSet ds = new DataSet();
-        ds.setString(Tag.SOPClassUID, VR.UI, UID.CTImageStorage);
-        ds.setString(Tag.SOPInstanceUID, VR.UI, SOP);
-        ds.setString(Tag.StudyInstanceUID, VR.UI, "1.2.826.0.1.3680043.99.61");
-        ds.setString(Tag.SeriesInstanceUID, VR.UI, "1.2.826.0.1.3680043.99.61.2");
-        ds.setString(Tag.PatientID, VR.LO, "ORPHAN1");
-        ds.setString(Tag.Modality, VR.CS, "CT");
-        new StoreService(home, new SqlInstanceIndex(db), DuplicatePolicy.REJECT)
-                .store(StoreRequest.of(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(), "MODALITY"), ds);
+        rig = new TierRig(dir);
+        grid = rig.grid;
+        db = rig.db;
+        home = rig.home;
+        target = rig.target;
+        other = rig.providers.open("grid", "s3://" + GridFixture.BUCKET + "/elsewhere", true);
+        rig.store(TierRig.ct(STUDY, 1, "ORPHAN1"));
     }
 
     @AfterEach
     void stop() {
-        db.close();
-        provider.close();
-        grid.close();
+        rig.close();
     }
 
     @Test

@@ -3,8 +3,6 @@ package org.gridpacs.grid.tier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -13,26 +11,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import org.gridpacs.archive.index.IndexDatabase;
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.index.Jdbc;
 import org.gridpacs.archive.index.SqlCopyCatalog;
-import org.gridpacs.archive.index.SqlInstanceIndex;
 import org.gridpacs.archive.storage.Storage;
-import org.gridpacs.archive.storage.StorageProviders;
-import org.gridpacs.archive.store.DuplicatePolicy;
-import org.gridpacs.archive.store.StoreRequest;
-import org.gridpacs.archive.store.StoreService;
-import org.gridpacs.dicom.data.DataSet;
-import org.gridpacs.dicom.data.Tag;
-import org.gridpacs.dicom.data.UID;
-import org.gridpacs.dicom.data.VR;
-import org.gridpacs.dicom.io.TransferSyntax;
 import org.gridpacs.dicom.testutil.ProcessTest;
-import org.gridpacs.grid.s3.GridFixture;
-import org.gridpacs.grid.s3.S3StorageProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,8 +33,7 @@ class RestagingTest {
     private static final String STUDY = "1.2.826.0.1.3680043.99.71";
     @TempDir
     Path dir;
-    GridFixture grid;
-    S3StorageProvider provider;
+    TierRig rig;
     IndexDatabase db;
     Storage home;
     Storage target;
@@ -94,30 +78,24 @@ class RestagingTest {
 
     @BeforeEach
     void start() throws Exception {
-        grid = new GridFixture(dir.resolve("grid"));
-        provider = new S3StorageProvider(grid.settings(), grid.ring(null));
-        db = IndexDatabase.openH2(dir.resolve("index"));
-        StorageProviders providers = StorageProviders.standard().register(provider);
-        home = providers.open("node1", "file:" + dir.resolve("storage"), false);
-        target = providers.open("grid", "s3://" + GridFixture.BUCKET + "/archive", true);
-        StoreService store = new StoreService(home, new SqlInstanceIndex(db), DuplicatePolicy.REJECT);
+        rig = new TierRig(dir);
+        db = rig.db;
+        home = rig.home;
+        target = rig.target;
         for (int n = 1; n <= 3; n++) {
-            DataSet ds = instance(n);
-            store.store(StoreRequest.of(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(), "MODALITY"), ds);
+            rig.store(TierRig.ct(STUDY, n, "STAGE1"));
         }
         tiering = new StudyTiering(db, home, target, news);
         jobs = new TierJobs();
         tiering.migrate(STUDY, TierProgress.NONE);
-        assertEquals(0, localFiles());
+        assertEquals(0, rig.localFiles().size());
         dropped.set(0);
     }
 
     @AfterEach
     void stop() {
         jobs.close();
-        db.close();
-        provider.close();
-        grid.close();
+        rig.close();
     }
 
     @Test
@@ -125,7 +103,7 @@ class RestagingTest {
         TierScheduler scheduler = scheduler(2);
         retrieve(scheduler);
         assertEquals(TierStates.State.RESTAGED, state());
-        assertEquals(3, localFiles());
+        assertEquals(3, rig.localFiles().size());
         assertEquals(List.of("grid", "grid", "grid", "node1", "node1", "node1"), storages());
         assertEquals(0, made.get(), "re-staged copies are this node's own: no news");
         assertEquals(List.of("STAGED", "STAGED", "STAGED"), statuses("node1"));
@@ -137,21 +115,21 @@ class RestagingTest {
         scheduler.pass();
         awaitJobs();
         assertEquals(TierStates.State.RESTAGED, state());
-        assertEquals(3, localFiles());
+        assertEquals(3, rig.localFiles().size());
         // not read for 3 hours: back to the grid copies, nothing uploaded, no news
         backdate(Duration.ofHours(3), Duration.ofHours(3));
-        long objects = objects();
+        long objects = rig.gridObjects();
         scheduler.pass();
         awaitJobs();
         assertEquals(TierStates.State.TIERED, state());
-        assertEquals(0, localFiles());
+        assertEquals(0, rig.localFiles().size());
         assertEquals(List.of("grid", "grid", "grid"), storages());
-        assertEquals(objects, objects(), "no re-upload");
+        assertEquals(objects, rig.gridObjects(), "no re-upload");
         assertEquals(0, dropped.get());
         // read again: re-staged again
         retrieve(scheduler);
         assertEquals(TierStates.State.RESTAGED, state());
-        assertEquals(3, localFiles());
+        assertEquals(3, rig.localFiles().size());
     }
 
     @Test
@@ -167,7 +145,7 @@ class RestagingTest {
         scheduler.pass();
         awaitJobs();
         assertEquals(TierStates.State.RESTAGED, state());
-        assertEquals(3, localFiles(), "nothing removed while one instance has no grid copy in the index");
+        assertEquals(3, rig.localFiles().size(), "nothing removed while one instance has no grid copy in the index");
         String error = tiering.states().get(STUDY).orElseThrow().lastError();
         assertTrue(error != null && error.contains(sop), String.valueOf(error));
     }
@@ -184,17 +162,17 @@ class RestagingTest {
         backdate(null, Duration.ofHours(30));
         scheduler.pass();
         awaitJobs();
-        assertEquals(3, localFiles());
+        assertEquals(3, rig.localFiles().size());
         assertTrue(tiering.states().get(STUDY).isEmpty());
     }
 
     @Test
     void aMigrationEndsTheRestaging() throws Exception {
         retrieve(scheduler(2));
-        assertEquals(3, localFiles());
+        assertEquals(3, rig.localFiles().size());
         tiering.migrate(STUDY, TierProgress.NONE);
         assertEquals(TierStates.State.TIERED, state());
-        assertEquals(0, localFiles(), "the re-staged copies do not outlive it");
+        assertEquals(0, rig.localFiles().size(), "the re-staged copies do not outlive it");
         assertEquals(List.of("grid", "grid", "grid"), storages());
         assertEquals(0, dropped.get(), "no news of copies no other node heard of");
     }
@@ -203,7 +181,7 @@ class RestagingTest {
     void offByDefault() throws Exception {
         retrieve(scheduler(0));
         assertEquals(TierStates.State.TIERED, state());
-        assertEquals(0, localFiles());
+        assertEquals(0, rig.localFiles().size());
     }
 
     private TierScheduler scheduler(int hours) {
@@ -254,29 +232,5 @@ class RestagingTest {
             assertTrue(System.nanoTime() < until, "tier jobs did not finish in 60 s");
             Thread.sleep(20);
         }
-    }
-
-    private long objects() throws IOException {
-        try (Stream<Path> s = Files.walk(grid.server.bucketsFolder())) {
-            return s.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".enc")).count();
-        }
-    }
-
-    private long localFiles() throws IOException {
-        try (Stream<Path> s = Files.walk(dir.resolve("storage"))) {
-            return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).count();
-        }
-    }
-
-    private static DataSet instance(int n) {
-        DataSet ds = new DataSet();
-        ds.setString(Tag.SOPClassUID, VR.UI, UID.CTImageStorage);
-        ds.setString(Tag.SOPInstanceUID, VR.UI, STUDY + ".3." + n);
-        ds.setString(Tag.StudyInstanceUID, VR.UI, STUDY);
-        ds.setString(Tag.SeriesInstanceUID, VR.UI, STUDY + ".2");
-        ds.setString(Tag.PatientID, VR.LO, "STAGE1");
-        ds.setString(Tag.Modality, VR.CS, "CT");
-        ds.setInt(Tag.InstanceNumber, VR.IS, n);
-        return ds;
     }
 }

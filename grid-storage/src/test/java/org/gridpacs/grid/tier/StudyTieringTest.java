@@ -21,19 +21,8 @@ import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.index.Jdbc;
 import org.gridpacs.archive.index.SqlCopyCatalog;
 import org.gridpacs.archive.storage.Storage;
-import org.gridpacs.archive.storage.StorageProviders;
 import org.gridpacs.archive.storage.StoredObject;
-import org.gridpacs.archive.store.DuplicatePolicy;
-import org.gridpacs.archive.store.StoreRequest;
-import org.gridpacs.archive.store.StoreService;
-import org.gridpacs.dicom.data.DataSet;
-import org.gridpacs.dicom.data.Tag;
-import org.gridpacs.dicom.data.UID;
-import org.gridpacs.dicom.data.VR;
-import org.gridpacs.dicom.io.TransferSyntax;
 import org.gridpacs.dicom.testutil.ProcessTest;
-import org.gridpacs.grid.s3.GridFixture;
-import org.gridpacs.grid.s3.S3StorageProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,8 +39,7 @@ class StudyTieringTest {
     private static final String STUDY = "1.2.826.0.1.3680043.99.51";
     @TempDir
     Path dir;
-    GridFixture grid;
-    S3StorageProvider provider;
+    TierRig rig;
     IndexDatabase db;
     Storage home;
     Storage target;
@@ -99,25 +87,18 @@ class StudyTieringTest {
 
     @BeforeEach
     void start() throws Exception {
-        grid = new GridFixture(dir.resolve("grid"));
-        provider = new S3StorageProvider(grid.settings(), grid.ring(null));
-        db = IndexDatabase.openH2(dir.resolve("index"));
-        StorageProviders providers = StorageProviders.standard().register(provider);
-        home = providers.open("node1", "file:" + dir.resolve("storage"), false);
-        target = providers.open("grid", "s3://" + GridFixture.BUCKET + "/archive", true);
-        StoreService store = new StoreService(home, new org.gridpacs.archive.index.SqlInstanceIndex(db),
-                DuplicatePolicy.REJECT);
+        rig = new TierRig(dir);
+        db = rig.db;
+        home = rig.home;
+        target = rig.target;
         for (int n = 1; n <= 3; n++) {
-            DataSet ds = instance(n);
-            store.store(StoreRequest.of(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(), "MODALITY"), ds);
+            rig.store(TierRig.ct(STUDY, n, "TIER1"));
         }
     }
 
     @AfterEach
     void stop() {
-        db.close();
-        provider.close();
-        grid.close();
+        rig.close();
     }
 
     @Test
@@ -127,7 +108,7 @@ class StudyTieringTest {
         StudyTiering tiering = new StudyTiering(db, home, target, peer);
         TierException e = assertThrows(TierException.class, () -> tiering.migrate(STUDY, TierProgress.NONE));
         assertTrue(e.getMessage().contains("node node2 has not removed its copies yet"), e.getMessage());
-        assertEquals(0, localFiles().size(), "this node's copies are removed once the grid copies read back");
+        assertEquals(0, rig.localFiles().size(), "this node's copies are removed once the grid copies read back");
         assertEquals(3, peer.dropped, "news of each removal");
         assertEquals(List.of("grid", "grid", "grid"), storagesOf(STUDY));
         assertEquals(TierStates.State.MIGRATING, tiering.states().get(STUDY).orElseThrow().state());
@@ -146,7 +127,7 @@ class StudyTieringTest {
         assertEquals(List.of(), v.bad());
 
         restarted.restore(STUDY, TierProgress.NONE);
-        assertEquals(3, localFiles().size());
+        assertEquals(3, rig.localFiles().size());
         assertTrue(restarted.states().get(STUDY).isEmpty());
     }
 
@@ -155,7 +136,7 @@ class StudyTieringTest {
         StudyTiering tiering = new StudyTiering(db, home, target, TierCluster.ALONE);
         tiering.migrate(STUDY, TierProgress.NONE);
         tiering.restore(STUDY, TierProgress.NONE);
-        assertEquals(3, localFiles().size());
+        assertEquals(3, rig.localFiles().size());
         // the policy's selection: never read, so judged by its last change; a read (flushed in a batch) counts
         Instant later = Instant.now().plusSeconds(60);
         assertEquals(List.of(STUDY), tiering.states().notReadSince(later, 10));
@@ -163,7 +144,7 @@ class StudyTieringTest {
         assertEquals(List.of(), tiering.states().notReadSince(later, 10));
         // damage one grid object: a later migration must refuse and keep every local copy
         Path object;
-        try (Stream<Path> s = Files.walk(grid.server.bucketsFolder())) {
+        try (Stream<Path> s = Files.walk(rig.grid.server.bucketsFolder())) {
             object = s.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".enc")).findFirst().orElseThrow();
         }
         byte[] b = Files.readAllBytes(object);
@@ -171,7 +152,7 @@ class StudyTieringTest {
         Files.write(object, b);
         TierException e = assertThrows(TierException.class, () -> tiering.migrate(STUDY, TierProgress.NONE));
         assertTrue(e.getMessage().contains("no local copy removed"), e.getMessage());
-        assertEquals(3, localFiles().size());
+        assertEquals(3, rig.localFiles().size());
         StudyTiering.VerifyResult v = tiering.verify(STUDY, TierProgress.NONE);
         assertEquals(3, v.checked());
         assertEquals(1, v.bad().size(), v.toString());
@@ -186,12 +167,12 @@ class StudyTieringTest {
         tiering.restore(STUDY, TierProgress.NONE);
         // as a kill -9 right after the MIGRATING row committed: grid copies verified, local copies all still there
         tiering.states().set(STUDY, TierStates.State.MIGRATING, List.of(), null);
-        assertEquals(3, localFiles().size());
+        assertEquals(3, rig.localFiles().size());
         StudyTiering restarted = new StudyTiering(db, home, target, TierCluster.ALONE);
         assertEquals(List.of(), restarted.resume());
-        assertEquals(0, localFiles().size());
+        assertEquals(0, rig.localFiles().size());
         assertEquals(List.of("grid", "grid", "grid"), storagesOf(STUDY));
-        assertEquals(3, objects(), "one grid object per instance: nothing duplicated");
+        assertEquals(3, rig.gridObjects(), "one grid object per instance: nothing duplicated");
         assertEquals(List.of(), restarted.states().notReadSince(Instant.now().plusSeconds(60), 10),
                 "a tiered study is not selected again");
     }
@@ -230,50 +211,25 @@ class StudyTieringTest {
         };
         StudyTiering killed = new StudyTiering(db, home, dying, TierCluster.ALONE).transfers(1);
         assertThrows(Throwable.class, () -> killed.migrate(STUDY, TierProgress.NONE));
-        assertEquals(1, objects(), "uploaded, not read back, not named");
+        assertEquals(1, rig.gridObjects(), "uploaded, not read back, not named");
         assertEquals(List.of("node1", "node1", "node1"), storagesOf(STUDY));
         Thread.sleep(5); // the next start comes later than the record
 
         StudyTiering restarted = new StudyTiering(db, home, target, TierCluster.ALONE);
         assertEquals(List.of(), restarted.resume());
-        assertEquals(0, objects(), "the unnamed object is gone");
+        assertEquals(0, rig.gridObjects(), "the unnamed object is gone");
         assertEquals(0L, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM grid_unnamed_object")));
-        assertEquals(3, localFiles().size(), "nothing local removed");
+        assertEquals(3, rig.localFiles().size(), "nothing local removed");
         // a migration now names its objects and leaves no record behind
         restarted.migrate(STUDY, TierProgress.NONE);
-        assertEquals(3, objects());
+        assertEquals(3, rig.gridObjects());
         assertEquals(0L, (long) db.<Long>read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM grid_unnamed_object")));
         assertEquals(List.of(), new StudyTiering(db, home, target, TierCluster.ALONE).resume());
-        assertEquals(3, objects(), "named objects stay");
+        assertEquals(3, rig.gridObjects(), "named objects stay");
     }
 
     private List<String> storagesOf(String study) throws Exception {
         return new SqlCopyCatalog(db).instances(study).stream().flatMap(i -> i.locations().stream())
                 .map(IndexedInstance.Location::storageId).sorted().toList();
-    }
-
-    private long objects() throws IOException {
-        try (Stream<Path> s = Files.walk(grid.server.bucketsFolder())) {
-            return s.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".enc")).count();
-        }
-    }
-
-    private List<Path> localFiles() throws IOException {
-        Path storage = dir.resolve("storage");
-        try (Stream<Path> s = Files.walk(storage)) {
-            return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList();
-        }
-    }
-
-    private static DataSet instance(int n) {
-        DataSet ds = new DataSet();
-        ds.setString(Tag.SOPClassUID, VR.UI, UID.CTImageStorage);
-        ds.setString(Tag.SOPInstanceUID, VR.UI, STUDY + ".3." + n);
-        ds.setString(Tag.StudyInstanceUID, VR.UI, STUDY);
-        ds.setString(Tag.SeriesInstanceUID, VR.UI, STUDY + ".2");
-        ds.setString(Tag.PatientID, VR.LO, "TIER1");
-        ds.setString(Tag.Modality, VR.CS, "CT");
-        ds.setInt(Tag.InstanceNumber, VR.IS, n);
-        return ds;
     }
 }

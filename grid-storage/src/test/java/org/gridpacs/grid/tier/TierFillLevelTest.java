@@ -19,20 +19,11 @@ import java.util.stream.Stream;
 
 import org.gridpacs.archive.index.IndexDatabase;
 import org.gridpacs.archive.index.Jdbc;
-import org.gridpacs.archive.index.SqlInstanceIndex;
 import org.gridpacs.archive.storage.Storage;
-import org.gridpacs.archive.storage.StorageProviders;
-import org.gridpacs.archive.store.DuplicatePolicy;
-import org.gridpacs.archive.store.StoreRequest;
-import org.gridpacs.archive.store.StoreService;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
-import org.gridpacs.dicom.data.UID;
 import org.gridpacs.dicom.data.VR;
-import org.gridpacs.dicom.io.TransferSyntax;
 import org.gridpacs.dicom.testutil.ProcessTest;
-import org.gridpacs.grid.s3.GridFixture;
-import org.gridpacs.grid.s3.S3StorageProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,8 +43,7 @@ class TierFillLevelTest {
     private static final String A = BASE + "1", B = BASE + "2", C = BASE + "3", D = BASE + "4";
     @TempDir
     Path dir;
-    GridFixture grid;
-    S3StorageProvider provider;
+    TierRig rig;
     IndexDatabase db;
     Storage home;
     Storage target;
@@ -65,17 +55,15 @@ class TierFillLevelTest {
 
     @BeforeEach
     void start() throws Exception {
-        grid = new GridFixture(dir.resolve("grid"));
-        provider = new S3StorageProvider(grid.settings(), grid.ring(null));
-        db = IndexDatabase.openH2(dir.resolve("index"));
-        StorageProviders providers = StorageProviders.standard().register(provider);
-        home = providers.open("node1", "file:" + dir.resolve("storage"), false);
-        target = providers.open("grid", "s3://" + GridFixture.BUCKET + "/archive", true);
-        StoreService store = new StoreService(home, new SqlInstanceIndex(db), DuplicatePolicy.REJECT);
+        rig = new TierRig(dir);
+        db = rig.db;
+        home = rig.home;
+        target = rig.target;
         for (String s : List.of(A, B, C, D)) {
             for (int n = 1; n <= 2; n++) {
-                DataSet ds = instance(s, n);
-                store.store(StoreRequest.of(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.uid(), "MODALITY"), ds);
+                DataSet ds = TierRig.ct(s, n, "FILL1");
+                ds.setBytes(Tag.PixelData, VR.OW, new byte[4096]);
+                rig.store(ds);
             }
         }
         tiering = new StudyTiering(db, home, target, TierCluster.ALONE);
@@ -97,9 +85,7 @@ class TierFillLevelTest {
     @AfterEach
     void stop() {
         jobs.close();
-        db.close();
-        provider.close();
-        grid.close();
+        rig.close();
     }
 
     /** The made-up disk: its size fixed, its used bytes a fixed amount plus the storage's real files. */
@@ -175,18 +161,5 @@ class TierFillLevelTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static DataSet instance(String study, int n) {
-        DataSet ds = new DataSet();
-        ds.setString(Tag.SOPClassUID, VR.UI, UID.CTImageStorage);
-        ds.setString(Tag.SOPInstanceUID, VR.UI, study + ".3." + n);
-        ds.setString(Tag.StudyInstanceUID, VR.UI, study);
-        ds.setString(Tag.SeriesInstanceUID, VR.UI, study + ".2");
-        ds.setString(Tag.PatientID, VR.LO, "FILL1");
-        ds.setString(Tag.Modality, VR.CS, "CT");
-        ds.setInt(Tag.InstanceNumber, VR.IS, n);
-        ds.setBytes(Tag.PixelData, VR.OW, new byte[4096]);
-        return ds;
     }
 }
