@@ -91,12 +91,12 @@ public final class CommitmentProbe implements Closeable {
         return as.action(UID.StorageCommitmentPushModel, UID.StorageCommitmentPushModelInstance, 1, info);
     }
 
-    /** The next report, or null after {@code seconds}. */
-    /** Forgets the reports received so far. */
-    public void forget() {
-        reports.clear();
+    /** The reports received and not taken yet. */
+    public List<Report> received() {
+        return List.copyOf(reports);
     }
 
+    /** The next report, or null after {@code seconds}. */
     public Report next(int seconds) throws InterruptedException {
         return reports.poll(seconds, TimeUnit.SECONDS);
     }

@@ -2,7 +2,6 @@ package org.gridpacs.gateway.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,29 +116,33 @@ class StorageCommitmentNodeTest {
     @Test
     void aRequesterThatLeftIsAnsweredOnANewAssociationEvenAfterARestart() throws Exception {
         int port = Ports.freePort();
-        String[] settings = {"commitment.waitSeconds=1", "ae.MODALITY=127.0.0.1:" + port};
+        String[] settings = {"commitment.waitSeconds=600", "ae.MODALITY=127.0.0.1:" + port};
         node = RunningNode.start(tmp.resolve("node"), settings);
         List<DataSet> sent = storeTwo("COMMIT-NEW");
+        // the third instance arrives only after the restart: until then the request cannot be answered, so it is
+        // surely pending when the node stops (with all three stored, the report could reach us, and be confirmed,
+        // on the requesting association in the moment before its release)
+        DataSet late = SyntheticInstances.ct("COMMIT-NEW");
         probe = new CommitmentProbe("MODALITY");
         try (Association as = probe.connect(RunningNode.HOST, node.port(), RunningNode.AET)) {
             assertEquals(Status.SUCCESS, CommitmentProbe.request(as, "2.25.7003",
-                    List.of(sop(sent.get(0)), sop(sent.get(1)))).status());
+                    List.of(sop(sent.get(0)), sop(sent.get(1)), sop(late))).status());
             as.release();
         }
-        // nothing listens at MODALITY's address yet: the report cannot go, the request stays pending
-        Thread.sleep(1500);
         node.stop();
         assertEquals("PENDING", state("2.25.7003"));
+        assertEquals(List.of(), probe.received(), "no report while an instance is missing and the wait is not over");
 
-        // the node may have sent its report on the requesting association in the moment before its release: with no
-        // N-EVENT-REPORT-RSP it stays pending (checked above) and goes out again; only the new association's counts
-        probe.forget();
         probe.listen(port);
         node = RunningNode.start(tmp.resolve("node"), settings);
+        try (Association as = node.connectForStore("MODALITY", UID.CTImageStorage)) {
+            assertEquals(Status.SUCCESS, RunningNode.store(as, late).status());
+            as.release();
+        }
         CommitmentProbe.Report report = probe.next(60);
         assertNotNull(report, "the restarted node did not answer the pending request");
         assertEquals(1, report.eventTypeID());
-        assertEquals(2, report.committed().size());
+        assertEquals(3, report.committed().size());
         Association back = report.association();
         assertEquals(RunningNode.AET, back.callingAETitle(), "the node calls from its own AE title");
         assertEquals("MODALITY", back.calledAETitle());
