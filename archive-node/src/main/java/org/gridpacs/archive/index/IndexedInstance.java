@@ -6,6 +6,16 @@ import java.util.List;
 public record IndexedInstance(String sopInstanceUID, String sopClassUID, String studyInstanceUID,
                               String seriesInstanceUID, String transferSyntaxUID, List<Location> locations) {
 
+    /** The re-staged copy ({@link Location#STAGED}) on storage {@code storageId}, or null. */
+    public Location stagedOn(String storageId) {
+        for (Location l : locations) {
+            if (l.storageId().equals(storageId) && Location.STAGED.equals(l.status())) {
+                return l;
+            }
+        }
+        return null;
+    }
+
     /** One copy: which storage, under which key, its size and checksum, and its status ("OK" when usable). */
     public record Location(String storageId, String storageKey, long size, String checksum, String status) {
         /**

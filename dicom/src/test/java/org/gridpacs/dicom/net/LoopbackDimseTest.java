@@ -146,7 +146,12 @@ class LoopbackDimseTest {
                 as.release();
             }
         }
-        Thread.sleep(200);
+        // a released association counts until its thread on the server has ended
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (server.activeAssociations() > 0 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, server.activeAssociations(), "the released associations still count");
         try (Association as = connect("TESTSCP")) {
             assertEquals(Status.SUCCESS, as.echo().status());
         }

@@ -36,7 +36,8 @@ class OnArrivalTest {
     @Test
     void aPlanStoredBeforeItsCtWaitsThenRunsOnceTheSeriesIsStable() throws Exception {
         FakeCalculation calc = new FakeCalculation();
-        try (TestNode n = new TestNode(dir, TestNode.quickConfig().withTimes(Duration.ofMillis(800),
+        // stable after 3 s without a slice: far beyond the 150 ms between slices, even on a loaded machine
+        try (TestNode n = new TestNode(dir, TestNode.quickConfig().withTimes(Duration.ofSeconds(3),
                 Duration.ofSeconds(30)), calc)) {
             n.send(TestData.plan(STUDY, PLAN, FRAME));
             JobRecord waiting = onlyJob(n);

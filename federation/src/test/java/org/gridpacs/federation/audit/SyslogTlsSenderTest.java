@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
@@ -62,6 +63,7 @@ class SyslogTlsSenderTest {
                 InetAddress.getLoopbackAddress());
         server.setSSLParameters(TlsContexts.serverParameters(serverCtx, TlsContexts.ClientAuth.NEED));
         // the collector: reads frames; after the first connection's first frame it drops the connection
+        CountDownLatch dropped = new CountDownLatch(1);
         acceptor = new Thread(() -> {
             boolean first = true;
             while (!server.isClosed()) {
@@ -76,6 +78,10 @@ class SyslogTlsSenderTest {
                     }
                 } catch (IOException e) {
                     // closed, or the client went
+                } finally {
+                    if (!first) {
+                        dropped.countDown();
+                    }
                 }
             }
         }, "syslog-collector");
@@ -90,7 +96,9 @@ class SyslogTlsSenderTest {
             byte[] f1 = received.poll(10, TimeUnit.SECONDS);
             assertTrue(f1 != null, "the collector got nothing");
             assertMessage(f1, m1, "2026-12-07T14:00:00.500Z");
-            // the collector dropped that connection: the next message finds out and goes on a new one
+            // the collector dropped that connection (closed, not merely about to): the next message finds out and
+            // goes on a new one; the pause lets the close reach the sender's socket
+            assertTrue(dropped.await(10, TimeUnit.SECONDS), "the collector did not drop the connection");
             Thread.sleep(200);
             sender.record(m2);
             byte[] f2 = received.poll(10, TimeUnit.SECONDS);

@@ -267,8 +267,12 @@ class RelayedRetrieveTest {
     void theSiteIsAnsweredBeforeTheDestinationSoTheNextInstanceComesMeanwhile() throws Exception {
         start("query, retrieve");
         atThirdStore = () -> {
+            // B opens the fifth instance once the relay answered the fourth: the fourth is whole at A by then
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             try {
-                Thread.sleep(500); // B's turnaround is a few ms: the fourth instance is at A by now
+                while (sites.readsAtB.get() < 5 && System.nanoTime() < until) {
+                    Thread.sleep(10);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

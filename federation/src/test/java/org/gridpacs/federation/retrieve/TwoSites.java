@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.gridpacs.archive.dimse.ApplicationEntities;
 import org.gridpacs.archive.dimse.FindScp;
@@ -22,6 +24,8 @@ import org.gridpacs.archive.query.QueryService;
 import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.archive.retrieve.StoredInstance;
 import org.gridpacs.archive.storage.FileSystemStorage;
+import org.gridpacs.archive.storage.Storage;
+import org.gridpacs.archive.storage.StoredObject;
 import org.gridpacs.archive.store.DuplicatePolicy;
 import org.gridpacs.archive.store.StoreRequest;
 import org.gridpacs.archive.store.StoreService;
@@ -67,6 +71,8 @@ final class TwoSites implements AutoCloseable {
     final List<AuditMessage> auditA = new CopyOnWriteArrayList<>();
     final List<AuditMessage> auditB = new CopyOnWriteArrayList<>();
     final IndexDatabase dbB;
+    /** How many instances site B's retrieves opened: B opens the next only once the previous C-STORE was answered. */
+    final AtomicInteger readsAtB = new AtomicInteger();
     final QueryService queryB;
     final RetrieveService retrieveB;
     final FederationSettings aSettings;
@@ -107,7 +113,7 @@ final class TwoSites implements AutoCloseable {
         FileSystemStorage storage = new FileSystemStorage("b1", b.resolve("storage"), false);
         StoreService store = new StoreService(storage, new SqlInstanceIndex(dbB), DuplicatePolicy.REJECT);
         queryB = new QueryService(dbB, B_AE);
-        retrieveB = new RetrieveService(queryB, Map.of(storage.id(), storage));
+        retrieveB = new RetrieveService(queryB, Map.of(storage.id(), new CountingReads(storage, readsAtB)));
         String series = Implementation.newUID();
         for (int i = 0; i < instances; i++) {
             DataSet ds = SyntheticInstances.ct("PB1", studyUID, series, i + 1, i);
@@ -231,5 +237,44 @@ final class TwoSites implements AutoCloseable {
             acceptorB.close();
         }
         dbB.close();
+    }
+
+    /** Site B's storage, counting whole reads. */
+    private record CountingReads(Storage storage, AtomicInteger reads) implements Storage {
+        @Override
+        public String id() {
+            return storage.id();
+        }
+
+        @Override
+        public StoredObject create(ContentWriter writer) throws IOException {
+            return storage.create(writer);
+        }
+
+        @Override
+        public java.io.InputStream open(String key) throws IOException {
+            reads.incrementAndGet();
+            return storage.open(key);
+        }
+
+        @Override
+        public java.io.InputStream openRange(String key, long offset, long length) throws IOException {
+            return storage.openRange(key, offset, length);
+        }
+
+        @Override
+        public void remove(String key) throws IOException {
+            storage.remove(key);
+        }
+
+        @Override
+        public void list(Consumer<StoredObject> visitor) throws IOException {
+            storage.list(visitor);
+        }
+
+        @Override
+        public int sweepIncomplete() throws IOException {
+            return storage.sweepIncomplete();
+        }
     }
 }

@@ -109,18 +109,23 @@ class HaproxyFailoverTest {
         Thread prober = new Thread(probe, "prober");
         prober.start();
         Thread.sleep(500);
-        long t0 = System.nanoTime();
+        // the time is taken once the signal was sent (the kill command's start-up is not the node's doing)
         if (hang) {
             cluster.suspend(victim);
         } else {
             cluster.kill(victim);
         }
+        long t0 = System.nanoTime();
         // HAProxy's statistics are polled every 20 ms: the figure is within 20 ms of the real mark-down
         cluster.awaitHaproxyStatus(victim, s -> s.startsWith("DOWN"), Duration.ofSeconds(15));
         long downAt = System.nanoTime();
         long markDownMillis = (downAt - t0) / 1_000_000;
-        // probes after the mark-down, while only the other node serves
+        // probes after the mark-down, while only the other node serves: at least 2 s of them, and at least 10
         Thread.sleep(2000);
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (probe.since(downAt).size() < 10 && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
         probe.stop();
         prober.join(10_000);
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -216,9 +217,11 @@ final class InProcessCluster implements AutoCloseable {
     /** node1..nodeN on 127.0.0.1; membership ports from 6000-6099 (not shared with the membership tests). */
     private static List<ClusterNode> members(int n) throws IOException {
         List<ClusterNode> out = new ArrayList<>();
+        // all different: none is bound before the nodes start, and the kernel may hand one out twice meanwhile
+        Set<Integer> taken = new java.util.HashSet<>();
         for (int port : Ports.freePortsInRange(6000, 100, n)) {
-            out.add(new ClusterNode("node" + (out.size() + 1), "127.0.0.1", Ports.freePort(), Ports.freePort(), port,
-                    Ports.freePort()));
+            out.add(new ClusterNode("node" + (out.size() + 1), "127.0.0.1", Ports.freePort(taken, Set.of()),
+                    Ports.freePort(taken, Set.of()), port, Ports.freePort(taken, Set.of())));
         }
         return out;
     }

@@ -113,7 +113,7 @@ final class Restaging {
     }
 
     private boolean copyBack(IndexedInstance i) throws IOException, SQLException {
-        if (copy(i, home) != null || staged(i) != null) {
+        if (copy(i, home) != null || i.stagedOn(home.id()) != null) {
             return false;
         }
         IndexedInstance.Location source = copy(i, grid);
@@ -172,7 +172,7 @@ final class Restaging {
     void unstage(String study, String why) throws IOException, SQLException {
         List<IndexedInstance.Location> drop = new ArrayList<>();
         for (IndexedInstance i : catalog.instances(study)) {
-            IndexedInstance.Location own = staged(i);
+            IndexedInstance.Location own = i.stagedOn(home.id());
             if (own == null) {
                 continue; // only what re-staging made goes; a copy stored here since (OK) is the node's own
             }
@@ -203,11 +203,6 @@ final class Restaging {
                 study, why, drop.size(), String.format("%.1f", bytes / 1e6));
     }
 
-    /** This node's re-staged copy of {@code i}, or null. */
-    private IndexedInstance.Location staged(IndexedInstance i) {
-        return i.locations().stream().filter(l -> l.storageId().equals(home.id())
-                && IndexedInstance.Location.STAGED.equals(l.status())).findFirst().orElse(null);
-    }
 
     private static IndexedInstance.Location copy(IndexedInstance i, Storage storage) {
         return i.locations().stream().filter(l -> l.storageId().equals(storage.id()) && "OK".equals(l.status()))

@@ -126,7 +126,7 @@ public final class StudyTiering {
                         + " of " + instances.size() + " instances have no verified copy on the grid (first: "
                         + failed.get(0) + ")");
             }
-            if (states.get(study).map(r -> r.state() == TierStates.State.RESTAGED).orElse(false)) {
+            if (states.is(study, TierStates.State.RESTAGED)) {
                 restaging.unstage(study, "migrated again"); // its STAGED copies would outlive the re-staging
             }
             states.set(study, TierStates.State.MIGRATING, cluster.peers(), null);
@@ -175,9 +175,9 @@ public final class StudyTiering {
 
     /** Called by a peer that restored {@code study}: it is no longer tiered here either. */
     public void forgetTiered(String study) throws SQLException, TierException {
-        if (states.get(study).map(r -> r.state() == TierStates.State.TIERED).orElse(false)) {
+        if (states.is(study, TierStates.State.TIERED)) {
             states.clear(study);
-        } else if (states.get(study).map(r -> r.state() == TierStates.State.RESTAGED).orElse(false)) {
+        } else if (states.is(study, TierStates.State.RESTAGED)) {
             awaitLock(study); // not under an expiry removing the copies it promotes
             try {
                 promoteStaged(study);
@@ -210,17 +210,17 @@ public final class StudyTiering {
      * again): kept, not fetched anew; surplus ones the repair removes as usual. A restore elsewhere calls it.
      */
     private void promoteStaged(String study) throws SQLException {
-        for (IndexedInstance i : catalog.instances(study)) {
-            for (IndexedInstance.Location l : i.locations()) {
-                if (l.storageId().equals(home.id()) && IndexedInstance.Location.STAGED.equals(l.status())) {
-                    db.inTransaction(c -> {
-                        index.markLocation(c, home.id(), l.storageKey(), "OK");
-                        cluster.homeCopyMade(c, i.sopInstanceUID());
-                        return null;
-                    }, true);
+        List<IndexedInstance> instances = catalog.instances(study);
+        db.inTransaction(c -> {
+            for (IndexedInstance i : instances) {
+                IndexedInstance.Location staged = i.stagedOn(home.id());
+                if (staged != null) {
+                    index.markLocation(c, home.id(), staged.storageKey(), "OK");
+                    cluster.homeCopyMade(c, i.sopInstanceUID());
                 }
             }
-        }
+            return null;
+        }, true);
         cluster.committed();
     }
 
@@ -250,8 +250,7 @@ public final class StudyTiering {
         try {
             List<IndexedInstance> instances = instances(study);
             progress.total(instances.size());
-            boolean announce = states.get(study).map(r -> r.state() == TierStates.State.RESTAGED
-                    || r.state() == TierStates.State.RESTORING).orElse(false);
+            boolean announce = states.is(study, TierStates.State.RESTAGED, TierStates.State.RESTORING);
             states.set(study, TierStates.State.RESTORING, List.of(), null);
             List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
             ParallelTransfers.forEach(instances, transfers, i -> {
@@ -287,8 +286,7 @@ public final class StudyTiering {
 
     /** {@code announce}: a local copy already here is told to the other nodes (re-staged, or restored before). */
     private void restoreOne(IndexedInstance i, boolean announce) throws IOException, SQLException {
-        IndexedInstance.Location staged = i.locations().stream().filter(l -> l.storageId().equals(home.id())
-                && IndexedInstance.Location.STAGED.equals(l.status())).findFirst().orElse(null);
+        IndexedInstance.Location staged = i.stagedOn(home.id());
         if (staged != null) {
             // a re-staged copy (Restaging) is this node's secret until now: a copy like any other from this commit
             db.inTransaction(c -> {

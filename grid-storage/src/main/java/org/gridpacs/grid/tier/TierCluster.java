@@ -11,55 +11,35 @@ import java.util.List;
  * copies of a tiered study (each node speaks only for its own copies). A node alone: {@link #ALONE}.
  */
 public interface TierCluster {
-    TierCluster ALONE = new TierCluster() {
-        @Override
-        public List<String> peers() {
-            return List.of();
-        }
-
-        @Override
-        public void gridCopyMade(Connection c, String sopInstanceUID) {
-        }
-
-        @Override
-        public void homeCopyMade(Connection c, String sopInstanceUID) {
-        }
-
-        @Override
-        public void homeCopyDropped(Connection c, String sopInstanceUID, String storageKey) {
-        }
-
-        @Override
-        public void committed() {
-        }
-
-        @Override
-        public void release(String peer, String studyInstanceUID) {
-        }
-
-        @Override
-        public void restored(String peer, String studyInstanceUID) {
-        }
-    };
+    /** Every method's default: what a node alone does (no peers, no news to send). */
+    TierCluster ALONE = new TierCluster() { };
 
     /** The other members of the cluster. */
-    List<String> peers();
+    default List<String> peers() {
+        return List.of();
+    }
 
-    void gridCopyMade(Connection c, String sopInstanceUID) throws SQLException;
+    default void gridCopyMade(Connection c, String sopInstanceUID) throws SQLException {
+    }
 
-    void homeCopyMade(Connection c, String sopInstanceUID) throws SQLException;
+    default void homeCopyMade(Connection c, String sopInstanceUID) throws SQLException {
+    }
 
-    void homeCopyDropped(Connection c, String sopInstanceUID, String storageKey) throws SQLException;
+    default void homeCopyDropped(Connection c, String sopInstanceUID, String storageKey) throws SQLException {
+    }
 
     /** News was queued and committed: deliver it. */
-    void committed();
+    default void committed() {
+    }
 
     /**
      * Asks {@code peer} to remove its copies of the study, whose grid copies this node verified; returns once it
      * has, else throws (unreachable, or it does not know every grid copy yet: asked again later).
      */
-    void release(String peer, String studyInstanceUID) throws IOException;
+    default void release(String peer, String studyInstanceUID) throws IOException {
+    }
 
     /** Tells {@code peer} the study was restored here: it forgets that the study is tiered. */
-    void restored(String peer, String studyInstanceUID) throws IOException;
+    default void restored(String peer, String studyInstanceUID) throws IOException {
+    }
 }

@@ -41,6 +41,12 @@ public final class TierStates {
                 + " WHERE study_uid = ?", study).stream().findFirst());
     }
 
+    /** Whether the study's row is in one of {@code any}. */
+    public boolean is(String study, State... any) throws SQLException {
+        State state = get(study).map(Row::state).orElse(null);
+        return state != null && java.util.Arrays.asList(any).contains(state);
+    }
+
     /** Whether the study is being migrated here or is tiered (its grid copies only, until a restore). */
     public boolean tiered(String study) {
         try {

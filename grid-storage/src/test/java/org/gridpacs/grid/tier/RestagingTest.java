@@ -45,15 +45,6 @@ class RestagingTest {
     /** Alone, counting the news it would send. */
     final TierCluster news = new TierCluster() {
         @Override
-        public List<String> peers() {
-            return List.of();
-        }
-
-        @Override
-        public void gridCopyMade(Connection c, String sop) {
-        }
-
-        @Override
         public void homeCopyMade(Connection c, String sop) {
             made.incrementAndGet();
         }
@@ -61,18 +52,6 @@ class RestagingTest {
         @Override
         public void homeCopyDropped(Connection c, String sop, String key) {
             dropped.incrementAndGet();
-        }
-
-        @Override
-        public void committed() {
-        }
-
-        @Override
-        public void release(String peer, String study) {
-        }
-
-        @Override
-        public void restored(String peer, String study) {
         }
     };
 

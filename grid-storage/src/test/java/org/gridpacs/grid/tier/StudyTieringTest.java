@@ -56,20 +56,8 @@ class StudyTieringTest {
         }
 
         @Override
-        public void gridCopyMade(Connection c, String sop) {
-        }
-
-        @Override
-        public void homeCopyMade(Connection c, String sop) {
-        }
-
-        @Override
         public void homeCopyDropped(Connection c, String sop, String key) {
             dropped++;
-        }
-
-        @Override
-        public void committed() {
         }
 
         @Override
@@ -78,10 +66,6 @@ class StudyTieringTest {
                 throw new IOException("node2 unreachable");
             }
             released.add(peer + " " + study);
-        }
-
-        @Override
-        public void restored(String peer, String study) {
         }
     }
 

@@ -119,15 +119,16 @@ class NetworkLoginTest {
 
     @Test
     void aSessionEndsWhenIdle() throws Exception {
-        try (NodeHttpServer server = server(Duration.ofMillis(600))) {
+        try (NodeHttpServer server = server(Duration.ofMillis(2000))) {
             AccessTestClient c = client(server);
             String session = SessionCookie.NAME + "=" + sessionToken(c.login("referrer", PASSWORD, "/"));
             for (int i = 0; i < 4; i++) {
-                // each request keeps it alive: 4 x 300 ms is longer than the idle timeout
+                // each request keeps it alive: 4 x 700 ms is longer than the idle timeout (and a pause of more than
+                // a second, a loaded machine's worst, between two requests leaves it alive)
                 assertEquals(200, c.get("/dicom-web/studies", "Cookie", session).statusCode(), "request " + i);
-                Thread.sleep(300);
+                Thread.sleep(700);
             }
-            Thread.sleep(700);
+            Thread.sleep(2300);
             HttpResponse<String> page = c.get("/viewer/", "Cookie", session, "Accept", "text/html");
             assertEquals(302, page.statusCode(), "a browser with an ended session logs in again");
             assertEquals(401, c.get("/dicom-web/studies", "Cookie", session).statusCode());

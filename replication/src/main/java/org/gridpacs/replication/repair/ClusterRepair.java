@@ -330,7 +330,7 @@ public final class ClusterRepair implements Closeable {
                     if (tieredHere || sharedOnly(instance)) {
                         continue; // a tiered study: its grid copy stands for it until a restore
                     }
-                    if (stagedHere(instance)) {
+                    if (instance.stagedOn(storage.id()) != null) {
                         // re-staged here (the grid tier's read cache): the node that restored the study tells this
                         // one to make that copy its own (or it goes at its expiry); a fetch now would make a second
                         counts[2]++;
@@ -374,10 +374,6 @@ public final class ClusterRepair implements Closeable {
         return false;
     }
 
-    private boolean stagedHere(IndexedInstance instance) {
-        return instance.locations().stream().anyMatch(l -> IndexedInstance.Location.STAGED.equals(l.status())
-                && l.storageId().equals(storage.id()));
-    }
 
     /** Its only usable copies are on shared storages (the grid): the study was tiered, no node holds it locally. */
     private boolean sharedOnly(IndexedInstance instance) {

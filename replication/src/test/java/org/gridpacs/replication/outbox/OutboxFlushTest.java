@@ -73,8 +73,9 @@ class OutboxFlushTest {
     void nothingOwedAnswersAtOnce() throws Exception {
         sender("node1", "node2");
         long start = System.nanoTime();
-        assertTrue(sender.awaitFlushed(2000));
-        assertTrue(System.nanoTime() - start < 500_000_000L);
+        assertTrue(sender.awaitFlushed(10_000));
+        // not at the sender's next look (5 s on): the bound leaves room for a loaded machine's first query
+        assertTrue(System.nanoTime() - start < 3_000_000_000L, "answered at once");
     }
 
     @Test
@@ -84,9 +85,8 @@ class OutboxFlushTest {
         int before = batches.get();
         // queued without waking the sender, as a store's news would be if its wake-up were lost
         outbox.add(List.of("node2"), Outbox.Kind.COPY, "1.2.3.4", null);
-        long start = System.nanoTime();
+        // at once, not at the sender's next look (4.7 s or more from now)
         assertTrue(sender.awaitFlushed(3000), "delivered within the bound");
-        assertTrue(System.nanoTime() - start < 2_000_000_000L, "at once, not at the sender's next look");
         assertEquals(0, outbox.backlog("node2"));
         assertTrue(batches.get() > before, "the peer received the news");
     }

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.eclipse.jetty.server.Handler;
@@ -81,8 +82,29 @@ class StreamedCopyTest {
     final ConcurrentLinkedQueue<String> connections = new ConcurrentLinkedQueue<>();
     final ExecutorService pushes = Executors.newCachedThreadPool();
     ReplicatingStore store;
-    /** How long node1's storage takes to make a written object durable (as an fsync of a slow disk would). */
-    volatile long forceMillis;
+    /** Requests the peer began, and ended (answered or failed). */
+    final AtomicInteger started = new AtomicInteger();
+    final AtomicInteger finished = new AtomicInteger();
+    /** Node1's storage makes a written object durable only once the peer ended a request (as a slow disk would). */
+    volatile boolean forceAfterPeer;
+
+    private void finish() {
+        synchronized (finished) {
+            finished.incrementAndGet();
+            finished.notifyAll();
+        }
+    }
+
+    /** Waits until the peer ended {@code n} requests (at most 20 s); whether it did. */
+    private boolean awaitFinished(int n) throws InterruptedException {
+        long until = System.currentTimeMillis() + 20_000;
+        synchronized (finished) {
+            while (finished.get() < n && System.currentTimeMillis() < until) {
+                finished.wait(100);
+            }
+            return finished.get() >= n;
+        }
+    }
 
     @BeforeEach
     void start() throws Exception {
@@ -107,7 +129,20 @@ class StreamedCopyTest {
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 requests.add(request.getMethod() + " " + request.getHttpURI().getPath());
                 connections.add(request.getConnectionMetaData().getId());
-                return super.handle(request, response, callback);
+                started.incrementAndGet();
+                return super.handle(request, response, new Callback.Nested(callback) {
+                    @Override
+                    public void succeeded() {
+                        finish();
+                        super.succeeded();
+                    }
+
+                    @Override
+                    public void failed(Throwable x) {
+                        finish();
+                        super.failed(x);
+                    }
+                });
             }
         };
         peer2 = new NodeHttpServer("127.0.0.1", 0).peerConnector("127.0.0.1", 0, NodeHttpServer.PLAIN)
@@ -262,7 +297,7 @@ class StreamedCopyTest {
                 first.getString(Tag.SOPInstanceUID), SyntheticInstance.TS, "MODALITY"),
                 new ByteArrayInputStream(encode(first)));
         DataSet other = image("1.2.826.0.1.3680043.10.10", 5);
-        forceMillis = 1000; // the peer's copy is complete and stored before this node finds the duplicate
+        forceAfterPeer = true; // the peer's copy is complete and stored before this node finds the duplicate
 
         StoreException e = assertThrows(StoreException.class, () -> store(other, new ByteArrayInputStream(encode(other))));
         assertEquals(Status.DUPLICATE_SOP_INSTANCE, e.status());
@@ -308,7 +343,7 @@ class StreamedCopyTest {
         };
     }
 
-    /** A storage whose objects take {@link #forceMillis} to become durable. */
+    /** A storage whose objects become durable once the peer ended a request, while {@link #forceAfterPeer}. */
     private final class SlowToForce implements Storage {
         private final Storage storage;
 
@@ -325,7 +360,9 @@ class StreamedCopyTest {
         public org.gridpacs.archive.storage.StoredObject create(ContentWriter writer) throws IOException {
             org.gridpacs.archive.storage.StoredObject o = storage.create(writer);
             try {
-                Thread.sleep(forceMillis);
+                if (forceAfterPeer && !awaitFinished(1)) {
+                    throw new IOException("the peer never ended its request");
+                }
             } catch (InterruptedException e) {
                 throw new java.io.InterruptedIOException();
             }
@@ -359,8 +396,8 @@ class StreamedCopyTest {
         }
     }
 
-    /** The peer's store of a cut-off body ends a moment after the origin's: wait until its request is over. */
+    /** The peer's store of a cut-off body ends a moment after the origin's: wait until its requests are over. */
     private void awaitPeerIdle() throws InterruptedException {
-        Thread.sleep(500);
+        assertTrue(awaitFinished(started.get()), "the peer did not end its requests");
     }
 }
