@@ -56,6 +56,11 @@ class CFindCancelTest {
                     match.setString(Tag.QueryRetrieveLevel, VR.CS, "PATIENT");
                     match.setString(Tag.PatientID, VR.LO, String.format("P%03d", i));
                     match.setString(Tag.PatientName, VR.PN, "Slow^Match" + i);
+                    // after the third match the requester cancels: the fourth waits for the cancel to be seen
+                    // (for at most 10 s), so that how many went before it does not depend on the machine's speed
+                    for (int w = 0; i >= 3 && w < 1000 && !responder.isCancelled(); w++) {
+                        Thread.sleep(10);
+                    }
                     if (!responder.pending(match)) {
                         sawCancel.incrementAndGet();
                         return;
@@ -104,13 +109,12 @@ class CFindCancelTest {
             });
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertEquals(Status.CANCEL, last.status(), last.describe());
-            assertTrue(pending.size() >= 3 && pending.size() <= 5,
-                    "matches before the cancel took effect: " + pending.size());
+            assertEquals(3, pending.size(), "matches before the cancel took effect");
             for (int i = 0; i < pending.size(); i++) {
                 assertEquals(Status.PENDING, pending.get(i).status());
                 assertEquals(String.format("P%03d", i), pending.get(i).dataSet().getString(Tag.PatientID));
             }
-            assertTrue(ms < MATCHES * DELAY_MS / 2, "ended soon after the cancel, not after every match: " + ms + " ms");
+            assertTrue(ms < 10_000, "ended on the cancel, not after the handler gave up waiting for it: " + ms + " ms");
             assertEquals(1, sawCancel.get(), "the handler was told to stop");
 
             // the association is still usable: C-ECHO, then a full C-FIND
@@ -133,9 +137,9 @@ class CFindCancelTest {
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("Find Response: 3 (Pending)"), r.output());
         assertTrue(r.output().contains("Received Final Find Response (Cancel"), "final status Cancel:\n" + r.output());
-        assertTrue(ms < MATCHES * DELAY_MS / 2 + 1000, "ended soon after the cancel: " + ms + " ms\n" + r.output());
+        assertTrue(ms < 10_000, "ended on the cancel: " + ms + " ms\n" + r.output());
         waitFor(() -> !produced.isEmpty());
-        assertTrue(produced.get(0) < 10, "handler stopped after " + produced.get(0) + " matches");
+        assertEquals(3, produced.get(0), "matches the handler sent before it saw the cancel");
         assertEquals(1, sawCancel.get());
     }
 

@@ -30,17 +30,30 @@ public final class Ports {
 
     /**
      * A free loopback port that is not in {@code avoid} (e.g. the product's default ports) and not already in
-     * {@code taken}, to which it is added: several ports handed out before any is bound are all different.
+     * {@code taken}, to which it is added: several ports handed out before any is bound are all different. It is
+     * below the kernel's ephemeral range (32768-60999), so that no outgoing connection (a health check, a peer
+     * reconnecting) is given it before its listener binds it, however long that takes (a JVM starting, a node
+     * restarted after a kill).
      */
     public static int freePort(Set<Integer> taken, Set<Integer> avoid) throws IOException {
-        for (int i = 0; i < 100; i++) {
-            int port = freePort();
-            if (!avoid.contains(port) && taken.add(port)) {
+        for (int i = 0; i < 1000; i++) {
+            int port = LISTEN_FROM + ThreadLocalRandom.current().nextInt(LISTEN_SIZE);
+            if (!avoid.contains(port) && !taken.contains(port) && isFree(port)) {
+                taken.add(port);
                 return port;
             }
         }
-        throw new IOException("no free port found");
+        throw new IOException("no free port found in " + LISTEN_FROM + "-" + (LISTEN_FROM + LISTEN_SIZE - 1));
     }
+
+    /** A free port for a listener bound later: as {@link #freePort(Set, Set)}. */
+    public static int freeListenPort() throws IOException {
+        return freePort(new java.util.HashSet<>(), Set.of());
+    }
+
+    /** Ports handed out for listeners bound later: below the ephemeral range, above the fixed ranges tests use. */
+    private static final int LISTEN_FROM = 20_000;
+    private static final int LISTEN_SIZE = 12_000;
 
     /** Whether {@code port} can be bound on the loopback interface right now. */
     public static boolean isFree(int port) {

@@ -246,6 +246,8 @@ public final class ClusterProcesses implements AutoCloseable {
         private String federationSettings = "";
         /** The grid tier's settings, null for no grid: see {@link #grid(String...)}. */
         private List<String> gridSettings;
+        /** Ports the test handed out to others (listeners not bound yet): none of the cluster's. */
+        private final Set<Integer> avoidPorts = new HashSet<>();
 
         Builder(Path dir) {
             this.dir = dir;
@@ -344,6 +346,12 @@ public final class ClusterProcesses implements AutoCloseable {
             return this;
         }
 
+        /** Ports the cluster must not use: handed out by the test to listeners of its own not bound yet. */
+        public Builder avoidPorts(Set<Integer> ports) {
+            avoidPorts.addAll(ports);
+            return this;
+        }
+
         public Builder startTimeoutSeconds(int seconds) {
             this.startTimeoutSeconds = seconds;
             return this;
@@ -417,7 +425,7 @@ public final class ClusterProcesses implements AutoCloseable {
     // ------------------------------------------------------------------ start
 
     private void startAll() throws IOException, InterruptedException {
-        Set<Integer> taken = new HashSet<>();
+        Set<Integer> taken = new HashSet<>(settings.avoidPorts);
         for (int i = 1; i <= settings.nodes; i++) {
             String name = "node" + i;
             nodes.put(name, new Node(name, freePort(taken), freePort(taken), freePort(taken), freePort(taken)));

@@ -148,7 +148,7 @@ class FederatedClusterSiteTest {
         // Orthanc says over what it called (DICOM TLS) only at this level
         siteC.rest().put("/tools/log-level", "verbose");
         System.out.printf("site C (Orthanc) up in %d ms%n", (System.nanoTime() - c0) / 1_000_000);
-        siteA = ClusterProcesses.builder(tmp.resolve("a")).nodes(2).fsync(false)
+        siteA = ClusterProcesses.builder(tmp.resolve("a")).nodes(2).fsync(false).avoidPorts(taken)
                 .nodeSetting("ae.STORESCP = 127.0.0.1:" + storescp.port())
                 .federation(aFederation, """
                         federation.site-name = SITE-A

@@ -54,9 +54,10 @@ class StorageCommitmentProcessTest {
 
     @Test
     void commitmentIsAnsweredAcrossKilledNodes() throws Exception {
-        int probePort = Ports.freePort();
+        int probePort = Ports.freeListenPort(); // bound only once node2 is killed, minutes from now
         try (Peers.Peer orthanc = Peers.orthanc(tmp.resolve("orthanc"), "ORTHANC", Map.of());
              ClusterProcesses cluster = ClusterProcesses.builder(tmp.resolve("cluster")).nodes(3).haproxy(false)
+                .avoidPorts(java.util.Set.of(probePort))
                 .fsync(false).nodeSetting("ae.MODALITY = 127.0.0.1:" + probePort)
                 .nodeSetting("ae.ORTHANC = 127.0.0.1:" + orthanc.port())
                 .nodeSetting("commitment.waitSeconds = 20").start();

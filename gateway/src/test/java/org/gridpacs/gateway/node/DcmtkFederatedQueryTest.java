@@ -42,7 +42,7 @@ class DcmtkFederatedQueryTest {
         b.start();
         b.store(FederatedQueryTest.ct("B-1", "HOSP-B", studyB));
         a.configure(FederationSite.remote("b", b, b.federationPort(), "none", "query")
-                + "federation.query.timeout-seconds = 3\n");
+                + "federation.query.timeout-seconds = 10\n"); // B's first answer on a loaded machine
         a.start();
         a.store(FederatedQueryTest.ct("A-1", "HOSP-A", studyA));
     }

@@ -115,7 +115,7 @@ class StorageCommitmentNodeTest {
 
     @Test
     void aRequesterThatLeftIsAnsweredOnANewAssociationEvenAfterARestart() throws Exception {
-        int port = Ports.freePort();
+        int port = Ports.freeListenPort(); // bound only after the node's restart
         String[] settings = {"commitment.waitSeconds=600", "ae.MODALITY=127.0.0.1:" + port};
         node = RunningNode.start(tmp.resolve("node"), settings);
         List<DataSet> sent = storeTwo("COMMIT-NEW");

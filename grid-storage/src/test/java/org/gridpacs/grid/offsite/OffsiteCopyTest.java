@@ -162,6 +162,11 @@ class OffsiteCopyTest {
             assertArrayEquals(read(home.open(local.storageKey())), read(target.open(copy.storageKey())));
         }
         assertEquals(0, queue.backlog("grid").entries());
+        // counted a moment after the transaction that the rows above come from
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (copier.stats().copied() < 3 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
         assertEquals(3, copier.stats().copied());
 
         // at rest in the bucket: ciphertext, neither the DICOM magic nor the patient's name

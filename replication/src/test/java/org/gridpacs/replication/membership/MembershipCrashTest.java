@@ -37,7 +37,8 @@ class MembershipCrashTest {
                 child.kill();
                 long left = ms(r1.await("left", "node2", 20_000) - t0);
                 System.out.printf("membership: memberLeft on node1 %d ms after kill -9 of node2%n", left);
-                assertTrue(left < 8_000, "memberLeft after kill -9 took " + left + " ms");
+                // seen at once (the connection closed); the bound leaves room for a loaded machine
+                assertTrue(left < 12_000, "memberLeft after kill -9 took " + left + " ms");
                 assertEquals(List.of("node1"), n1.liveNodes());
             }
 
@@ -67,7 +68,8 @@ class MembershipCrashTest {
             child.signal("STOP");
             long left = ms(r1.await("left", "node2", 20_000) - t0);
             System.out.printf("membership: memberLeft on node1 %d ms after node2 froze (SIGSTOP)%n", left);
-            assertTrue(left < 10_000, "memberLeft after SIGSTOP took " + left + " ms");
+            // the heartbeat timeout (5 s) and its check (1 s), and room for a loaded machine
+            assertTrue(left < 15_000, "memberLeft after SIGSTOP took " + left + " ms");
 
             long t1 = System.nanoTime();
             child.signal("CONT");
