@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.dicom.data.Tag;
@@ -113,8 +112,6 @@ class GridRestageTest {
         if (!Files.isDirectory(storage)) {
             return List.of();
         }
-        try (Stream<Path> s = Files.walk(storage)) {
-            return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList();
-        }
+        return org.gridpacs.dicom.testutil.FileTrees.visibleFiles(storage);
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.query.QueryModel;
@@ -105,8 +104,7 @@ class GridClusterTest {
     }
 
     private static List<Path> objects(S3ProxyServer s3) throws IOException {
-        try (Stream<Path> s = Files.walk(s3.bucketsFolder())) {
-            return s.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".enc")).toList();
-        }
+        return org.gridpacs.dicom.testutil.FileTrees.files(s3.bucketsFolder()).stream()
+                .filter(f -> f.toString().endsWith(".enc")).toList();
     }
 }

@@ -5,13 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 import org.gridpacs.gateway.node.ArchiveNode;
 import org.gridpacs.gateway.node.NodeConfig;
@@ -179,13 +177,7 @@ final class InProcessCluster implements AutoCloseable {
     /** The stored files (copies) node {@code i} holds, in path order. */
     List<Path> storedFiles(int i) throws IOException {
         Path storage = root.resolve(members.get(i).name()).resolve("storage");
-        if (!Files.isDirectory(storage)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.walk(storage)) {
-            return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
-                    .sorted().toList();
-        }
+        return org.gridpacs.dicom.testutil.FileTrees.visibleFiles(storage);
     }
 
     /** Node {@code i}'s digest lines for its own copies: "study copies digest". */

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.data.Tag;
@@ -212,9 +211,7 @@ final class RunningNode implements AutoCloseable {
         if (!Files.isDirectory(storageRoot())) {
             return List.of();
         }
-        try (Stream<Path> s = Files.walk(storageRoot())) {
-            return s.filter(Files::isRegularFile).sorted().toList();
-        }
+        return org.gridpacs.dicom.testutil.FileTrees.files(storageRoot());
     }
 
     /** A JDBC connection to the node's H2 index; the node must be stopped (an H2 file has one owner). */

@@ -1,10 +1,8 @@
 package org.gridpacs.grid.tier;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.gridpacs.archive.index.IndexDatabase;
 import org.gridpacs.archive.index.SqlInstanceIndex;
@@ -66,16 +64,13 @@ final class TierRig implements AutoCloseable {
 
     /** The objects in the bucket, whatever their prefix. */
     long gridObjects() throws IOException {
-        try (Stream<Path> s = Files.walk(grid.server.bucketsFolder())) {
-            return s.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".enc")).count();
-        }
+        return org.gridpacs.dicom.testutil.FileTrees.files(grid.server.bucketsFolder()).stream()
+                .filter(f -> f.toString().endsWith(".enc")).count();
     }
 
     /** The files of the home storage (its own hidden ones left out). */
     List<Path> localFiles() throws IOException {
-        try (Stream<Path> s = Files.walk(storage)) {
-            return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList();
-        }
+        return org.gridpacs.dicom.testutil.FileTrees.visibleFiles(storage);
     }
 
     @Override

@@ -17,7 +17,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -196,9 +195,7 @@ class StreamedCopyTest {
         if (!Files.isDirectory(root)) {
             return 0;
         }
-        try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).count();
-        }
+        return org.gridpacs.dicom.testutil.FileTrees.files(root).size();
     }
 
     @Test
