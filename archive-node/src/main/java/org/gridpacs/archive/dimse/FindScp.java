@@ -11,6 +11,7 @@ import org.gridpacs.dicom.data.UID;
 import org.gridpacs.dicom.net.DimseException;
 import org.gridpacs.dicom.net.DimseRequest;
 import org.gridpacs.dicom.net.Handlers;
+import org.gridpacs.dicom.net.PendingMatches;
 import org.gridpacs.dicom.net.dimse.Status;
 
 /** C-FIND SCP: a thin adapter from the DIMSE request to the {@link QueryService}. */
@@ -44,14 +45,16 @@ public final class FindScp implements Handlers.Find {
         if (model == null) {
             throw new DimseException(Status.SOP_CLASS_NOT_SUPPORTED, "C-FIND is offered in Patient Root and Study Root only");
         }
+        PendingMatches matches = new PendingMatches(responder);
         try {
             service.find(model, identifier, match -> {
                 try {
-                    return responder.pending(match);
+                    return matches.add(match);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             });
+            matches.flush();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } catch (QueryException e) {

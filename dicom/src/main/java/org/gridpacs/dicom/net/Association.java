@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -471,23 +472,39 @@ public final class Association implements Closeable {
 
     /** Sends one DIMSE message: the command, then the data set if {@code data} is given. */
     void send(int pcid, DataSet cmd, DataWriter data) throws IOException {
-        byte[] c = Commands.encode(cmd);
+        send(pcid, List.of(cmd), java.util.Collections.singletonList(data));
+    }
+
+    /**
+     * Sends DIMSE messages one after the other (the i-th command with the i-th data set, or none where null) and
+     * flushes once: a run of C-FIND matches goes out in one write (over TLS one record) instead of one per match.
+     */
+    private void send(int pcid, List<DataSet> cmds, List<DataWriter> data) throws IOException {
+        List<byte[]> encoded = new ArrayList<>(cmds.size());
+        for (DataSet cmd : cmds) {
+            encoded.add(Commands.encode(cmd));
+        }
         writeLock.lock();
         try {
             if (ended) {
                 throw new IOException("association with " + remoteAETitle() + " is closed");
             }
             writeStarted = System.nanoTime();
+            int i = 0;
             try {
-                pdataWriter.writeFragmented(pcid, true, c, 0, c.length, maxFragment);
-                if (data != null) {
-                    PDataOutputStream pos = new PDataOutputStream(out, pcid, maxFragment);
-                    data.writeTo(pos);
-                    pos.finish();
+                for (; i < encoded.size(); i++) {
+                    byte[] c = encoded.get(i);
+                    pdataWriter.writeFragmented(pcid, true, c, 0, c.length, maxFragment);
+                    if (data.get(i) != null) {
+                        PDataOutputStream pos = new PDataOutputStream(out, pcid, maxFragment);
+                        data.get(i).writeTo(pos);
+                        pos.finish();
+                    }
                 }
                 out.flush();
             } catch (Throwable e) {
                 // half a message is on the wire or in the buffer: nothing sent after it could be understood
+                DataSet cmd = cmds.get(Math.min(i, cmds.size() - 1));
                 LOG.warn("Sending {} to {} failed mid-message ({}); closing the association", CommandField.name(
                         cmd.getInt(Tag.CommandField, 0)), remoteAETitle(), e.toString());
                 end(e instanceof IOException io ? io : new IOException(e));
@@ -498,7 +515,9 @@ public final class Association implements Closeable {
             writeLock.unlock();
         }
         if (LOG.isDebugEnabled()) {
-            LOG.debug("{} -> {}: {}", localAETitle(), remoteAETitle(), Commands.summary(cmd));
+            for (DataSet cmd : cmds) {
+                LOG.debug("{} -> {}: {}", localAETitle(), remoteAETitle(), Commands.summary(cmd));
+            }
         }
     }
 
@@ -1010,6 +1029,23 @@ public final class Association implements Closeable {
             dos.writeDataSet(data);
             dos.finish();
         });
+    }
+
+    /** Pending responses to {@code request}, one per data set, written together. */
+    void respondPending(DimseRequest request, List<DataSet> data) throws IOException {
+        TransferSyntax ts = TransferSyntax.of(request.transferSyntaxUID());
+        List<DataSet> cmds = new ArrayList<>(data.size());
+        List<DataWriter> writers = new ArrayList<>(data.size());
+        for (DataSet d : data) {
+            cmds.add(Commands.response(request.command(), Status.PENDING, true));
+            writers.add(os -> {
+                DicomOutputStream dos = new DicomOutputStream(os);
+                dos.setTransferSyntax(ts);
+                dos.writeDataSet(d);
+                dos.finish();
+            });
+        }
+        send(request.presentationContextId(), cmds, writers);
     }
 
     /** What this association's peer asked of us, in words: "300 C-STORE (2 failed), 1 C-FIND". */

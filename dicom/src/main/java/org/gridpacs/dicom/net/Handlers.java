@@ -55,6 +55,19 @@ public final class Handlers {
         /** Sends one match as a pending response; false once the requester has cancelled (stop then). */
         boolean pending(DataSet match) throws IOException;
 
+        /**
+         * Sends matches as pending responses written together, in one flush (a run of matches at hand, rather than
+         * one write each); false once the requester has cancelled.
+         */
+        default boolean pending(java.util.List<DataSet> matches) throws IOException {
+            for (DataSet m : matches) {
+                if (!pending(m)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         boolean isCancelled();
     }
 

@@ -96,6 +96,17 @@ final class ServiceProvider {
             }
 
             @Override
+            public boolean pending(java.util.List<DataSet> matches) throws IOException {
+                if (cancelled.get()) {
+                    return false;
+                }
+                if (!matches.isEmpty()) {
+                    association.respondPending(request, matches);
+                }
+                return true;
+            }
+
+            @Override
             public boolean isCancelled() {
                 return cancelled.get();
             }

@@ -17,6 +17,7 @@ import org.gridpacs.dicom.data.Tag;
 import org.gridpacs.dicom.net.DimseException;
 import org.gridpacs.dicom.net.DimseRequest;
 import org.gridpacs.dicom.net.Handlers;
+import org.gridpacs.dicom.net.PendingMatches;
 import org.gridpacs.dicom.net.dimse.Status;
 import org.gridpacs.federation.site.FederationConnector;
 import org.gridpacs.federation.site.Permission;
@@ -133,11 +134,12 @@ public final class FederatedFindScp implements Handlers.Find, AutoCloseable {
                                   List<String> missing) throws DimseException, IOException {
         IOException[] sendFailure = new IOException[1];
         boolean[] cancelled = new boolean[1];
+        PendingMatches ours = new PendingMatches(responder);
         try {
             local.find(request.sopClassUID(), keys, m -> {
                 DataSet out = matches.accept(gatewayAeTitle, m);
                 try {
-                    if (out != null && !responder.pending(out)) {
+                    if (out != null && !ours.add(out)) {
                         cancelled[0] = true;
                         return false;
                     }
@@ -147,12 +149,21 @@ public final class FederatedFindScp implements Handlers.Find, AutoCloseable {
                     return false;
                 }
             });
+            // sent before the wait for the sites
+            if (sendFailure[0] == null && !cancelled[0] && !ours.flush()) {
+                cancelled[0] = true;
+            }
+        } catch (IOException e) {
+            sendFailure[0] = e;
         } catch (DimseException e) {
             if (e.status() == Status.IDENTIFIER_DOES_NOT_MATCH_SOP_CLASS || e.status() == Status.SOP_CLASS_NOT_SUPPORTED) {
                 throw e; // the question is wrong, not our index: no site would answer it either
             }
             problems.add("this site's index failed (" + e.getMessage() + ")");
             missing.add("this site");
+            if (!ours.flush()) { // what it gave before it failed
+                cancelled[0] = true;
+            }
         }
         if (sendFailure[0] != null) {
             throw sendFailure[0];
@@ -205,9 +216,15 @@ public final class FederatedFindScp implements Handlers.Find, AutoCloseable {
     private boolean handle(SiteQuery.Event e, Map<RemoteSite, SiteQuery> waiting, FederatedMatches matches,
                            Handlers.QueryResponder responder, List<String> problems, List<String> missing)
             throws IOException {
-        if (e instanceof SiteQuery.Match m) {
-            DataSet out = matches.accept(m.site().aeTitle(), m.match());
-            return out == null || responder.pending(out);
+        if (e instanceof SiteQuery.Matches m) {
+            List<DataSet> out = new ArrayList<>(m.matches().size());
+            for (DataSet match : m.matches()) {
+                DataSet merged = matches.accept(m.site().aeTitle(), match);
+                if (merged != null) {
+                    out.add(merged);
+                }
+            }
+            return out.isEmpty() ? !responder.isCancelled() : responder.pending(out);
         }
         SiteQuery.Done d = (SiteQuery.Done) e;
         if (waiting.remove(d.site()) != null && !d.answered()) {

@@ -9,6 +9,7 @@ import org.gridpacs.dicom.data.VR;
 import org.gridpacs.dicom.net.DimseException;
 import org.gridpacs.dicom.net.DimseRequest;
 import org.gridpacs.dicom.net.Handlers;
+import org.gridpacs.dicom.net.PendingMatches;
 import org.gridpacs.dicom.net.dimse.Status;
 import org.gridpacs.federation.audit.Outcome;
 import org.gridpacs.federation.site.FederationSettings;
@@ -48,6 +49,7 @@ public final class RemoteFindScp implements Handlers.Find {
         }
         IOException[] sendFailure = new IOException[1];
         int[] count = new int[1];
+        PendingMatches matches = new PendingMatches(responder);
         try {
             local.find(request.sopClassUID(), FederatedMatches.forwarded(identifier), m -> {
                 DataSet out = m.copy();
@@ -55,12 +57,17 @@ public final class RemoteFindScp implements Handlers.Find {
                 out.setString(Tag.RetrieveAETitle, VR.AE, settings.aeTitle());
                 try {
                     count[0]++;
-                    return responder.pending(out);
+                    return matches.add(out);
                 } catch (IOException e) {
                     sendFailure[0] = e;
                     return false;
                 }
             });
+            if (sendFailure[0] == null) {
+                matches.flush();
+            }
+        } catch (IOException e) {
+            sendFailure[0] = e;
         } catch (DimseException e) {
             audit.received(site.get(), request, identifier, Outcome.SERIOUS_FAILURE, e.getMessage());
             throw e;

@@ -1,6 +1,8 @@
 package org.gridpacs.federation.query;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -9,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import org.gridpacs.dicom.data.DataSet;
 import org.gridpacs.dicom.net.Association;
 import org.gridpacs.dicom.net.DimseResponse;
+import org.gridpacs.dicom.net.PendingMatches;
 import org.gridpacs.dicom.net.dimse.Status;
 import org.gridpacs.federation.site.RemoteSite;
 
@@ -22,11 +25,12 @@ import org.gridpacs.federation.site.RemoteSite;
  */
 final class SiteQuery {
     /** What a site query tells the merging thread. */
-    sealed interface Event permits Match, Done {
+    sealed interface Event permits Matches, Done {
         RemoteSite site();
     }
 
-    record Match(RemoteSite site, DataSet match) implements Event {
+    /** A run of the site's matches, in the order they came. */
+    record Matches(RemoteSite site, List<DataSet> matches) implements Event {
     }
 
     /** The site's end: its final status, or the failure that ended it (null when it answered). */
@@ -53,6 +57,11 @@ final class SiteQuery {
     private volatile Association association;
     private volatile boolean matched;
     private boolean finished;
+    /**
+     * Matches not handed on yet: they go in runs of {@link PendingMatches#RUN} and with the end, so that the merging
+     * thread wakes once per run, not once per match (on the reader thread; failures may come on another).
+     */
+    private final List<DataSet> run = new ArrayList<>();
 
     SiteQuery(SiteAssociations pool, RemoteSite site, String sopClassUid, DataSet keys, BlockingQueue<Event> events,
               Executor threads) {
@@ -120,7 +129,22 @@ final class SiteQuery {
     private void onMatch(DataSet m) {
         if (!cancelled) {
             matched = true;
-            events.add(new Match(site, m));
+            synchronized (run) {
+                run.add(m);
+                if (run.size() >= PendingMatches.RUN) {
+                    handOnMatches();
+                }
+            }
+        }
+    }
+
+    /** The matches gathered so far, to the merging thread (before the site's end, which follows them). */
+    private void handOnMatches() {
+        synchronized (run) {
+            if (!run.isEmpty()) {
+                events.add(new Matches(site, List.copyOf(run)));
+                run.clear();
+            }
         }
     }
 
@@ -135,6 +159,7 @@ final class SiteQuery {
         }
         // kept before the merging thread hears of the end, so that the next query finds it
         pool.release(site, sopClassUid, as);
+        handOnMatches();
         events.add(new Done(site, last.status(), last.errorComment(), null));
     }
 
@@ -150,6 +175,7 @@ final class SiteQuery {
 
     private void failed(Throwable e) {
         if (!cancelled) {
+            handOnMatches(); // what came before the failure is answered too
             events.add(new Done(site, Status.UNABLE_TO_PROCESS, null,
                     e instanceof Exception x ? x : new IOException(e.toString(), e)));
         }
