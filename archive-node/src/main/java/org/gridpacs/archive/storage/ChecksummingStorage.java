@@ -1,8 +1,6 @@
 package org.gridpacs.archive.storage;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.function.Consumer;
 
 /**
  * The one place where a new object's checksum (CRC-32C) is computed, around any storage a provider gives: while
@@ -11,21 +9,14 @@ import java.util.function.Consumer;
  * computing it itself. {@link StorageProviders} puts one around every storage it opens; the other operations
  * pass straight through.
  */
-public final class ChecksummingStorage implements Storage {
-    private final Storage storage;
-
+public final class ChecksummingStorage extends ForwardingStorage {
     private ChecksummingStorage(Storage storage) {
-        this.storage = storage;
+        super(storage);
     }
 
     /** {@code storage} with checksums; one already wrapped is given back as it is (a checksum is computed once). */
     public static Storage of(Storage storage) {
         return storage instanceof ChecksummingStorage ? storage : new ChecksummingStorage(storage);
-    }
-
-    @Override
-    public String id() {
-        return storage.id();
     }
 
     @Override
@@ -65,43 +56,8 @@ public final class ChecksummingStorage implements Storage {
         return new StoredObject(object.storageId(), object.key(), object.size(), counted.checksum());
     }
 
-    @Override
-    public InputStream open(String key) throws IOException {
-        return storage.open(key);
-    }
-
-    @Override
-    public InputStream openRange(String key, long offset, long length) throws IOException {
-        return storage.openRange(key, offset, length);
-    }
-
-    @Override
-    public boolean exists(String key) throws IOException {
-        return storage.exists(key);
-    }
-
-    @Override
-    public void remove(String key) throws IOException {
-        storage.remove(key);
-    }
-
-    @Override
-    public void list(Consumer<StoredObject> visitor) throws IOException {
-        storage.list(visitor);
-    }
-
-    @Override
-    public int sweepIncomplete() throws IOException {
-        return storage.sweepIncomplete();
-    }
-
     /** The storage underneath (tests, administration: a file storage's root). */
     public Storage unwrap() {
         return storage;
-    }
-
-    @Override
-    public String toString() {
-        return storage.toString();
     }
 }

@@ -11,13 +11,13 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 import org.gridpacs.archive.index.IndexDatabase;
 import org.gridpacs.archive.index.IndexedInstance;
 import org.gridpacs.archive.index.SqlInstanceIndex;
 import org.gridpacs.archive.index.TestInstances;
 import org.gridpacs.archive.storage.FileSystemStorage;
+import org.gridpacs.archive.storage.ForwardingStorage;
 import org.gridpacs.archive.storage.PendingObject;
 import org.gridpacs.archive.storage.Storage;
 import org.gridpacs.archive.storage.StoredObject;
@@ -135,51 +135,22 @@ class FolderForceOverlapTest {
     }
 
     /** A storage whose pending objects are those of {@code storage}, with their durability as {@code wrap} makes it. */
-    private record Pending(Storage storage, java.util.function.Function<PendingObject, PendingObject> wrap)
-            implements Storage {
-        @Override
-        public String id() {
-            return storage.id();
+    private static final class Pending extends ForwardingStorage {
+        private final java.util.function.Function<PendingObject, PendingObject> wrap;
+
+        Pending(Storage storage, java.util.function.Function<PendingObject, PendingObject> wrap) {
+            super(storage);
+            this.wrap = wrap;
         }
 
         @Override
-        public StoredObject create(ContentWriter writer) throws IOException {
+        public StoredObject create(ContentWriter writer) {
             throw new AssertionError("the C-STORE path creates pending objects");
         }
 
         @Override
         public PendingObject createPending(ContentWriter writer) throws IOException {
             return wrap.apply(storage.createPending(writer));
-        }
-
-        @Override
-        public InputStream open(String key) throws IOException {
-            return storage.open(key);
-        }
-
-        @Override
-        public InputStream openRange(String key, long offset, long length) throws IOException {
-            return storage.openRange(key, offset, length);
-        }
-
-        @Override
-        public boolean exists(String key) throws IOException {
-            return storage.exists(key);
-        }
-
-        @Override
-        public void remove(String key) throws IOException {
-            storage.remove(key);
-        }
-
-        @Override
-        public void list(Consumer<StoredObject> visitor) throws IOException {
-            storage.list(visitor);
-        }
-
-        @Override
-        public int sweepIncomplete() throws IOException {
-            return storage.sweepIncomplete();
         }
     }
 }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import org.gridpacs.archive.dimse.ApplicationEntities;
 import org.gridpacs.archive.dimse.FindScp;
@@ -24,8 +23,8 @@ import org.gridpacs.archive.query.QueryService;
 import org.gridpacs.archive.retrieve.RetrieveService;
 import org.gridpacs.archive.retrieve.StoredInstance;
 import org.gridpacs.archive.storage.FileSystemStorage;
+import org.gridpacs.archive.storage.ForwardingStorage;
 import org.gridpacs.archive.storage.Storage;
-import org.gridpacs.archive.storage.StoredObject;
 import org.gridpacs.archive.store.DuplicatePolicy;
 import org.gridpacs.archive.store.StoreRequest;
 import org.gridpacs.archive.store.StoreService;
@@ -240,41 +239,18 @@ final class TwoSites implements AutoCloseable {
     }
 
     /** Site B's storage, counting whole reads. */
-    private record CountingReads(Storage storage, AtomicInteger reads) implements Storage {
-        @Override
-        public String id() {
-            return storage.id();
-        }
+    private static final class CountingReads extends ForwardingStorage {
+        private final AtomicInteger reads;
 
-        @Override
-        public StoredObject create(ContentWriter writer) throws IOException {
-            return storage.create(writer);
+        CountingReads(Storage storage, AtomicInteger reads) {
+            super(storage);
+            this.reads = reads;
         }
 
         @Override
         public java.io.InputStream open(String key) throws IOException {
             reads.incrementAndGet();
             return storage.open(key);
-        }
-
-        @Override
-        public java.io.InputStream openRange(String key, long offset, long length) throws IOException {
-            return storage.openRange(key, offset, length);
-        }
-
-        @Override
-        public void remove(String key) throws IOException {
-            storage.remove(key);
-        }
-
-        @Override
-        public void list(Consumer<StoredObject> visitor) throws IOException {
-            storage.list(visitor);
-        }
-
-        @Override
-        public int sweepIncomplete() throws IOException {
-            return storage.sweepIncomplete();
         }
     }
 }
