@@ -341,16 +341,9 @@ class StreamedCopyTest {
     }
 
     /** A storage whose objects become durable once the peer ended a request, while {@link #forceAfterPeer}. */
-    private final class SlowToForce implements Storage {
-        private final Storage storage;
-
+    private final class SlowToForce extends org.gridpacs.archive.storage.ForwardingStorage {
         SlowToForce(Storage storage) {
-            this.storage = storage;
-        }
-
-        @Override
-        public String id() {
-            return storage.id();
+            super(storage);
         }
 
         @Override
@@ -367,29 +360,8 @@ class StreamedCopyTest {
         }
 
         @Override
-        public InputStream open(String key) throws IOException {
-            return storage.open(key);
-        }
-
-        @Override
-        public InputStream openRange(String key, long offset, long length) throws IOException {
-            return storage.openRange(key, offset, length);
-        }
-
-        @Override
-        public void remove(String key) throws IOException {
-            storage.remove(key);
-        }
-
-        @Override
-        public void list(java.util.function.Consumer<org.gridpacs.archive.storage.StoredObject> visitor)
-                throws IOException {
-            storage.list(visitor);
-        }
-
-        @Override
-        public int sweepIncomplete() throws IOException {
-            return storage.sweepIncomplete();
+        public org.gridpacs.archive.storage.PendingObject createPending(ContentWriter writer) throws IOException {
+            return org.gridpacs.archive.storage.PendingObject.durable(create(writer)); // wholly durable, slowly
         }
     }
 
