@@ -200,6 +200,7 @@ public final class FederatedFindScp implements Handlers.Find, AutoCloseable {
             }
         }
         // matches that came in time from a site still running are sent too; the warning says it was cut short
+        waiting.values().forEach(SiteQuery::handOnMatches);
         SiteQuery.Event e;
         while ((e = events.poll()) != null) {
             if (!handle(e, waiting, matches, responder, problems, missing)) {

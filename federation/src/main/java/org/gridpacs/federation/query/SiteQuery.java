@@ -138,8 +138,11 @@ final class SiteQuery {
         }
     }
 
-    /** The matches gathered so far, to the merging thread (before the site's end, which follows them). */
-    private void handOnMatches() {
+    /**
+     * The matches gathered so far, to the merging thread: before the site's end, which follows them, and when the
+     * merging thread's time is up (what came in time is answered).
+     */
+    void handOnMatches() {
         synchronized (run) {
             if (!run.isEmpty()) {
                 events.add(new Matches(site, List.copyOf(run)));

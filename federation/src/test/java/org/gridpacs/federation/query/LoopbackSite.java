@@ -84,6 +84,8 @@ public final class LoopbackSite implements AutoCloseable {
     private FederatedFindScp federatedFind;
     /** Wraps the federation port's C-FIND SCP (e.g. to see which association each query came on); null: none. */
     public volatile java.util.function.Consumer<org.gridpacs.dicom.net.DimseRequest> onRemoteFind;
+    /** Answers the federation port's C-FIND instead of the site's index (a site behaving in some way); null: none. */
+    public volatile Handlers.Find remoteFindInstead;
 
     /** A site with its certificates made (not yet trusting anyone) and its local C-FIND SCP listening. */
     public LoopbackSite(Path dir, String name, String aeTitle, int localPort) throws Exception {
@@ -175,7 +177,8 @@ public final class LoopbackSite implements AutoCloseable {
             if (seen != null) {
                 seen.accept(rq);
             }
-            remoteFind.find(rq, identifier, responder);
+            Handlers.Find instead = remoteFindInstead;
+            (instead != null ? instead : remoteFind).find(rq, identifier, responder);
         };
         ServedRetrieveScp served = new ServedRetrieveScp(tls, NET, query, retrieve, messages, trail);
         AcceptPolicy policy = ServedRetrieveScp.accept(FederationAcceptor.policy(settings))
