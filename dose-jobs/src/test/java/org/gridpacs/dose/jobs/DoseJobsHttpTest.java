@@ -122,7 +122,9 @@ class DoseJobsHttpTest {
         assertEquals(202, posted.status());
         String id = posted.json().get("id").asText();
         assertEquals("/dose/jobs/" + id, posted.response().headers().firstValue("Location").orElseThrow());
-        assertEquals("QUEUED", posted.json().get("state").asText());
+        // the job as it is when answered: a free worker may have started (or even finished) this small one already
+        assertTrue(java.util.Set.of("QUEUED", "RUNNING", "DONE").contains(posted.json().get("state").asText()),
+                posted.json().toString());
         assertEquals(42, posted.json().get("seed").asLong());
         assertEquals(1.5, posted.json().get("uncertainty").asDouble());
 
