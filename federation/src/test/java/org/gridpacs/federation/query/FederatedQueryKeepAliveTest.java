@@ -17,15 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.gridpacs.dicom.Implementation;
 import org.gridpacs.dicom.data.DataSet;
-import org.gridpacs.dicom.data.Tag;
-import org.gridpacs.dicom.data.UID;
-import org.gridpacs.dicom.data.VR;
 import org.gridpacs.dicom.net.Association;
-import org.gridpacs.dicom.net.Connector;
 import org.gridpacs.dicom.net.DimseResponse;
 import org.gridpacs.dicom.net.dimse.Status;
-import org.gridpacs.dicom.net.pdu.AAssociateRQ;
-import org.gridpacs.dicom.net.pdu.PresentationContext;
 import org.gridpacs.dicom.testutil.SyntheticInstances;
 import org.gridpacs.federation.audit.AuditEvent;
 import org.gridpacs.federation.audit.AuditLogReader;
@@ -74,19 +68,9 @@ class FederatedQueryKeepAliveTest {
 
     /** A workstation's C-FIND to the gateway AE: one association, as findscu does. */
     private List<DataSet> query(int expectedStatus) throws Exception {
-        AAssociateRQ rq = new AAssociateRQ("VIEWER", "FEDERATION");
-        rq.addPresentationContext(new PresentationContext.RQ(1, UID.StudyRootQueryRetrieveInformationModelFind,
-                UID.ExplicitVRLittleEndian));
-        DataSet keys = new DataSet();
-        keys.setString(Tag.QueryRetrieveLevel, VR.CS, "STUDY");
-        keys.setNull(Tag.StudyInstanceUID, VR.UI);
-        keys.setNull(Tag.PatientID, VR.LO);
         List<DataSet> matches = new ArrayList<>();
-        try (Association as = new Connector(LoopbackSite.NET).connect("127.0.0.1", a.gatewayPort(), rq, null)) {
-            DimseResponse last = as.find(UID.StudyRootQueryRetrieveInformationModelFind, keys, matches::add);
-            assertEquals(expectedStatus, last.status(), last.describe());
-            as.release();
-        }
+        DimseResponse last = a.findAtGateway(matches::add);
+        assertEquals(expectedStatus, last.status(), last.describe());
         return matches;
     }
 

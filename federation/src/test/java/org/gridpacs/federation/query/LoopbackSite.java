@@ -213,6 +213,27 @@ public final class LoopbackSite implements AutoCloseable {
         return gateway.port();
     }
 
+    /**
+     * A workstation's study-level C-FIND (Study Instance UID, Patient ID) to the gateway AE, on an association of its
+     * own as findscu makes it; each match to {@code onMatch}, the final response returned.
+     */
+    public org.gridpacs.dicom.net.DimseResponse findAtGateway(java.util.function.Consumer<DataSet> onMatch)
+            throws Exception {
+        org.gridpacs.dicom.net.pdu.AAssociateRQ rq = new org.gridpacs.dicom.net.pdu.AAssociateRQ("VIEWER", aeTitle);
+        rq.addPresentationContext(new org.gridpacs.dicom.net.pdu.PresentationContext.RQ(1,
+                UID.StudyRootQueryRetrieveInformationModelFind, UID.ExplicitVRLittleEndian));
+        DataSet keys = new DataSet();
+        keys.setString(org.gridpacs.dicom.data.Tag.QueryRetrieveLevel, org.gridpacs.dicom.data.VR.CS, "STUDY");
+        keys.setNull(org.gridpacs.dicom.data.Tag.StudyInstanceUID, org.gridpacs.dicom.data.VR.UI);
+        keys.setNull(org.gridpacs.dicom.data.Tag.PatientID, org.gridpacs.dicom.data.VR.LO);
+        try (org.gridpacs.dicom.net.Association as = new Connector(NET).connect("127.0.0.1", gatewayPort(), rq, null)) {
+            org.gridpacs.dicom.net.DimseResponse last = as.find(UID.StudyRootQueryRetrieveInformationModelFind, keys,
+                    onMatch);
+            as.release();
+            return last;
+        }
+    }
+
     public FederationSettings federationSettings() {
         return settings;
     }
