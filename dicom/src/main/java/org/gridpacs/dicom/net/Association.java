@@ -1022,28 +1022,16 @@ public final class Association implements Closeable {
         if (errorComment != null && !errorComment.isEmpty()) {
             rsp.setString(Tag.ErrorComment, VR.LO, errorComment.length() > 64 ? errorComment.substring(0, 64) : errorComment);
         }
-        TransferSyntax ts = TransferSyntax.of(request.transferSyntaxUID());
-        send(request.presentationContextId(), rsp, data == null ? null : os -> {
-            DicomOutputStream dos = new DicomOutputStream(os);
-            dos.setTransferSyntax(ts);
-            dos.writeDataSet(data);
-            dos.finish();
-        });
+        send(request.presentationContextId(), rsp, data == null ? null : dataWriter(request.presentationContextId(), data));
     }
 
     /** Pending responses to {@code request}, one per data set, written together. */
     void respondPending(DimseRequest request, List<DataSet> data) throws IOException {
-        TransferSyntax ts = TransferSyntax.of(request.transferSyntaxUID());
         List<DataSet> cmds = new ArrayList<>(data.size());
         List<DataWriter> writers = new ArrayList<>(data.size());
         for (DataSet d : data) {
             cmds.add(Commands.response(request.command(), Status.PENDING, true));
-            writers.add(os -> {
-                DicomOutputStream dos = new DicomOutputStream(os);
-                dos.setTransferSyntax(ts);
-                dos.writeDataSet(d);
-                dos.finish();
-            });
+            writers.add(dataWriter(request.presentationContextId(), d));
         }
         send(request.presentationContextId(), cmds, writers);
     }
